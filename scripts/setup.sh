@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs whatever Wagner Coach needs on Debian 12 and is missing: system
+# packages, the Rust toolchain, Node.js deps of the UI, tauri-driver for E2E.
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+APT_PACKAGES=(
+  build-essential pkg-config curl wget file ca-certificates git
+  libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
+  xvfb xauth webkit2gtk-driver
+)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing system packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v cargo >/dev/null 2>&1; then
+  log "installing the Rust toolchain (rustup, stable)"
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+  # shellcheck disable=SC1091
+  . "$HOME/.cargo/env"
+fi
+rust_minor=$(rustc --version | sed -E 's/^rustc 1\.([0-9]+).*/\1/')
+if [ "$rust_minor" -lt 94 ]; then
+  log "Rust 1.94 or newer is needed (found $(rustc --version)); updating"
+  rustup update stable
+fi
+
+node_major=$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/' || echo 0)
+if [ "${node_major:-0}" -lt 20 ]; then
+  log "installing Node.js (20 or newer is needed for the UI build)"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm
+  node_major=$(node --version | sed -E 's/^v([0-9]+).*/\1/')
+  if [ "$node_major" -lt 20 ]; then
+    echo "Node.js $(node --version) is too old for the UI build; install Node.js 20+ and run again." >&2
+    exit 1
+  fi
+fi
+
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  log "installing UI dependencies (npm ci)"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  log "installing tauri-driver (WebDriver bridge for the E2E tests)"
+  cargo install tauri-driver --version 2.1.0 --locked
+fi

@@ -1,0 +1,92 @@
+//! Typed Tauri commands: each one calls the core and converts its error.
+
+use tauri::State;
+use wagner::dashboard::{self, AppStatus, Today};
+use wagner::demo::{self, DemoReport};
+use wagner::profile::{self, NewProfile, Profile};
+use wagner::quick_entry::{self, QuickEntry};
+use wagner::{clock, Store};
+
+use crate::error::{CommandError, CommandResult};
+
+/// The core as the shell holds it: a failed start-up is kept and shown, not a crash.
+pub enum Core {
+    Ready(Store),
+    Failed(CommandError),
+}
+
+impl Core {
+    fn store(&self) -> CommandResult<&Store> {
+        match self {
+            Core::Ready(store) => Ok(store),
+            Core::Failed(err) => Err(err.clone()),
+        }
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_status(core: State<'_, Core>) -> CommandResult<AppStatus> {
+    Ok(dashboard::app_status(core.store()?).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn today(core: State<'_, Core>, date: Option<String>) -> CommandResult<Today> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let date = match date {
+        Some(d) => clock::parse_date(&d)?,
+        None => dashboard::today_for(&profile),
+    };
+    Ok(dashboard::day(store, &profile, date).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn log_entry(core: State<'_, Core>, text: String) -> CommandResult<QuickEntry> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(quick_entry::log_text(store, &profile, &text).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn recent_entries(core: State<'_, Core>, limit: u32) -> CommandResult<Vec<QuickEntry>> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(quick_entry::list(store, &profile.id, None, limit.min(500)).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn load_demo(core: State<'_, Core>) -> CommandResult<DemoReport> {
+    Ok(demo::load(core.store()?, chrono::Utc::now(), None).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_profile(core: State<'_, Core>, full_name: String) -> CommandResult<Profile> {
+    let store = core.store()?;
+    let (profile, _) = profile::ensure_default(store, NewProfile { full_name, ..NewProfile::default() }).await?;
+    Ok(profile)
+}
+
+pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        app_status,
+        today,
+        log_entry,
+        recent_entries,
+        load_demo,
+        create_profile,
+    ])
+}
+
+/// The generated TypeScript the UI imports (ui/src/lib/bindings.ts).
+#[cfg(test)]
+pub fn typescript_exporter() -> specta_typescript::Typescript {
+    specta_typescript::Typescript::default()
+        .bigint(specta_typescript::BigIntExportBehavior::Number)
+        .header("// @ts-nocheck: generated code keeps helpers the UI may not use.\n// Generated from the Rust types by tauri-specta: do not edit.\n// Regenerate: UPDATE_BINDINGS=1 cargo test -p wagner-desktop bindings\n")
+}

@@ -1,0 +1,102 @@
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+//! The desktop shell: starts the core, exposes typed commands, nothing more.
+
+mod commands;
+mod error;
+
+use std::path::PathBuf;
+
+use tauri::Manager;
+
+use commands::Core;
+use error::CommandError;
+
+/// `--db PATH`, then `WAGNER_DB`, then the platform data dir: the same rules as the CLI.
+fn database_path() -> Result<PathBuf, CommandError> {
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--db" {
+            if let Some(path) = args.next() {
+                return Ok(PathBuf::from(path));
+            }
+        } else if let Some(path) = arg.strip_prefix("--db=") {
+            return Ok(PathBuf::from(path));
+        }
+    }
+    if let Some(path) = std::env::var_os("WAGNER_DB").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    Ok(wagner::store::default_db_path()?)
+}
+
+async fn start_core() -> Core {
+    let path = match database_path() {
+        Ok(path) => path,
+        Err(err) => return Core::Failed(err),
+    };
+    match wagner::Store::open(&path).await {
+        Ok(store) => Core::Ready(store),
+        Err(err) => {
+            tracing::error!("start-up failed: {err}");
+            Core::Failed(CommandError::new(err.code(), format!("{err} (database: {})", path.display())))
+        }
+    }
+}
+
+fn main() {
+    tracing_subscriber_init();
+    let builder = commands::builder();
+    let result = tauri::Builder::default()
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let core = tauri::async_runtime::block_on(start_core());
+            app.manage(core);
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    if let Err(err) = result {
+        eprintln!("Wagner Coach could not start its window: {err}");
+        std::process::exit(2);
+    }
+}
+
+fn tracing_subscriber_init() {
+    // Logs go to stderr; WAGNER_LOG=debug for more. Never log secrets or entry text at info.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("WAGNER_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    /// The committed bindings must match the Rust types, so the UI never drifts.
+    #[test]
+    fn bindings_are_up_to_date() {
+        let committed_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+        let dir = tempfile_dir();
+        let fresh_path = dir.join("bindings.ts");
+        crate::commands::builder()
+            .export(crate::commands::typescript_exporter(), &fresh_path)
+            .expect("exporting bindings");
+        let fresh = std::fs::read_to_string(&fresh_path).expect("reading fresh bindings");
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&committed_path, &fresh).expect("writing ui/src/lib/bindings.ts");
+            return;
+        }
+        let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/lib/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p wagner-desktop bindings`"
+        );
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("wagner-bindings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("creating a temp dir");
+        dir
+    }
+}

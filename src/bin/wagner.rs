@@ -1,0 +1,280 @@
+//! `wagner`: the headless face of the core.
+//!
+//! Exit codes: 0 success, 1 the user's input was wrong (one line on stderr),
+//! 2 anything else (the database, the disk).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+use wagner::dashboard::Today;
+use wagner::profile::NewProfile;
+use wagner::quick_entry::{self, ProcessingStatus};
+use wagner::{clock, dashboard, demo, profile, Store};
+
+#[derive(Parser)]
+#[command(name = "wagner", version, about = "Wagner Coach: your offline fitness and nutrition coach")]
+struct Cli {
+    /// The database file (default: the platform's data folder).
+    #[arg(long, global = true, env = "WAGNER_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database and a default profile (safe to run again).
+    Init {
+        /// Name of the profile created when there is none.
+        #[arg(long, default_value = "Me")]
+        name: String,
+        /// IANA time zone for day boundaries (default: this machine's).
+        #[arg(long)]
+        time_zone: Option<String>,
+    },
+    /// Store a quick entry exactly as typed.
+    Log {
+        /// What you ate, did or weighed, e.g. "2 eggs and toast".
+        text: String,
+    },
+    /// List quick entries, newest first.
+    Entries {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// How today looks: meals against targets, training, weight, program, entries.
+    Today {
+        /// Another day, YYYY-MM-DD.
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Database health.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+    /// Load the demo profile (two weeks of data and an active program).
+    Demo {
+        /// Do nothing when the profile already has data.
+        #[arg(long)]
+        if_empty: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Schema version, integrity check and sqlite-vec version.
+    Check,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("WAGNER_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("wagner: could not start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(err) => {
+            let user_error = err.downcast_ref::<wagner::Error>().is_some_and(wagner::Error::is_user_error);
+            // One line: the context chain joined, no backtrace.
+            eprintln!("wagner: {}", format!("{err:#}").replace('\n', " "));
+            ExitCode::from(if user_error { 1 } else { 2 })
+        }
+    }
+}
+
+async fn open(db: Option<PathBuf>) -> anyhow::Result<Store> {
+    let path = match db {
+        Some(path) => path,
+        None => wagner::store::default_db_path()?,
+    };
+    Ok(Store::open(&path).await?)
+}
+
+fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value).context("encoding JSON")?);
+    Ok(())
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let store = open(cli.db).await?;
+    match cli.command {
+        Command::Init { name, time_zone } => {
+            let (profile, created) =
+                profile::ensure_default(&store, NewProfile { full_name: name, time_zone, ..NewProfile::default() })
+                    .await?;
+            if cli.json {
+                print_json(&serde_json::json!({ "db": store.path(), "profile": profile, "created": created }))?;
+            } else if created {
+                println!("Created {} with profile {:?} ({}).", store.path().display(), profile.full_name, profile.time_zone);
+            } else {
+                println!("{} is ready; profile {:?} already exists.", store.path().display(), profile.full_name);
+            }
+        }
+        Command::Log { text } => {
+            let profile = profile::require_default(&store).await?;
+            let entry = quick_entry::log_text(&store, &profile, &text).await?;
+            if cli.json {
+                print_json(&entry)?;
+            } else {
+                println!("Saved entry {} ({:?}, {}).", entry.id, entry.processing_status, entry.logged_at);
+            }
+        }
+        Command::Entries { status, limit } => {
+            let profile = profile::require_default(&store).await?;
+            let status = status.map(|s| s.parse::<ProcessingStatus>()).transpose()?;
+            let entries = quick_entry::list(&store, &profile.id, status, limit).await?;
+            if cli.json {
+                print_json(&entries)?;
+            } else if entries.is_empty() {
+                println!("No entries.");
+            } else {
+                for e in entries {
+                    println!(
+                        "{}  {:<10}  {}  {}",
+                        e.id,
+                        format!("{:?}", e.processing_status).to_lowercase(),
+                        e.logged_at,
+                        e.raw_text.unwrap_or_default().replace('\n', " ")
+                    );
+                }
+            }
+        }
+        Command::Today { date } => {
+            let profile = profile::require_default(&store).await?;
+            let date = match date {
+                Some(d) => clock::parse_date(&d)?,
+                None => dashboard::today_for(&profile),
+            };
+            let today = dashboard::day(&store, &profile, date).await?;
+            if cli.json {
+                print_json(&today)?;
+            } else {
+                print!("{}", render_today(&today));
+            }
+        }
+        Command::Db { command: DbCommand::Check } => {
+            let check = store.check().await?;
+            if cli.json {
+                print_json(&check)?;
+            } else {
+                println!("database     {}", check.path);
+                println!("schema       version {} ({} of {} migrations applied)", check.schema_version, check.migrations_applied, check.migrations_known);
+                println!("integrity    {}", check.integrity);
+                println!("foreign keys {} violations", check.foreign_key_violations);
+                println!("sqlite       {} (journal {})", check.sqlite_version, check.journal_mode);
+                println!("sqlite-vec   {}", check.vec_version);
+                println!("tables       {} ({})", check.tables.len(), check.tables.join(", "));
+            }
+            if !check.is_healthy() {
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Demo { if_empty } => {
+            if if_empty {
+                if let Some(p) = profile::default_profile(&store).await? {
+                    if profile::has_data(&store, &p.id).await? {
+                        if !cli.json {
+                            println!("Profile {:?} already has data; demo not loaded.", p.full_name);
+                        }
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                }
+            }
+            let report = demo::load(&store, chrono::Utc::now(), None).await?;
+            if cli.json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "Loaded the demo into profile {:?}: {} meals, {} activities, {} weigh-ins, {} quick entries and a {}-day program.",
+                    report.profile.full_name, report.meals, report.activities, report.measurements, report.entries, report.program_days
+                );
+            }
+        }
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn fmt_opt(v: Option<f64>, unit: &str) -> String {
+    v.map(|v| format!("{v:.0} {unit}")).unwrap_or_else(|| "no target".into())
+}
+
+fn render_today(t: &Today) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let n = &t.nutrition;
+    let _ = writeln!(out, "{} — {} ({})", t.date, t.profile.full_name, t.time_zone);
+    let _ = writeln!(out, "\nNutrition");
+    let _ = writeln!(
+        out,
+        "  {:.0} kcal of {} · protein {:.0} g of {} · carbs {:.0} g of {} · fat {:.0} g of {}",
+        n.calories, fmt_opt(n.targets.calories, "kcal"), n.protein_g, fmt_opt(n.targets.protein_g, "g"),
+        n.carbs_g, fmt_opt(n.targets.carbs_g, "g"), n.fat_g, fmt_opt(n.targets.fat_g, "g")
+    );
+    if let Some(left) = n.remaining.calories {
+        let _ = writeln!(out, "  {}", if left >= 0.0 { format!("{left:.0} kcal left") } else { format!("{:.0} kcal over", -left) });
+    }
+    for m in &n.meals {
+        let what = m.name.clone().unwrap_or_else(|| m.foods.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(out, "  {:<9} {:>5.0} kcal  {}", format!("{:?}", m.category).to_lowercase(), m.total_calories, what);
+    }
+    let _ = writeln!(out, "\nTraining");
+    if t.activities.is_empty() {
+        let _ = writeln!(out, "  nothing logged today");
+    }
+    for a in &t.activities {
+        let km = a.distance_meters.map(|d| format!(" · {:.1} km", d / 1000.0)).unwrap_or_default();
+        let _ = writeln!(out, "  {} ({:?}) {} min{km}", a.name, a.activity_type, a.elapsed_time_seconds / 60);
+    }
+    if let Some(last) = t.recent_activities.first().filter(|_| t.activities.is_empty()) {
+        let _ = writeln!(out, "  last: {} on {}", last.name, &last.start_date[..10]);
+    }
+    let _ = writeln!(out, "\nBody");
+    match &t.body {
+        Some(b) => {
+            let weight = b.weight_kg.map(|w| format!("{w:.1} kg")).unwrap_or_else(|| "no weight".into());
+            let change = b.change_7d_kg.map(|c| format!(" ({c:+.1} kg in 7 days)")).unwrap_or_default();
+            let _ = writeln!(out, "  {weight}{change}");
+        }
+        None => {
+            let _ = writeln!(out, "  no measurements yet");
+        }
+    }
+    if let Some(p) = &t.program {
+        let _ = writeln!(out, "\nProgram: {} — day {} of {}, week {}", p.program_name, p.day_number, p.total_days, p.week_number);
+        let _ = writeln!(out, "  {}{}", p.day_name, p.day_focus.as_ref().map(|f| format!(" ({f})")).unwrap_or_default());
+        for item in &p.items {
+            let _ = writeln!(out, "  [{}] {}", if item.is_completed { "x" } else { " " }, item.title);
+        }
+    }
+    let _ = writeln!(out, "\nQuick entries");
+    if t.entries.is_empty() {
+        let _ = writeln!(out, "  none today");
+    }
+    for e in &t.entries {
+        let _ = writeln!(
+            out,
+            "  [{}] {}",
+            format!("{:?}", e.processing_status).to_lowercase(),
+            e.raw_text.as_deref().unwrap_or("(attachment)")
+        );
+    }
+    out
+}

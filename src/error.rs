@@ -1,0 +1,73 @@
+//! Typed errors of the core. Every variant maps to a stable `code` that the
+//! CLI prints and the desktop shell sends to the UI as `{code, message}`.
+
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("could not open the database at {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("could not apply database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{what} not found")]
+    NotFound { what: String },
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    #[error("no profile exists yet: run `wagner init` first")]
+    NoProfile,
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("corrupt data in {what}: {detail}")]
+    Corrupt { what: String, detail: String },
+}
+
+impl Error {
+    /// Stable, machine-readable code for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Open { .. } => "db_open",
+            Error::Migrate(_) => "db_migrate",
+            Error::Database(_) => "db",
+            Error::NotFound { .. } => "not_found",
+            Error::Invalid(_) => "invalid_input",
+            Error::NoProfile => "no_profile",
+            Error::Io { .. } => "io",
+            Error::Corrupt { .. } => "corrupt",
+        }
+    }
+
+    /// True when the user can fix the problem by changing what they typed.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            Error::NotFound { .. } | Error::Invalid(_) | Error::NoProfile
+        )
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Error::NotFound { what: what.into() }
+    }
+
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::Invalid(msg.into())
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Wagner Coach core: the schema, domain types and queries, and everything the
+//! CLI and the desktop shell call. No UI dependency: every feature is
+//! reachable from a Rust test first.
+
+pub mod activities;
+pub mod body;
+pub mod clock;
+pub mod dashboard;
+pub mod demo;
+pub mod error;
+pub mod nutrition;
+pub mod profile;
+pub mod programs;
+pub mod quick_entry;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use store::Store;
+
+/// New primary key: UUIDv7 text, time-ordered so inserts stay index-friendly.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,308 @@
+//! Meals (`meal_logs`) and the day's totals (`daily_nutrition_summaries`).
+//! Totals are computed from the foods on every write; the summary rows are
+//! kept exact by triggers in the same transaction as the meal write.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
+
+use crate::clock;
+use crate::error::{Error, Result};
+use crate::profile::Profile;
+use crate::store::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum MealCategory {
+    Breakfast,
+    Lunch,
+    Dinner,
+    Snack,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum MealSource {
+    QuickEntry,
+    Manual,
+    Imported,
+    Program,
+}
+
+/// One food in a meal, with the nutrition of the quantity eaten.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MealFood {
+    pub name: String,
+    pub quantity: f64,
+    pub unit: String,
+    pub grams: Option<f64>,
+    pub calories: f64,
+    pub protein_g: f64,
+    pub carbs_g: f64,
+    pub fat_g: f64,
+    pub food_id: Option<String>,
+}
+
+impl MealFood {
+    fn validate(&self) -> Result<()> {
+        let name = self.name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("a food in the meal has no name"));
+        }
+        for (label, value) in [
+            ("quantity", self.quantity),
+            ("calories", self.calories),
+            ("protein", self.protein_g),
+            ("carbs", self.carbs_g),
+            ("fat", self.fat_g),
+        ] {
+            if !value.is_finite() || value < 0.0 {
+                return Err(Error::invalid(format!("{name}: {label} must be a number ≥ 0, got {value}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMeal {
+    pub category: MealCategory,
+    pub logged_at: DateTime<Utc>,
+    pub name: Option<String>,
+    pub foods: Vec<MealFood>,
+    pub source: MealSource,
+    pub quick_entry_log_id: Option<String>,
+    pub ai_extracted: bool,
+    pub ai_confidence: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Totals {
+    pub calories: f64,
+    pub protein_g: f64,
+    pub carbs_g: f64,
+    pub fat_g: f64,
+}
+
+pub fn totals(foods: &[MealFood]) -> Totals {
+    foods.iter().fold(Totals::default(), |t, f| Totals {
+        calories: t.calories + f.calories,
+        protein_g: t.protein_g + f.protein_g,
+        carbs_g: t.carbs_g + f.carbs_g,
+        fat_g: t.fat_g + f.fat_g,
+    })
+}
+
+/// Inserts a meal for the profile; runs inside the caller's transaction.
+pub async fn insert_meal(conn: &mut SqliteConnection, profile: &Profile, meal: &NewMeal) -> Result<String> {
+    if meal.foods.is_empty() {
+        return Err(Error::invalid("a meal needs at least one food"));
+    }
+    for food in &meal.foods {
+        food.validate()?;
+    }
+    let t = totals(&meal.foods);
+    let foods_json = serde_json::to_string(&meal.foods).map_err(|e| Error::invalid(e.to_string()))?;
+    let id = crate::new_id();
+    sqlx::query(
+        "INSERT INTO meal_logs (id, user_id, quick_entry_log_id, category, logged_at, local_date, name, foods, \
+         total_calories, total_protein_g, total_carbs_g, total_fat_g, source, ai_extracted, ai_confidence) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(&profile.id)
+    .bind(&meal.quick_entry_log_id)
+    .bind(meal.category)
+    .bind(clock::to_db(meal.logged_at))
+    .bind(clock::local_date(meal.logged_at, profile.tz()).to_string())
+    .bind(&meal.name)
+    .bind(foods_json)
+    .bind(t.calories)
+    .bind(t.protein_g)
+    .bind(t.carbs_g)
+    .bind(t.fat_g)
+    .bind(meal.source)
+    .bind(meal.ai_extracted)
+    .bind(meal.ai_confidence)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MealSummary {
+    pub id: String,
+    pub category: MealCategory,
+    pub logged_at: String,
+    pub name: Option<String>,
+    pub foods: Vec<MealFood>,
+    pub total_calories: f64,
+    pub total_protein_g: f64,
+    pub total_carbs_g: f64,
+    pub total_fat_g: f64,
+    pub source: MealSource,
+}
+
+#[derive(sqlx::FromRow)]
+struct MealRow {
+    id: String,
+    category: MealCategory,
+    logged_at: String,
+    name: Option<String>,
+    foods: String,
+    total_calories: f64,
+    total_protein_g: f64,
+    total_carbs_g: f64,
+    total_fat_g: f64,
+    source: MealSource,
+}
+
+impl TryFrom<MealRow> for MealSummary {
+    type Error = Error;
+    fn try_from(row: MealRow) -> Result<Self> {
+        let foods = serde_json::from_str(&row.foods)
+            .map_err(|e| Error::Corrupt { what: format!("foods of meal {}", row.id), detail: e.to_string() })?;
+        Ok(MealSummary {
+            id: row.id,
+            category: row.category,
+            logged_at: row.logged_at,
+            name: row.name,
+            foods,
+            total_calories: row.total_calories,
+            total_protein_g: row.total_protein_g,
+            total_carbs_g: row.total_carbs_g,
+            total_fat_g: row.total_fat_g,
+            source: row.source,
+        })
+    }
+}
+
+/// The meals of one local day, in the order they were eaten.
+pub async fn meals_on(store: &Store, user_id: &str, date: NaiveDate) -> Result<Vec<MealSummary>> {
+    let rows: Vec<MealRow> = sqlx::query_as(
+        "SELECT id, category, logged_at, name, foods, total_calories, total_protein_g, total_carbs_g, \
+         total_fat_g, source FROM meal_logs WHERE user_id = ? AND local_date = ? ORDER BY logged_at, id",
+    )
+    .bind(user_id)
+    .bind(date.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.into_iter().map(MealSummary::try_from).collect()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MacroTargets {
+    pub calories: Option<f64>,
+    pub protein_g: Option<f64>,
+    pub carbs_g: Option<f64>,
+    pub fat_g: Option<f64>,
+}
+
+impl MacroTargets {
+    pub fn of(profile: &Profile) -> Self {
+        MacroTargets {
+            calories: profile.daily_calorie_target.map(|v| v as f64),
+            protein_g: profile.daily_protein_target_g.map(|v| v as f64),
+            carbs_g: profile.daily_carbs_target_g.map(|v| v as f64),
+            fat_g: profile.daily_fat_target_g.map(|v| v as f64),
+        }
+    }
+
+    /// What is left of each target after `eaten` (negative when over).
+    pub fn remaining_after(&self, eaten: &Totals) -> MacroTargets {
+        MacroTargets {
+            calories: self.calories.map(|t| t - eaten.calories),
+            protein_g: self.protein_g.map(|t| t - eaten.protein_g),
+            carbs_g: self.carbs_g.map(|t| t - eaten.carbs_g),
+            fat_g: self.fat_g.map(|t| t - eaten.fat_g),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DayNutrition {
+    pub calories: f64,
+    pub protein_g: f64,
+    pub carbs_g: f64,
+    pub fat_g: f64,
+    pub fiber_g: f64,
+    pub targets: MacroTargets,
+    pub remaining: MacroTargets,
+    pub meals: Vec<MealSummary>,
+}
+
+/// The day's totals (from `daily_nutrition_summaries`) against the profile's targets.
+pub async fn day(store: &Store, profile: &Profile, date: NaiveDate) -> Result<DayNutrition> {
+    let summary: Option<(f64, f64, f64, f64, Option<f64>)> = sqlx::query_as(
+        "SELECT total_calories, total_protein_g, total_carbs_g, total_fat_g, total_fiber_g \
+         FROM daily_nutrition_summaries WHERE user_id = ? AND date = ?",
+    )
+    .bind(&profile.id)
+    .bind(date.to_string())
+    .fetch_optional(store.pool())
+    .await?;
+    let (calories, protein_g, carbs_g, fat_g, fiber_g) = summary.unwrap_or_default();
+    let eaten = Totals { calories, protein_g, carbs_g, fat_g };
+    let targets = MacroTargets::of(profile);
+    Ok(DayNutrition {
+        calories,
+        protein_g,
+        carbs_g,
+        fat_g,
+        fiber_g: fiber_g.unwrap_or(0.0),
+        remaining: targets.remaining_after(&eaten),
+        targets,
+        meals: meals_on(store, &profile.id, date).await?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn food(name: &str, kcal: f64) -> MealFood {
+        MealFood {
+            name: name.into(),
+            quantity: 1.0,
+            unit: "piece".into(),
+            grams: None,
+            calories: kcal,
+            protein_g: 1.0,
+            carbs_g: 2.0,
+            fat_g: 3.0,
+            food_id: None,
+        }
+    }
+
+    #[test]
+    fn totals_sum_every_food() {
+        let t = totals(&[food("egg", 72.0), food("toast", 80.0)]);
+        assert_eq!(t, Totals { calories: 152.0, protein_g: 2.0, carbs_g: 4.0, fat_g: 6.0 });
+    }
+
+    #[test]
+    fn remaining_goes_negative_when_over() {
+        let targets = MacroTargets { calories: Some(2000.0), protein_g: Some(150.0), carbs_g: None, fat_g: None };
+        let left = targets.remaining_after(&Totals { calories: 2100.0, protein_g: 90.0, carbs_g: 0.0, fat_g: 0.0 });
+        assert_eq!(left.calories, Some(-100.0));
+        assert_eq!(left.protein_g, Some(60.0));
+        assert_eq!(left.carbs_g, None);
+    }
+
+    #[test]
+    fn negative_or_nan_nutrients_are_rejected_by_name() {
+        let mut bad = food("yogurt", -5.0);
+        assert!(bad.validate().unwrap_err().to_string().contains("yogurt"));
+        bad.calories = f64::NAN;
+        assert!(bad.validate().is_err());
+    }
+}

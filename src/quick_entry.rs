@@ -1,0 +1,143 @@
+//! Quick entry: the one box. The raw entry is stored (`pending`) before any
+//! processing, so nothing the user typed is ever lost.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::clock;
+use crate::error::{Error, Result};
+use crate::profile::Profile;
+use crate::store::Store;
+
+/// Long pastes (a training plan) are fine; a runaway paste is not.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum InputType {
+    Text,
+    Voice,
+    Image,
+    Multimodal,
+    Pdf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum ProcessingStatus {
+    Pending,
+    Processing,
+    Completed,
+    Failed,
+}
+
+impl std::str::FromStr for ProcessingStatus {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "pending" => Ok(Self::Pending),
+            "processing" => Ok(Self::Processing),
+            "completed" => Ok(Self::Completed),
+            "failed" => Ok(Self::Failed),
+            other => Err(Error::invalid(format!(
+                "unknown status {other:?} (pending, processing, completed or failed)"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QuickEntry {
+    pub id: String,
+    pub input_type: InputType,
+    pub raw_text: Option<String>,
+    pub processing_status: ProcessingStatus,
+    pub logged_at: String,
+    pub error_message: Option<String>,
+}
+
+const SELECT_ENTRY: &str =
+    "SELECT id, input_type, raw_text, processing_status, logged_at, error_message FROM quick_entry_logs";
+
+/// Stores a text entry as `pending`, exactly as typed.
+pub async fn log_text(store: &Store, profile: &Profile, text: &str) -> Result<QuickEntry> {
+    log_text_at(store, profile, text, Utc::now()).await
+}
+
+pub async fn log_text_at(
+    store: &Store,
+    profile: &Profile,
+    text: &str,
+    logged_at: DateTime<Utc>,
+) -> Result<QuickEntry> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid("the entry is empty: type what you ate, did or weighed"));
+    }
+    let chars = text.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        return Err(Error::invalid(format!(
+            "the entry is {chars} characters long; the limit is {MAX_TEXT_CHARS}"
+        )));
+    }
+    let id = crate::new_id();
+    sqlx::query(
+        "INSERT INTO quick_entry_logs (id, user_id, input_type, raw_text, processing_status, logged_at) \
+         VALUES (?, ?, 'text', ?, 'pending', ?)",
+    )
+    .bind(&id)
+    .bind(&profile.id)
+    .bind(text)
+    .bind(clock::to_db(logged_at))
+    .execute(store.pool())
+    .await?;
+    get(store, &profile.id, &id).await
+}
+
+pub async fn get(store: &Store, user_id: &str, id: &str) -> Result<QuickEntry> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_ENTRY} WHERE user_id = ? AND id = ?")))
+        .bind(user_id)
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or_else(|| Error::not_found(format!("quick entry {id}")))
+}
+
+/// Newest first, optionally only one status.
+pub async fn list(
+    store: &Store,
+    user_id: &str,
+    status: Option<ProcessingStatus>,
+    limit: u32,
+) -> Result<Vec<QuickEntry>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT_ENTRY} WHERE user_id = ?1 AND (?2 IS NULL OR processing_status = ?2) \
+         ORDER BY logged_at DESC, id DESC LIMIT ?3"
+    )))
+    .bind(user_id)
+    .bind(status)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?)
+}
+
+/// Entries logged in `[start, end)`, oldest first.
+pub async fn between(
+    store: &Store,
+    user_id: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<QuickEntry>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT_ENTRY} WHERE user_id = ? AND logged_at >= ? AND logged_at < ? ORDER BY logged_at, id"
+    )))
+    .bind(user_id)
+    .bind(clock::to_db(start))
+    .bind(clock::to_db(end))
+    .fetch_all(store.pool())
+    .await?)
+}

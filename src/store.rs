@@ -1,0 +1,148 @@
+//! The SQLite store: one pool over one file the user owns.
+//!
+//! Every connection has sqlite-vec registered, WAL journaling, foreign keys
+//! on and a busy timeout. Migrations in `migrations/` are applied on open.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Once;
+use std::time::Duration;
+
+use serde::Serialize;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::error::{Error, Result};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Registers sqlite-vec as an auto-extension so every connection that the
+/// bundled SQLite opens from now on has `vec0` and `vec_version()`.
+fn register_sqlite_vec() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_vec_init has the signature SQLite expects of an
+        // extension entry point; sqlx links this same libsqlite3-sys.
+        unsafe {
+            type EntryPoint = unsafe extern "C" fn(
+                *mut libsqlite3_sys::sqlite3,
+                *mut *mut std::os::raw::c_char,
+                *const libsqlite3_sys::sqlite3_api_routines,
+            ) -> std::os::raw::c_int;
+            let init: EntryPoint = std::mem::transmute(sqlite_vec::sqlite3_vec_init as *const ());
+            libsqlite3_sys::sqlite3_auto_extension(Some(init));
+        }
+    });
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+/// What `wagner db check` reports.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DbCheck {
+    pub path: String,
+    pub schema_version: i64,
+    pub migrations_applied: i64,
+    pub migrations_known: i64,
+    pub integrity: String,
+    pub foreign_key_violations: i64,
+    pub sqlite_version: String,
+    pub vec_version: String,
+    pub journal_mode: String,
+    pub tables: Vec<String>,
+}
+
+impl DbCheck {
+    pub fn is_healthy(&self) -> bool {
+        self.integrity == "ok"
+            && self.foreign_key_violations == 0
+            && self.migrations_applied == self.migrations_known
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and applies migrations.
+    pub async fn open(path: &Path) -> Result<Self> {
+        register_sqlite_vec();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io(format!("creating the data folder {}", parent.display()), e))?;
+        }
+        let options = SqliteConnectOptions::from_str("sqlite://")
+            .map_err(|source| Error::Open { path: path.to_owned(), source })?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5))
+            .pragma("temp_store", "memory")
+            .pragma("mmap_size", "268435456");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|source| Error::Open { path: path.to_owned(), source })?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Store { pool, path: path.to_owned() })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Schema version, integrity and extension versions: `wagner db check`.
+    pub async fn check(&self) -> Result<DbCheck> {
+        let pool = &self.pool;
+        let (schema_version, migrations_applied): (Option<i64>, i64) = sqlx::query_as(
+            "SELECT MAX(version), COUNT(*) FROM _sqlx_migrations WHERE success = 1",
+        )
+        .fetch_one(pool)
+        .await?;
+        let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(pool).await?;
+        let fk_rows = sqlx::query("PRAGMA foreign_key_check").fetch_all(pool).await?;
+        let sqlite_version: String = sqlx::query_scalar("SELECT sqlite_version()").fetch_one(pool).await?;
+        let vec_version: String = sqlx::query_scalar("SELECT vec_version()").fetch_one(pool).await?;
+        let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(pool).await?;
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name NOT LIKE '\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%' \
+             AND name NOT LIKE '%\\_vectors\\_%' ESCAPE '\\' ORDER BY name",
+        )
+        .fetch_all(pool)
+        .await?;
+        Ok(DbCheck {
+            path: self.path.display().to_string(),
+            schema_version: schema_version.unwrap_or(0),
+            migrations_applied,
+            migrations_known: MIGRATOR.iter().count() as i64,
+            integrity,
+            foreign_key_violations: fk_rows.len() as i64,
+            sqlite_version,
+            vec_version,
+            journal_mode,
+            tables,
+        })
+    }
+}
+
+/// Where the database lives when neither `--db` nor `WAGNER_DB` says otherwise:
+/// the platform's data dir (XDG on Linux, Application Support on macOS,
+/// AppData on Windows).
+pub fn default_db_path() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("app", "Wagner Coach", "wagner-coach")
+        .ok_or_else(|| Error::invalid("no home directory: pass --db PATH or set WAGNER_DB"))?;
+    Ok(dirs.data_dir().join("wagner.db"))
+}

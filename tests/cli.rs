@@ -1,0 +1,134 @@
+//! The `wagner` CLI against real database files: what a user types and sees.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn wagner(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wagner"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("WAGNER_DB")
+        .output()
+        .expect("running wagner")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn init_log_today_shows_the_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data").join("wagner.db");
+
+    let init = wagner(&db, &["init", "--name", "Sam", "--time-zone", "Europe/Berlin"]);
+    assert!(init.status.success(), "{}", stderr(&init));
+    assert!(stdout(&init).contains("Created"), "{}", stdout(&init));
+    assert!(db.exists(), "init creates the database file and its folder");
+
+    let again = wagner(&db, &["init"]);
+    assert!(again.status.success());
+    assert!(stdout(&again).contains("already exists"), "init is idempotent: {}", stdout(&again));
+
+    let log = wagner(&db, &["log", "2 eggs and toast"]);
+    assert!(log.status.success(), "{}", stderr(&log));
+
+    let today = wagner(&db, &["today"]);
+    assert!(today.status.success(), "{}", stderr(&today));
+    let text = stdout(&today);
+    assert!(text.contains("Sam"), "{text}");
+    assert!(text.contains("[pending] 2 eggs and toast"), "{text}");
+
+    let json = wagner(&db, &["--json", "today"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("today --json is JSON");
+    assert_eq!(value["entries"][0]["raw_text"], "2 eggs and toast");
+    assert_eq!(value["entries"][0]["processing_status"], "pending");
+    assert_eq!(value["time_zone"], "Europe/Berlin");
+
+    let entries = wagner(&db, &["entries", "--status", "pending"]);
+    assert!(stdout(&entries).contains("2 eggs and toast"));
+}
+
+#[test]
+fn user_errors_exit_1_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+
+    let before_init = wagner(&db, &["log", "oatmeal"]);
+    assert_eq!(before_init.status.code(), Some(1));
+    assert!(stderr(&before_init).contains("wagner init"), "{}", stderr(&before_init));
+
+    assert!(wagner(&db, &["init"]).status.success());
+    for (args, needle) in [
+        (&["log", "   "][..], "empty"),
+        (&["today", "--date", "25/11/2026"][..], "YYYY-MM-DD"),
+        (&["entries", "--status", "done"][..], "unknown status"),
+        (&["init", "--time-zone", "Mars/Olympus"][..], ""),
+    ] {
+        let out = wagner(&db, args);
+        if needle.is_empty() {
+            // The profile already exists, so the bad zone is never used: still a success.
+            assert!(out.status.success(), "{args:?}");
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.trim_end().lines().count(), 1, "one line for {args:?}: {err:?}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+
+    let dir2 = tempfile::tempdir().unwrap();
+    let bad_zone = wagner(&dir2.path().join("w.db"), &["init", "--time-zone", "Mars/Olympus"]);
+    assert_eq!(bad_zone.status.code(), Some(1));
+    assert!(stderr(&bad_zone).contains("Mars/Olympus"));
+}
+
+#[test]
+fn db_check_reports_schema_and_sqlite_vec() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    let out = wagner(&db, &["--json", "db", "check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let check: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(check["integrity"], "ok");
+    assert_eq!(check["foreign_key_violations"], 0);
+    assert!(check["vec_version"].as_str().unwrap().starts_with('v'), "{check}");
+    assert!(check["schema_version"].as_i64().unwrap() > 0);
+    let tables: Vec<&str> = check["tables"].as_array().unwrap().iter().filter_map(|t| t.as_str()).collect();
+    for table in [
+        "users", "quick_entry_logs", "quick_entry_embeddings", "meal_logs", "foods_enhanced", "activities",
+        "activity_segments", "activity_streams", "body_measurements", "coach_messages", "ai_generated_programs",
+        "ai_program_days", "ai_program_items", "integrations", "user_goals", "webhook_events", "rate_limits",
+        "daily_nutrition_summaries",
+    ] {
+        assert!(tables.contains(&table), "{table} missing from {tables:?}");
+    }
+}
+
+#[test]
+fn demo_fills_an_empty_profile_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    let demo = wagner(&db, &["demo"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    assert!(stdout(&demo).contains("84-day program"), "{}", stdout(&demo));
+
+    let today = wagner(&db, &["--json", "today"]);
+    let value: serde_json::Value = serde_json::from_slice(&today.stdout).unwrap();
+    assert_eq!(value["program"]["day_number"], 12);
+    assert!(value["body"]["weight_kg"].as_f64().is_some());
+
+    // A second demo would mix invented rows into real ones: refused, or a no-op with --if-empty.
+    let again = wagner(&db, &["demo"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already has data"));
+    let if_empty = wagner(&db, &["demo", "--if-empty"]);
+    assert!(if_empty.status.success());
+    assert!(stdout(&if_empty).contains("not loaded"));
+}

@@ -1,0 +1,207 @@
+//! End-to-end: the real desktop window, driven through WebDriver
+//! (tauri-driver + WebKitWebDriver) under a virtual display.
+//!
+//! Needs the debug desktop build and tauri-driver, so it is `#[ignore]`d in a
+//! plain `cargo test`; `scripts/test.sh` builds both and runs it with
+//! `--ignored` under `xvfb-run`.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use wagner::{Store, dashboard, profile};
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn desktop_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("WAGNER_DESKTOP_BIN") {
+        return PathBuf::from(path);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("debug").join("wagner-desktop")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free loopback port")
+}
+
+/// Starts tauri-driver with the app's database pointed at `db`.
+async fn start_driver(db: &Path) -> Driver {
+    assert!(std::env::var_os("DISPLAY").is_some(), "E2E needs a display: run under xvfb-run (scripts/test.sh does)");
+    let port = free_port();
+    let native_port = free_port();
+    let child = Command::new("tauri-driver")
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .env("WAGNER_DB", db)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("tauri-driver is installed (scripts/setup.sh installs it)");
+    let driver = Driver { child, port };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    driver
+}
+
+async fn open_window(driver: &Driver) -> Client {
+    let binary = desktop_binary();
+    assert!(binary.exists(), "desktop build missing at {} (cargo build -p wagner-desktop)", binary.display());
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert("tauri:options".into(), json!({ "application": binary }));
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a WebDriver session with the app");
+    client
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(None, None, Some(Duration::from_secs(10))))
+        .await
+        .expect("setting an implicit wait");
+    client
+}
+
+async fn testid(client: &Client, id: &str) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&format!("[data-testid='{id}']")))
+        .await
+        .unwrap_or_else(|e| panic!("element [data-testid={id}] did not appear: {e}"))
+}
+
+async fn save_screenshot(client: &Client, name: &str) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    if let Ok(png) = client.screenshot().await {
+        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+}
+
+/// Formats an integer the way the UI's Intl.NumberFormat("en-US") does.
+fn grouped(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn first_launch_offers_the_demo_and_today_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+
+    testid(&client, "welcome").await;
+    save_screenshot(&client, "welcome").await;
+    testid(&client, "load-demo").await.click().await.unwrap();
+    testid(&client, "today-page").await;
+    // The program card appears once Today's data has rendered.
+    let program = testid(&client, "program-day").await.text().await.unwrap();
+    save_screenshot(&client, "today-demo").await;
+
+    // The window must show what the core computes for the same database.
+    let store = Store::open(&db).await.unwrap();
+    let me = profile::require_default(&store).await.unwrap();
+    let today = dashboard::day(&store, &me, dashboard::today_for(&me)).await.unwrap();
+    let day = today.program.as_ref().expect("the demo has an active program");
+    assert!(program.contains(&format!("Day {} of 84", day.day_number)), "program card: {program:?}");
+
+    let weight = testid(&client, "today-weight").await.text().await.unwrap();
+    let kg = today.body.as_ref().and_then(|b| b.weight_kg).expect("the demo has weigh-ins");
+    assert!(weight.contains(&format!("{kg:.1}")), "weight card {weight:?} should show {kg:.1}");
+
+    let calories = testid(&client, "today-calories").await.text().await.unwrap();
+    let eaten = grouped(today.nutrition.calories.round() as i64);
+    assert!(calories.contains(&eaten), "calories card {calories:?} should show {eaten}");
+
+    let activity_rows = client.find_all(Locator::Css("[data-testid='activity-row']")).await.unwrap();
+    assert!(!activity_rows.is_empty(), "recent activities are listed");
+    let meal_rows = client.find_all(Locator::Css("[data-testid='meal-row']")).await.unwrap();
+    assert_eq!(meal_rows.len(), today.nutrition.meals.len(), "one row per meal eaten today");
+
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn an_entry_typed_in_the_window_is_saved_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    {
+        let store = Store::open(&db).await.unwrap();
+        wagner::demo::load(&store, chrono::Utc::now(), None).await.unwrap();
+        store.close().await;
+    }
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+
+    let input = testid(&client, "quick-entry-input").await;
+    input.send_keys("2 eggs and toast").await.unwrap();
+    testid(&client, "quick-entry-submit").await.click().await.unwrap();
+    let status = testid(&client, "quick-entry-status").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !status.text().await.unwrap_or_default().to_lowercase().contains("saved") {
+        assert!(Instant::now() < deadline, "no 'saved' status after submitting");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Listed on Today, and stored as a pending raw entry.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let rows = client.find_all(Locator::Css("[data-testid='entry-row']")).await.unwrap();
+        let mut texts = Vec::new();
+        for row in rows {
+            texts.push(row.text().await.unwrap_or_default());
+        }
+        if texts.iter().any(|t| t.contains("2 eggs and toast")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "entry not listed on Today: {texts:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    save_screenshot(&client, "today-after-entry").await;
+
+    let store = Store::open(&db).await.unwrap();
+    let me = profile::require_default(&store).await.unwrap();
+    let pending = wagner::quick_entry::list(&store, &me.id, Some(wagner::quick_entry::ProcessingStatus::Pending), 10)
+        .await
+        .unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].raw_text.as_deref(), Some("2 eggs and toast"));
+
+    client.close().await.unwrap();
+}
+
+#[test]
+fn grouping_matches_intl() {
+    assert_eq!(grouped(1842), "1,842");
+    assert_eq!(grouped(999), "999");
+    assert_eq!(grouped(1234567), "1,234,567");
+}
