@@ -164,7 +164,12 @@ pub async fn between(
 }
 
 /// The latest activities that started before `before`, newest first.
-pub async fn recent(store: &Store, user_id: &str, before: DateTime<Utc>, limit: u32) -> Result<Vec<ActivitySummary>> {
+pub async fn recent(
+    store: &Store,
+    user_id: &str,
+    before: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<ActivitySummary>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SELECT_SUMMARY} WHERE user_id = ? AND start_date < ? ORDER BY start_date DESC, id DESC LIMIT ?"
     )))

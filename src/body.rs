@@ -72,7 +72,11 @@ pub struct BodySnapshot {
     pub change_7d_kg: Option<f64>,
 }
 
-async fn latest_weight_before(store: &Store, user_id: &str, before: DateTime<Utc>) -> Result<Option<(String, f64)>> {
+async fn latest_weight_before(
+    store: &Store,
+    user_id: &str,
+    before: DateTime<Utc>,
+) -> Result<Option<(String, f64)>> {
     Ok(sqlx::query_as(
         "SELECT measured_at, weight_kg FROM body_measurements \
          WHERE user_id = ? AND measured_at < ? AND weight_kg IS NOT NULL ORDER BY measured_at DESC LIMIT 1",
@@ -93,7 +97,9 @@ pub async fn snapshot(store: &Store, user_id: &str, before: DateTime<Utc>) -> Re
     .bind(clock::to_db(before))
     .fetch_optional(store.pool())
     .await?;
-    let Some((measured_at, weight_kg, body_fat_pct)) = latest else { return Ok(None) };
+    let Some((measured_at, weight_kg, body_fat_pct)) = latest else {
+        return Ok(None);
+    };
     let change_7d_kg = match latest_weight_before(store, user_id, before).await? {
         Some((at, now_kg)) => {
             let week_before = clock::from_db(&at)? - Duration::days(7) + Duration::milliseconds(1);

@@ -22,8 +22,9 @@ pub fn now_db() -> String {
 }
 
 pub fn parse_time_zone(name: &str) -> Result<Tz> {
-    name.parse::<Tz>()
-        .map_err(|_| Error::invalid(format!("unknown time zone {name:?} (use an IANA name such as Europe/Berlin)")))
+    name.parse::<Tz>().map_err(|_| {
+        Error::invalid(format!("unknown time zone {name:?} (use an IANA name such as Europe/Berlin)"))
+    })
 }
 
 /// The machine's IANA time zone, or UTC when the OS does not say.
@@ -66,7 +67,8 @@ pub fn day_bounds_utc(date: NaiveDate, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>)
 
 /// A local wall-clock time on a local day, as UTC.
 pub fn local_to_utc(date: NaiveDate, hour: u32, minute: u32, tz: Tz) -> DateTime<Utc> {
-    let naive = date.and_hms_opt(hour.min(23), minute.min(59), 0).unwrap_or_else(|| date.and_time(NaiveTime::MIN));
+    let naive =
+        date.and_hms_opt(hour.min(23), minute.min(59), 0).unwrap_or_else(|| date.and_time(NaiveTime::MIN));
     tz.from_local_datetime(&naive)
         .earliest()
         .map(|t| t.with_timezone(&Utc))

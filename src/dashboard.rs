@@ -72,9 +72,10 @@ pub async fn app_status(store: &Store) -> Result<AppStatus> {
         Some(p) => crate::profile::has_data(store, &p.id).await?,
         None => false,
     };
-    let schema_version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
-        .fetch_one(store.pool())
-        .await?;
+    let schema_version: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
+            .fetch_one(store.pool())
+            .await?;
     Ok(AppStatus {
         db_path: store.path().display().to_string(),
         profile,

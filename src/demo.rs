@@ -47,16 +47,21 @@ impl Noise {
     }
 }
 
-fn food(name: &str, quantity: f64, unit: &str, grams: Option<f64>, kcal: f64, p: f64, c: f64, f: f64) -> MealFood {
+/// A food with its portion `(quantity, unit, grams)` and `[kcal, protein, carbs, fat]` of that portion.
+fn food(
+    name: &str,
+    (quantity, unit, grams): (f64, &str, f64),
+    [calories, protein_g, carbs_g, fat_g]: [f64; 4],
+) -> MealFood {
     MealFood {
         name: name.into(),
         quantity,
         unit: unit.into(),
-        grams,
-        calories: kcal,
-        protein_g: p,
-        carbs_g: c,
-        fat_g: f,
+        grams: Some(grams),
+        calories,
+        protein_g,
+        carbs_g,
+        fat_g,
         food_id: None,
     }
 }
@@ -65,57 +70,87 @@ fn food(name: &str, quantity: f64, unit: &str, grams: Option<f64>, kcal: f64, p:
 fn menu(category: MealCategory) -> Vec<(&'static str, Vec<MealFood>)> {
     match category {
         MealCategory::Breakfast => vec![
-            ("oatmeal with a banana and milk", vec![
-                food("Oats, rolled", 80.0, "g", Some(80.0), 303.0, 10.5, 54.1, 5.5),
-                food("Banana", 1.0, "medium", Some(118.0), 105.0, 1.3, 27.0, 0.4),
-                food("Milk, whole", 200.0, "ml", Some(206.0), 126.0, 6.5, 9.9, 6.8),
-            ]),
-            ("3 scrambled eggs and 2 slices of wholewheat toast", vec![
-                food("Egg, whole, scrambled", 3.0, "large", Some(183.0), 273.0, 18.3, 3.7, 20.2),
-                food("Bread, whole-wheat", 2.0, "slice", Some(64.0), 161.0, 8.0, 27.5, 2.2),
-            ]),
-            ("greek yogurt with blueberries and granola", vec![
-                food("Yogurt, Greek, plain, nonfat", 200.0, "g", Some(200.0), 118.0, 20.4, 7.2, 0.8),
-                food("Blueberries, raw", 100.0, "g", Some(100.0), 57.0, 0.7, 14.5, 0.3),
-                food("Granola", 40.0, "g", Some(40.0), 196.0, 4.5, 25.6, 8.6),
-            ]),
+            (
+                "oatmeal with a banana and milk",
+                vec![
+                    food("Oats, rolled", (80.0, "g", 80.0), [303.0, 10.5, 54.1, 5.5]),
+                    food("Banana", (1.0, "medium", 118.0), [105.0, 1.3, 27.0, 0.4]),
+                    food("Milk, whole", (200.0, "ml", 206.0), [126.0, 6.5, 9.9, 6.8]),
+                ],
+            ),
+            (
+                "3 scrambled eggs and 2 slices of wholewheat toast",
+                vec![
+                    food("Egg, whole, scrambled", (3.0, "large", 183.0), [273.0, 18.3, 3.7, 20.2]),
+                    food("Bread, whole-wheat", (2.0, "slice", 64.0), [161.0, 8.0, 27.5, 2.2]),
+                ],
+            ),
+            (
+                "greek yogurt with blueberries and granola",
+                vec![
+                    food("Yogurt, Greek, plain, nonfat", (200.0, "g", 200.0), [118.0, 20.4, 7.2, 0.8]),
+                    food("Blueberries, raw", (100.0, "g", 100.0), [57.0, 0.7, 14.5, 0.3]),
+                    food("Granola", (40.0, "g", 40.0), [196.0, 4.5, 25.6, 8.6]),
+                ],
+            ),
         ],
         MealCategory::Lunch => vec![
-            ("chicken breast with brown rice and broccoli", vec![
-                food("Chicken breast, roasted", 150.0, "g", Some(150.0), 248.0, 46.5, 0.0, 5.4),
-                food("Rice, brown, cooked", 180.0, "g", Some(180.0), 193.0, 4.5, 40.0, 1.6),
-                food("Broccoli, cooked", 150.0, "g", Some(150.0), 53.0, 3.6, 10.8, 0.6),
-            ]),
-            ("turkey and cheese sandwich", vec![
-                food("Bread, whole-wheat", 2.0, "slice", Some(64.0), 161.0, 8.0, 27.5, 2.2),
-                food("Turkey breast, sliced", 80.0, "g", Some(80.0), 83.0, 16.8, 2.8, 0.6),
-                food("Cheese, cheddar", 20.0, "g", Some(20.0), 81.0, 4.6, 0.3, 6.7),
-            ]),
-            ("lentil soup and an apple", vec![
-                food("Lentil soup", 400.0, "g", Some(400.0), 264.0, 16.4, 40.4, 3.6),
-                food("Apple", 1.0, "medium", Some(182.0), 95.0, 0.5, 25.1, 0.3),
-            ]),
+            (
+                "chicken breast with brown rice and broccoli",
+                vec![
+                    food("Chicken breast, roasted", (150.0, "g", 150.0), [248.0, 46.5, 0.0, 5.4]),
+                    food("Rice, brown, cooked", (180.0, "g", 180.0), [193.0, 4.5, 40.0, 1.6]),
+                    food("Broccoli, cooked", (150.0, "g", 150.0), [53.0, 3.6, 10.8, 0.6]),
+                ],
+            ),
+            (
+                "turkey and cheese sandwich",
+                vec![
+                    food("Bread, whole-wheat", (2.0, "slice", 64.0), [161.0, 8.0, 27.5, 2.2]),
+                    food("Turkey breast, sliced", (80.0, "g", 80.0), [83.0, 16.8, 2.8, 0.6]),
+                    food("Cheese, cheddar", (20.0, "g", 20.0), [81.0, 4.6, 0.3, 6.7]),
+                ],
+            ),
+            (
+                "lentil soup and an apple",
+                vec![
+                    food("Lentil soup", (400.0, "g", 400.0), [264.0, 16.4, 40.4, 3.6]),
+                    food("Apple", (1.0, "medium", 182.0), [95.0, 0.5, 25.1, 0.3]),
+                ],
+            ),
         ],
         MealCategory::Dinner => vec![
-            ("baked salmon, boiled potatoes and a green salad", vec![
-                food("Salmon, Atlantic, baked", 150.0, "g", Some(150.0), 309.0, 33.2, 0.0, 18.5),
-                food("Potatoes, boiled", 250.0, "g", Some(250.0), 218.0, 4.7, 50.4, 0.3),
-                food("Olive oil", 1.0, "tbsp", Some(13.5), 119.0, 0.0, 0.0, 13.5),
-            ]),
-            ("spaghetti bolognese", vec![
-                food("Spaghetti, cooked", 220.0, "g", Some(220.0), 348.0, 12.8, 68.0, 2.0),
-                food("Beef bolognese sauce", 180.0, "g", Some(180.0), 252.0, 18.0, 10.8, 15.3),
-            ]),
-            ("tofu and vegetable stir fry with rice", vec![
-                food("Tofu, firm", 200.0, "g", Some(200.0), 288.0, 34.6, 5.6, 17.4),
-                food("Stir-fry vegetables", 200.0, "g", Some(200.0), 70.0, 3.4, 13.0, 0.5),
-                food("Rice, white, cooked", 150.0, "g", Some(150.0), 195.0, 4.0, 42.3, 0.4),
-            ]),
+            (
+                "baked salmon, boiled potatoes and a green salad",
+                vec![
+                    food("Salmon, Atlantic, baked", (150.0, "g", 150.0), [309.0, 33.2, 0.0, 18.5]),
+                    food("Potatoes, boiled", (250.0, "g", 250.0), [218.0, 4.7, 50.4, 0.3]),
+                    food("Olive oil", (1.0, "tbsp", 13.5), [119.0, 0.0, 0.0, 13.5]),
+                ],
+            ),
+            (
+                "spaghetti bolognese",
+                vec![
+                    food("Spaghetti, cooked", (220.0, "g", 220.0), [348.0, 12.8, 68.0, 2.0]),
+                    food("Beef bolognese sauce", (180.0, "g", 180.0), [252.0, 18.0, 10.8, 15.3]),
+                ],
+            ),
+            (
+                "tofu and vegetable stir fry with rice",
+                vec![
+                    food("Tofu, firm", (200.0, "g", 200.0), [288.0, 34.6, 5.6, 17.4]),
+                    food("Stir-fry vegetables", (200.0, "g", 200.0), [70.0, 3.4, 13.0, 0.5]),
+                    food("Rice, white, cooked", (150.0, "g", 150.0), [195.0, 4.0, 42.3, 0.4]),
+                ],
+            ),
         ],
         MealCategory::Snack => vec![
-            ("protein shake", vec![food("Whey protein powder", 1.0, "scoop", Some(30.0), 120.0, 24.0, 3.0, 1.5)]),
-            ("a handful of almonds", vec![food("Almonds", 30.0, "g", Some(30.0), 174.0, 6.4, 6.5, 15.0)]),
-            ("an apple", vec![food("Apple", 1.0, "medium", Some(182.0), 95.0, 0.5, 25.1, 0.3)]),
+            (
+                "protein shake",
+                vec![food("Whey protein powder", (1.0, "scoop", 30.0), [120.0, 24.0, 3.0, 1.5])],
+            ),
+            ("a handful of almonds", vec![food("Almonds", (30.0, "g", 30.0), [174.0, 6.4, 6.5, 15.0])]),
+            ("an apple", vec![food("Apple", (1.0, "medium", 182.0), [95.0, 0.5, 25.1, 0.3])]),
         ],
     }
 }
@@ -158,21 +193,31 @@ fn activity_for(date: NaiveDate, tz: chrono_tz::Tz, noise: &mut Noise) -> Option
             Some(base("Easy run", ActivityType::Run, 7, km * 5.6, Some(km), Some(142), (km * 68.0) as i64))
         }
         Weekday::Tue => {
-            let (name, segments) = strength("Upper body strength", &[
-                ("Bench press", 3, 8, 80.0),
-                ("Barbell row", 3, 10, 60.0),
-                ("Overhead press", 3, 8, 45.0),
-            ]);
-            Some(NewActivity { segments, ..base(&name, ActivityType::Strength, 18, 55.0, None, Some(118), 310) })
+            let (name, segments) = strength(
+                "Upper body strength",
+                &[("Bench press", 3, 8, 80.0), ("Barbell row", 3, 10, 60.0), ("Overhead press", 3, 8, 45.0)],
+            );
+            Some(NewActivity {
+                segments,
+                ..base(&name, ActivityType::Strength, 18, 55.0, None, Some(118), 310)
+            })
         }
-        Weekday::Thu => Some(base("Intervals 6×800 m", ActivityType::Run, 7, 48.0, Some(8.4), Some(156), 590)),
+        Weekday::Thu => {
+            Some(base("Intervals 6×800 m", ActivityType::Run, 7, 48.0, Some(8.4), Some(156), 590))
+        }
         Weekday::Fri => {
-            let (name, segments) = strength("Lower body strength", &[
-                ("Back squat", 4, 6, 100.0),
-                ("Romanian deadlift", 3, 8, 90.0),
-                ("Walking lunge", 3, 10, 20.0),
-            ]);
-            Some(NewActivity { segments, ..base(&name, ActivityType::Strength, 18, 60.0, None, Some(121), 340) })
+            let (name, segments) = strength(
+                "Lower body strength",
+                &[
+                    ("Back squat", 4, 6, 100.0),
+                    ("Romanian deadlift", 3, 8, 90.0),
+                    ("Walking lunge", 3, 10, 20.0),
+                ],
+            );
+            Some(NewActivity {
+                segments,
+                ..base(&name, ActivityType::Strength, 18, 60.0, None, Some(121), 340)
+            })
         }
         Weekday::Sat => {
             let km = 40.0 + noise.next() * 15.0;
@@ -183,12 +228,13 @@ fn activity_for(date: NaiveDate, tz: chrono_tz::Tz, noise: &mut Noise) -> Option
 }
 
 fn program_template(start_date: NaiveDate) -> NewProgram {
-    let workout = |name: &str, kind: &str, minutes: i64, exercises: serde_json::Value| NewProgramItem::Workout {
-        workout_name: name.into(),
-        workout_type: kind.into(),
-        exercises,
-        duration_minutes: minutes,
-    };
+    let workout =
+        |name: &str, kind: &str, minutes: i64, exercises: serde_json::Value| NewProgramItem::Workout {
+            workout_name: name.into(),
+            workout_type: kind.into(),
+            exercises,
+            duration_minutes: minutes,
+        };
     let meal = |meal_type: &str, name: &str, kcal: f64, p: f64, c: f64, f: f64| NewProgramItem::Meal {
         meal_type: meal_type.into(),
         meal_name: name.into(),
@@ -228,7 +274,9 @@ fn program_template(start_date: NaiveDate) -> NewProgram {
         .collect();
     NewProgram {
         name: "12-week recomposition".into(),
-        description: Some("Four strength sessions and one aerobic session a week, deload every fourth week.".into()),
+        description: Some(
+            "Four strength sessions and one aerobic session a week, deload every fourth week.".into(),
+        ),
         goal: Some("lose_fat".into()),
         start_date,
         questions_answers: json!({
@@ -275,24 +323,27 @@ pub async fn load(store: &Store, now: DateTime<Utc>, time_zone: Option<String>) 
             profile
         }
         None => {
-            profile::create(&mut tx, NewProfile {
-                full_name: "Alex Morgan".into(),
-                time_zone,
-                demo: true,
-                age: Some(34),
-                biological_sex: Some("male".into()),
-                height_cm: Some(180.0),
-                current_weight_kg: Some(82.9),
-                goal_weight_kg: Some(78.0),
-                primary_goal: Some("lose_fat".into()),
-                experience_level: Some("intermediate".into()),
-                training_frequency: Some(5),
-                daily_calorie_target: Some(2200),
-                daily_protein_target_g: Some(160),
-                daily_carbs_target_g: Some(220),
-                daily_fat_target_g: Some(70),
-                ..NewProfile::default()
-            })
+            profile::create(
+                &mut tx,
+                NewProfile {
+                    full_name: "Alex Morgan".into(),
+                    time_zone,
+                    demo: true,
+                    age: Some(34),
+                    biological_sex: Some("male".into()),
+                    height_cm: Some(180.0),
+                    current_weight_kg: Some(82.9),
+                    goal_weight_kg: Some(78.0),
+                    primary_goal: Some("lose_fat".into()),
+                    experience_level: Some("intermediate".into()),
+                    training_frequency: Some(5),
+                    daily_calorie_target: Some(2200),
+                    daily_protein_target_g: Some(160),
+                    daily_carbs_target_g: Some(220),
+                    daily_fat_target_g: Some(70),
+                    ..NewProfile::default()
+                },
+            )
             .await?
         }
     };
@@ -338,19 +389,26 @@ async fn fill(conn: &mut SqliteConnection, profile: &Profile, now: DateTime<Utc>
             // A slow loss of ~0.1 kg a day with ±0.4 kg of water noise.
             let kg = 84.2 - 0.1 * (DEMO_DAYS - 1 - days_ago) as f64 + 0.4 * noise.signed();
             let body_fat = (days_ago % 7 == 0).then(|| 19.5 - 0.05 * (DEMO_DAYS - days_ago) as f64);
-            body::insert(conn, profile, &NewMeasurement {
-                measured_at: weigh_in,
-                weight_kg: Some((kg * 10.0).round() / 10.0),
-                body_fat_pct: body_fat,
-                measurements: if days_ago % 7 == 0 {
-                    serde_json::Map::from_iter([("waist_cm".to_string(), json!(86.0 - 0.1 * (DEMO_DAYS - days_ago) as f64))])
-                } else {
-                    serde_json::Map::new()
+            body::insert(
+                conn,
+                profile,
+                &NewMeasurement {
+                    measured_at: weigh_in,
+                    weight_kg: Some((kg * 10.0).round() / 10.0),
+                    body_fat_pct: body_fat,
+                    measurements: if days_ago % 7 == 0 {
+                        serde_json::Map::from_iter([(
+                            "waist_cm".to_string(),
+                            json!(86.0 - 0.1 * (DEMO_DAYS - days_ago) as f64),
+                        )])
+                    } else {
+                        serde_json::Map::new()
+                    },
+                    source: BodySource::Scale,
+                    quick_entry_log_id: None,
+                    ai_extracted: false,
                 },
-                source: BodySource::Scale,
-                quick_entry_log_id: None,
-                ai_extracted: false,
-            })
+            )
             .await?;
             measurements += 1;
         }
@@ -382,16 +440,24 @@ async fn fill(conn: &mut SqliteConnection, profile: &Profile, now: DateTime<Utc>
             } else {
                 None
             };
-            let meal_id = nutrition::insert_meal(conn, profile, &NewMeal {
-                category,
-                logged_at,
-                name: Some(text.to_string()),
-                foods: foods.clone(),
-                source: if quick_entry_log_id.is_some() { MealSource::QuickEntry } else { MealSource::Manual },
-                quick_entry_log_id: quick_entry_log_id.clone(),
-                ai_extracted: quick_entry_log_id.is_some(),
-                ai_confidence: quick_entry_log_id.as_ref().map(|_| 0.9),
-            })
+            let meal_id = nutrition::insert_meal(
+                conn,
+                profile,
+                &NewMeal {
+                    category,
+                    logged_at,
+                    name: Some(text.to_string()),
+                    foods: foods.clone(),
+                    source: if quick_entry_log_id.is_some() {
+                        MealSource::QuickEntry
+                    } else {
+                        MealSource::Manual
+                    },
+                    quick_entry_log_id: quick_entry_log_id.clone(),
+                    ai_extracted: quick_entry_log_id.is_some(),
+                    ai_confidence: quick_entry_log_id.as_ref().map(|_| 0.9),
+                },
+            )
             .await?;
             if let Some(entry_id) = quick_entry_log_id {
                 sqlx::query("UPDATE quick_entry_logs SET meal_log_ids = json_array(?), ai_extracted_data = ? WHERE id = ?")
@@ -409,7 +475,8 @@ async fn fill(conn: &mut SqliteConnection, profile: &Profile, now: DateTime<Utc>
         }
     }
 
-    programs::create(conn, profile, &program_template(today - Duration::days(PROGRAM_STARTED_DAYS_AGO))).await?;
+    programs::create(conn, profile, &program_template(today - Duration::days(PROGRAM_STARTED_DAYS_AGO)))
+        .await?;
     Ok(DemoReport {
         profile: profile.clone(),
         meals,

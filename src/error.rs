@@ -50,10 +50,7 @@ impl Error {
 
     /// True when the user can fix the problem by changing what they typed.
     pub fn is_user_error(&self) -> bool {
-        matches!(
-            self,
-            Error::NotFound { .. } | Error::Invalid(_) | Error::NoProfile
-        )
+        matches!(self, Error::NotFound { .. } | Error::Invalid(_) | Error::NoProfile)
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
@@ -65,9 +62,6 @@ impl Error {
     }
 
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io {
-            context: context.into(),
-            source,
-        }
+        Error::Io { context: context.into(), source }
     }
 }

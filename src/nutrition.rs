@@ -167,8 +167,10 @@ struct MealRow {
 impl TryFrom<MealRow> for MealSummary {
     type Error = Error;
     fn try_from(row: MealRow) -> Result<Self> {
-        let foods = serde_json::from_str(&row.foods)
-            .map_err(|e| Error::Corrupt { what: format!("foods of meal {}", row.id), detail: e.to_string() })?;
+        let foods = serde_json::from_str(&row.foods).map_err(|e| Error::Corrupt {
+            what: format!("foods of meal {}", row.id),
+            detail: e.to_string(),
+        })?;
         Ok(MealSummary {
             id: row.id,
             category: row.category,
@@ -291,8 +293,10 @@ mod tests {
 
     #[test]
     fn remaining_goes_negative_when_over() {
-        let targets = MacroTargets { calories: Some(2000.0), protein_g: Some(150.0), carbs_g: None, fat_g: None };
-        let left = targets.remaining_after(&Totals { calories: 2100.0, protein_g: 90.0, carbs_g: 0.0, fat_g: 0.0 });
+        let targets =
+            MacroTargets { calories: Some(2000.0), protein_g: Some(150.0), carbs_g: None, fat_g: None };
+        let left =
+            targets.remaining_after(&Totals { calories: 2100.0, protein_g: 90.0, carbs_g: 0.0, fat_g: 0.0 });
         assert_eq!(left.calories, Some(-100.0));
         assert_eq!(left.protein_g, Some(60.0));
         assert_eq!(left.carbs_g, None);

@@ -68,10 +68,11 @@ pub async fn create(conn: &mut SqliteConnection, profile: &Profile, program: &Ne
             program.days.len()
         )));
     }
-    let active: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ai_generated_programs WHERE user_id = ? AND is_active = 1")
-        .bind(&profile.id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let active: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM ai_generated_programs WHERE user_id = ? AND is_active = 1")
+            .bind(&profile.id)
+            .fetch_one(&mut *conn)
+            .await?;
     if active > 0 {
         return Err(Error::invalid("there is already an active program: pause or finish it first"));
     }
@@ -206,9 +207,13 @@ pub async fn day_on(store: &Store, user_id: &str, date: NaiveDate) -> Result<Opt
     .bind(user_id)
     .fetch_optional(store.pool())
     .await?;
-    let Some((program_id, program_name, start, paused_days, total_days)) = program else { return Ok(None) };
+    let Some((program_id, program_name, start, paused_days, total_days)) = program else {
+        return Ok(None);
+    };
     let start_date = crate::clock::parse_date(&start)?;
-    let Some(day_number) = day_number_on(start_date, paused_days, date) else { return Ok(None) };
+    let Some(day_number) = day_number_on(start_date, paused_days, date) else {
+        return Ok(None);
+    };
     let day: Option<(String, i64, String, Option<String>, bool, bool)> = sqlx::query_as(
         "SELECT id, week_number, day_name, day_focus, is_rest_day, is_completed FROM ai_program_days \
          WHERE program_id = ? AND day_number = ?",
@@ -218,7 +223,10 @@ pub async fn day_on(store: &Store, user_id: &str, date: NaiveDate) -> Result<Opt
     .fetch_optional(store.pool())
     .await?;
     let Some((day_id, week_number, day_name, day_focus, is_rest_day, is_completed)) = day else {
-        return Err(Error::Corrupt { what: format!("program {program_id}"), detail: format!("day {day_number} is missing") });
+        return Err(Error::Corrupt {
+            what: format!("program {program_id}"),
+            detail: format!("day {day_number} is missing"),
+        });
     };
     let items: Vec<ProgramItem> = sqlx::query_as(
         "SELECT id, item_type, item_order, COALESCE(title, workout_name, meal_name) AS title, \

@@ -9,7 +9,9 @@ use std::sync::Once;
 use std::time::Duration;
 
 use serde::Serialize;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::error::{Error, Result};
 
@@ -106,11 +108,10 @@ impl Store {
     /// Schema version, integrity and extension versions: `wagner db check`.
     pub async fn check(&self) -> Result<DbCheck> {
         let pool = &self.pool;
-        let (schema_version, migrations_applied): (Option<i64>, i64) = sqlx::query_as(
-            "SELECT MAX(version), COUNT(*) FROM _sqlx_migrations WHERE success = 1",
-        )
-        .fetch_one(pool)
-        .await?;
+        let (schema_version, migrations_applied): (Option<i64>, i64) =
+            sqlx::query_as("SELECT MAX(version), COUNT(*) FROM _sqlx_migrations WHERE success = 1")
+                .fetch_one(pool)
+                .await?;
         let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(pool).await?;
         let fk_rows = sqlx::query("PRAGMA foreign_key_check").fetch_all(pool).await?;
         let sqlite_version: String = sqlx::query_scalar("SELECT sqlite_version()").fetch_one(pool).await?;

@@ -15,12 +15,15 @@ async fn open() -> (tempfile::TempDir, Store) {
 
 async fn new_profile(store: &Store, name: &str, tz: &str) -> Profile {
     let mut conn = store.pool().acquire().await.unwrap();
-    profile::create(&mut conn, NewProfile {
-        full_name: name.into(),
-        time_zone: Some(tz.into()),
-        daily_calorie_target: Some(2000),
-        ..NewProfile::default()
-    })
+    profile::create(
+        &mut conn,
+        NewProfile {
+            full_name: name.into(),
+            time_zone: Some(tz.into()),
+            daily_calorie_target: Some(2000),
+            ..NewProfile::default()
+        },
+    )
     .await
     .unwrap()
 }
@@ -63,21 +66,25 @@ async fn one_profile_cannot_read_anothers_rows() {
     let entry = quick_entry::log_text(&store, &alice, "secret snack").await.unwrap();
     let mut conn = store.pool().acquire().await.unwrap();
     nutrition::insert_meal(&mut conn, &alice, &meal_at(now, 300.0)).await.unwrap();
-    activities::insert(&mut conn, &alice, &NewActivity {
-        name: "Run".into(),
-        activity_type: ActivityType::Run,
-        source: ActivitySource::Manual,
-        start_date: now,
-        elapsed_time_seconds: 1800,
-        moving_time_seconds: None,
-        distance_meters: Some(5000.0),
-        calories: None,
-        average_heartrate: None,
-        notes: None,
-        quick_entry_log_id: None,
-        ai_extracted: false,
-        segments: vec![],
-    })
+    activities::insert(
+        &mut conn,
+        &alice,
+        &NewActivity {
+            name: "Run".into(),
+            activity_type: ActivityType::Run,
+            source: ActivitySource::Manual,
+            start_date: now,
+            elapsed_time_seconds: 1800,
+            moving_time_seconds: None,
+            distance_meters: Some(5000.0),
+            calories: None,
+            average_heartrate: None,
+            notes: None,
+            quick_entry_log_id: None,
+            ai_extracted: false,
+            segments: vec![],
+        },
+    )
     .await
     .unwrap();
     drop(conn);
@@ -127,21 +134,25 @@ async fn strength_sets_are_stored_one_per_segment() {
         weight_kg: Some(kg),
         ..NewSegment::default()
     };
-    let id = activities::insert(&mut conn, &me, &NewActivity {
-        name: "Push day".into(),
-        activity_type: ActivityType::Strength,
-        source: ActivitySource::Manual,
-        start_date: Utc::now(),
-        elapsed_time_seconds: 3000,
-        moving_time_seconds: None,
-        distance_meters: None,
-        calories: None,
-        average_heartrate: None,
-        notes: None,
-        quick_entry_log_id: None,
-        ai_extracted: false,
-        segments: vec![set(8, 80.0), set(8, 80.0), set(6, 82.5)],
-    })
+    let id = activities::insert(
+        &mut conn,
+        &me,
+        &NewActivity {
+            name: "Push day".into(),
+            activity_type: ActivityType::Strength,
+            source: ActivitySource::Manual,
+            start_date: Utc::now(),
+            elapsed_time_seconds: 3000,
+            moving_time_seconds: None,
+            distance_meters: None,
+            calories: None,
+            average_heartrate: None,
+            notes: None,
+            quick_entry_log_id: None,
+            ai_extracted: false,
+            segments: vec![set(8, 80.0), set(8, 80.0), set(6, 82.5)],
+        },
+    )
     .await
     .unwrap();
     let (sets, volume): (i64, f64) = sqlx::query_as(
@@ -166,10 +177,12 @@ async fn invalid_rows_are_rejected_with_a_reason() {
     assert!(err.to_string().contains("at least one food"), "{err}");
     let err = nutrition::insert_meal(&mut conn, &me, &meal_at(Utc::now(), -1.0)).await.unwrap_err();
     assert!(err.to_string().contains("Toast"), "{err}");
-    let err = quick_entry::log_text(&store, &me, &"x".repeat(quick_entry::MAX_TEXT_CHARS + 1)).await.unwrap_err();
+    let err =
+        quick_entry::log_text(&store, &me, &"x".repeat(quick_entry::MAX_TEXT_CHARS + 1)).await.unwrap_err();
     assert!(err.to_string().contains("limit"), "{err}");
     // Nothing half-written.
-    let meals: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meal_logs").fetch_one(&mut *conn).await.unwrap();
+    let meals: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM meal_logs").fetch_one(&mut *conn).await.unwrap();
     assert_eq!(meals, 0);
 }
 
@@ -192,7 +205,11 @@ async fn the_demo_is_complete_and_today_adds_up() {
     assert!(!program.items.is_empty());
     assert_eq!(today.nutrition.meals.len(), 4);
     let summed: f64 = today.nutrition.meals.iter().map(|m| m.total_calories).sum();
-    assert!((today.nutrition.calories - summed).abs() < 1e-6, "summary {} vs meals {summed}", today.nutrition.calories);
+    assert!(
+        (today.nutrition.calories - summed).abs() < 1e-6,
+        "summary {} vs meals {summed}",
+        today.nutrition.calories
+    );
     assert_eq!(today.nutrition.targets.calories, Some(2200.0));
     let body = today.body.as_ref().unwrap();
     assert!(body.weight_kg.unwrap() > 80.0 && body.change_7d_kg.unwrap() < 0.0, "{body:?}");
@@ -211,7 +228,8 @@ async fn the_demo_is_complete_and_today_adds_up() {
     let early = Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap();
     demo::load(&store2, early, Some("UTC".into())).await.unwrap();
     let me2 = profile::require_default(&store2).await.unwrap();
-    let morning = dashboard::day(&store2, &me2, NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()).await.unwrap();
+    let morning =
+        dashboard::day(&store2, &me2, NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()).await.unwrap();
     assert_eq!(morning.nutrition.meals.len(), 1, "only breakfast by 08:00");
 }
 
@@ -221,9 +239,10 @@ async fn app_status_tells_the_window_what_to_show() {
     let status = dashboard::app_status(&store).await.unwrap();
     assert!(status.profile.is_none() && !status.has_data);
 
-    let (me, created) = profile::ensure_default(&store, NewProfile { full_name: "Ana".into(), ..NewProfile::default() })
-        .await
-        .unwrap();
+    let (me, created) =
+        profile::ensure_default(&store, NewProfile { full_name: "Ana".into(), ..NewProfile::default() })
+            .await
+            .unwrap();
     assert!(created);
     let status = dashboard::app_status(&store).await.unwrap();
     assert_eq!(status.profile.as_ref().map(|p| p.id.as_str()), Some(me.id.as_str()));
@@ -231,9 +250,10 @@ async fn app_status_tells_the_window_what_to_show() {
 
     quick_entry::log_text(&store, &me, "banana").await.unwrap();
     assert!(dashboard::app_status(&store).await.unwrap().has_data);
-    let (same, created) = profile::ensure_default(&store, NewProfile { full_name: "Other".into(), ..NewProfile::default() })
-        .await
-        .unwrap();
+    let (same, created) =
+        profile::ensure_default(&store, NewProfile { full_name: "Other".into(), ..NewProfile::default() })
+            .await
+            .unwrap();
     assert!(!created);
     assert_eq!(same.id, me.id);
 }

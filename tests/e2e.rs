@@ -37,12 +37,18 @@ fn desktop_binary() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free loopback port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
 }
 
 /// Starts tauri-driver with the app's database pointed at `db`.
 async fn start_driver(db: &Path) -> Driver {
-    assert!(std::env::var_os("DISPLAY").is_some(), "E2E needs a display: run under xvfb-run (scripts/test.sh does)");
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "E2E needs a display: run under xvfb-run (scripts/test.sh does)"
+    );
     let port = free_port();
     let native_port = free_port();
     let child = Command::new("tauri-driver")
@@ -101,7 +107,7 @@ fn grouped(n: i64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -190,9 +196,10 @@ async fn an_entry_typed_in_the_window_is_saved_and_listed() {
 
     let store = Store::open(&db).await.unwrap();
     let me = profile::require_default(&store).await.unwrap();
-    let pending = wagner::quick_entry::list(&store, &me.id, Some(wagner::quick_entry::ProcessingStatus::Pending), 10)
-        .await
-        .unwrap();
+    let pending =
+        wagner::quick_entry::list(&store, &me.id, Some(wagner::quick_entry::ProcessingStatus::Pending), 10)
+            .await
+            .unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].raw_text.as_deref(), Some("2 eggs and toast"));
 

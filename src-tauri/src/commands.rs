@@ -5,7 +5,7 @@ use wagner::dashboard::{self, AppStatus, Today};
 use wagner::demo::{self, DemoReport};
 use wagner::profile::{self, NewProfile, Profile};
 use wagner::quick_entry::{self, QuickEntry};
-use wagner::{clock, Store};
+use wagner::{Store, clock};
 
 use crate::error::{CommandError, CommandResult};
 
@@ -68,7 +68,8 @@ pub async fn load_demo(core: State<'_, Core>) -> CommandResult<DemoReport> {
 #[specta::specta]
 pub async fn create_profile(core: State<'_, Core>, full_name: String) -> CommandResult<Profile> {
     let store = core.store()?;
-    let (profile, _) = profile::ensure_default(store, NewProfile { full_name, ..NewProfile::default() }).await?;
+    let (profile, _) =
+        profile::ensure_default(store, NewProfile { full_name, ..NewProfile::default() }).await?;
     Ok(profile)
 }
 

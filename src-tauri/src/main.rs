@@ -66,7 +66,9 @@ fn main() {
 fn tracing_subscriber_init() {
     // Logs go to stderr; WAGNER_LOG=debug for more. Never log secrets or entry text at info.
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("WAGNER_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("WAGNER_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .try_init();
 }
@@ -76,7 +78,8 @@ mod tests {
     /// The committed bindings must match the Rust types, so the UI never drifts.
     #[test]
     fn bindings_are_up_to_date() {
-        let committed_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+        let committed_path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
         let dir = tempfile_dir();
         let fresh_path = dir.join("bindings.ts");
         crate::commands::builder()

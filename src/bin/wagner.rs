@@ -12,7 +12,7 @@ use serde::Serialize;
 use wagner::dashboard::Today;
 use wagner::profile::NewProfile;
 use wagner::quick_entry::{self, ProcessingStatus};
-use wagner::{clock, dashboard, demo, profile, Store};
+use wagner::{Store, clock, dashboard, demo, profile};
 
 #[derive(Parser)]
 #[command(name = "wagner", version, about = "Wagner Coach: your offline fitness and nutrition coach")]
@@ -116,15 +116,28 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let store = open(cli.db).await?;
     match cli.command {
         Command::Init { name, time_zone } => {
-            let (profile, created) =
-                profile::ensure_default(&store, NewProfile { full_name: name, time_zone, ..NewProfile::default() })
-                    .await?;
+            let (profile, created) = profile::ensure_default(
+                &store,
+                NewProfile { full_name: name, time_zone, ..NewProfile::default() },
+            )
+            .await?;
             if cli.json {
-                print_json(&serde_json::json!({ "db": store.path(), "profile": profile, "created": created }))?;
+                print_json(
+                    &serde_json::json!({ "db": store.path(), "profile": profile, "created": created }),
+                )?;
             } else if created {
-                println!("Created {} with profile {:?} ({}).", store.path().display(), profile.full_name, profile.time_zone);
+                println!(
+                    "Created {} with profile {:?} ({}).",
+                    store.path().display(),
+                    profile.full_name,
+                    profile.time_zone
+                );
             } else {
-                println!("{} is ready; profile {:?} already exists.", store.path().display(), profile.full_name);
+                println!(
+                    "{} is ready; profile {:?} already exists.",
+                    store.path().display(),
+                    profile.full_name
+                );
             }
         }
         Command::Log { text } => {
@@ -175,7 +188,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&check)?;
             } else {
                 println!("database     {}", check.path);
-                println!("schema       version {} ({} of {} migrations applied)", check.schema_version, check.migrations_applied, check.migrations_known);
+                println!(
+                    "schema       version {} ({} of {} migrations applied)",
+                    check.schema_version, check.migrations_applied, check.migrations_known
+                );
                 println!("integrity    {}", check.integrity);
                 println!("foreign keys {} violations", check.foreign_key_violations);
                 println!("sqlite       {} (journal {})", check.sqlite_version, check.journal_mode);
@@ -187,15 +203,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Demo { if_empty } => {
-            if if_empty {
-                if let Some(p) = profile::default_profile(&store).await? {
-                    if profile::has_data(&store, &p.id).await? {
-                        if !cli.json {
-                            println!("Profile {:?} already has data; demo not loaded.", p.full_name);
-                        }
-                        return Ok(ExitCode::SUCCESS);
-                    }
+            if if_empty
+                && let Some(p) = profile::default_profile(&store).await?
+                && profile::has_data(&store, &p.id).await?
+            {
+                if !cli.json {
+                    println!("Profile {:?} already has data; demo not loaded.", p.full_name);
                 }
+                return Ok(ExitCode::SUCCESS);
             }
             let report = demo::load(&store, chrono::Utc::now(), None).await?;
             if cli.json {
@@ -203,7 +218,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 println!(
                     "Loaded the demo into profile {:?}: {} meals, {} activities, {} weigh-ins, {} quick entries and a {}-day program.",
-                    report.profile.full_name, report.meals, report.activities, report.measurements, report.entries, report.program_days
+                    report.profile.full_name,
+                    report.meals,
+                    report.activities,
+                    report.measurements,
+                    report.entries,
+                    report.program_days
                 );
             }
         }
@@ -225,15 +245,34 @@ fn render_today(t: &Today) -> String {
     let _ = writeln!(
         out,
         "  {:.0} kcal of {} · protein {:.0} g of {} · carbs {:.0} g of {} · fat {:.0} g of {}",
-        n.calories, fmt_opt(n.targets.calories, "kcal"), n.protein_g, fmt_opt(n.targets.protein_g, "g"),
-        n.carbs_g, fmt_opt(n.targets.carbs_g, "g"), n.fat_g, fmt_opt(n.targets.fat_g, "g")
+        n.calories,
+        fmt_opt(n.targets.calories, "kcal"),
+        n.protein_g,
+        fmt_opt(n.targets.protein_g, "g"),
+        n.carbs_g,
+        fmt_opt(n.targets.carbs_g, "g"),
+        n.fat_g,
+        fmt_opt(n.targets.fat_g, "g")
     );
     if let Some(left) = n.remaining.calories {
-        let _ = writeln!(out, "  {}", if left >= 0.0 { format!("{left:.0} kcal left") } else { format!("{:.0} kcal over", -left) });
+        let _ = writeln!(
+            out,
+            "  {}",
+            if left >= 0.0 { format!("{left:.0} kcal left") } else { format!("{:.0} kcal over", -left) }
+        );
     }
     for m in &n.meals {
-        let what = m.name.clone().unwrap_or_else(|| m.foods.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", "));
-        let _ = writeln!(out, "  {:<9} {:>5.0} kcal  {}", format!("{:?}", m.category).to_lowercase(), m.total_calories, what);
+        let what = m
+            .name
+            .clone()
+            .unwrap_or_else(|| m.foods.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            out,
+            "  {:<9} {:>5.0} kcal  {}",
+            format!("{:?}", m.category).to_lowercase(),
+            m.total_calories,
+            what
+        );
     }
     let _ = writeln!(out, "\nTraining");
     if t.activities.is_empty() {
@@ -258,8 +297,17 @@ fn render_today(t: &Today) -> String {
         }
     }
     if let Some(p) = &t.program {
-        let _ = writeln!(out, "\nProgram: {} — day {} of {}, week {}", p.program_name, p.day_number, p.total_days, p.week_number);
-        let _ = writeln!(out, "  {}{}", p.day_name, p.day_focus.as_ref().map(|f| format!(" ({f})")).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "\nProgram: {} — day {} of {}, week {}",
+            p.program_name, p.day_number, p.total_days, p.week_number
+        );
+        let _ = writeln!(
+            out,
+            "  {}{}",
+            p.day_name,
+            p.day_focus.as_ref().map(|f| format!(" ({f})")).unwrap_or_default()
+        );
         for item in &p.items {
             let _ = writeln!(out, "  [{}] {}", if item.is_completed { "x" } else { " " }, item.title);
         }
