@@ -1,0 +1,63 @@
+// The one place the UI talks to the Rust core. Every call unwraps the
+// tauri-specta Result and throws an ApiError (code + message) on failure, so a
+// page can show the error where it happened.
+
+import { commands } from "./bindings";
+import type {
+  AppStatus,
+  CommandError,
+  DemoReport,
+  Profile,
+  QuickEntry,
+  Result,
+  Today,
+} from "./bindings";
+import { toApiError, unwrap } from "./errors";
+
+export { ApiError } from "./errors";
+
+export type Commands = typeof commands;
+
+let backend: Promise<Commands> | null = null;
+
+/**
+ * A browser preview aid: outside Tauri, and only when the URL carries `?mock`,
+ * the commands are answered by an in-memory fake (src/lib/mock.ts, loaded
+ * lazily so it never runs inside the app).
+ */
+export function mockVariant(): string | null {
+  if (typeof window === "undefined") return null;
+  if ("__TAURI_INTERNALS__" in window) return null;
+  const params = new URLSearchParams(window.location.search);
+  return params.has("mock") ? params.get("mock") || "demo" : null;
+}
+
+function getBackend(): Promise<Commands> {
+  if (backend === null) {
+    const variant = mockVariant();
+    backend =
+      variant === null
+        ? Promise.resolve(commands)
+        : import("./mock").then((m) => m.createMockCommands(variant));
+  }
+  return backend;
+}
+
+async function call<T>(run: (c: Commands) => Promise<Result<T, CommandError>>): Promise<T> {
+  let result: Result<T, CommandError>;
+  try {
+    result = await run(await getBackend());
+  } catch (e) {
+    throw toApiError(e);
+  }
+  return unwrap(result);
+}
+
+export const api = {
+  appStatus: (): Promise<AppStatus> => call((c) => c.appStatus()),
+  today: (date: string | null = null): Promise<Today> => call((c) => c.today(date)),
+  logEntry: (text: string): Promise<QuickEntry> => call((c) => c.logEntry(text)),
+  recentEntries: (limit: number): Promise<QuickEntry[]> => call((c) => c.recentEntries(limit)),
+  loadDemo: (): Promise<DemoReport> => call((c) => c.loadDemo()),
+  createProfile: (fullName: string): Promise<Profile> => call((c) => c.createProfile(fullName)),
+};

@@ -1,0 +1,54 @@
+// A tiny hash router: "#/today", "#/log", ... Pure parsing lives here so it
+// can be tested; the reactive part is in route.svelte.ts.
+
+export const PAGES = [
+  "today",
+  "log",
+  "nutrition",
+  "activities",
+  "programs",
+  "coach",
+  "settings",
+] as const;
+
+export type PageId = (typeof PAGES)[number];
+
+export const DEFAULT_PAGE: PageId = "today";
+
+export type Route = { page: PageId } | { page: "not-found"; path: string };
+
+export const PAGE_TITLES: Record<PageId, string> = {
+  today: "Today",
+  log: "Log",
+  nutrition: "Nutrition",
+  activities: "Activities",
+  programs: "Programs",
+  coach: "Coach",
+  settings: "Settings",
+};
+
+export function isPageId(s: string): s is PageId {
+  return (PAGES as readonly string[]).includes(s);
+}
+
+/** "#/log", "#log", "#/log/", "#/log?x=1" → log; "" or "#/" → today. */
+export function parseHash(hash: string): Route {
+  let path = hash.startsWith("#") ? hash.slice(1) : hash;
+  const cut = path.search(/[?#]/);
+  if (cut >= 0) path = path.slice(0, cut);
+  const segments = path.split("/").filter((s) => s.length > 0);
+  const first = segments[0];
+  if (first === undefined) return { page: DEFAULT_PAGE };
+  let name: string;
+  try {
+    name = decodeURIComponent(first).toLowerCase();
+  } catch {
+    return { page: "not-found", path };
+  }
+  if (segments.length === 1 && isPageId(name)) return { page: name };
+  return { page: "not-found", path };
+}
+
+export function href(page: PageId): string {
+  return `#/${page}`;
+}
