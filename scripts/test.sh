@@ -9,15 +9,15 @@ scripts/setup.sh
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "format and lints"
+step "ui: type check, unit tests, build"
+(cd ui && npm run check && npm test && npm run build)
+
+step "format and lints (the shell embeds ui/dist, so after the UI build)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "core: unit and integration tests"
 cargo test -p wagner-coach
-
-step "ui: type check, unit tests, build"
-(cd ui && npm run check && npm test && npm run build)
 
 step "desktop shell: bindings up to date, debug build"
 cargo test -p wagner-desktop
