@@ -38,8 +38,9 @@ fi
 
 node_major=$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/' || echo 0)
 if [ "${node_major:-0}" -lt 20 ]; then
-  log "installing Node.js (20 or newer is needed for the UI build)"
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm
+  log "installing Node.js 20 (the UI build needs 20 or newer; Debian 12 ships 18)"
+  curl -fsSL https://deb.nodesource.com/setup_20.x | as_root bash -
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs
   node_major=$(node --version | sed -E 's/^v([0-9]+).*/\1/')
   if [ "$node_major" -lt 20 ]; then
     echo "Node.js $(node --version) is too old for the UI build; install Node.js 20+ and run again." >&2
