@@ -35,7 +35,7 @@ fn init_log_today_shows_the_entry() {
     assert!(again.status.success());
     assert!(stdout(&again).contains("already exists"), "init is idempotent: {}", stdout(&again));
 
-    let log = wagner(&db, &["log", "2 eggs and toast"]);
+    let log = wagner(&db, &["log", "--no-process", "2 eggs and toast"]);
     assert!(log.status.success(), "{}", stderr(&log));
 
     let today = wagner(&db, &["today"]);
@@ -59,7 +59,7 @@ fn user_errors_exit_1_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("wagner.db");
 
-    let before_init = wagner(&db, &["log", "oatmeal"]);
+    let before_init = wagner(&db, &["log", "--no-process", "oatmeal"]);
     assert_eq!(before_init.status.code(), Some(1));
     assert!(stderr(&before_init).contains("wagner init"), "{}", stderr(&before_init));
 
@@ -145,4 +145,38 @@ fn demo_fills_an_empty_profile_once() {
     let if_empty = wagner(&db, &["demo", "--if-empty"]);
     assert!(if_empty.status.success());
     assert!(stdout(&if_empty).contains("not loaded"));
+}
+
+#[test]
+fn log_reads_the_entry_into_rows_and_keeps_what_it_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    assert!(wagner(&db, &["init", "--time-zone", "UTC"]).status.success());
+
+    let out = wagner(&db, &["log", "ran 5k in 25:30, weighed 82.4 kg"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("multiple"), "{text}");
+    assert!(text.contains("workout: Run 5.00 km 25:30"), "{text}");
+    assert!(text.contains("weight 82.4 kg"), "{text}");
+
+    let today: serde_json::Value = serde_json::from_slice(&wagner(&db, &["--json", "today"]).stdout).unwrap();
+    assert_eq!(today["activities"][0]["distance_meters"], 5000.0);
+    assert_eq!(today["body"]["weight_kg"], 82.4);
+    assert_eq!(today["entries"][0]["processing_status"], "completed");
+
+    // Unreadable text: exit 1, the raw entry is kept as failed with the reason, and can be retried.
+    let out = wagner(&db, &["log", "felt great today"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("nothing recognised"), "{}", stderr(&out));
+    let failed: serde_json::Value =
+        serde_json::from_slice(&wagner(&db, &["--json", "entries", "--status", "failed"]).stdout).unwrap();
+    assert_eq!(failed[0]["raw_text"], "felt great today");
+    assert!(failed[0]["error_message"].as_str().unwrap().contains("nothing recognised"));
+    let id = failed[0]["id"].as_str().unwrap();
+    let retry = wagner(&db, &["entries", "retry", id]);
+    assert_eq!(retry.status.code(), Some(1), "still unreadable on retry");
+    let bogus = wagner(&db, &["entries", "retry", "no-such-id"]);
+    assert_eq!(bogus.status.code(), Some(1));
+    assert!(stderr(&bogus).contains("not found"), "{}", stderr(&bogus));
 }

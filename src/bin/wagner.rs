@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use serde::Serialize;
 use wagner::dashboard::Today;
 use wagner::profile::NewProfile;
+use wagner::quick_entry::pipeline::{self, Reader};
 use wagner::quick_entry::{self, ProcessingStatus};
 use wagner::{Store, clock, dashboard, demo, profile};
 
@@ -38,13 +39,18 @@ enum Command {
         #[arg(long)]
         time_zone: Option<String>,
     },
-    /// Store a quick entry exactly as typed.
+    /// Store a quick entry exactly as typed, then read it into meals, workouts and measurements.
     Log {
         /// What you ate, did or weighed, e.g. "2 eggs and toast".
         text: String,
+        /// Only store the raw entry; process it later with `wagner entries process`.
+        #[arg(long)]
+        no_process: bool,
     },
-    /// List quick entries, newest first.
+    /// List quick entries, newest first; retry or process them.
     Entries {
+        #[command(subcommand)]
+        action: Option<EntriesAction>,
         #[arg(long)]
         status: Option<String>,
         #[arg(long, default_value_t = 20)]
@@ -67,6 +73,14 @@ enum Command {
         #[arg(long)]
         if_empty: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum EntriesAction {
+    /// Process a pending or failed entry again.
+    Retry { id: String },
+    /// Process every pending entry now.
+    Process,
 }
 
 #[derive(Subcommand)]
@@ -140,16 +154,50 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        Command::Log { text } => {
+        Command::Log { text, no_process } => {
             let profile = profile::require_default(&store).await?;
             let entry = quick_entry::log_text(&store, &profile, &text).await?;
-            if cli.json {
-                print_json(&entry)?;
+            if no_process {
+                if cli.json {
+                    print_json(&entry)?;
+                } else {
+                    println!("Saved entry {} (pending).", entry.id);
+                }
             } else {
-                println!("Saved entry {} ({:?}, {}).", entry.id, entry.processing_status, entry.logged_at);
+                // The raw entry is saved: a failure below leaves it `failed`, ready to retry.
+                let processed = pipeline::process(&store, &profile, &entry.id, Reader::Offline).await;
+                report_processed(&entry.id, processed, cli.json)?;
             }
         }
-        Command::Entries { status, limit } => {
+        Command::Entries { action: Some(action), .. } => {
+            let profile = profile::require_default(&store).await?;
+            match action {
+                EntriesAction::Retry { id } => {
+                    let processed = pipeline::process(&store, &profile, &id, Reader::Offline).await;
+                    report_processed(&id, processed, cli.json)?;
+                }
+                EntriesAction::Process => {
+                    let results = pipeline::process_pending(&store, &profile, Reader::Offline).await?;
+                    if results.is_empty() && !cli.json {
+                        println!("No pending entries.");
+                    }
+                    let mut failed = 0;
+                    for result in results {
+                        match result {
+                            Ok(p) => print_processed(&p, cli.json)?,
+                            Err(e) => {
+                                failed += 1;
+                                eprintln!("failed: {e}");
+                            }
+                        }
+                    }
+                    if failed > 0 {
+                        return Ok(ExitCode::from(1));
+                    }
+                }
+            }
+        }
+        Command::Entries { action: None, status, limit } => {
             let profile = profile::require_default(&store).await?;
             let status = status.map(|s| s.parse::<ProcessingStatus>()).transpose()?;
             let entries = quick_entry::list(&store, &profile.id, status, limit).await?;
@@ -230,6 +278,57 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+fn report_processed(
+    id: &str,
+    processed: wagner::Result<pipeline::Processed>,
+    json: bool,
+) -> anyhow::Result<()> {
+    match processed {
+        Ok(p) => print_processed(&p, json),
+        Err(e) if e.is_user_error() => Err(anyhow::Error::new(e)
+            .context(format!("entry {id} saved but not processed (retry with `wagner entries retry {id}`)"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn print_processed(p: &pipeline::Processed, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(p);
+    }
+    println!("Entry {} → {} (confidence {:.0}%)", p.entry.id, p.classification, p.confidence * 100.0);
+    for meal in &p.extraction.meals {
+        let category = meal.category.map(|c| format!("{c:?}").to_lowercase()).unwrap_or_default();
+        let kcal: f64 = meal.foods.iter().map(|f| f.calories).sum();
+        println!("  meal ({category}, {kcal:.0} kcal)");
+        for f in &meal.foods {
+            let matched = if f.food_id.is_some() { "" } else { "  [not in the food database]" };
+            let grams = f.grams.map(|g| format!(" ({g:.0} g)")).unwrap_or_default();
+            println!("    {} {} {}{grams}: {:.0} kcal{matched}", f.quantity, f.unit, f.name, f.calories);
+        }
+    }
+    for w in &p.extraction.workouts {
+        let km = w.distance_meters.map(|d| format!(" {:.2} km", d / 1000.0)).unwrap_or_default();
+        let time = w.duration_seconds.map(|s| format!(" {}:{:02}", s / 60, s % 60)).unwrap_or_default();
+        println!("  workout: {}{km}{time}", w.name);
+        for s in &w.sets {
+            let kg = s.weight_kg.map(|k| format!(" @ {k} kg")).unwrap_or_default();
+            println!("    {} × {}{kg}", s.exercise, s.reps);
+        }
+    }
+    for m in &p.extraction.measurements {
+        let parts: Vec<String> = [
+            m.weight_kg.map(|w| format!("weight {w} kg")),
+            m.body_fat_pct.map(|b| format!("body fat {b}%")),
+            m.waist_cm.map(|c| format!("waist {c} cm")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        println!("  measurement: {}", parts.join(", "));
+    }
+    Ok(())
 }
 
 fn fmt_opt(v: Option<f64>, unit: &str) -> String {

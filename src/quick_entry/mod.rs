@@ -1,6 +1,10 @@
 //! Quick entry: the one box. The raw entry is stored (`pending`) before any
 //! processing, so nothing the user typed is ever lost.
 
+pub mod extraction;
+pub mod offline;
+pub mod pipeline;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +37,17 @@ pub enum ProcessingStatus {
     Processing,
     Completed,
     Failed,
+}
+
+impl ProcessingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Processing => "processing",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+        }
+    }
 }
 
 impl std::str::FromStr for ProcessingStatus {

@@ -1,0 +1,909 @@
+//! The offline parser: deterministic, no network, good at the common cases
+//! ("2 eggs and toast", "ran 5k in 25:30", "bench 3x8 @ 80 kg", "weighed
+//! 82.4 kg") and honest about what it did not understand.
+//!
+//! It only reads the text: nutrition for the foods comes afterwards from the
+//! food database (see `pipeline::resolve_foods`).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::extraction::{
+    ExtractedFood, ExtractedMeal, ExtractedMeasurement, ExtractedSet, ExtractedWorkout, Extraction,
+};
+use crate::activities::ActivityType;
+use crate::nutrition::MealCategory;
+
+/// The unit a bare "82.4" weight is in when the text does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeightUnit {
+    Kg,
+    Lb,
+}
+
+const LB_KG: f64 = 0.453_592_37;
+const MILE_M: f64 = 1_609.344;
+const INCH_CM: f64 = 2.54;
+
+fn re(pattern: &str) -> Regex {
+    // Patterns are literals in this file; a bad one is a programming error caught by the tests.
+    Regex::new(pattern).unwrap_or_else(|e| panic!("bad built-in pattern {pattern:?}: {e}"))
+}
+
+static CLAUSE_SPLIT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:[.;!?]+(?:\s+|$)|\n+|,?\s*\b(?:then|afterwards|after that|later)\b\s*)"));
+static AND_SPLIT: LazyLock<Regex> = LazyLock::new(|| re(r"\s+(?:and|plus|&)\s+"));
+static FOOD_SPLIT: LazyLock<Regex> = LazyLock::new(|| re(r"\s*(?:\band\b|\bwith\b|\bplus\b|\+|&|,)\s*"));
+
+static WEIGHT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:weigh(?:ed|s|t|ing)?(?:\s+in)?|scale(?:\s+says)?|body\s*weight|bw)\b[^0-9]{0,12}(\d+(?:\.\d+)?)\s*(kg|kgs|kilos?|lbs?|pounds?)?",
+    )
+});
+static BARE_WEIGHT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:i'?m\s+|i\s+am\s+|at\s+|now\s+)?(\d+(?:\.\d+)?)\s*(kg|kgs|kilos?|lbs?|pounds?)\b(?:\s+(?:this\s+morning|today|now|on\s+the\s+scale))?$",
+    )
+});
+static BODY_FAT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:\b(?:bf|body\s*fat)\b[^0-9]{0,6}(\d+(?:\.\d+)?)\s*%?|(\d+(?:\.\d+)?)\s*%\s*(?:bf|body\s*fat)\b)")
+});
+static WAIST: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"\bwaist\b[^0-9]{0,8}(\d+(?:\.\d+)?)\s*(cm|in|inch(?:es)?|")?"#));
+
+static DISTANCE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(\d+(?:\.\d+)?)\s*(km|kms|k|kilomet(?:er|re)s?|mi|miles?|m|met(?:er|re)s?)\b"));
+static CLOCK: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(\d{1,2}):(\d{2})(?::(\d{2}))?\b(\s*(?:/\s*km|/\s*mi|min/km|pace))?"));
+static HOURS: LazyLock<Regex> = LazyLock::new(|| re(r"(\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hours?)\b"));
+static MINUTES: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(\d+(?:\.\d+)?)\s*(?:min|mins|minutes?|m(?:in)?\.)\b"));
+static SETS_X_REPS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(\d+)\s*[x×]\s*(\d+)(?:\s*(?:@|at|with|,)?\s*(\d+(?:\.\d+)?)\s*(kg|kgs|lbs?|pounds?)?)?")
+});
+static SETS_OF: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(\d+)\s*sets?\s*of\s*(\d+)(?:\s*reps?)?(?:\s*(?:of\s+)?([a-z][a-z\s-]*?))?(?:\s*(?:@|at|with)\s*(\d+(?:\.\d+)?)\s*(kg|kgs|lbs?|pounds?)?)?$",
+    )
+});
+static WEIGHT_X_REPS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(\d+(?:\.\d+)?)\s*(kg|kgs|lbs?)\s*[x×]\s*(\d+)(?:\s*[x×]\s*(\d+))?"));
+static REPS_ONLY: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+)\s+([a-z][a-z\s-]*)$"));
+static NUMBER_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(a couple of|a couple|couple of|a few|a dozen|dozen|half a|half an|a half|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|half)\b",
+    )
+});
+static QUANTITY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:(\d+)\s+(\d+)/(\d+)|(\d+)/(\d+)|(\d+(?:\.\d+)?)|(an?))\s*"));
+static UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(g|gr|grams?|kg|kilos?|oz|ounces?|lbs?|pounds?|ml|millilit(?:er|re)s?|l|lit(?:er|re)s?|cups?|tbsp|tablespoons?|tsp|teaspoons?|slices?|pieces?|pcs?|scoops?|servings?|bowls?|glass(?:es)?|cans?|handfuls?|mugs?|bars?|medium|large|small)\b\.?\s*(?:of\s+)?",
+    )
+});
+static FILLER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:i|i've|ive|just|had|have|ate|eaten|eat|drank|drink|some|my|for|at|in|the|this|today|tonight|morning|evening|afternoon|breakfast|brekkie|lunch|dinner|supper|snack|snacks|meal|as|a|an|of|also)\b",
+    )
+});
+
+const RUN_WORDS: &[&str] =
+    &["run", "ran", "running", "jog", "jogged", "jogging", "tempo", "intervals", "parkrun"];
+const RIDE_WORDS: &[&str] =
+    &["ride", "rode", "cycled", "cycling", "bike", "biked", "biking", "spin", "spinning"];
+const SWIM_WORDS: &[&str] = &["swim", "swam", "swimming", "laps"];
+const WALK_WORDS: &[&str] = &["walk", "walked", "walking", "steps"];
+const HIKE_WORDS: &[&str] = &["hike", "hiked", "hiking"];
+const ROW_WORDS: &[&str] = &["rowed", "rowing", "erg"];
+const YOGA_WORDS: &[&str] = &["yoga", "pilates", "stretching", "mobility"];
+
+/// Exercises by the words people type, with the name stored.
+const EXERCISES: &[(&str, &str)] = &[
+    ("bench press", "Bench press"),
+    ("incline bench", "Incline bench press"),
+    ("bench", "Bench press"),
+    ("back squats", "Back squat"),
+    ("back squat", "Back squat"),
+    ("front squats", "Front squat"),
+    ("front squat", "Front squat"),
+    ("squats", "Squat"),
+    ("squat", "Squat"),
+    ("romanian deadlifts", "Romanian deadlift"),
+    ("romanian deadlift", "Romanian deadlift"),
+    ("rdl", "Romanian deadlift"),
+    ("rdls", "Romanian deadlift"),
+    ("deadlifts", "Deadlift"),
+    ("deadlift", "Deadlift"),
+    ("dl", "Deadlift"),
+    ("overhead press", "Overhead press"),
+    ("ohp", "Overhead press"),
+    ("shoulder press", "Shoulder press"),
+    ("military press", "Overhead press"),
+    ("leg press", "Leg press"),
+    ("barbell rows", "Barbell row"),
+    ("barbell row", "Barbell row"),
+    ("bent over row", "Barbell row"),
+    ("dumbbell rows", "Dumbbell row"),
+    ("dumbbell row", "Dumbbell row"),
+    ("rows", "Row"),
+    ("row", "Row"),
+    ("pull-ups", "Pull-up"),
+    ("pull ups", "Pull-up"),
+    ("pullups", "Pull-up"),
+    ("pull-up", "Pull-up"),
+    ("chin-ups", "Chin-up"),
+    ("chin ups", "Chin-up"),
+    ("chinups", "Chin-up"),
+    ("push-ups", "Push-up"),
+    ("push ups", "Push-up"),
+    ("pushups", "Push-up"),
+    ("dips", "Dip"),
+    ("lunges", "Lunge"),
+    ("lunge", "Lunge"),
+    ("bicep curls", "Biceps curl"),
+    ("biceps curls", "Biceps curl"),
+    ("curls", "Biceps curl"),
+    ("curl", "Biceps curl"),
+    ("lat pulldowns", "Lat pulldown"),
+    ("lat pulldown", "Lat pulldown"),
+    ("pulldowns", "Lat pulldown"),
+    ("hip thrusts", "Hip thrust"),
+    ("hip thrust", "Hip thrust"),
+    ("kettlebell swings", "Kettlebell swing"),
+    ("kb swings", "Kettlebell swing"),
+    ("swings", "Kettlebell swing"),
+    ("calf raises", "Calf raise"),
+    ("tricep extensions", "Triceps extension"),
+    ("triceps extensions", "Triceps extension"),
+    ("face pulls", "Face pull"),
+    ("plank", "Plank"),
+    ("sit-ups", "Sit-up"),
+    ("situps", "Sit-up"),
+    ("burpees", "Burpee"),
+];
+
+/// Head words of foods, to tell "toast" (food) from "felt great" (a note).
+const FOOD_WORDS: &[&str] = &[
+    "egg",
+    "eggs",
+    "toast",
+    "bread",
+    "bagel",
+    "oatmeal",
+    "oats",
+    "porridge",
+    "cereal",
+    "granola",
+    "muesli",
+    "banana",
+    "bananas",
+    "apple",
+    "apples",
+    "orange",
+    "oranges",
+    "berries",
+    "blueberries",
+    "strawberries",
+    "grapes",
+    "pear",
+    "mango",
+    "pineapple",
+    "kiwi",
+    "avocado",
+    "yogurt",
+    "yoghurt",
+    "milk",
+    "cheese",
+    "butter",
+    "cream",
+    "coffee",
+    "latte",
+    "cappuccino",
+    "tea",
+    "juice",
+    "smoothie",
+    "shake",
+    "protein",
+    "whey",
+    "rice",
+    "pasta",
+    "spaghetti",
+    "noodles",
+    "potato",
+    "potatoes",
+    "fries",
+    "quinoa",
+    "couscous",
+    "chicken",
+    "beef",
+    "steak",
+    "pork",
+    "bacon",
+    "ham",
+    "turkey",
+    "sausage",
+    "salmon",
+    "tuna",
+    "fish",
+    "shrimp",
+    "prawns",
+    "tofu",
+    "tempeh",
+    "lentils",
+    "beans",
+    "chickpeas",
+    "hummus",
+    "salad",
+    "lettuce",
+    "spinach",
+    "broccoli",
+    "carrots",
+    "carrot",
+    "tomato",
+    "tomatoes",
+    "cucumber",
+    "peppers",
+    "onion",
+    "mushrooms",
+    "vegetables",
+    "veggies",
+    "soup",
+    "sandwich",
+    "wrap",
+    "burrito",
+    "taco",
+    "tacos",
+    "pizza",
+    "burger",
+    "sushi",
+    "curry",
+    "stew",
+    "chili",
+    "almonds",
+    "nuts",
+    "peanuts",
+    "walnuts",
+    "peanut",
+    "chocolate",
+    "cookie",
+    "cookies",
+    "cake",
+    "muffin",
+    "croissant",
+    "pancakes",
+    "waffles",
+    "honey",
+    "jam",
+    "crackers",
+    "chips",
+    "popcorn",
+    "bar",
+    "beer",
+    "wine",
+    "water",
+    "soda",
+    "cola",
+    "kombucha",
+    "dates",
+    "raisins",
+    "olive",
+    "oil",
+    "mayo",
+    "ketchup",
+    "dressing",
+    "ice",
+    "icecream",
+    "kefir",
+    "cottage",
+    "quark",
+    "skyr",
+    "ramen",
+    "pho",
+    "dumplings",
+    "bowl",
+    "omelette",
+    "omelet",
+    "frittata",
+    "biscuit",
+    "scone",
+    "donut",
+    "doughnut",
+    "sorbet",
+];
+
+/// Reads one entry. `local_hour` (0–23) picks the meal when the text does not say.
+pub fn parse(text: &str, local_hour: u32, default_weight: WeightUnit) -> Extraction {
+    let normalized = normalize(text);
+    let mut meals: Vec<(Option<MealCategory>, Vec<ExtractedFood>)> = Vec::new();
+    let mut workouts: Vec<ExtractedWorkout> = Vec::new();
+    let mut measurement = ExtractedMeasurement::default();
+    let mut confidences: Vec<f64> = Vec::new();
+    let mut unrecognised = 0usize;
+    let mut last_kind: Option<Kind> = None;
+
+    for part in parts(&normalized) {
+        let kind = classify(&part);
+        match kind {
+            Kind::Body => {
+                if read_body(&part, default_weight, &mut measurement) {
+                    confidences.push(0.95);
+                } else {
+                    unrecognised += 1;
+                }
+            }
+            Kind::Strength => {
+                let sets = read_sets(&part, default_weight);
+                if sets.is_empty() {
+                    unrecognised += 1;
+                    continue;
+                }
+                confidences.push(0.85);
+                // Consecutive exercises are one session.
+                match workouts.last_mut() {
+                    Some(w)
+                        if w.activity_type == ActivityType::Strength && last_kind == Some(Kind::Strength) =>
+                    {
+                        w.sets.extend(sets)
+                    }
+                    _ => workouts.push(ExtractedWorkout {
+                        activity_type: ActivityType::Strength,
+                        name: "Strength workout".into(),
+                        duration_seconds: read_duration(&part),
+                        distance_meters: None,
+                        sets,
+                    }),
+                }
+            }
+            Kind::Cardio(activity_type) => {
+                let workout = read_cardio(&part, activity_type);
+                confidences.push(match (workout.distance_meters, workout.duration_seconds) {
+                    (Some(_), Some(_)) => 0.9,
+                    (None, None) => 0.5,
+                    _ => 0.75,
+                });
+                workouts.push(workout);
+            }
+            Kind::Meal => {
+                let category = meal_category(&part);
+                let foods = read_foods(&part);
+                if foods.is_empty() {
+                    unrecognised += 1;
+                    continue;
+                }
+                // Parts of one meal ("2 eggs, toast and coffee for breakfast") stay together.
+                match meals.last_mut() {
+                    Some((existing, list))
+                        if last_kind == Some(Kind::Meal)
+                            && (existing.is_none() || category.is_none() || *existing == category) =>
+                    {
+                        if existing.is_none() {
+                            *existing = category;
+                        }
+                        list.extend(foods);
+                    }
+                    _ => meals.push((category, foods)),
+                }
+                confidences.push(0.7);
+            }
+            Kind::Unknown => unrecognised += 1,
+        }
+        last_kind = Some(kind);
+    }
+
+    let fallback = category_for_hour(local_hour);
+    let meals = meals
+        .into_iter()
+        .map(|(category, foods)| ExtractedMeal { category: Some(category.unwrap_or(fallback)), foods })
+        .collect();
+    let measurements =
+        if measurement == ExtractedMeasurement::default() { Vec::new() } else { vec![measurement] };
+    let mean =
+        if confidences.is_empty() { 0.0 } else { confidences.iter().sum::<f64>() / confidences.len() as f64 };
+    // Every part the parser could not read lowers the confidence of the whole.
+    let confidence = mean * 0.75f64.powi(unrecognised.min(8) as i32);
+    Extraction { meals, workouts, measurements, confidence: (confidence * 100.0).round() / 100.0 }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Meal,
+    Strength,
+    Cardio(ActivityType),
+    Body,
+    Unknown,
+}
+
+fn normalize(text: &str) -> String {
+    let lowered = text.to_lowercase().replace(['’', '‘'], "'").replace(['“', '”'], "\"");
+    let words = NUMBER_WORD.replace_all(&lowered, |c: &regex::Captures| {
+        match &c[1] {
+            "a couple of" | "a couple" | "couple of" => "2",
+            "a few" => "3",
+            "a dozen" | "dozen" => "12",
+            "half a" | "half an" | "a half" | "half" => "0.5",
+            "one" => "1",
+            "two" => "2",
+            "three" => "3",
+            "four" => "4",
+            "five" => "5",
+            "six" => "6",
+            "seven" => "7",
+            "eight" => "8",
+            "nine" => "9",
+            "ten" => "10",
+            "eleven" => "11",
+            "twelve" => "12",
+            "fifteen" => "15",
+            "twenty" => "20",
+            "thirty" => "30",
+            "forty" => "40",
+            "fifty" => "50",
+            "sixty" => "60",
+            other => other,
+        }
+        .to_string()
+    });
+    // "20 5" from "twenty five" → "25"; "5 k" from speech → "5k"; "point" → ".".
+    let compounds = COMPOUND.replace_all(&words, |c: &regex::Captures| {
+        let tens: u32 = c[1].parse().unwrap_or(0);
+        let ones: u32 = c[2].parse().unwrap_or(0);
+        (tens + ones).to_string()
+    });
+    let spoken_k = SPOKEN_K.replace_all(&compounds, "${1}k");
+    spoken_k.replace(" point ", ".")
+}
+
+/// Clauses, then comma parts, then "and" halves when they are of different kinds.
+fn parts(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for clause in CLAUSE_SPLIT.split(text) {
+        for comma_part in clause.split(',') {
+            let comma_part = comma_part.trim();
+            if comma_part.is_empty() {
+                continue;
+            }
+            let halves: Vec<&str> =
+                AND_SPLIT.split(comma_part).map(str::trim).filter(|h| !h.is_empty()).collect();
+            let kinds: Vec<Kind> = halves.iter().map(|h| classify(h)).collect();
+            let mixed = kinds.windows(2).any(|w| !same_group(w[0], w[1]));
+            if mixed {
+                out.extend(halves.into_iter().map(str::to_string));
+            } else {
+                out.push(comma_part.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// "eggs and toast" stays one part; "ran 5k and weighed 80 kg" splits.
+fn same_group(a: Kind, b: Kind) -> bool {
+    a == b || matches!((a, b), (Kind::Meal, Kind::Unknown) | (Kind::Unknown, Kind::Meal))
+}
+
+fn has_word(text: &str, words: &[&str]) -> bool {
+    text.split(|c: char| !c.is_alphanumeric() && c != '-').any(|w| words.contains(&w))
+}
+
+fn exercise_in(text: &str) -> Option<&'static str> {
+    EXERCISES.iter().find(|(typed, _)| contains_phrase(text, typed)).map(|(_, name)| *name)
+}
+
+fn contains_phrase(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(at, _)| {
+        let before = text[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = text[at + phrase.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        before && after
+    })
+}
+
+fn classify(part: &str) -> Kind {
+    let body = WEIGHT.is_match(part)
+        || BODY_FAT.is_match(part)
+        || WAIST.is_match(part)
+        || BARE_WEIGHT.is_match(part);
+    if body && exercise_in(part).is_none() {
+        return Kind::Body;
+    }
+    if has_word(part, RUN_WORDS) || K_DISTANCE.is_match(part) {
+        return Kind::Cardio(ActivityType::Run);
+    }
+    for (words, kind) in [
+        (RIDE_WORDS, ActivityType::Ride),
+        (SWIM_WORDS, ActivityType::Swim),
+        (HIKE_WORDS, ActivityType::Hike),
+        (WALK_WORDS, ActivityType::Walk),
+        (ROW_WORDS, ActivityType::Rowing),
+        (YOGA_WORDS, ActivityType::Yoga),
+    ] {
+        if has_word(part, words) {
+            return Kind::Cardio(kind);
+        }
+    }
+    if exercise_in(part).is_some()
+        && (SETS_X_REPS.is_match(part)
+            || SETS_OF.is_match(part)
+            || WEIGHT_X_REPS.is_match(part)
+            || REPS_ONLY.is_match(part)
+            || part.contains("set"))
+    {
+        return Kind::Strength;
+    }
+    if has_word(part, &["gym", "lifted", "lifting", "weights", "workout", "trained", "training"])
+        && (SETS_X_REPS.is_match(part) || part.contains("set"))
+    {
+        return Kind::Strength;
+    }
+    let meal_word = has_word(
+        part,
+        &["breakfast", "brekkie", "lunch", "dinner", "supper", "snack", "ate", "eaten", "drank", "had"],
+    );
+    if meal_word || has_word(part, FOOD_WORDS) || QUANTITY_FOOD.is_match(part) {
+        return Kind::Meal;
+    }
+    Kind::Unknown
+}
+
+static COMPOUND: LazyLock<Regex> = LazyLock::new(|| re(r"\b([2-6]0) ([1-9])\b"));
+static SPOKEN_K: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d+(?:\.\d+)?) k\b"));
+static K_DISTANCE: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d+(?:\.\d+)?k\b"));
+static QUANTITY_FOOD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\d+(?:\.\d+)?\s*(?:g|grams?|oz|ml|cups?|tbsp|tsp|slices?|pieces?|scoops?|servings?|bowls?|glass(?:es)?|cans?)\b",
+    )
+});
+
+fn weight_kg(value: f64, unit: Option<&str>, default: WeightUnit) -> f64 {
+    let pounds = match unit {
+        Some(u) => u.starts_with("lb") || u.starts_with("pound"),
+        None => default == WeightUnit::Lb,
+    };
+    let kg = if pounds { value * LB_KG } else { value };
+    (kg * 100.0).round() / 100.0
+}
+
+fn read_body(part: &str, default: WeightUnit, m: &mut ExtractedMeasurement) -> bool {
+    let mut found = false;
+    if let Some(c) = WEIGHT.captures(part).or_else(|| BARE_WEIGHT.captures(part))
+        && let Ok(v) = c[1].parse::<f64>()
+    {
+        let kg = weight_kg(v, c.get(2).map(|u| u.as_str()), default);
+        if kg > 20.0 && kg < 400.0 {
+            m.weight_kg = Some(kg);
+            found = true;
+        }
+    }
+    if let Some(c) = BODY_FAT.captures(part) {
+        let value = c.get(1).or_else(|| c.get(2)).and_then(|v| v.as_str().parse::<f64>().ok());
+        if let Some(v) = value.filter(|v| (2.0..=70.0).contains(v)) {
+            m.body_fat_pct = Some(v);
+            found = true;
+        }
+    }
+    if let Some(c) = WAIST.captures(part)
+        && let Ok(v) = c[1].parse::<f64>()
+    {
+        // A bare number under 60 is inches: nobody's waist is 60 cm or less by default.
+        let inches = c.get(2).is_some_and(|u| u.as_str() != "cm") || (c.get(2).is_none() && v < 60.0);
+        m.waist_cm = Some(if inches { (v * INCH_CM * 10.0).round() / 10.0 } else { v });
+        found = true;
+    }
+    found
+}
+
+/// Duration from "25:30", "1:05:00", "1h 20", "45 min", "1.5 hours".
+fn read_duration(part: &str) -> Option<i64> {
+    for c in CLOCK.captures_iter(part) {
+        if c.get(4).is_some() {
+            continue; // a pace, not a duration
+        }
+        let a: i64 = c[1].parse().ok()?;
+        let b: i64 = c[2].parse().ok()?;
+        return Some(match c.get(3) {
+            Some(s) => a * 3600 + b * 60 + s.as_str().parse::<i64>().ok()?,
+            None => a * 60 + b,
+        });
+    }
+    let hours = HOURS.captures(part).and_then(|c| c[1].parse::<f64>().ok()).unwrap_or(0.0);
+    let minutes = MINUTES.captures(part).and_then(|c| c[1].parse::<f64>().ok()).unwrap_or(0.0);
+    let total = hours * 3600.0 + minutes * 60.0;
+    (total > 0.0).then(|| total.round() as i64)
+}
+
+fn read_pace_seconds_per_km(part: &str) -> Option<f64> {
+    CLOCK.captures_iter(part).find_map(|c| {
+        let suffix = c.get(4)?.as_str();
+        let seconds = c[1].parse::<f64>().ok()? * 60.0 + c[2].parse::<f64>().ok()?;
+        Some(if suffix.contains("mi") { seconds / (MILE_M / 1000.0) } else { seconds })
+    })
+}
+
+fn read_cardio(part: &str, activity_type: ActivityType) -> ExtractedWorkout {
+    let distance_meters = DISTANCE.captures(part).and_then(|c| {
+        let v: f64 = c[1].parse().ok()?;
+        let unit = &c[2];
+        Some(if unit.starts_with('m') && unit != "m" && !unit.starts_with("met") {
+            v * MILE_M
+        } else if unit == "m" || unit.starts_with("met") {
+            v
+        } else {
+            v * 1000.0
+        })
+    });
+    let mut duration_seconds = read_duration(part);
+    if duration_seconds.is_none()
+        && let (Some(d), Some(pace)) = (distance_meters, read_pace_seconds_per_km(part))
+    {
+        duration_seconds = Some((d / 1000.0 * pace).round() as i64);
+    }
+    let base = match activity_type {
+        ActivityType::Run => "Run",
+        ActivityType::Ride => "Ride",
+        ActivityType::Swim => "Swim",
+        ActivityType::Walk => "Walk",
+        ActivityType::Hike => "Hike",
+        ActivityType::Rowing => "Row",
+        ActivityType::Yoga => "Yoga",
+        _ => "Workout",
+    };
+    let adjective =
+        ["easy", "long", "tempo", "recovery", "hilly", "interval"].into_iter().find(|a| has_word(part, &[a]));
+    let name = match adjective {
+        Some(a) => format!("{}{} {}", a[..1].to_uppercase(), &a[1..], base.to_lowercase()),
+        None => base.to_string(),
+    };
+    ExtractedWorkout {
+        activity_type,
+        name,
+        duration_seconds,
+        distance_meters: distance_meters.map(|d| d.round()),
+        sets: Vec::new(),
+    }
+}
+
+fn read_sets(part: &str, default: WeightUnit) -> Vec<ExtractedSet> {
+    let exercise = exercise_in(part).map(str::to_string);
+    let make = |exercise: &Option<String>, reps: i64, weight: Option<f64>, count: i64| {
+        let name = exercise.clone().unwrap_or_else(|| "Exercise".into());
+        (0..count.clamp(1, 20))
+            .map(|_| ExtractedSet { exercise: name.clone(), reps, weight_kg: weight })
+            .collect::<Vec<_>>()
+    };
+    if let Some(c) = SETS_OF.captures(part) {
+        let sets: i64 = c[1].parse().unwrap_or(1);
+        let reps: i64 = c[2].parse().unwrap_or(0);
+        let weight = c
+            .get(4)
+            .and_then(|w| w.as_str().parse::<f64>().ok())
+            .map(|w| weight_kg(w, c.get(5).map(|u| u.as_str()), default));
+        let name = exercise.clone().or_else(|| c.get(3).map(|n| title_case(n.as_str().trim())));
+        return make(&name, reps, weight, sets);
+    }
+    if let Some(c) = SETS_X_REPS.captures(part) {
+        let sets: i64 = c[1].parse().unwrap_or(1);
+        let reps: i64 = c[2].parse().unwrap_or(0);
+        let weight = c
+            .get(3)
+            .and_then(|w| w.as_str().parse::<f64>().ok())
+            .map(|w| weight_kg(w, c.get(4).map(|u| u.as_str()), default));
+        return make(&exercise, reps, weight, sets);
+    }
+    if let Some(c) = WEIGHT_X_REPS.captures(part) {
+        let weight = c[1].parse::<f64>().ok().map(|w| weight_kg(w, Some(&c[2]), default));
+        let reps: i64 = c[3].parse().unwrap_or(0);
+        let sets: i64 = c.get(4).and_then(|s| s.as_str().parse().ok()).unwrap_or(1);
+        return make(&exercise, reps, weight, sets);
+    }
+    if let Some(c) = REPS_ONLY.captures(part) {
+        let reps: i64 = c[1].parse().unwrap_or(0);
+        return make(&exercise, reps, None, 1);
+    }
+    Vec::new()
+}
+
+fn meal_category(part: &str) -> Option<MealCategory> {
+    if has_word(part, &["breakfast", "brekkie"]) {
+        Some(MealCategory::Breakfast)
+    } else if has_word(part, &["lunch"]) {
+        Some(MealCategory::Lunch)
+    } else if has_word(part, &["dinner", "supper"]) {
+        Some(MealCategory::Dinner)
+    } else if has_word(part, &["snack", "snacks"]) {
+        Some(MealCategory::Snack)
+    } else {
+        None
+    }
+}
+
+/// The meal a time of day suggests, when the text names none.
+pub fn category_for_hour(hour: u32) -> MealCategory {
+    match hour {
+        4..=10 => MealCategory::Breakfast,
+        11..=14 => MealCategory::Lunch,
+        17..=21 => MealCategory::Dinner,
+        _ => MealCategory::Snack,
+    }
+}
+
+fn read_foods(part: &str) -> Vec<ExtractedFood> {
+    FOOD_SPLIT
+        .split(part)
+        .filter_map(|chunk| {
+            let chunk = chunk.trim();
+            let (quantity, rest) = read_quantity(chunk);
+            let (unit, rest) = match UNIT.captures(rest) {
+                Some(c) => (canonical_unit(c[1].trim_end_matches('.')), &rest[c[0].len()..]),
+                None => (None, rest),
+            };
+            let name = FILLER.replace_all(rest, " ");
+            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            let name = name.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+            if name.is_empty() || name.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let grams = match unit.as_deref() {
+                Some("g") => Some(quantity),
+                Some("kg") => Some(quantity * 1000.0),
+                Some("oz") => Some(quantity * 28.349_523),
+                Some("lb") => Some(quantity * 453.592_37),
+                _ => None,
+            };
+            Some(ExtractedFood {
+                name,
+                quantity,
+                unit: unit.unwrap_or_else(|| "serving".into()),
+                grams,
+                calories: 0.0,
+                protein_g: 0.0,
+                carbs_g: 0.0,
+                fat_g: 0.0,
+                food_id: None,
+            })
+        })
+        .collect()
+}
+
+fn read_quantity(chunk: &str) -> (f64, &str) {
+    let Some(c) = QUANTITY.captures(chunk) else { return (1.0, chunk) };
+    let rest = &chunk[c[0].len()..];
+    let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<f64>().ok());
+    let value = if let (Some(whole), Some(num), Some(den)) = (n(1), n(2), n(3)) {
+        whole + num / den.max(1.0)
+    } else if let (Some(num), Some(den)) = (n(4), n(5)) {
+        num / den.max(1.0)
+    } else {
+        n(6).unwrap_or(1.0) // None: "a", "an"
+    };
+    (if value > 0.0 { value } else { 1.0 }, rest)
+}
+
+fn canonical_unit(unit: &str) -> Option<String> {
+    let u = match unit {
+        "g" | "gr" | "gram" | "grams" => "g",
+        "kg" | "kilo" | "kilos" => "kg",
+        "oz" | "ounce" | "ounces" => "oz",
+        "lb" | "lbs" | "pound" | "pounds" => "lb",
+        "ml" | "milliliter" | "milliliters" | "millilitre" | "millilitres" => "ml",
+        "l" | "liter" | "liters" | "litre" | "litres" => "l",
+        "cup" | "cups" | "mug" | "mugs" => "cup",
+        "tbsp" | "tablespoon" | "tablespoons" => "tbsp",
+        "tsp" | "teaspoon" | "teaspoons" => "tsp",
+        "slice" | "slices" => "slice",
+        "piece" | "pieces" | "pc" | "pcs" => "piece",
+        "scoop" | "scoops" => "scoop",
+        "serving" | "servings" => "serving",
+        "bowl" | "bowls" => "bowl",
+        "glass" | "glasses" => "glass",
+        "can" | "cans" => "can",
+        "handful" | "handfuls" => "handful",
+        "bar" | "bars" => "bar",
+        "medium" => "medium",
+        "large" => "large",
+        "small" => "small",
+        _ => return None,
+    };
+    Some(u.to_string())
+}
+
+fn title_case(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Extraction {
+        parse(text, 12, WeightUnit::Kg)
+    }
+
+    #[test]
+    fn several_things_in_one_entry() {
+        let e = p("oatmeal with banana for breakfast, then a 30 min easy run, weighed 82.4 kg");
+        assert_eq!(e.classification(), "multiple");
+        assert_eq!(e.meals.len(), 1);
+        assert_eq!(e.meals[0].category, Some(MealCategory::Breakfast));
+        let names: Vec<&str> = e.meals[0].foods.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["oatmeal", "banana"]);
+        assert_eq!(e.workouts.len(), 1);
+        assert_eq!(e.workouts[0].activity_type, ActivityType::Run);
+        assert_eq!(e.workouts[0].duration_seconds, Some(1800));
+        assert_eq!(e.workouts[0].name, "Easy run");
+        assert_eq!(e.measurements[0].weight_kg, Some(82.4));
+        assert!(e.confidence > 0.7, "{}", e.confidence);
+    }
+
+    #[test]
+    fn foods_with_amounts_and_units() {
+        let e = p("2 eggs, 150 g greek yogurt, a banana and 1/2 cup of oats");
+        let foods: Vec<(String, f64, String, Option<f64>)> =
+            e.meals[0].foods.iter().map(|f| (f.name.clone(), f.quantity, f.unit.clone(), f.grams)).collect();
+        assert_eq!(
+            foods,
+            vec![
+                ("eggs".into(), 2.0, "serving".into(), None),
+                ("greek yogurt".into(), 150.0, "g".into(), Some(150.0)),
+                ("banana".into(), 1.0, "serving".into(), None),
+                ("oats".into(), 0.5, "cup".into(), None),
+            ]
+        );
+        assert_eq!(e.meals[0].category, Some(MealCategory::Lunch), "noon without a meal word is lunch");
+    }
+
+    #[test]
+    fn runs_with_distance_time_and_pace() {
+        let run = &p("ran 5k in 25:30").workouts[0];
+        assert_eq!((run.distance_meters, run.duration_seconds), (Some(5000.0), Some(1530)));
+        let miles = &p("ran 3 miles in 27 minutes").workouts[0];
+        assert_eq!(miles.distance_meters, Some(4828.0));
+        assert_eq!(miles.duration_seconds, Some(1620));
+        let pace = &p("10 km run at 5:00/km").workouts[0];
+        assert_eq!(pace.duration_seconds, Some(3000));
+        let ride = &p("rode 42.5 km in 1:35:00").workouts[0];
+        assert_eq!((ride.activity_type, ride.duration_seconds), (ActivityType::Ride, Some(5700)));
+    }
+
+    #[test]
+    fn strength_sets_one_row_each() {
+        let e = p("bench 3x8 @ 80 kg, squat 5x5 at 100kg, 3 sets of 10 pull-ups");
+        assert_eq!(e.workouts.len(), 1, "one session");
+        let sets = &e.workouts[0].sets;
+        assert_eq!(sets.len(), 11);
+        assert_eq!(sets[0], ExtractedSet { exercise: "Bench press".into(), reps: 8, weight_kg: Some(80.0) });
+        assert_eq!(sets[3], ExtractedSet { exercise: "Squat".into(), reps: 5, weight_kg: Some(100.0) });
+        assert_eq!(sets[10], ExtractedSet { exercise: "Pull-up".into(), reps: 10, weight_kg: None });
+        let lb = p("deadlift 315 lbs x 5");
+        assert_eq!(lb.workouts[0].sets[0].weight_kg, Some(142.88));
+    }
+
+    #[test]
+    fn body_measures_in_any_unit() {
+        let m = &p("weight 181.2 lbs, bf 18.5%, waist 33 in").measurements[0];
+        assert_eq!(m.weight_kg, Some(82.19));
+        assert_eq!(m.body_fat_pct, Some(18.5));
+        assert_eq!(m.waist_cm, Some(83.8));
+        assert_eq!(p("82.4 kg this morning").measurements[0].weight_kg, Some(82.4));
+        assert_eq!(parse("weighed in at 180", 8, WeightUnit::Lb).measurements[0].weight_kg, Some(81.65));
+    }
+
+    #[test]
+    fn spoken_numbers_work_like_digits() {
+        let e = p("Two eggs and toast for breakfast");
+        assert_eq!(e.meals[0].foods[0].quantity, 2.0);
+        assert_eq!(e.meals[0].category, Some(MealCategory::Breakfast));
+        assert_eq!(p("ran five k in twenty five minutes").workouts[0].distance_meters, Some(5000.0));
+    }
+
+    #[test]
+    fn nothing_recognised_is_honest() {
+        let e = p("felt great today");
+        assert!(e.is_empty());
+        assert_eq!(e.classification(), "unknown");
+        assert_eq!(e.confidence, 0.0);
+    }
+}

@@ -1,0 +1,447 @@
+//! From a stored raw entry to rows: claim it, read it (offline parser or a
+//! provider), look the foods up, write every row in one transaction, and
+//! mark the entry `completed` — or `failed` with the reason, to retry later.
+
+use chrono::{Duration, Timelike};
+use serde::Serialize;
+use sqlx::SqliteConnection;
+
+use super::extraction::{ExtractedFood, Extraction};
+use super::offline::{self, WeightUnit};
+use super::{ProcessingStatus, QuickEntry};
+use crate::activities::{self, ActivitySource, NewActivity, NewSegment};
+use crate::body::{self, BodySource, NewMeasurement};
+use crate::clock;
+use crate::error::{Error, Result};
+use crate::nutrition::{self, MealFood, MealSource, NewMeal};
+use crate::profile::{Profile, Units};
+use crate::store::Store;
+
+/// Who reads the entry. Only the offline parser exists so far; AI providers
+/// plug in here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Offline,
+}
+
+/// What processing one entry produced.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Processed {
+    pub entry: QuickEntry,
+    pub classification: String,
+    pub confidence: f64,
+    pub meal_log_ids: Vec<String>,
+    pub activity_ids: Vec<String>,
+    pub body_measurement_ids: Vec<String>,
+    pub extraction: Extraction,
+}
+
+/// Entries a crash left `processing` go back to the queue (call at start-up).
+pub async fn recover_interrupted(store: &Store) -> Result<u64> {
+    let done = sqlx::query(
+        "UPDATE quick_entry_logs SET processing_status = 'pending' WHERE processing_status = 'processing'",
+    )
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Processes one pending or failed entry of the profile.
+pub async fn process(store: &Store, profile: &Profile, entry_id: &str, reader: Reader) -> Result<Processed> {
+    let claimed: Option<(Option<String>, Option<String>, String)> = sqlx::query_as(
+        "UPDATE quick_entry_logs SET processing_status = 'processing', attempts = attempts + 1, error_message = NULL \
+         WHERE id = ? AND user_id = ? AND processing_status IN ('pending', 'failed') \
+         RETURNING raw_text, raw_transcription, logged_at",
+    )
+    .bind(entry_id)
+    .bind(&profile.id)
+    .fetch_optional(store.pool())
+    .await?;
+    let Some((raw_text, transcription, logged_at)) = claimed else {
+        let entry = super::get(store, &profile.id, entry_id).await?;
+        return Err(Error::invalid(format!(
+            "entry {entry_id} is {}: only pending or failed entries are processed",
+            entry.processing_status.as_str()
+        )));
+    };
+    match read_and_store(store, profile, entry_id, raw_text, transcription, &logged_at, reader).await {
+        Ok(processed) => Ok(processed),
+        Err(err) => {
+            // The raw entry stays; the reason is kept for the user and a retry.
+            sqlx::query(
+                "UPDATE quick_entry_logs SET processing_status = 'failed', error_message = ? WHERE id = ? AND user_id = ?",
+            )
+            .bind(err.to_string())
+            .bind(entry_id)
+            .bind(&profile.id)
+            .execute(store.pool())
+            .await?;
+            Err(err)
+        }
+    }
+}
+
+/// Processes every pending entry of the profile, oldest first; failures are
+/// recorded on their entries and do not stop the others.
+pub async fn process_pending(
+    store: &Store,
+    profile: &Profile,
+    reader: Reader,
+) -> Result<Vec<Result<Processed>>> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM quick_entry_logs WHERE user_id = ? AND processing_status = 'pending' ORDER BY logged_at, id",
+    )
+    .bind(&profile.id)
+    .fetch_all(store.pool())
+    .await?;
+    let mut results = Vec::with_capacity(ids.len());
+    for id in ids {
+        results.push(process(store, profile, &id, reader).await);
+    }
+    Ok(results)
+}
+
+async fn read_and_store(
+    store: &Store,
+    profile: &Profile,
+    entry_id: &str,
+    raw_text: Option<String>,
+    transcription: Option<String>,
+    logged_at: &str,
+    reader: Reader,
+) -> Result<Processed> {
+    let logged_at = clock::from_db(logged_at)?;
+    let text = [raw_text, transcription].into_iter().flatten().collect::<Vec<_>>().join("\n");
+    if text.trim().is_empty() {
+        return Err(Error::invalid("the entry has no text to read yet: add a description"));
+    }
+    let local_hour = logged_at.with_timezone(&profile.tz()).hour();
+    let default_weight = if profile.units == Units::Imperial { WeightUnit::Lb } else { WeightUnit::Kg };
+    let (mut extraction, provider, model) = match reader {
+        Reader::Offline => {
+            (offline::parse(&text, local_hour, default_weight), "offline", "wagner-offline-parser")
+        }
+    };
+    if extraction.is_empty() {
+        return Err(Error::invalid(
+            "nothing recognised as a meal, a workout or a measurement: edit the entry (e.g. \"2 eggs\", \
+             \"ran 5k in 25:30\", \"weighed 82.4 kg\") or set up an AI provider",
+        ));
+    }
+
+    let mut tx = store.pool().begin().await?;
+    let mut unmatched = 0usize;
+    for meal in &mut extraction.meals {
+        for food in &mut meal.foods {
+            if !resolve_food(&mut tx, &profile.id, food).await? {
+                unmatched += 1;
+            }
+        }
+    }
+    // Foods without nutrition are kept (the user can fix them) but lower the confidence.
+    let total_foods: usize = extraction.meals.iter().map(|m| m.foods.len()).sum();
+    if total_foods > 0 && unmatched > 0 {
+        extraction.confidence *= 1.0 - 0.5 * unmatched as f64 / total_foods as f64;
+        extraction.confidence = (extraction.confidence * 100.0).round() / 100.0;
+    }
+
+    let mut meal_log_ids = Vec::new();
+    for meal in &extraction.meals {
+        let foods = meal.foods.iter().map(to_meal_food).collect();
+        let id = nutrition::insert_meal(
+            &mut tx,
+            profile,
+            &NewMeal {
+                category: meal.category.unwrap_or_else(|| offline::category_for_hour(local_hour)),
+                logged_at,
+                name: None,
+                foods,
+                source: MealSource::QuickEntry,
+                quick_entry_log_id: Some(entry_id.to_string()),
+                ai_extracted: true,
+                ai_confidence: Some(extraction.confidence),
+            },
+        )
+        .await?;
+        meal_log_ids.push(id);
+    }
+    let mut activity_ids = Vec::new();
+    for workout in &extraction.workouts {
+        // People log a workout after it: it started its duration before the entry.
+        let duration = workout.duration_seconds.filter(|d| *d > 0).unwrap_or(match workout.sets.len() {
+            0 => 1800,
+            n => (n as i64 * 180).min(7200),
+        });
+        let id = activities::insert(
+            &mut tx,
+            profile,
+            &NewActivity {
+                name: workout.name.clone(),
+                activity_type: workout.activity_type,
+                source: ActivitySource::QuickEntry,
+                start_date: logged_at - Duration::seconds(duration),
+                elapsed_time_seconds: duration,
+                moving_time_seconds: None,
+                distance_meters: workout.distance_meters,
+                calories: None,
+                average_heartrate: None,
+                notes: None,
+                quick_entry_log_id: Some(entry_id.to_string()),
+                ai_extracted: true,
+                segments: workout
+                    .sets
+                    .iter()
+                    .map(|s| NewSegment {
+                        exercise_name: Some(s.exercise.clone()),
+                        reps: Some(s.reps),
+                        weight_kg: s.weight_kg,
+                        ..NewSegment::default()
+                    })
+                    .collect(),
+            },
+        )
+        .await?;
+        activity_ids.push(id);
+    }
+    let mut body_measurement_ids = Vec::new();
+    for m in &extraction.measurements {
+        let mut others = serde_json::Map::new();
+        if let Some(waist) = m.waist_cm {
+            others.insert("waist_cm".into(), serde_json::json!(waist));
+        }
+        let id = body::insert(
+            &mut tx,
+            profile,
+            &NewMeasurement {
+                measured_at: logged_at,
+                weight_kg: m.weight_kg,
+                body_fat_pct: m.body_fat_pct,
+                measurements: others,
+                source: BodySource::QuickEntry,
+                quick_entry_log_id: Some(entry_id.to_string()),
+                ai_extracted: true,
+            },
+        )
+        .await?;
+        body_measurement_ids.push(id);
+    }
+
+    let classification = extraction.classification().to_string();
+    let extracted_json = serde_json::json!({
+        "extraction": extraction,
+        "activity_ids": activity_ids,
+        "body_measurement_ids": body_measurement_ids,
+    });
+    sqlx::query(
+        "UPDATE quick_entry_logs SET processing_status = 'completed', error_message = NULL, ai_provider = ?, \
+         ai_model = ?, ai_cost_usd = 0, ai_classification = ?, ai_extracted_data = ?, ai_confidence_score = ?, \
+         contains_meal = ?, contains_workout = ?, contains_body_measurement = ?, meal_log_ids = ?, processed_at = ? \
+         WHERE id = ? AND user_id = ?",
+    )
+    .bind(provider)
+    .bind(model)
+    .bind(&classification)
+    .bind(extracted_json.to_string())
+    .bind(extraction.confidence)
+    .bind(!extraction.meals.is_empty())
+    .bind(!extraction.workouts.is_empty())
+    .bind(!extraction.measurements.is_empty())
+    .bind(serde_json::Value::from(meal_log_ids.clone()).to_string())
+    .bind(clock::now_db())
+    .bind(entry_id)
+    .bind(&profile.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    let entry = super::get(store, &profile.id, entry_id).await?;
+    debug_assert_eq!(entry.processing_status, ProcessingStatus::Completed);
+    Ok(Processed {
+        entry,
+        confidence: extraction.confidence,
+        classification,
+        meal_log_ids,
+        activity_ids,
+        body_measurement_ids,
+        extraction,
+    })
+}
+
+fn to_meal_food(f: &ExtractedFood) -> MealFood {
+    MealFood {
+        name: f.name.clone(),
+        quantity: f.quantity,
+        unit: f.unit.clone(),
+        grams: f.grams,
+        calories: f.calories,
+        protein_g: f.protein_g,
+        carbs_g: f.carbs_g,
+        fat_g: f.fat_g,
+        food_id: f.food_id.clone(),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct FoodRow {
+    id: String,
+    name: String,
+    calories: Option<f64>,
+    protein_g: Option<f64>,
+    total_carbs_g: Option<f64>,
+    total_fat_g: Option<f64>,
+    portions: String,
+    serving_grams: Option<f64>,
+}
+
+#[derive(serde::Deserialize)]
+struct Portion {
+    name: String,
+    #[serde(default = "one")]
+    amount: f64,
+    grams: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Fills a food's nutrition from the best foods_enhanced match; false when none matched.
+async fn resolve_food(conn: &mut SqliteConnection, user_id: &str, food: &mut ExtractedFood) -> Result<bool> {
+    if food.food_id.is_some() {
+        return Ok(true);
+    }
+    let Some(row) = best_match(conn, user_id, &food.name).await? else { return Ok(false) };
+    let portions: Vec<Portion> = serde_json::from_str(&row.portions).unwrap_or_default();
+    let grams = food.grams.or_else(|| grams_for(&food.unit, food.quantity, &portions, row.serving_grams));
+    let Some(grams) = grams else { return Ok(false) };
+    let per_gram = |v: Option<f64>| (v.unwrap_or(0.0) * grams / 100.0 * 10.0).round() / 10.0;
+    food.grams = Some((grams * 10.0).round() / 10.0);
+    food.calories = per_gram(row.calories);
+    food.protein_g = per_gram(row.protein_g);
+    food.carbs_g = per_gram(row.total_carbs_g);
+    food.fat_g = per_gram(row.total_fat_g);
+    food.food_id = Some(row.id);
+    tracing::debug!(typed = %food.name, matched = %row.name, grams, "food matched");
+    Ok(true)
+}
+
+/// Grams in `quantity × unit` of a food, from its named portions.
+fn grams_for(unit: &str, quantity: f64, portions: &[Portion], serving_grams: Option<f64>) -> Option<f64> {
+    let per_unit = match unit {
+        "g" => Some(1.0),
+        "kg" => Some(1000.0),
+        "ml" => Some(1.0),
+        "l" => Some(1000.0),
+        "serving" | "piece" => portions
+            .iter()
+            .find(|p| {
+                ["medium", "large", "slice", "piece", "serving", "egg", "fruit"]
+                    .iter()
+                    .any(|w| p.name.contains(w))
+            })
+            .or_else(|| portions.first())
+            .map(|p| p.grams / p.amount.max(f64::EPSILON))
+            .or(serving_grams),
+        other => portions
+            .iter()
+            .find(|p| p.name.split(|c: char| !c.is_alphanumeric()).any(|w| w == other))
+            .map(|p| p.grams / p.amount.max(f64::EPSILON))
+            .or(match other {
+                "cup" => Some(240.0),
+                "tbsp" => Some(15.0),
+                "tsp" => Some(5.0),
+                "glass" => Some(250.0),
+                "scoop" => Some(30.0),
+                "handful" => Some(30.0),
+                "bowl" => Some(300.0),
+                _ => serving_grams,
+            }),
+    };
+    per_unit.map(|g| g * quantity)
+}
+
+/// The food a typed name most likely means: names starting with the typed
+/// words first ("egg" → "Egg, whole, raw"), generic before branded, shorter first.
+async fn best_match(conn: &mut SqliteConnection, user_id: &str, typed: &str) -> Result<Option<FoodRow>> {
+    let singular = singular(typed);
+    let rows: Vec<FoodRow> = sqlx::query_as(
+        "SELECT id, name, calories, protein_g, total_carbs_g, total_fat_g, portions, serving_grams \
+         FROM foods_enhanced WHERE (user_id IS NULL OR user_id = ?1) AND calories IS NOT NULL \
+         AND (name LIKE ?2 || '%' OR name LIKE '%' || ?2 || '%') LIMIT 400",
+    )
+    .bind(user_id)
+    .bind(&singular)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().min_by_key(|row| match_rank(&row.name, &singular)))
+}
+
+fn singular(typed: &str) -> String {
+    typed
+        .split_whitespace()
+        .map(|w| {
+            if w.ends_with("ies") && w.len() > 4 {
+                format!("{}y", &w[..w.len() - 3])
+            } else if w.ends_with("oes") || w.ends_with("ches") {
+                w[..w.len() - 2].to_string()
+            } else if w.ends_with('s') && !w.ends_with("ss") && w.len() > 3 {
+                w[..w.len() - 1].to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn match_rank(name: &str, typed: &str) -> (u8, u8, usize) {
+    let lower = name.to_lowercase();
+    let first_term = lower.split(',').next().unwrap_or("").trim().to_string();
+    let position = if first_term == typed {
+        0
+    } else if first_term.starts_with(typed) && first_term[typed.len()..].starts_with([' ', 's']) {
+        1
+    } else if lower.starts_with(typed) {
+        2
+    } else {
+        3
+    };
+    // "whole" is what people mean by a bare "egg" or "milk"; then unprocessed forms.
+    let plain = if lower.contains("whole") {
+        0
+    } else if ["raw", "plain", "cooked"].iter().any(|w| lower.contains(w)) {
+        1
+    } else {
+        2
+    };
+    (position, plain, lower.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portions_turn_units_into_grams() {
+        let portions = vec![
+            Portion { name: "large".into(), amount: 1.0, grams: 50.0 },
+            Portion { name: "cup, chopped".into(), amount: 1.0, grams: 136.0 },
+        ];
+        assert_eq!(grams_for("serving", 2.0, &portions, None), Some(100.0));
+        assert_eq!(grams_for("cup", 0.5, &portions, None), Some(68.0));
+        assert_eq!(grams_for("g", 30.0, &portions, None), Some(30.0));
+        assert_eq!(grams_for("tbsp", 2.0, &[], None), Some(30.0));
+        assert_eq!(grams_for("serving", 1.0, &[], None), None, "no portion and no serving: unknown");
+    }
+
+    #[test]
+    fn names_that_start_with_the_typed_words_rank_first() {
+        let mut names = ["Egg noodles, cooked", "Eggplant, raw", "Egg, whole, raw, fresh", "Egg, white, raw"];
+        names.sort_by_key(|n| match_rank(n, "egg"));
+        assert_eq!(names[0], "Egg, whole, raw, fresh");
+        assert_eq!(singular("eggs"), "egg");
+        assert_eq!(singular("blueberries"), "blueberry");
+        assert_eq!(singular("tomatoes"), "tomato");
+    }
+}
