@@ -200,14 +200,28 @@ async fn an_entry_typed_in_the_window_is_saved_and_listed() {
     }
     save_screenshot(&client, "today-after-entry").await;
 
+    // Stored, read offline into a meal, and that meal is on Today.
     let store = Store::open(&db).await.unwrap();
     let me = profile::require_default(&store).await.unwrap();
-    let pending =
-        wagner::quick_entry::list(&store, &me.id, Some(wagner::quick_entry::ProcessingStatus::Pending), 10)
-            .await
-            .unwrap();
-    assert_eq!(pending.len(), 1);
-    assert_eq!(pending[0].raw_text.as_deref(), Some("2 eggs and toast"));
+    let entries = wagner::quick_entry::list(&store, &me.id, None, 1).await.unwrap();
+    assert_eq!(entries[0].raw_text.as_deref(), Some("2 eggs and toast"));
+    assert_eq!(entries[0].processing_status, wagner::quick_entry::ProcessingStatus::Completed);
+    let today = dashboard::day(&store, &me, dashboard::today_for(&me)).await.unwrap();
+    let meals_now = today.nutrition.meals.len();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let rows = client.find_all(Locator::Css("[data-testid='meal-row']")).await.unwrap();
+        let mut texts = Vec::new();
+        for row in &rows {
+            // textContent: WebKit's rendered text leaves out ellipsized cells.
+            texts.push(row.prop("textContent").await.ok().flatten().unwrap_or_default());
+        }
+        if rows.len() == meals_now && texts.iter().any(|t| t.contains("eggs")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the new meal is not on Today: {texts:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 
     client.close().await.unwrap();
 }

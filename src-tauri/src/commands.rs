@@ -4,6 +4,7 @@ use tauri::State;
 use wagner::dashboard::{self, AppStatus, Today};
 use wagner::demo::{self, DemoReport};
 use wagner::profile::{self, NewProfile, Profile};
+use wagner::quick_entry::pipeline::{self, Reader};
 use wagner::quick_entry::{self, QuickEntry};
 use wagner::{Store, clock};
 
@@ -42,12 +43,19 @@ pub async fn today(core: State<'_, Core>, date: Option<String>) -> CommandResult
     Ok(dashboard::day(store, &profile, date).await?)
 }
 
+/// Saves the raw entry, then reads it. The entry comes back `completed`, or
+/// `failed` with its reason (kept, to edit and retry) — never lost.
 #[tauri::command]
 #[specta::specta]
 pub async fn log_entry(core: State<'_, Core>, text: String) -> CommandResult<QuickEntry> {
     let store = core.store()?;
     let profile = profile::require_default(store).await?;
-    Ok(quick_entry::log_text(store, &profile, &text).await?)
+    let entry = quick_entry::log_text(store, &profile, &text).await?;
+    match pipeline::process(store, &profile, &entry.id, Reader::Offline).await {
+        Ok(done) => Ok(done.entry),
+        Err(err) if err.is_user_error() => Ok(quick_entry::get(store, &profile.id, &entry.id).await?),
+        Err(err) => Err(err.into()),
+    }
 }
 
 #[tauri::command]

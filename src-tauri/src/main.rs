@@ -37,12 +37,31 @@ async fn start_core() -> Core {
         Err(err) => return Core::Failed(err),
     };
     match wagner::Store::open(&path).await {
-        Ok(store) => Core::Ready(store),
+        Ok(store) => {
+            // Entries a crash left half-processed go back to the queue and are read now.
+            if let Err(err) = resume_quick_entries(&store).await {
+                tracing::warn!("could not resume pending quick entries: {err}");
+            }
+            Core::Ready(store)
+        }
         Err(err) => {
             tracing::error!("start-up failed: {err}");
             Core::Failed(CommandError::new(err.code(), format!("{err} (database: {})", path.display())))
         }
     }
+}
+
+async fn resume_quick_entries(store: &wagner::Store) -> wagner::Result<()> {
+    use wagner::quick_entry::pipeline::{self, Reader};
+    pipeline::recover_interrupted(store).await?;
+    if let Some(profile) = wagner::profile::default_profile(store).await? {
+        for result in pipeline::process_pending(store, &profile, Reader::Offline).await? {
+            if let Err(err) = result {
+                tracing::info!("a pending entry still needs attention: {err}");
+            }
+        }
+    }
+    Ok(())
 }
 
 fn main() {
