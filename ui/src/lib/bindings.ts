@@ -24,6 +24,10 @@ async today(date: string | null) : Promise<Result<Today, CommandError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Saves the raw entry, then reads it. The entry comes back `completed`, or
+ * `failed` with its reason (kept, to edit and retry) — never lost.
+ */
 async logEntry(text: string) : Promise<Result<QuickEntry, CommandError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("log_entry", { text }) };
