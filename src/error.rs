@@ -31,6 +31,12 @@ pub enum Error {
     },
     #[error("corrupt data in {what}: {detail}")]
     Corrupt { what: String, detail: String },
+    #[error("{provider}: {message}")]
+    Ai { provider: String, message: String, retryable: bool },
+    #[error("{0}")]
+    Budget(String),
+    #[error("{0}")]
+    RateLimited(String),
 }
 
 impl Error {
@@ -45,6 +51,9 @@ impl Error {
             Error::NoProfile => "no_profile",
             Error::Io { .. } => "io",
             Error::Corrupt { .. } => "corrupt",
+            Error::Ai { .. } => "ai_provider",
+            Error::Budget(_) => "ai_budget",
+            Error::RateLimited(_) => "rate_limited",
         }
     }
 

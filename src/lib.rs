@@ -3,6 +3,7 @@
 //! reachable from a Rust test first.
 
 pub mod activities;
+pub mod ai;
 pub mod body;
 pub mod clock;
 pub mod dashboard;

@@ -51,7 +51,9 @@ pub async fn log_entry(core: State<'_, Core>, text: String) -> CommandResult<Qui
     let store = core.store()?;
     let profile = profile::require_default(store).await?;
     let entry = quick_entry::log_text(store, &profile, &text).await?;
-    match pipeline::process(store, &profile, &entry.id, Reader::Offline).await {
+    let provider = wagner::ai::configured_provider(store, &profile.id).await?;
+    let reader = provider.as_ref().map_or(Reader::Offline, Reader::Ai);
+    match pipeline::process(store, &profile, &entry.id, reader).await {
         Ok(done) => Ok(done.entry),
         Err(err) if err.is_user_error() => Ok(quick_entry::get(store, &profile.id, &entry.id).await?),
         Err(err) => Err(err.into()),

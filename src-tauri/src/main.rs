@@ -55,7 +55,9 @@ async fn resume_quick_entries(store: &wagner::Store) -> wagner::Result<()> {
     use wagner::quick_entry::pipeline::{self, Reader};
     pipeline::recover_interrupted(store).await?;
     if let Some(profile) = wagner::profile::default_profile(store).await? {
-        for result in pipeline::process_pending(store, &profile, Reader::Offline).await? {
+        let provider = wagner::ai::configured_provider(store, &profile.id).await?;
+        let reader = provider.as_ref().map_or(Reader::Offline, Reader::Ai);
+        for result in pipeline::process_pending(store, &profile, reader).await? {
             if let Err(err) = result {
                 tracing::info!("a pending entry still needs attention: {err}");
             }

@@ -13,7 +13,7 @@ use wagner::dashboard::Today;
 use wagner::profile::NewProfile;
 use wagner::quick_entry::pipeline::{self, Reader};
 use wagner::quick_entry::{self, ProcessingStatus};
-use wagner::{Store, clock, dashboard, demo, profile};
+use wagner::{Store, ai, clock, dashboard, demo, profile};
 
 #[derive(Parser)]
 #[command(name = "wagner", version, about = "Wagner Coach: your offline fitness and nutrition coach")]
@@ -62,6 +62,11 @@ enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// The AI provider used to read entries (optional: everything works offline).
+    Ai {
+        #[command(subcommand)]
+        command: Option<AiCommand>,
+    },
     /// Database health.
     Db {
         #[command(subcommand)]
@@ -81,6 +86,30 @@ enum EntriesAction {
     Retry { id: String },
     /// Process every pending entry now.
     Process,
+}
+
+#[derive(Subcommand)]
+enum AiCommand {
+    /// Use a provider. The key comes from its environment variable (e.g. ANTHROPIC_API_KEY).
+    Set {
+        /// anthropic, groq, openrouter or openai_compatible (a local server).
+        #[arg(long)]
+        provider: String,
+        #[arg(long)]
+        model: String,
+        /// For local servers, e.g. http://127.0.0.1:8080/v1.
+        #[arg(long)]
+        base_url: Option<String>,
+        #[arg(long)]
+        transcription_model: Option<String>,
+        /// Stop calling the provider once this much was spent in a month (USD).
+        #[arg(long)]
+        monthly_budget: Option<f64>,
+        #[arg(long)]
+        requests_per_minute: Option<i64>,
+    },
+    /// Stop using a provider: read entries offline.
+    Off,
 }
 
 #[derive(Subcommand)]
@@ -165,19 +194,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             } else {
                 // The raw entry is saved: a failure below leaves it `failed`, ready to retry.
-                let processed = pipeline::process(&store, &profile, &entry.id, Reader::Offline).await;
+                let provider = ai::configured_provider(&store, &profile.id).await?;
+                let reader = provider.as_ref().map_or(Reader::Offline, Reader::Ai);
+                let processed = pipeline::process(&store, &profile, &entry.id, reader).await;
                 report_processed(&entry.id, processed, cli.json)?;
             }
         }
         Command::Entries { action: Some(action), .. } => {
             let profile = profile::require_default(&store).await?;
+            let provider = ai::configured_provider(&store, &profile.id).await?;
+            let reader = provider.as_ref().map_or(Reader::Offline, Reader::Ai);
             match action {
                 EntriesAction::Retry { id } => {
-                    let processed = pipeline::process(&store, &profile, &id, Reader::Offline).await;
+                    let processed = pipeline::process(&store, &profile, &id, reader).await;
                     report_processed(&id, processed, cli.json)?;
                 }
                 EntriesAction::Process => {
-                    let results = pipeline::process_pending(&store, &profile, Reader::Offline).await?;
+                    pipeline::recover_interrupted(&store).await?;
+                    let results = pipeline::process_pending(&store, &profile, reader).await?;
                     if results.is_empty() && !cli.json {
                         println!("No pending entries.");
                     }
@@ -228,6 +262,55 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_json(&today)?;
             } else {
                 print!("{}", render_today(&today));
+            }
+        }
+        Command::Ai { command } => {
+            let profile = profile::require_default(&store).await?;
+            match command {
+                Some(AiCommand::Set {
+                    provider,
+                    model,
+                    base_url,
+                    transcription_model,
+                    monthly_budget,
+                    requests_per_minute,
+                }) => {
+                    let config = ai::ProviderConfig {
+                        kind: provider.parse()?,
+                        model,
+                        base_url,
+                        transcription_model,
+                        monthly_budget_usd: monthly_budget,
+                        requests_per_minute,
+                    };
+                    ai::save_config(&store, &profile.id, Some(&config)).await?;
+                }
+                Some(AiCommand::Off) => ai::save_config(&store, &profile.id, None).await?,
+                None => {}
+            }
+            let config = ai::load_config(&store, &profile.id).await?;
+            if cli.json {
+                print_json(&config)?;
+            } else {
+                match config {
+                    None => println!("No AI provider: entries are read by the offline parser."),
+                    Some(c) => {
+                        let key = if ai::Provider::key_from_env(c.kind).is_some() {
+                            "key found"
+                        } else if c.kind == ai::ProviderKind::OpenaiCompatible {
+                            "no key (fine for a local server)"
+                        } else {
+                            "no key: entries are read offline until it is set"
+                        };
+                        println!(
+                            "{} · {} · {} · {} ({key})",
+                            c.kind.as_str(),
+                            c.model,
+                            c.base_url.clone().unwrap_or_else(|| c.kind.default_base_url().into()),
+                            c.kind.key_env()
+                        );
+                    }
+                }
             }
         }
         Command::Db { command: DbCommand::Check } => {

@@ -10,6 +10,7 @@ use super::extraction::{ExtractedFood, Extraction};
 use super::offline::{self, WeightUnit};
 use super::{ProcessingStatus, QuickEntry};
 use crate::activities::{self, ActivitySource, NewActivity, NewSegment};
+use crate::ai::{self, Provider, Usage, budget, extract, prices};
 use crate::body::{self, BodySource, NewMeasurement};
 use crate::clock;
 use crate::error::{Error, Result};
@@ -17,12 +18,15 @@ use crate::nutrition::{self, MealFood, MealSource, NewMeal};
 use crate::profile::{Profile, Units};
 use crate::store::Store;
 
-/// Who reads the entry. Only the offline parser exists so far; AI providers
-/// plug in here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reader {
+/// Who reads the entry. A provider that fails (network, budget, invalid
+/// answers) falls back to the offline parser, and the reason is kept.
+#[derive(Debug, Clone, Copy)]
+pub enum Reader<'a> {
     Offline,
+    Ai(&'a Provider),
 }
+
+const OFFLINE_MODEL: &str = "wagner-offline-parser";
 
 /// What processing one entry produced.
 #[derive(Debug, Clone, Serialize)]
@@ -48,7 +52,12 @@ pub async fn recover_interrupted(store: &Store) -> Result<u64> {
 }
 
 /// Processes one pending or failed entry of the profile.
-pub async fn process(store: &Store, profile: &Profile, entry_id: &str, reader: Reader) -> Result<Processed> {
+pub async fn process(
+    store: &Store,
+    profile: &Profile,
+    entry_id: &str,
+    reader: Reader<'_>,
+) -> Result<Processed> {
     let claimed: Option<(Option<String>, Option<String>, String)> = sqlx::query_as(
         "UPDATE quick_entry_logs SET processing_status = 'processing', attempts = attempts + 1, error_message = NULL \
          WHERE id = ? AND user_id = ? AND processing_status IN ('pending', 'failed') \
@@ -87,7 +96,7 @@ pub async fn process(store: &Store, profile: &Profile, entry_id: &str, reader: R
 pub async fn process_pending(
     store: &Store,
     profile: &Profile,
-    reader: Reader,
+    reader: Reader<'_>,
 ) -> Result<Vec<Result<Processed>>> {
     let ids: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM quick_entry_logs WHERE user_id = ? AND processing_status = 'pending' ORDER BY logged_at, id",
@@ -109,7 +118,7 @@ async fn read_and_store(
     raw_text: Option<String>,
     transcription: Option<String>,
     logged_at: &str,
-    reader: Reader,
+    reader: Reader<'_>,
 ) -> Result<Processed> {
     let logged_at = clock::from_db(logged_at)?;
     let text = [raw_text, transcription].into_iter().flatten().collect::<Vec<_>>().join("\n");
@@ -118,16 +127,26 @@ async fn read_and_store(
     }
     let local_hour = logged_at.with_timezone(&profile.tz()).hour();
     let default_weight = if profile.units == Units::Imperial { WeightUnit::Lb } else { WeightUnit::Kg };
-    let (mut extraction, provider, model) = match reader {
-        Reader::Offline => {
-            (offline::parse(&text, local_hour, default_weight), "offline", "wagner-offline-parser")
+    let offline = || offline::parse(&text, local_hour, default_weight);
+    let reading = match reader {
+        Reader::Offline => AiOutcome::offline(offline()),
+        Reader::Ai(provider) => {
+            let local = logged_at.with_timezone(&profile.tz());
+            let context = format!(
+                "Logged at {} local time. The user's units: {}.",
+                local.format("%H:%M on %A"),
+                if profile.units == Units::Imperial { "imperial" } else { "metric" }
+            );
+            read_with_ai(store, profile, provider, &text, &context).await?.or_offline(offline)
         }
     };
+    let AiOutcome { mut extraction, provider, model, cost_usd, usage, provider_error } = reading;
     if extraction.is_empty() {
-        return Err(Error::invalid(
-            "nothing recognised as a meal, a workout or a measurement: edit the entry (e.g. \"2 eggs\", \
-             \"ran 5k in 25:30\", \"weighed 82.4 kg\") or set up an AI provider",
-        ));
+        let why = provider_error.map(|e| format!(" (the AI provider failed: {e})")).unwrap_or_default();
+        return Err(Error::invalid(format!(
+            "nothing recognised as a meal, a workout or a measurement{why}: edit the entry (e.g. \"2 eggs\", \
+             \"ran 5k in 25:30\", \"weighed 82.4 kg\") or set up an AI provider"
+        )));
     }
 
     let mut tx = store.pool().begin().await?;
@@ -232,15 +251,18 @@ async fn read_and_store(
         "extraction": extraction,
         "activity_ids": activity_ids,
         "body_measurement_ids": body_measurement_ids,
+        "usage": usage,
+        "provider_error": provider_error,
     });
     sqlx::query(
         "UPDATE quick_entry_logs SET processing_status = 'completed', error_message = NULL, ai_provider = ?, \
-         ai_model = ?, ai_cost_usd = 0, ai_classification = ?, ai_extracted_data = ?, ai_confidence_score = ?, \
+         ai_model = ?, ai_cost_usd = ?, ai_classification = ?, ai_extracted_data = ?, ai_confidence_score = ?, \
          contains_meal = ?, contains_workout = ?, contains_body_measurement = ?, meal_log_ids = ?, processed_at = ? \
          WHERE id = ? AND user_id = ?",
     )
-    .bind(provider)
-    .bind(model)
+    .bind(&provider)
+    .bind(&model)
+    .bind(cost_usd)
     .bind(&classification)
     .bind(extracted_json.to_string())
     .bind(extraction.confidence)
@@ -265,6 +287,78 @@ async fn read_and_store(
         activity_ids,
         body_measurement_ids,
         extraction,
+    })
+}
+
+/// Who read the entry and what it cost.
+struct AiOutcome {
+    extraction: Extraction,
+    provider: String,
+    model: String,
+    cost_usd: f64,
+    usage: Usage,
+    /// Why the provider's reading was not used, when it was not.
+    provider_error: Option<String>,
+}
+
+impl AiOutcome {
+    fn offline(extraction: Extraction) -> Self {
+        AiOutcome {
+            extraction,
+            provider: "offline".into(),
+            model: OFFLINE_MODEL.into(),
+            cost_usd: 0.0,
+            usage: Usage::default(),
+            provider_error: None,
+        }
+    }
+
+    /// Keeps the provider's reading, or reads offline and keeps the reason.
+    fn or_offline(self, offline: impl FnOnce() -> Extraction) -> Self {
+        if self.provider_error.is_none() {
+            return self;
+        }
+        AiOutcome { extraction: offline(), provider: "offline".into(), model: OFFLINE_MODEL.into(), ..self }
+    }
+}
+
+async fn read_with_ai(
+    store: &Store,
+    profile: &Profile,
+    provider: &Provider,
+    text: &str,
+    context: &str,
+) -> Result<AiOutcome> {
+    let kind = provider.config.kind;
+    let failed = |err: Error, cost_usd: f64, usage: Usage| AiOutcome {
+        extraction: Extraction::default(),
+        provider: kind.as_str().into(),
+        model: provider.config.model.clone(),
+        cost_usd,
+        usage,
+        provider_error: Some(err.to_string()),
+    };
+    let limits = budget::Limits {
+        requests_per_minute: provider.config.requests_per_minute,
+        monthly_budget_usd: provider.config.monthly_budget_usd,
+    };
+    if let Err(err) = budget::admit(store, &profile.id, kind, limits, chrono::Utc::now()).await {
+        return Ok(failed(err, 0.0, Usage::default()));
+    }
+    let reading = extract::read_entry(provider, text, Vec::new(), context).await;
+    let overrides = ai::price_overrides(store, &profile.id).await?;
+    let cost_usd = prices::cost_usd(prices::price_for(&reading.model, &overrides), reading.usage);
+    budget::record_spend(store, &profile.id, kind, cost_usd).await?;
+    Ok(match reading.extraction {
+        Ok(extraction) => AiOutcome {
+            extraction,
+            provider: kind.as_str().into(),
+            model: reading.model,
+            cost_usd,
+            usage: reading.usage,
+            provider_error: None,
+        },
+        Err(err) => failed(err, cost_usd, reading.usage),
     })
 }
 
@@ -308,7 +402,8 @@ fn one() -> f64 {
 
 /// Fills a food's nutrition from the best foods_enhanced match; false when none matched.
 async fn resolve_food(conn: &mut SqliteConnection, user_id: &str, food: &mut ExtractedFood) -> Result<bool> {
-    if food.food_id.is_some() {
+    // A provider's own estimate is kept; offline foods arrive with no nutrition.
+    if food.food_id.is_some() || food.calories > 0.0 {
         return Ok(true);
     }
     let Some(row) = best_match(conn, user_id, &food.name).await? else { return Ok(false) };

@@ -1,0 +1,336 @@
+//! Every AI call goes through here: one provider type over the two wire
+//! formats that matter (Anthropic Messages and OpenAI-compatible chat, which
+//! covers Groq, OpenRouter and local servers such as llama.cpp, Ollama or LM
+//! Studio), with retries, prices, a monthly budget and per-provider request
+//! limits. Keys come from the environment (or the OS keyring, later) and are
+//! never stored, logged or put in an error.
+
+pub mod budget;
+pub mod extract;
+pub mod prices;
+mod wire;
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    Anthropic,
+    Groq,
+    Openrouter,
+    /// Any OpenAI-compatible server, typically local (llama.cpp, Ollama, LM Studio).
+    OpenaiCompatible,
+}
+
+impl ProviderKind {
+    /// The value stored in `ai_provider` columns.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Anthropic => "anthropic",
+            Self::Groq => "groq",
+            Self::Openrouter => "openrouter",
+            Self::OpenaiCompatible => "openai_compatible",
+        }
+    }
+
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            Self::Anthropic => "https://api.anthropic.com/v1",
+            Self::Groq => "https://api.groq.com/openai/v1",
+            Self::Openrouter => "https://openrouter.ai/api/v1",
+            Self::OpenaiCompatible => "http://127.0.0.1:8080/v1",
+        }
+    }
+
+    /// The environment variable holding the key for headless use.
+    pub fn key_env(self) -> &'static str {
+        match self {
+            Self::Anthropic => "ANTHROPIC_API_KEY",
+            Self::Groq => "GROQ_API_KEY",
+            Self::Openrouter => "OPENROUTER_API_KEY",
+            Self::OpenaiCompatible => "WAGNER_LOCAL_API_KEY",
+        }
+    }
+
+    fn wire(self) -> Wire {
+        if self == Self::Anthropic { Wire::AnthropicMessages } else { Wire::OpenAiChat }
+    }
+}
+
+impl std::str::FromStr for ProviderKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "anthropic" => Ok(Self::Anthropic),
+            "groq" => Ok(Self::Groq),
+            "openrouter" => Ok(Self::Openrouter),
+            "openai_compatible" | "openai-compatible" | "local" => Ok(Self::OpenaiCompatible),
+            other => Err(Error::invalid(format!(
+                "unknown provider {other:?} (anthropic, groq, openrouter or openai_compatible)"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wire {
+    AnthropicMessages,
+    OpenAiChat,
+}
+
+/// The user's choice of provider, kept in `users.settings.ai` (never the key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ProviderConfig {
+    pub kind: ProviderKind,
+    pub model: String,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Model for voice notes on the transcription endpoint.
+    #[serde(default)]
+    pub transcription_model: Option<String>,
+    #[serde(default)]
+    pub monthly_budget_usd: Option<f64>,
+    #[serde(default)]
+    pub requests_per_minute: Option<i64>,
+}
+
+/// An API key that never shows itself in logs or errors.
+#[derive(Clone)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: impl Into<String>) -> Self {
+        ApiKey(key.into())
+    }
+    fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(***)")
+    }
+}
+
+/// How often and how long to retry a call that failed for a passing reason.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub attempts: u32,
+    pub base_delay: Duration,
+    /// Longest wait honoured from a Retry-After header or backoff.
+    pub max_delay: Duration,
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 3,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(20),
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Usage {
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+}
+
+impl Usage {
+    pub fn total(&self) -> i64 {
+        self.input_tokens + self.output_tokens
+    }
+}
+
+impl std::ops::Add for Usage {
+    type Output = Usage;
+    fn add(self, o: Usage) -> Usage {
+        Usage {
+            input_tokens: self.input_tokens + o.input_tokens,
+            output_tokens: self.output_tokens + o.output_tokens,
+        }
+    }
+}
+
+/// An image sent with a request (a meal photo).
+#[derive(Debug, Clone)]
+pub struct ImageInput {
+    pub media_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// One JSON answer from a model, with what it cost in tokens.
+#[derive(Debug, Clone)]
+pub struct JsonCompletion {
+    pub raw: String,
+    pub usage: Usage,
+    pub model: String,
+}
+
+/// A configured provider, ready to call.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub config: ProviderConfig,
+    key: Option<ApiKey>,
+    http: reqwest::Client,
+    retry: RetryPolicy,
+}
+
+impl Provider {
+    pub fn new(config: ProviderConfig, key: Option<ApiKey>) -> Result<Self> {
+        Self::with_retry(config, key, RetryPolicy::default())
+    }
+
+    pub fn with_retry(config: ProviderConfig, key: Option<ApiKey>, retry: RetryPolicy) -> Result<Self> {
+        if config.model.trim().is_empty() {
+            return Err(Error::invalid("the AI provider needs a model name"));
+        }
+        if key.is_none() && config.kind != ProviderKind::OpenaiCompatible {
+            return Err(Error::invalid(format!(
+                "no API key for {}: set {} (or choose a local OpenAI-compatible server)",
+                config.kind.as_str(),
+                config.kind.key_env()
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(retry.timeout)
+            .user_agent(concat!("wagner-coach/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Ai {
+                provider: config.kind.as_str().into(),
+                message: e.to_string(),
+                retryable: false,
+            })?;
+        Ok(Provider { config, key, http, retry })
+    }
+
+    /// The key from the provider's environment variable, if set.
+    pub fn key_from_env(kind: ProviderKind) -> Option<ApiKey> {
+        std::env::var(kind.key_env()).ok().filter(|k| !k.trim().is_empty()).map(ApiKey::new)
+    }
+
+    pub fn base_url(&self) -> String {
+        self.config
+            .base_url
+            .clone()
+            .unwrap_or_else(|| self.config.kind.default_base_url().to_string())
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    fn error(&self, message: impl Into<String>, retryable: bool) -> Error {
+        Error::Ai { provider: self.config.kind.as_str().into(), message: message.into(), retryable }
+    }
+
+    /// Asks for a JSON object that follows `schema` (tool use on Anthropic,
+    /// `response_format: json_schema` on OpenAI-compatible servers).
+    pub async fn complete_json(
+        &self,
+        system: &str,
+        messages: &[wire::Turn],
+        schema_name: &str,
+        schema: &serde_json::Value,
+        max_tokens: u32,
+    ) -> Result<JsonCompletion> {
+        match self.config.kind.wire() {
+            Wire::AnthropicMessages => {
+                wire::anthropic_json(self, system, messages, schema_name, schema, max_tokens).await
+            }
+            Wire::OpenAiChat => {
+                wire::openai_json(self, system, messages, schema_name, schema, max_tokens).await
+            }
+        }
+    }
+
+    /// Voice to text through the OpenAI-compatible transcription endpoint (Whisper API).
+    pub async fn transcribe(&self, audio: Vec<u8>, file_name: &str) -> Result<String> {
+        if self.config.kind == ProviderKind::Anthropic {
+            return Err(self.error(
+                "Anthropic has no transcription endpoint: use Groq or a local server for voice notes",
+                false,
+            ));
+        }
+        let model =
+            self.config.transcription_model.clone().unwrap_or_else(|| "whisper-large-v3-turbo".into());
+        wire::openai_transcribe(self, audio, file_name, &model).await
+    }
+}
+
+pub use wire::Turn;
+
+/// The provider settings of a profile (`users.settings.ai`), if any.
+pub async fn load_config(store: &crate::Store, user_id: &str) -> Result<Option<ProviderConfig>> {
+    let raw: Option<String> =
+        sqlx::query_scalar("SELECT json_extract(settings, '$.ai') FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(store.pool())
+            .await?
+            .flatten();
+    raw.map(|r| {
+        serde_json::from_str(&r)
+            .map_err(|e| Error::Corrupt { what: "AI provider settings".into(), detail: e.to_string() })
+    })
+    .transpose()
+}
+
+/// Saves (or with `None`, removes) the provider settings. Keys are never stored here.
+pub async fn save_config(store: &crate::Store, user_id: &str, config: Option<&ProviderConfig>) -> Result<()> {
+    let query = match config {
+        Some(c) => {
+            if let Some(url) = &c.base_url
+                && !(url.starts_with("http://") || url.starts_with("https://"))
+            {
+                return Err(Error::invalid(format!("base URL {url:?} must start with http:// or https://")));
+            }
+            let json = serde_json::to_string(c).map_err(|e| Error::invalid(e.to_string()))?;
+            sqlx::query("UPDATE users SET settings = json_set(settings, '$.ai', json(?)) WHERE id = ?")
+                .bind(json)
+        }
+        None => sqlx::query("UPDATE users SET settings = json_remove(settings, '$.ai') WHERE id = ?"),
+    };
+    let done = query.bind(user_id).execute(store.pool()).await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::not_found(format!("profile {user_id}")));
+    }
+    Ok(())
+}
+
+/// The user's price overrides (`users.settings.ai_prices`: model → price).
+pub async fn price_overrides(
+    store: &crate::Store,
+    user_id: &str,
+) -> Result<std::collections::HashMap<String, prices::Price>> {
+    let raw: Option<String> =
+        sqlx::query_scalar("SELECT json_extract(settings, '$.ai_prices') FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(store.pool())
+            .await?
+            .flatten();
+    Ok(raw.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default())
+}
+
+/// The provider to read entries with: configured and with a key (local
+/// servers need none). `None` means offline, which always works.
+pub async fn configured_provider(store: &crate::Store, user_id: &str) -> Result<Option<Provider>> {
+    let Some(config) = load_config(store, user_id).await? else { return Ok(None) };
+    let key = Provider::key_from_env(config.kind);
+    match Provider::new(config, key) {
+        Ok(p) => Ok(Some(p)),
+        Err(err) => {
+            tracing::warn!("AI provider not used: {err}");
+            Ok(None)
+        }
+    }
+}
