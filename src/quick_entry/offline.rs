@@ -76,7 +76,7 @@ static NUMBER_WORD: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static QUANTITY: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?:(\d+)\s+(\d+)/(\d+)|(\d+)/(\d+)|(\d+(?:\.\d+)?)|(an?))\s*"));
+    LazyLock::new(|| re(r"^(?:(\d+)\s+(\d+)/(\d+)|(\d+)/(\d+)|(\d+(?:\.\d+)?)|(an?\b))\s*"));
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(g|gr|grams?|kg|kilos?|oz|ounces?|lbs?|pounds?|ml|millilit(?:er|re)s?|l|lit(?:er|re)s?|cups?|tbsp|tablespoons?|tsp|teaspoons?|slices?|pieces?|pcs?|scoops?|servings?|bowls?|glass(?:es)?|cans?|handfuls?|mugs?|bars?|medium|large|small)\b\.?\s*(?:of\s+)?",
@@ -386,7 +386,19 @@ pub fn parse(text: &str, local_hour: u32, default_weight: WeightUnit) -> Extract
                 }
                 confidences.push(0.7);
             }
-            Kind::Unknown => unrecognised += 1,
+            Kind::Unknown => {
+                // "cycled to work, 12 km": a bare distance or time belongs to the workout before it.
+                let previous = workouts.last_mut().filter(|_| matches!(last_kind, Some(Kind::Cardio(_))));
+                match previous {
+                    Some(w) if DISTANCE.is_match(&part) || read_duration(&part).is_some() => {
+                        let more = read_cardio(&part, w.activity_type);
+                        w.distance_meters = w.distance_meters.or(more.distance_meters);
+                        w.duration_seconds = w.duration_seconds.or(more.duration_seconds);
+                        continue;
+                    }
+                    _ => unrecognised += 1,
+                }
+            }
         }
         last_kind = Some(kind);
     }
@@ -545,6 +557,13 @@ fn classify(part: &str) -> Kind {
     Kind::Unknown
 }
 
+static LEADING_FILLER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:(?:i|i've|ive|just|had|have|ate|eaten|eat|drank|some|my|for|breakfast|brekkie|lunch|dinner|supper|snack|snacks)\b\s*:?\s*)+",
+    )
+});
+static TRAILING_CONTEXT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\s+\b(?:after|before|post|pre|during|at|on the way)\b.*$"));
 static COMPOUND: LazyLock<Regex> = LazyLock::new(|| re(r"\b([2-6]0) ([1-9])\b"));
 static SPOKEN_K: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d+(?:\.\d+)?) k\b"));
 static K_DISTANCE: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d+(?:\.\d+)?k\b"));
@@ -730,6 +749,9 @@ fn read_foods(part: &str) -> Vec<ExtractedFood> {
     FOOD_SPLIT
         .split(part)
         .filter_map(|chunk| {
+            // "ate a burrito", "snack: 30 g chocolate", "shake after the gym": keep the food.
+            let chunk = LEADING_FILLER.replace(chunk.trim(), "");
+            let chunk = TRAILING_CONTEXT.replace(&chunk, "");
             let chunk = chunk.trim();
             let (quantity, rest) = read_quantity(chunk);
             let (unit, rest) = match UNIT.captures(rest) {

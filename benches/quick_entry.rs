@@ -1,0 +1,82 @@
+//! Offline quick entry: accuracy on the labelled entries (the development set
+//! the parser was tuned on, and a held-out set it never was) and the latency
+//! of parse + row creation per entry on a real SQLite file.
+//!
+//! `cargo bench --bench quick_entry` — results go into BENCHMARKS.md.
+
+#[path = "../tests/support/labelled.rs"]
+mod labelled;
+
+use std::time::Instant;
+
+use wagner::profile::{self, NewProfile};
+use wagner::quick_entry::{self, pipeline};
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn main() {
+    let dev = labelled::load();
+    println!("## Development set ({} entries)\n\n{}", dev.len(), labelled::score(&dev).table());
+    let holdout_path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/labelled_entries_holdout.json");
+    let holdout: Vec<labelled::Labelled> =
+        serde_json::from_str(&std::fs::read_to_string(holdout_path).expect("holdout set"))
+            .expect("holdout json");
+    let report = labelled::score(&holdout);
+    println!("## Held-out set ({} entries)\n\n{}", holdout.len(), report.table());
+    for miss in &report.misses {
+        println!("- miss: {miss}");
+    }
+
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = wagner::Store::open(&dir.path().join("bench.db")).await.expect("store");
+        let mut conn = store.pool().acquire().await.expect("conn");
+        let me = profile::create(
+            &mut conn,
+            NewProfile { full_name: "Bench".into(), time_zone: Some("UTC".into()), ..Default::default() },
+        )
+        .await
+        .expect("profile");
+        drop(conn);
+        let texts: Vec<&str> = dev.iter().filter(|e| e.class != "unknown").map(|e| e.text.as_str()).collect();
+        let mut parse_ms = Vec::new();
+        let mut total_ms = Vec::new();
+        for round in 0..10 {
+            for text in &texts {
+                let t0 = Instant::now();
+                let _ = wagner::quick_entry::offline::parse(
+                    text,
+                    12,
+                    wagner::quick_entry::offline::WeightUnit::Kg,
+                );
+                parse_ms.push(t0.elapsed().as_secs_f64() * 1000.0);
+                let t1 = Instant::now();
+                let entry = quick_entry::log_text(&store, &me, text).await.expect("log");
+                pipeline::process(&store, &me, &entry.id, pipeline::Reader::Offline).await.expect("process");
+                if round > 0 {
+                    total_ms.push(t1.elapsed().as_secs_f64() * 1000.0);
+                }
+            }
+        }
+        parse_ms.sort_by(f64::total_cmp);
+        total_ms.sort_by(f64::total_cmp);
+        println!("## Latency ({} entries, first round excluded as warm-up)\n", total_ms.len());
+        println!("| step | p50 ms | p95 ms | max ms |\n|---|---|---|---|");
+        println!(
+            "| parse only | {:.3} | {:.3} | {:.3} |",
+            percentile(&parse_ms, 0.5),
+            percentile(&parse_ms, 0.95),
+            parse_ms[parse_ms.len() - 1]
+        );
+        println!(
+            "| store raw entry + parse + rows in one transaction | {:.2} | {:.2} | {:.2} |",
+            percentile(&total_ms, 0.5),
+            percentile(&total_ms, 0.95),
+            total_ms[total_ms.len() - 1]
+        );
+    });
+}
