@@ -62,6 +62,8 @@ enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Body measurements, trend weight and energy expenditure (`wagner body add weight=82.4`).
+    Body(wagner::body::cli::BodyArgs),
     /// Database health.
     Db {
         #[command(subcommand)]
@@ -230,6 +232,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print!("{}", render_today(&today));
             }
         }
+        Command::Body(args) => print!("{}", wagner::body::cli::run(&store, args, cli.json).await?),
         Command::Db { command: DbCommand::Check } => {
             let check = store.check().await?;
             if cli.json {
