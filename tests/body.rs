@@ -1,9 +1,10 @@
 //! Body measurements, trend and expenditure against real SQLite files.
 
-use chrono::{TimeZone, Utc};
-use wagner::Store;
-use wagner::body::{self, overview, units};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use wagner::body::{self, expenditure, overview, units};
+use wagner::nutrition::{self, MealCategory, MealFood, MealSource, NewMeal};
 use wagner::profile::{self, NewProfile, Profile, Units};
+use wagner::{Store, clock};
 
 async fn open() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -41,6 +42,29 @@ async fn add(
     let kinds = units::kinds(&mut conn, &profile.id).await?;
     let values = units::parse_values(&[text.to_string()], &kinds, profile.units, false)?;
     body::insert(&mut conn, profile, &body::new_from_values(at, &values)).await
+}
+
+fn meal(at: chrono::DateTime<Utc>, kcal: f64) -> NewMeal {
+    NewMeal {
+        category: MealCategory::Lunch,
+        logged_at: at,
+        name: None,
+        foods: vec![MealFood {
+            name: "Rice bowl".into(),
+            quantity: 1.0,
+            unit: "bowl".into(),
+            grams: Some(400.0),
+            calories: kcal,
+            protein_g: 30.0,
+            carbs_g: 80.0,
+            fat_g: 15.0,
+            food_id: None,
+        }],
+        source: MealSource::Manual,
+        quick_entry_log_id: None,
+        ai_extracted: false,
+        ai_confidence: None,
+    }
 }
 
 #[tokio::test]
@@ -159,6 +183,86 @@ async fn edit_delete_and_undo_are_scoped_to_the_profile() {
     assert!(body::undo_delete(&store, &me.id).await.is_err(), "undo works once");
 }
 
+#[tokio::test]
+async fn expenditure_from_logged_meals_and_weigh_ins_sets_the_target() {
+    let (_dir, store) = open().await;
+    let me = new_profile(&store, "Me", Units::Metric).await;
+    let tz = me.tz();
+    let end = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let skipped = end - Duration::days(10);
+    {
+        let mut tx = store.pool().begin().await.unwrap();
+        // 90 days of −0.5 kg a week on 2000 kcal a day, one day without meals.
+        for back in 0..90i64 {
+            let date = end - Duration::days(back);
+            let kg = 80.0 + back as f64 / 14.0;
+            let at = clock::local_to_utc(date, 7, 0, tz);
+            body::insert(
+                &mut tx,
+                &me,
+                &body::new_from_values(
+                    at,
+                    &[units::ParsedValue {
+                        storage: units::Storage::WeightColumn,
+                        label: "Weight".into(),
+                        si: Some(kg),
+                    }],
+                ),
+            )
+            .await
+            .unwrap();
+            if date != skipped {
+                // Two meals: the day's total is what counts.
+                nutrition::insert_meal(&mut tx, &me, &meal(clock::local_to_utc(date, 12, 0, tz), 1200.0))
+                    .await
+                    .unwrap();
+                nutrition::insert_meal(&mut tx, &me, &meal(clock::local_to_utc(date, 19, 0, tz), 800.0))
+                    .await
+                    .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+    }
+    let e = expenditure::expenditure(&store, &me, end, 28).await.unwrap();
+    assert_eq!(e.missing_days, vec![skipped]);
+    assert_eq!(e.logged_days, 27);
+    assert_eq!(e.mean_intake_kcal, Some(2000.0));
+    // 2000 + 0.5 × 7700 / 7 = 2550, fully from data.
+    assert!((e.estimate_kcal.unwrap() - 2550.0).abs() < 1.0, "{e:?}");
+    let f = e.formula.as_ref().unwrap();
+    // Mifflin–St Jeor at the trend weight (≈80.9 kg: the trend lags the scale by 0.9 × 1/14 kg).
+    assert!((f.bmr_kcal - (10.0 * e.trend_end_kg.unwrap() + 1125.0 - 150.0 + 5.0)).abs() < 1e-9);
+    assert_eq!(f.activity_factor, 1.55);
+
+    let target = expenditure::apply_target(&store, &me, &e, -0.5).await.unwrap();
+    assert_eq!(target, 2000);
+    let stored: i64 = sqlx::query_scalar("SELECT daily_calorie_target FROM users WHERE id = ?")
+        .bind(&me.id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 2000);
+    assert_eq!(profile::get(&store, &me.id).await.unwrap().daily_calorie_target, Some(2000));
+}
+
+#[tokio::test]
+async fn expenditure_without_data_falls_back_to_the_formula_or_says_so() {
+    let (_dir, store) = open().await;
+    let me = new_profile(&store, "Me", Units::Metric).await;
+    let end = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let e = expenditure::expenditure(&store, &me, end, 28).await.unwrap();
+    assert_eq!(e.formula, None, "no weight anywhere yet");
+    assert_eq!(e.estimate_kcal, None);
+    let err = expenditure::apply_target(&store, &me, &e, 0.0).await.unwrap_err();
+    assert!(err.is_user_error() && err.to_string().contains("no expenditure estimate"), "{err}");
+    assert!(expenditure::expenditure(&store, &me, end, 3).await.is_err(), "window too short");
+
+    add(&store, &me, "weight=80", clock::local_to_utc(end, 7, 0, me.tz())).await.unwrap();
+    let e = expenditure::expenditure(&store, &me, end, 28).await.unwrap();
+    assert_eq!(e.confidence, expenditure::Confidence::Formula);
+    assert_eq!(e.estimate_kcal, Some(1780.0 * 1.55));
+}
+
 // ---- the `wagner body` CLI -------------------------------------------------
 
 fn wagner(db: &std::path::Path, args: &[&str]) -> std::process::Output {
@@ -226,4 +330,16 @@ fn cli_add_show_edit_delete_undo_and_kinds() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&wagner(&db, &["body"]).stdout).contains("History (last 3)"));
     assert_eq!(wagner(&db, &["body", "delete", "no-such-id"]).status.code(), Some(1));
+}
+
+#[test]
+fn cli_tdee_explains_and_applies_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    assert!(wagner(&db, &["init", "--name", "Sam", "--time-zone", "UTC"]).status.success());
+    let out = wagner(&db, &["body", "tdee", "--end", "2026-11-24"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("not enough data yet"), "{}", text(&out.stdout));
+    let out = wagner(&db, &["body", "tdee", "--end", "2026-11-24", "--apply-target"]);
+    assert_eq!(out.status.code(), Some(1), "no estimate, no target");
 }

@@ -3,10 +3,11 @@
 
 use std::fmt::Write;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
+use super::expenditure::{self, Confidence, Expenditure};
 use super::overview::{self, BodyOverview, describe, format_mass};
 use super::units::{self, Kinds};
 use super::{Measurement, apply_values, delete_with_undo, get, insert, new_from_values, undo_delete, update};
@@ -48,6 +49,21 @@ pub enum BodyAction {
     Kinds {
         #[command(subcommand)]
         action: Option<KindsAction>,
+    },
+    /// Estimated daily energy expenditure from your intake and trend weight.
+    Tdee {
+        /// Days in the rolling window.
+        #[arg(long, default_value_t = expenditure::DEFAULT_WINDOW_DAYS)]
+        window: u32,
+        /// Last day of the window, YYYY-MM-DD (default: yesterday).
+        #[arg(long)]
+        end: Option<String>,
+        /// Set the daily calorie target to the estimate plus the goal rate.
+        #[arg(long)]
+        apply_target: bool,
+        /// Weight change to aim for, kg per week (negative to lose), with --apply-target.
+        #[arg(long, default_value_t = 0.0, allow_negative_numbers = true, requires = "apply_target")]
+        goal_rate: f64,
     },
 }
 
@@ -195,6 +211,40 @@ pub async fn run(store: &Store, args: BodyArgs, as_json: bool) -> Result<String>
             tx.commit().await?;
             Ok(out)
         }
+        Some(BodyAction::Tdee { window, end, apply_target, goal_rate }) => {
+            let end = match end {
+                Some(d) => clock::parse_date(&d)?,
+                None => clock::local_date(Utc::now(), profile.tz()) - Duration::days(1),
+            };
+            let e = expenditure::expenditure(store, &profile, end, window).await?;
+            let target = if apply_target {
+                Some(expenditure::apply_target(store, &profile, &e, goal_rate).await?)
+            } else {
+                None
+            };
+            if as_json {
+                return json(&serde_json::json!({ "expenditure": e, "new_calorie_target": target }));
+            }
+            let mut out = render_expenditure(&e, profile.units);
+            match target {
+                Some(t) => {
+                    let _ = writeln!(
+                        out,
+                        "\nDaily calorie target set to {t} kcal ({} a week).",
+                        format_mass(goal_rate, profile.units, 2, true)
+                    );
+                }
+                None if e.estimate_kcal.is_some() => {
+                    let _ = writeln!(
+                        out,
+                        "\nSet your calorie target from it: `wagner body tdee --apply-target --goal-rate -0.5` \
+                         (kg a week; 0 to maintain)."
+                    );
+                }
+                None => {}
+            }
+            Ok(out)
+        }
     }
 }
 
@@ -272,6 +322,69 @@ fn render_kinds(kinds: &Kinds, units: Units) -> String {
             if k.aliases.is_empty() { String::new() } else { format!(" (also {})", k.aliases.join(", ")) };
         let mine = if k.custom { "  [yours]" } else { "" };
         let _ = writeln!(out, "  {:<10} {:<14} {unit}{aliases}{mine}", k.key, k.label);
+    }
+    out
+}
+
+pub fn render_expenditure(e: &Expenditure, units: Units) -> String {
+    let mut out = String::new();
+    match e.estimate_kcal {
+        Some(kcal) => {
+            let how = match e.confidence {
+                Confidence::High => "high confidence",
+                Confidence::Medium => "medium confidence",
+                Confidence::Low => "low confidence",
+                Confidence::Formula => "from the formula only",
+                Confidence::None => "",
+            };
+            let _ = writeln!(out, "Estimated expenditure: {kcal:.0} kcal/day ({how})");
+        }
+        None => {
+            let _ = writeln!(out, "Estimated expenditure: not enough data yet");
+        }
+    }
+    let _ = writeln!(out, "  window      {} to {} ({} days)", e.window_start, e.window_end, e.window_days);
+    if let (Some(s), Some(end)) = (e.period_start, e.period_end) {
+        let _ = writeln!(out, "  weigh-ins   trend on {s} to {end} ({} days)", e.period_days);
+    }
+    let _ = writeln!(
+        out,
+        "  intake      {} over {} logged days; {} days without meals left out",
+        e.mean_intake_kcal.map(|k| format!("{k:.0} kcal/day")).unwrap_or_else(|| "none".into()),
+        e.logged_days,
+        e.missing_days.len()
+    );
+    if !e.missing_days.is_empty() && e.missing_days.len() <= 10 {
+        let days: Vec<String> = e.missing_days.iter().map(|d| d.to_string()).collect();
+        let _ = writeln!(out, "              (no meals: {})", days.join(", "));
+    }
+    if let (Some(a), Some(b), Some(change)) = (e.trend_start_kg, e.trend_end_kg, e.trend_change_kg) {
+        let _ = writeln!(
+            out,
+            "  trend       {} → {} ({})",
+            format_mass(a, units, 1, false),
+            format_mass(b, units, 1, false),
+            format_mass(change, units, 2, true)
+        );
+    }
+    if let Some(d) = e.data_estimate_kcal {
+        let _ = writeln!(
+            out,
+            "  from data   {d:.0} kcal/day = intake − change × {:.0} kcal/kg ÷ {} days (weight {:.0}%)",
+            expenditure::KCAL_PER_KG,
+            e.period_days,
+            e.data_weight * 100.0
+        );
+    }
+    if let Some(f) = &e.formula {
+        let _ = writeln!(
+            out,
+            "  formula     {:.0} kcal/day = Mifflin–St Jeor {:.0} × activity {:.3}",
+            f.tdee_kcal, f.bmr_kcal, f.activity_factor
+        );
+    }
+    for n in &e.notes {
+        let _ = writeln!(out, "  note: {n}");
     }
     out
 }

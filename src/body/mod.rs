@@ -2,6 +2,7 @@
 //! the energy expenditure they imply.
 
 pub mod cli;
+pub mod expenditure;
 pub mod overview;
 pub mod trend;
 pub mod units;
