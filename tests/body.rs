@@ -263,6 +263,78 @@ async fn expenditure_without_data_falls_back_to_the_formula_or_says_so() {
     assert_eq!(e.estimate_kcal, Some(1780.0 * 1.55));
 }
 
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/fixtures/body/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+#[tokio::test]
+async fn scale_fit_files_import_once() {
+    let (_dir, store) = open().await;
+    let me = new_profile(&store, "Me", Units::Metric).await;
+    let bytes = fixture("WeightScaleSingleUser.fit");
+    let first = body::import_scale_fit(&store, &me, &bytes, "WeightScaleSingleUser.fit").await.unwrap();
+    assert_eq!((first.imported.len(), first.skipped_duplicates), (2, 0));
+    let again = body::import_scale_fit(&store, &me, &bytes, "WeightScaleSingleUser.fit").await.unwrap();
+    assert_eq!((again.imported.len(), again.skipped_duplicates), (0, 2));
+
+    let rows: Vec<(String, f64, f64, String)> = sqlx::query_as(
+        "SELECT measured_at, weight_kg, body_fat_pct, source FROM body_measurements WHERE user_id = ? \
+         ORDER BY measured_at",
+    )
+    .bind(&me.id)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            ("2009-09-09T21:38:00.000Z".into(), 75.8, 22.3, "scale".into()),
+            ("2009-09-09T22:38:00.000Z".into(), 76.09, 25.1, "scale".into()),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_multi_user_scale_imports_only_the_matching_person() {
+    let (_dir, store) = open().await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let her = profile::create(
+        &mut conn,
+        NewProfile {
+            full_name: "Her".into(),
+            time_zone: Some("UTC".into()),
+            biological_sex: Some("female".into()),
+            height_cm: Some(156.0),
+            ..NewProfile::default()
+        },
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let report = body::import_scale_fit(&store, &her, &fixture("WeightScaleMultiUser.fit"), "multi.fit")
+        .await
+        .unwrap();
+    assert_eq!(report.imported.len(), 1);
+    assert_eq!(report.other_users, vec![0]);
+    let weight: f64 = sqlx::query_scalar("SELECT weight_kg FROM body_measurements WHERE user_id = ?")
+        .bind(&her.id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(weight, 58.2);
+}
+
+#[tokio::test]
+async fn files_without_scale_readings_are_refused() {
+    let (_dir, store) = open().await;
+    let me = new_profile(&store, "Me", Units::Metric).await;
+    let err =
+        body::import_scale_fit(&store, &me, &fixture("Settings.fit"), "Settings.fit").await.unwrap_err();
+    assert!(err.is_user_error() && err.to_string().contains("no weight-scale readings"), "{err}");
+    let err = body::import_scale_fit(&store, &me, b"not a fit file", "x.fit").await.unwrap_err();
+    assert!(err.is_user_error() && err.to_string().contains("x.fit"), "{err}");
+}
+
 // ---- the `wagner body` CLI -------------------------------------------------
 
 fn wagner(db: &std::path::Path, args: &[&str]) -> std::process::Output {
@@ -342,4 +414,15 @@ fn cli_tdee_explains_and_applies_the_target() {
     assert!(text(&out.stdout).contains("not enough data yet"), "{}", text(&out.stdout));
     let out = wagner(&db, &["body", "tdee", "--end", "2026-11-24", "--apply-target"]);
     assert_eq!(out.status.code(), Some(1), "no estimate, no target");
+
+    let out = wagner(
+        &db,
+        &[
+            "body",
+            "scale",
+            &format!("{}/tests/fixtures/body/WeightScaleSingleUser.fit", env!("CARGO_MANIFEST_DIR")),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("2 measurements imported, 0 already there"), "{}", text(&out.stdout));
 }

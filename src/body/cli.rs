@@ -65,6 +65,8 @@ pub enum BodyAction {
         #[arg(long, default_value_t = 0.0, allow_negative_numbers = true, requires = "apply_target")]
         goal_rate: f64,
     },
+    /// Import a smart scale's FIT file (weight, body fat, water, muscle, bone).
+    Scale { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -244,6 +246,21 @@ pub async fn run(store: &Store, args: BodyArgs, as_json: bool) -> Result<String>
                 None => {}
             }
             Ok(out)
+        }
+        Some(BodyAction::Scale { file }) => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let report = super::scale::import_scale_fit(store, &profile, &bytes, &name).await?;
+            if as_json {
+                return json(&report);
+            }
+            Ok(format!(
+                "{}: {} measurements imported, {} already there.\n",
+                name,
+                report.imported.len(),
+                report.skipped_duplicates
+            ))
         }
     }
 }

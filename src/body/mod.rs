@@ -4,8 +4,11 @@
 pub mod cli;
 pub mod expenditure;
 pub mod overview;
+pub mod scale;
 pub mod trend;
 pub mod units;
+
+pub use scale::import_scale_fit;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
