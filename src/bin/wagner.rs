@@ -67,6 +67,8 @@ enum Command {
         #[command(subcommand)]
         command: Option<AiCommand>,
     },
+    /// Body measurements, trend weight and energy expenditure (`wagner body add weight=82.4`).
+    Body(wagner::body::cli::BodyArgs),
     /// Database health.
     Db {
         #[command(subcommand)]
@@ -313,6 +315,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Body(args) => print!("{}", wagner::body::cli::run(&store, args, cli.json).await?),
         Command::Db { command: DbCommand::Check } => {
             let check = store.check().await?;
             if cli.json {

@@ -1,0 +1,153 @@
+//! What the Body page and `wagner body` show: the latest value of each
+//! measure, the trend weight with its weekly rate, the goal and the history.
+
+use serde::Serialize;
+
+use super::trend::{self, TrendPoint};
+use super::units::{self, Dimension, Kinds};
+use super::{Measurement, list_recent, weights};
+use crate::error::Result;
+use crate::profile::{Profile, Units};
+use crate::store::Store;
+
+/// The days over which the weekly rate is fitted.
+pub const RATE_DAYS: i64 = 14;
+/// How many measurements the history shows.
+pub const HISTORY_LEN: u32 = 14;
+
+/// A measure's latest value, in SI and as text in the user's units.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LatestValue {
+    pub key: String,
+    pub label: String,
+    pub value: f64,
+    pub display: String,
+    pub local_date: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TrendSummary {
+    pub date: String,
+    pub weight_kg: f64,
+    pub trend_kg: f64,
+    /// kg per week over the last [`RATE_DAYS`] days; None with one weigh-in.
+    pub weekly_rate_kg: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BodyOverview {
+    pub units: Units,
+    pub latest: Vec<LatestValue>,
+    pub trend: Option<TrendSummary>,
+    pub goal_weight_kg: Option<f64>,
+    /// The trend on every weigh-in day, oldest first (the chart's series).
+    pub trend_points: Vec<TrendPoint>,
+    pub history: Vec<Measurement>,
+}
+
+/// Values of one measurement as `("Weight", "82.4 kg")` pairs, in kind order;
+/// JSON keys no kind knows are shown raw.
+pub fn describe(m: &Measurement, kinds: &Kinds, units: Units) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for kind in &kinds.kinds {
+        let si = match &kind.storage {
+            units::Storage::WeightColumn => m.weight_kg,
+            units::Storage::BodyFatColumn => m.body_fat_pct,
+            units::Storage::Json(key) => m.measurements.get(key).and_then(|v| v.as_f64()),
+        };
+        if let Some(si) = si {
+            out.push((kind.key.clone(), kind.format(si, units)));
+        }
+    }
+    for (key, value) in &m.measurements {
+        if kinds.by_json_key(key).is_none() {
+            out.push((key.clone(), value.to_string()));
+        }
+    }
+    out
+}
+
+/// The active weight goal from user_goals, else users.goal_weight_kg.
+async fn goal_weight_kg(store: &Store, user_id: &str) -> Result<Option<f64>> {
+    let goal: Option<(f64, Option<String>)> = sqlx::query_as(
+        "SELECT target_value, target_unit FROM user_goals WHERE user_id = ? AND goal_type = 'weight' \
+         AND status = 'active' AND target_value IS NOT NULL ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(store.pool())
+    .await?;
+    if let Some((value, unit)) = goal {
+        let lb = unit.is_some_and(|u| matches!(u.trim().to_lowercase().as_str(), "lb" | "lbs"));
+        return Ok(Some(if lb { value * 0.453_592_37 } else { value }));
+    }
+    Ok(sqlx::query_scalar("SELECT goal_weight_kg FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_optional(store.pool())
+        .await?
+        .flatten())
+}
+
+pub async fn overview(store: &Store, profile: &Profile) -> Result<BodyOverview> {
+    let kinds = {
+        let mut conn = store.pool().acquire().await?;
+        units::kinds(&mut conn, &profile.id).await?
+    };
+    let points = trend::trend(&weights(store, &profile.id).await?);
+    let trend = points.last().map(|last| TrendSummary {
+        date: last.date.to_string(),
+        weight_kg: last.weight_kg,
+        trend_kg: last.trend_kg,
+        weekly_rate_kg: trend::weekly_rate(&points, RATE_DAYS),
+    });
+    let mut latest = Vec::new();
+    for kind in &kinds.kinds {
+        let row: Option<(f64, String)> = match &kind.storage {
+            units::Storage::Json(key) => sqlx::query_as(
+                "SELECT CAST(json_extract(measurements, ?2) AS REAL) AS v, local_date FROM body_measurements \
+                     WHERE user_id = ?1 AND v IS NOT NULL ORDER BY measured_at DESC LIMIT 1",
+            )
+            .bind(&profile.id)
+            .bind(format!("$.\"{key}\""))
+            .fetch_optional(store.pool())
+            .await?,
+            column => {
+                let column =
+                    if *column == units::Storage::WeightColumn { "weight_kg" } else { "body_fat_pct" };
+                // `column` is one of two fixed names.
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT {column}, local_date FROM body_measurements WHERE user_id = ? AND {column} IS NOT NULL \
+                     ORDER BY measured_at DESC LIMIT 1"
+                )))
+                .bind(&profile.id)
+                .fetch_optional(store.pool())
+                .await?
+            }
+        };
+        if let Some((value, local_date)) = row {
+            latest.push(LatestValue {
+                key: kind.key.clone(),
+                label: kind.label.clone(),
+                value,
+                display: kind.format(value, profile.units),
+                local_date,
+            });
+        }
+    }
+    Ok(BodyOverview {
+        units: profile.units,
+        latest,
+        trend,
+        goal_weight_kg: goal_weight_kg(store, &profile.id).await?,
+        trend_points: points,
+        history: list_recent(store, &profile.id, HISTORY_LEN).await?,
+    })
+}
+
+/// A mass in the user's units, e.g. "-0.45 kg" with `signed`.
+pub fn format_mass(kg: f64, units: Units, digits: usize, signed: bool) -> String {
+    let (v, unit) = Dimension::Mass.display(kg, units);
+    if signed { format!("{v:+.digits$} {unit}") } else { format!("{v:.digits$} {unit}") }
+}
