@@ -99,6 +99,9 @@ pub struct ProviderConfig {
     pub monthly_budget_usd: Option<f64>,
     #[serde(default)]
     pub requests_per_minute: Option<i64>,
+    /// Whether the model reads photos; unset means "Anthropic models do".
+    #[serde(default)]
+    pub vision: Option<bool>,
 }
 
 /// An API key that never shows itself in logs or errors.
@@ -214,6 +217,10 @@ impl Provider {
                 retryable: false,
             })?;
         Ok(Provider { config, key, http, retry })
+    }
+
+    pub fn supports_vision(&self) -> bool {
+        self.config.vision.unwrap_or(self.config.kind == ProviderKind::Anthropic)
     }
 
     /// The key from the provider's environment variable, if set.

@@ -42,7 +42,10 @@ enum Command {
     /// Store a quick entry exactly as typed, then read it into meals, workouts and measurements.
     Log {
         /// What you ate, did or weighed, e.g. "2 eggs and toast".
-        text: String,
+        text: Option<String>,
+        /// A meal photo (JPEG, PNG, WebP), a voice note (WAV, MP3, M4A, OGG) or a PDF; repeatable.
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<PathBuf>,
         /// Only store the raw entry; process it later with `wagner entries process`.
         #[arg(long)]
         no_process: bool,
@@ -185,9 +188,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        Command::Log { text, no_process } => {
+        Command::Log { text, attach, no_process } => {
             let profile = profile::require_default(&store).await?;
-            let entry = quick_entry::log_text(&store, &profile, &text).await?;
+            let files = attach
+                .iter()
+                .map(|path| wagner::attachments::read_user_file(path))
+                .collect::<wagner::Result<Vec<_>>>()?;
+            let entry = quick_entry::log_with_attachments(
+                &store,
+                &profile,
+                text.as_deref(),
+                &files,
+                chrono::Utc::now(),
+            )
+            .await?;
             if no_process {
                 if cli.json {
                     print_json(&entry)?;
@@ -284,6 +298,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         transcription_model,
                         monthly_budget_usd: monthly_budget,
                         requests_per_minute,
+                        vision: None,
                     };
                     ai::save_config(&store, &profile.id, Some(&config)).await?;
                 }

@@ -8,6 +8,7 @@ pub mod pipeline;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::attachments::{self, AttachmentKind};
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
@@ -71,13 +72,21 @@ pub struct QuickEntry {
     pub id: String,
     pub input_type: InputType,
     pub raw_text: Option<String>,
+    /// A voice note's transcript or a PDF's text.
+    pub raw_transcription: Option<String>,
     pub processing_status: ProcessingStatus,
     pub logged_at: String,
     pub error_message: Option<String>,
+    /// Photos, relative to the data folder.
+    #[sqlx(json)]
+    pub image_urls: Vec<String>,
+    pub audio_url: Option<String>,
+    #[sqlx(json)]
+    pub document_urls: Vec<String>,
 }
 
-const SELECT_ENTRY: &str =
-    "SELECT id, input_type, raw_text, processing_status, logged_at, error_message FROM quick_entry_logs";
+const SELECT_ENTRY: &str = "SELECT id, input_type, raw_text, raw_transcription, processing_status, logged_at, \
+     error_message, image_urls, audio_url, document_urls FROM quick_entry_logs";
 
 /// Stores a text entry as `pending`, exactly as typed.
 pub async fn log_text(store: &Store, profile: &Profile, text: &str) -> Result<QuickEntry> {
@@ -107,6 +116,74 @@ pub async fn log_text_at(
     .bind(&id)
     .bind(&profile.id)
     .bind(text)
+    .bind(clock::to_db(logged_at))
+    .execute(store.pool())
+    .await?;
+    get(store, &profile.id, &id).await
+}
+
+/// Stores an entry with attachments (photos, one voice note, PDFs) exactly as
+/// given. Every file is checked before anything is written; a bad one is
+/// named in the error and nothing is stored.
+pub async fn log_with_attachments(
+    store: &Store,
+    profile: &Profile,
+    text: Option<&str>,
+    files: &[(Vec<u8>, String)],
+    logged_at: DateTime<Utc>,
+) -> Result<QuickEntry> {
+    let text = text.map(str::trim).filter(|t| !t.is_empty());
+    if files.is_empty() {
+        return log_text_at(store, profile, text.unwrap_or(""), logged_at).await;
+    }
+    if let Some(t) = text
+        && t.chars().count() > MAX_TEXT_CHARS
+    {
+        return Err(Error::invalid(format!("the entry is longer than {MAX_TEXT_CHARS} characters")));
+    }
+    // Every file is checked (and a PDF read) before anything is written.
+    let prepared =
+        files.iter().map(|(bytes, name)| attachments::prepare(bytes, name)).collect::<Result<Vec<_>>>()?;
+    if prepared.iter().filter(|p| p.kind == AttachmentKind::Audio).count() > 1 {
+        return Err(Error::invalid("one voice note per entry: log the others separately"));
+    }
+    let mut document_text = Vec::new();
+    for ((bytes, name), p) in files.iter().zip(&prepared) {
+        if p.kind == AttachmentKind::Pdf {
+            document_text.push(attachments::pdf_text(bytes, name)?);
+        }
+    }
+    let mut image_urls = Vec::new();
+    let mut document_urls = Vec::new();
+    let mut audio_url = None;
+    for p in prepared {
+        let stored = p.write(store)?;
+        match stored.kind {
+            AttachmentKind::Image => image_urls.push(stored.path),
+            AttachmentKind::Audio => audio_url = Some(stored.path),
+            AttachmentKind::Pdf => document_urls.push(stored.path),
+        }
+    }
+    let input_type = match (text.is_some(), image_urls.len(), audio_url.is_some(), document_urls.len()) {
+        (_, 0, true, 0) => InputType::Voice,
+        (_, 0, false, _) => InputType::Pdf,
+        (false, _, false, 0) => InputType::Image,
+        _ => InputType::Multimodal,
+    };
+    let transcription = (!document_text.is_empty()).then(|| document_text.join("\n\n"));
+    let id = crate::new_id();
+    sqlx::query(
+        "INSERT INTO quick_entry_logs (id, user_id, input_type, raw_text, raw_transcription, image_urls, audio_url, \
+         document_urls, processing_status, logged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+    )
+    .bind(&id)
+    .bind(&profile.id)
+    .bind(input_type)
+    .bind(text)
+    .bind(transcription)
+    .bind(serde_json::Value::from(image_urls).to_string())
+    .bind(audio_url)
+    .bind(serde_json::Value::from(document_urls).to_string())
     .bind(clock::to_db(logged_at))
     .execute(store.pool())
     .await?;

@@ -101,7 +101,15 @@ export type ProcessingStatus = "pending" | "processing" | "completed" | "failed"
 export type Profile = { id: string; full_name: string; time_zone: string; units: Units; daily_calorie_target: number | null; daily_protein_target_g: number | null; daily_carbs_target_g: number | null; daily_fat_target_g: number | null }
 export type ProgramDay = { program_id: string; program_name: string; day_number: number; total_days: number; week_number: number; day_name: string; day_focus: string | null; is_rest_day: boolean; is_completed: boolean; items: ProgramItem[] }
 export type ProgramItem = { id: string; item_type: ItemType; item_order: number; title: string; detail: string | null; is_completed: boolean }
-export type QuickEntry = { id: string; input_type: InputType; raw_text: string | null; processing_status: ProcessingStatus; logged_at: string; error_message: string | null }
+export type QuickEntry = { id: string; input_type: InputType; raw_text: string | null; 
+/**
+ * A voice note's transcript or a PDF's text.
+ */
+raw_transcription: string | null; processing_status: ProcessingStatus; logged_at: string; error_message: string | null; 
+/**
+ * Photos, relative to the data folder.
+ */
+image_urls: string[]; audio_url: string | null; document_urls: string[] }
 export type Today = { 
 /**
  * The local day shown, YYYY-MM-DD in `time_zone`.
