@@ -10,7 +10,7 @@ use chrono::Datelike;
 use super::ParseError;
 use super::parsed::{ParsedActivity, Sample, StreamBuilder, Summary};
 use super::xml::{self, Node};
-use crate::activities::ActivityType;
+use crate::activities::{ActivityType, metrics};
 
 /// Strava and Garmin write `<type>` as a word ("running") or, in older
 /// exports, as a number.
@@ -38,6 +38,10 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedActivity, ParseError> {
     let mut builder = StreamBuilder::default();
     let mut point: Option<Sample> = None;
     let mut points_without_time = 0usize;
+    // Distance runs along each <trkseg>; a new segment is a break in the
+    // recording (GPS lost, a car ride), so the jump to it does not count.
+    let mut travelled = 0.0;
+    let mut last_in_segment: Option<[f64; 2]> = None;
     let result = xml::walk(&doc, |parents, node| match node {
         Node::Open { name: "gpx", start } => {
             saw_gpx = true;
@@ -54,9 +58,17 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedActivity, ParseError> {
                 ..Sample::default()
             });
         }
+        Node::Open { name: "trkseg", .. } => last_in_segment = None,
         Node::Open { .. } => {}
         Node::Close { name: "trkpt", .. } => {
-            if let Some(p) = point.take() {
+            if let Some(mut p) = point.take() {
+                if let Some(pos) = p.latlng {
+                    if let Some(prev) = last_in_segment {
+                        travelled += metrics::haversine_m(prev, pos);
+                    }
+                    last_in_segment = Some(pos);
+                    p.distance = p.distance.or(Some(travelled));
+                }
                 if p.time.is_none_or(|t| t.year() < 1980) {
                     points_without_time += 1;
                 }
