@@ -29,9 +29,14 @@ pub fn walk(doc: &str, mut visit: impl FnMut(&[String], Node<'_, '_>)) -> Result
     let mut stack: Vec<String> = Vec::with_capacity(16);
     let mut text = String::new();
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("malformed XML at byte {}: {e}", reader.error_position()))?;
+        let event = reader.read_event().map_err(|e| {
+            let what = e.to_string();
+            if what.contains("end of input") {
+                format!("truncated: the document ends inside a tag ({what})")
+            } else {
+                format!("malformed XML at byte {}: {what}", reader.error_position())
+            }
+        })?;
         match event {
             Event::Start(start) => {
                 let name = local(&start);
