@@ -233,6 +233,10 @@ async fn strength_sets_become_segments() {
             .await
             .unwrap();
     assert_eq!(volume, 1900.0);
+    let text = view::render_detail(&d);
+    // Squat 2 × 5 × 100 = 1000 kg, 1RM 100 × (1 + 5/30) = 116.7; deadlift 140 × (1 + 3/30) = 154.
+    assert!(text.contains("Squat: volume 1000 kg, est. 1RM 116.7 kg"), "{text}");
+    assert!(text.contains("Deadlift: volume 420 kg, est. 1RM 154.0 kg"), "{text}");
 }
 
 #[tokio::test]

@@ -252,6 +252,39 @@ pub fn best_power(time: &[f64], power: &[f64], window_s: usize) -> Option<f64> {
     Some(best / window_s as f64)
 }
 
+/// Estimated one-rep max (Epley): weight × (1 + reps / 30); a single is itself.
+pub fn estimated_1rm(weight_kg: f64, reps: i64) -> Option<f64> {
+    match reps {
+        r if r < 1 || weight_kg <= 0.0 => None,
+        1 => Some(weight_kg),
+        r => Some(weight_kg * (1.0 + r as f64 / 30.0)),
+    }
+}
+
+/// Fitness (CTL, 42-day), fatigue (ATL, 7-day) and form (TSB) for one day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Form {
+    pub fitness: f64,
+    pub fatigue: f64,
+    /// Yesterday's fitness minus yesterday's fatigue: how fresh you start the day.
+    pub form: f64,
+}
+
+/// The performance-management curves over consecutive days of training load
+/// (0 for rest days), starting from zero.
+pub fn fitness_fatigue(daily_load: &[f64]) -> Vec<Form> {
+    let (mut ctl, mut atl) = (0.0, 0.0);
+    daily_load
+        .iter()
+        .map(|load| {
+            let form = ctl - atl;
+            ctl += (load - ctl) / 42.0;
+            atl += (load - atl) / 7.0;
+            Form { fitness: ctl, fatigue: atl, form }
+        })
+        .collect()
+}
+
 /// Heart-rate and power thresholds the load metrics need.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Thresholds {
@@ -376,6 +409,20 @@ mod tests {
         assert_eq!(best_effort_seconds(&t, &d, 1000.0), Some(250.0));
         assert_eq!(best_effort_seconds(&t, &d, 2000.0), Some(550.0));
         assert_eq!(best_effort_seconds(&t, &d, 5000.0), None);
+    }
+
+    #[test]
+    fn one_rep_max_and_training_curves() {
+        // 100 kg × 5: 100 × (1 + 5/30) = 116.67.
+        assert!(close(estimated_1rm(100.0, 5).unwrap(), 116.667, 0.001));
+        assert_eq!(estimated_1rm(140.0, 1), Some(140.0));
+        assert_eq!(estimated_1rm(60.0, 0), None);
+        // Day 1 at 100: CTL 100/42 = 2.381, ATL 100/7 = 14.286, form 0 (fresh).
+        // Day 2 rest: form = 2.381 − 14.286 = −11.905; CTL 2.381·41/42 = 2.324, ATL 14.286·6/7 = 12.245.
+        let f = fitness_fatigue(&[100.0, 0.0]);
+        assert!(close(f[0].fitness, 2.381, 0.001) && close(f[0].fatigue, 14.286, 0.001) && f[0].form == 0.0);
+        assert!(close(f[1].form, -11.905, 0.001), "{:?}", f[1]);
+        assert!(close(f[1].fitness, 2.324, 0.001) && close(f[1].fatigue, 12.245, 0.001), "{:?}", f[1]);
     }
 
     #[test]

@@ -351,7 +351,7 @@ pub fn render_detail(d: &ActivityDetail) -> String {
     let sets: Vec<&SegmentRow> = d.segments.iter().filter(|s| s.segment_type == "set").collect();
     if !sets.is_empty() {
         let _ = writeln!(out, "\nSets");
-        for s in sets {
+        for s in &sets {
             let _ = writeln!(
                 out,
                 "  {:>3}  {:<24} {:>3} reps  {}",
@@ -360,6 +360,25 @@ pub fn render_detail(d: &ActivityDetail) -> String {
                 s.reps.map(|r| r.to_string()).unwrap_or_else(|| "?".into()),
                 s.weight_kg.map(|w| format!("{w:.1} kg")).unwrap_or_default()
             );
+        }
+    }
+    if !sets.is_empty() {
+        // Volume (reps × weight) and the best estimated 1RM per exercise, in order of appearance.
+        let mut per_exercise: Vec<(String, f64, f64)> = Vec::new();
+        for s in &sets {
+            let name = s.exercise_name.clone().unwrap_or_else(|| "?".into());
+            let (reps, weight) = (s.reps.unwrap_or(0), s.weight_kg.unwrap_or(0.0));
+            let e1rm = metrics::estimated_1rm(weight, reps).unwrap_or(0.0);
+            match per_exercise.iter_mut().find(|e| e.0 == name) {
+                Some(e) => {
+                    e.1 += reps as f64 * weight;
+                    e.2 = e.2.max(e1rm);
+                }
+                None => per_exercise.push((name, reps as f64 * weight, e1rm)),
+            }
+        }
+        for (name, volume, e1rm) in per_exercise {
+            let _ = writeln!(out, "  {name}: volume {volume:.0} kg, est. 1RM {e1rm:.1} kg");
         }
     }
     let lengths = d.segments.iter().filter(|s| s.segment_type == "length").count();
