@@ -4,7 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chrono::{DateTime, Utc};
-use fitparser::de::{FitObject, FitStreamProcessor};
+use fitparser::de::{DecodeOption, FitObject, FitStreamProcessor};
 use fitparser::profile::MesgNum;
 use fitparser::{ErrorKind, FitDataRecord, Value};
 
@@ -75,6 +75,8 @@ fn decode(bytes: &[u8]) -> Result<(Vec<FitDataRecord>, Option<String>), ParseErr
         return Err(ParseError::Invalid("not a FIT file (no FIT header)".into()));
     }
     let mut processor = FitStreamProcessor::new();
+    // Fields outside the SDK profile (vendor "unknown_NN") are never read: skip building them.
+    processor.add_option(DecodeOption::DropUnknownFields);
     let mut records = Vec::new();
     let mut rest = bytes;
     let mut damage = None;
