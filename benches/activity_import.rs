@@ -101,16 +101,18 @@ fn main() {
     println!("  ({} activities per round)", activities / ROUNDS);
 
     // Parse + import into SQLite: a fresh database per round, so nothing is a duplicate.
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let import_secs = rt.block_on(async {
         let mut total = Duration::ZERO;
         for _ in 0..ROUNDS {
             let dir = tempfile::tempdir().expect("tempdir");
             let store = wagner::Store::open(&dir.path().join("bench.db")).await.expect("open");
             let mut conn = store.pool().acquire().await.expect("conn");
-            let profile = profile::create(&mut conn, NewProfile { full_name: "Bench".into(), ..Default::default() })
-                .await
-                .expect("profile");
+            let profile =
+                profile::create(&mut conn, NewProfile { full_name: "Bench".into(), ..Default::default() })
+                    .await
+                    .expect("profile");
             drop(conn);
             let t = Instant::now();
             for (path, data) in &files {
@@ -137,7 +139,12 @@ fn main() {
                 let (Some(name), Some(value)) = (parts.next(), parts.next()) else { continue };
                 match value.parse::<f64>() {
                     Ok(secs) => {
-                        report(&format!("python {name} (decode only)"), Duration::from_secs_f64(secs), files.len(), bytes);
+                        report(
+                            &format!("python {name} (decode only)"),
+                            Duration::from_secs_f64(secs),
+                            files.len(),
+                            bytes,
+                        );
                         println!(
                             "  wagner parse is {:.1}x faster; parse + import {:.1}x",
                             secs / parse_secs,
