@@ -391,3 +391,102 @@ fn cli_imports_a_folder_reports_each_file_and_exits_1_on_a_failure() {
     let missing = wagner(&["activity", "no-such-id"]);
     assert_eq!(missing.status.code(), Some(1));
 }
+
+fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        w.start_file(*name, opts).unwrap();
+        std::io::Write::write_all(&mut w, data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// A Strava bulk export: activities.csv (Strava's column names, including its
+/// repeated "Elapsed Time" and "Distance") naming the files under activities/.
+#[tokio::test]
+async fn a_strava_bulk_export_imports_with_strava_names_types_and_ids() {
+    let (dir, store, profile) = open().await;
+    let csv = "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,Distance,\
+               Max Heart Rate,Relative Effort,Commute,Activity Private Note,Activity Gear,Filename,Athlete Weight,\
+               Bike Weight,Elapsed Time,Moving Time,Distance,Max Speed,Average Speed,Calories\n\
+               4567,\"Jan 19, 2021, 11:30:50 PM\",Snowy night run,Run,\"cold, dark, fast\",1231,5.12,189,,false,,,\
+               activities/4567.tcx.gz,,,1231.0,1220.0,5124.8,,,268\n\
+               4600,\"Mar 1, 2022, 7:30:00 AM\",Leg day,Weight Training,,385,0.00,,,false,,,activities/4600.fit,,,\
+               385.0,385.0,0.0,,,\n\
+               4700,\"Mar 3, 2022, 6:00:00 PM\",Pool session,Swim,,1800,1.50,,,false,,,,,,1800.0,1700.0,1500.0,,,\n\
+               4800,\"Mar 4, 2022, 6:00:00 PM\",Lost file,Ride,,1800,10.0,,,false,,,activities/4800.fit,,,\
+               1800.0,1700.0,10000.0,,,\n";
+    let export = zip_of(&[
+        ("export_1234/activities.csv", csv.as_bytes().to_vec()),
+        (
+            "export_1234/activities/4567.tcx.gz",
+            std::fs::read(fixture("tcx/20210119_run_garmin_fenix6.tcx.gz")).unwrap(),
+        ),
+        ("export_1234/activities/4600.fit", std::fs::read(fixture("fit/strength-sets.fit")).unwrap()),
+        ("export_1234/profile.csv", b"irrelevant".to_vec()),
+    ]);
+    let path = dir.path().join("export_1234.zip");
+    std::fs::write(&path, &export).unwrap();
+
+    let results = import::import_paths(&store, &profile, std::slice::from_ref(&path), |_| {}).await.unwrap();
+    let lines: Vec<String> = results.iter().map(view::import_line).collect();
+    assert_eq!(results.len(), 4, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("imported export_1234.zip:export_1234/activities/4567.tcx.gz — Run 5.1 km"),
+        "{lines:#?}"
+    );
+    assert!(lines[0].ends_with("(Snowy night run)"), "Strava's name wins: {lines:#?}");
+    assert!(lines[1].contains("— Strength") && lines[1].ends_with("(Leg day)"), "{lines:#?}");
+    assert!(
+        lines[2].starts_with("imported export_1234.zip:activities.csv#4700 — Swim 1.5 km 30:00"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[3]
+            .starts_with("failed export_1234.zip:export_1234/activities/4800.fit: named in activities.csv")
+    );
+
+    let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT external_id, source, activity_type, notes FROM activities ORDER BY external_id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r.1 == "strava"), "{rows:?}");
+    assert_eq!((rows[0].0.as_str(), rows[0].3.as_deref()), ("4567", Some("cold, dark, fast")));
+    assert_eq!((rows[2].0.as_str(), rows[2].2.as_str()), ("4700", "swim"));
+
+    // The same export again adds nothing; the missing file still fails.
+    let again = import::import_paths(&store, &profile, &[path], |_| {}).await.unwrap();
+    assert_eq!(again.iter().filter(|r| matches!(r.status, ImportStatus::Duplicate { .. })).count(), 3);
+    assert_eq!(count(&store, "activities").await, 3);
+}
+
+#[tokio::test]
+async fn a_zip_of_activity_files_imports_each_file() {
+    let (dir, store, profile) = open().await;
+    let export = zip_of(&[
+        (
+            "DI_CONNECT/DI-Connect-Fitness-Uploaded-Files/hrv-activity.fit",
+            std::fs::read(fixture("fit/hrv-activity.fit")).unwrap(),
+        ),
+        (
+            "DI_CONNECT/around-visnjan-with-car.gpx",
+            std::fs::read(fixture("gpx/around-visnjan-with-car.gpx")).unwrap(),
+        ),
+        ("DI_CONNECT/readme.txt", b"not an activity".to_vec()),
+    ]);
+    let path = dir.path().join("garmin.zip");
+    std::fs::write(&path, &export).unwrap();
+    let results = import::import_paths(&store, &profile, &[path], |_| {}).await.unwrap();
+    let lines: Vec<String> = results.iter().map(view::import_line).collect();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(lines.iter().all(|l| l.starts_with("imported garmin.zip:DI_CONNECT/")), "{lines:#?}");
+    assert_eq!(
+        count(&store, "activity_streams").await,
+        7 + 4,
+        "hrv: 7 channels; gpx: time, distance, altitude, latlng"
+    );
+}

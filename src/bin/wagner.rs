@@ -68,7 +68,7 @@ enum Command {
         #[arg(long)]
         if_empty: bool,
     },
-    /// Import FIT, GPX and TCX files (also .gz), or folders of them.
+    /// Import FIT, GPX and TCX files (also .gz), folders of them, or export ZIPs (Strava, Garmin).
     Import {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,

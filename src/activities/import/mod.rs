@@ -3,6 +3,7 @@
 //! content-addressed under the data dir, and store the activity, its
 //! segments and streams in one transaction.
 
+mod archive;
 pub mod fit;
 pub mod gpx;
 pub mod parsed;
@@ -17,8 +18,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
-use crate::activities::ActivityType;
 use crate::activities::metrics::Thresholds;
+use crate::activities::{ActivitySource, ActivityType};
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
@@ -185,7 +186,11 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         for path in entries {
             if path.is_dir() {
                 walk(&path, out)?;
-            } else if path.file_name().and_then(|n| n.to_str()).and_then(format_from_name).is_some() {
+            } else if path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| format_from_name(n).is_some() || n.to_ascii_lowercase().ends_with(".zip"))
+            {
                 out.push(path);
             }
         }
@@ -202,8 +207,9 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Imports every file under `paths`, calling `progress` after each one. A
-/// file that fails does not stop the others; only database errors do.
+/// Imports every file under `paths` (activity files, folders of them, export
+/// ZIPs), calling `progress` after each one. A file that fails does not stop
+/// the others; only database errors do.
 pub async fn import_paths(
     store: &Store,
     profile: &Profile,
@@ -214,15 +220,32 @@ pub async fn import_paths(
     let mut results = Vec::new();
     for path in collect_files(paths)? {
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let result = match tokio::fs::read(&path).await {
-            Ok(bytes) => import_bytes_with(store, profile, &thresholds, &path, &bytes).await?,
-            Err(e) => ImportResult {
-                path: path.display().to_string(),
-                file_name,
-                status: ImportStatus::Failed { reason: format!("cannot read it: {e}") },
-                activity: None,
-            },
+        let label = path.display().to_string();
+        let bytes = match tokio::fs::read(&path).await {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                let result = ImportResult {
+                    path: label,
+                    file_name,
+                    status: ImportStatus::Failed { reason: format!("cannot read it: {e}") },
+                    activity: None,
+                };
+                progress(&result);
+                results.push(result);
+                continue;
+            }
         };
+        if archive::is_zip(&file_name, &bytes) {
+            archive::import_zip(store, profile, &thresholds, &label, &bytes, &mut |r| {
+                progress(&r);
+                results.push(r);
+            })
+            .await?;
+            continue;
+        }
+        let result =
+            import_bytes_with(store, profile, &thresholds, &label, &file_name, &bytes, &Origin::default())
+                .await?;
         progress(&result);
         results.push(result);
     }
@@ -238,20 +261,43 @@ pub async fn import_bytes(
     bytes: &[u8],
 ) -> Result<ImportResult> {
     let thresholds = thresholds(store, &profile.id).await?;
-    import_bytes_with(store, profile, &thresholds, path, bytes).await
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    import_bytes_with(
+        store,
+        profile,
+        &thresholds,
+        &path.display().to_string(),
+        &file_name,
+        bytes,
+        &Origin::default(),
+    )
+    .await
 }
 
-async fn import_bytes_with(
+/// What an export archive knows about a file beyond its content.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// `file` unless the archive says the activity came from a service.
+    pub source: Option<ActivitySource>,
+    /// The service's id (Strava's Activity ID).
+    pub external_id: Option<String>,
+    pub name: Option<String>,
+    pub activity_type: Option<ActivityType>,
+    pub description: Option<String>,
+}
+
+pub(crate) async fn import_bytes_with(
     store: &Store,
     profile: &Profile,
     thresholds: &Thresholds,
-    path: &Path,
+    label: &str,
+    file_name: &str,
     bytes: &[u8],
+    origin: &Origin,
 ) -> Result<ImportResult> {
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let result = |status, activity| ImportResult {
-        path: path.display().to_string(),
-        file_name: file_name.clone(),
+        path: label.to_string(),
+        file_name: file_name.to_string(),
         status,
         activity,
     };
@@ -260,7 +306,7 @@ async fn import_bytes_with(
         return Ok(result(dup, None));
     }
     let owned = bytes.to_vec();
-    let name_for_parse = file_name.clone();
+    let name_for_parse = file_name.to_string();
     let parsed = tokio::task::spawn_blocking(move || parse_bytes(&name_for_parse, &owned))
         .await
         .map_err(|e| Error::invalid(format!("{file_name}: the parser stopped: {e}")))?;
@@ -272,15 +318,44 @@ async fn import_bytes_with(
         Err(ParseError::Invalid(reason)) => return Ok(result(ImportStatus::Failed { reason }, None)),
     };
     activity.finish(thresholds);
-    if let Some(dup) = find_same_workout(store, &profile.id, activity.start, activity.activity_type).await? {
-        return Ok(result(dup, None));
-    }
     let gz = bytes.starts_with(&[0x1f, 0x8b]);
     let ext = format!("{}{}", activity.format, if gz { ".gz" } else { "" });
-    let (relative, created) = keep_original(store, &hash, &ext, bytes)?;
+    let status = store_activity(store, profile, activity, Some((&hash, &ext, bytes)), origin).await?;
+    Ok(result(status.0, status.1))
+}
+
+/// Checks for duplicates, keeps the original (if any) and stores the activity
+/// in one transaction.
+pub(crate) async fn store_activity(
+    store: &Store,
+    profile: &Profile,
+    mut activity: ParsedActivity,
+    original: Option<(&str, &str, &[u8])>,
+    origin: &Origin,
+) -> Result<(ImportStatus, Option<ImportedActivity>)> {
+    let source = origin.source.unwrap_or(ActivitySource::File);
+    if let Some(t) = origin.activity_type {
+        activity.activity_type = t;
+    }
+    if let Some(n) = origin.name.as_ref().filter(|n| !n.trim().is_empty()) {
+        activity.name = Some(n.clone());
+    }
+    if let Some(ext_id) = &origin.external_id
+        && let Some(dup) = find_by_external_id(store, &profile.id, source, ext_id).await?
+    {
+        return Ok((dup, None));
+    }
+    if let Some(dup) = find_same_workout(store, &profile.id, activity.start, activity.activity_type).await? {
+        return Ok((dup, None));
+    }
+    let kept = match original {
+        Some((hash, ext, bytes)) => Some((hash, keep_original(store, hash, ext, bytes)?)),
+        None => None,
+    };
     let stored = async {
         let mut tx = store.pool().begin().await?;
-        let stored = insert_parsed(&mut tx, profile, &activity, &hash, &relative).await?;
+        let file = kept.as_ref().map(|(hash, (relative, _))| (*hash, relative.as_str()));
+        let stored = insert_parsed(&mut tx, profile, &activity, file, source, origin).await?;
         tx.commit().await?;
         Ok::<_, Error>(stored)
     }
@@ -288,8 +363,8 @@ async fn import_bytes_with(
     let stored = match stored {
         Ok(s) => s,
         Err(e) => {
-            if created {
-                let _ = std::fs::remove_file(data_dir(store).join(&relative));
+            if let Some((_, (relative, true))) = &kept {
+                let _ = std::fs::remove_file(data_dir(store).join(relative));
             }
             return Err(e);
         }
@@ -298,7 +373,7 @@ async fn import_bytes_with(
         Some(problem) => ImportStatus::Partial { problem: problem.clone() },
         None => ImportStatus::Imported,
     };
-    Ok(result(status, Some(stored)))
+    Ok((status, Some(stored)))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -348,6 +423,23 @@ impl From<DupRow> for ImportStatus {
     fn from(r: DupRow) -> Self {
         ImportStatus::Duplicate { of_id: r.id, of_name: r.name.unwrap_or_default(), of_start: r.start_date }
     }
+}
+
+async fn find_by_external_id(
+    store: &Store,
+    user_id: &str,
+    source: ActivitySource,
+    external_id: &str,
+) -> Result<Option<ImportStatus>> {
+    let row: Option<DupRow> = sqlx::query_as(
+        "SELECT id, name, start_date FROM activities WHERE user_id = ? AND source = ? AND external_id = ?",
+    )
+    .bind(user_id)
+    .bind(source)
+    .bind(external_id)
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(row.map(Into::into))
 }
 
 async fn find_by_hash(store: &Store, user_id: &str, hash: &str) -> Result<Option<ImportStatus>> {
@@ -461,9 +553,11 @@ pub async fn insert_parsed(
     conn: &mut SqliteConnection,
     profile: &Profile,
     a: &ParsedActivity,
-    file_hash: &str,
-    original_file_path: &str,
+    file: Option<(&str, &str)>,
+    source: ActivitySource,
+    origin: &Origin,
 ) -> Result<ImportedActivity> {
+    let (file_hash, original_file_path) = file.unzip();
     let s = &a.summary;
     let id = crate::new_id();
     let name = a
@@ -473,16 +567,24 @@ pub async fn insert_parsed(
         .unwrap_or_else(|| default_name(a.activity_type, a.start, profile));
     let start_date = clock::to_db(a.start);
     let elapsed = non_negative(s.elapsed_s).map(|e| e.round() as i64);
-    let notes = a.partial.as_ref().map(|p| format!("Partly imported: {p}."));
+    let partial = a.partial.as_ref().map(|p| format!("Partly imported: {p}."));
+    let notes = match (origin.description.as_deref().filter(|d| !d.trim().is_empty()), partial) {
+        (Some(d), Some(p)) => Some(format!("{d}\n\n{p}")),
+        (Some(d), None) => Some(d.to_string()),
+        (None, p) => p,
+    };
     sqlx::query(
-        "INSERT INTO activities (id, user_id, source, file_hash, original_file_path, name, activity_type, \
-         start_date, local_date, elapsed_time_seconds, moving_time_seconds, distance_meters, \
+        "INSERT INTO activities (id, user_id, source, external_id, file_hash, original_file_path, name, \
+         activity_type, start_date, local_date, elapsed_time_seconds, moving_time_seconds, distance_meters, \
          total_elevation_gain_m, total_elevation_loss_m, calories, average_heartrate, max_heartrate, \
          average_power_w, max_power_w, normalized_power_w, average_cadence, average_speed_mps, max_speed_mps, \
-         training_load, notes) VALUES (?, ?, 'file', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         training_load, notes) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(&profile.id)
+    .bind(source)
+    .bind(&origin.external_id)
     .bind(file_hash)
     .bind(original_file_path)
     .bind(&name)
