@@ -43,7 +43,21 @@ pub struct Attachment {
 
 /// The folder that holds the database and the attachments.
 pub fn data_dir(store: &Store) -> PathBuf {
-    store.path().parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    store
+        .path()
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The content hash that names stored files.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    Sha256::digest(bytes).iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// What a file is, from its first bytes (never from its name alone).
@@ -112,17 +126,19 @@ fn encode_jpeg(img: &image::DynamicImage, quality: u8) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Writes `bytes` to `path` unless it is already there (same hash, same content).
-fn write_once(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` to `path` unless it is already there (same hash, same
+/// content); true when this call created the file.
+pub(crate) fn write_once(path: &Path, bytes: &[u8]) -> Result<bool> {
     if path.exists() {
-        return Ok(());
+        return Ok(false);
     }
     let dir = path.parent().ok_or_else(|| Error::invalid("attachment path has no folder"))?;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
     // Write then rename, so a crash never leaves half a file under the final name.
     let tmp = path.with_extension("partial");
     std::fs::write(&tmp, bytes).map_err(|e| Error::io(format!("writing {}", tmp.display()), e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(format!("moving {} into place", path.display()), e))
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(format!("moving {} into place", path.display()), e))?;
+    Ok(true)
 }
 
 /// A file that passed every check, ready to be written.
@@ -146,7 +162,7 @@ pub fn prepare<'a>(bytes: &'a [u8], original_name: &str) -> Result<Prepared<'a>>
         }
         _ => None,
     };
-    let hash: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let hash = sha256_hex(bytes);
     Ok(Prepared { bytes, kind, media_type, ext, hash, thumbnail, original_name: original_name.to_string() })
 }
 

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
+use wagner::activities::{import as activity_import, view as activity_view};
 use wagner::dashboard::Today;
 use wagner::profile::NewProfile;
 use wagner::quick_entry::pipeline::{self, Reader};
@@ -83,6 +84,18 @@ enum Command {
         #[arg(long)]
         if_empty: bool,
     },
+    /// Import FIT, GPX and TCX files (also .gz), folders of them, or export ZIPs (Strava, Garmin).
+    Import {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// List activities, newest first.
+    Activities {
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// One activity: summary, laps or sets, streams.
+    Activity { id: String },
 }
 
 #[derive(Subcommand)]
@@ -374,6 +387,44 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     report.entries,
                     report.program_days
                 );
+            }
+        }
+        Command::Import { paths } => {
+            let profile = profile::require_default(&store).await?;
+            let json = cli.json;
+            let results = activity_import::import_paths(&store, &profile, &paths, |r| {
+                if !json {
+                    println!("{}", activity_view::import_line(r));
+                }
+            })
+            .await?;
+            if json {
+                print_json(&results)?;
+            }
+            store.close().await;
+            // Every file was tried; a failed one makes the whole run a user error.
+            return Ok(if results.iter().any(|r| r.failed()) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+        Command::Activities { limit } => {
+            let profile = profile::require_default(&store).await?;
+            let items = activity_view::list(&store, &profile.id, limit).await?;
+            if cli.json {
+                print_json(&items)?;
+            } else {
+                print!("{}", activity_view::render_list(&items));
+            }
+        }
+        Command::Activity { id } => {
+            let profile = profile::require_default(&store).await?;
+            let detail = activity_view::detail(&store, &profile.id, &id).await?;
+            if cli.json {
+                print_json(&detail)?;
+            } else {
+                print!("{}", activity_view::render_detail(&detail));
             }
         }
     }
