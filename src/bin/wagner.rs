@@ -55,8 +55,21 @@ enum Command {
     Entries {
         #[command(subcommand)]
         action: Option<EntriesAction>,
+        /// pending, processing, completed or failed.
         #[arg(long)]
         status: Option<String>,
+        /// meal, workout, body_measurement, multiple or unknown.
+        #[arg(long)]
+        classification: Option<String>,
+        /// First local day, YYYY-MM-DD.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last local day, YYYY-MM-DD.
+        #[arg(long)]
+        to: Option<String>,
+        /// Words in the text or transcript.
+        #[arg(long)]
+        search: Option<String>,
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
@@ -104,6 +117,8 @@ enum EntriesAction {
     Retry { id: String },
     /// Process every pending entry now.
     Process,
+    /// Correct an entry's text: the rows it created are replaced by what the new text says.
+    Edit { id: String, text: String },
 }
 
 #[derive(Subcommand)]
@@ -234,6 +249,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let provider = ai::configured_provider(&store, &profile.id).await?;
             let reader = provider.as_ref().map_or(Reader::Offline, Reader::Ai);
             match action {
+                EntriesAction::Edit { id, text } => {
+                    let processed = pipeline::edit(&store, &profile, &id, &text, reader).await;
+                    report_processed(&id, processed, cli.json)?;
+                }
                 EntriesAction::Retry { id } => {
                     let processed = pipeline::process(&store, &profile, &id, reader).await;
                     report_processed(&id, processed, cli.json)?;
@@ -260,10 +279,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Entries { action: None, status, limit } => {
+        Command::Entries { action: None, status, classification, from, to, search, limit } => {
             let profile = profile::require_default(&store).await?;
-            let status = status.map(|s| s.parse::<ProcessingStatus>()).transpose()?;
-            let entries = quick_entry::list(&store, &profile.id, status, limit).await?;
+            let filter = quick_entry::EntryFilter {
+                status: status.map(|s| s.parse::<ProcessingStatus>()).transpose()?,
+                input_type: None,
+                classification,
+                from,
+                to,
+                text: search,
+                limit: Some(limit),
+            };
+            let entries = quick_entry::search(&store, &profile, &filter).await?;
             if cli.json {
                 print_json(&entries)?;
             } else if entries.is_empty() {

@@ -217,6 +217,60 @@ pub async fn list(
     .await?)
 }
 
+/// What the history view filters by; every field is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EntryFilter {
+    pub status: Option<ProcessingStatus>,
+    pub input_type: Option<InputType>,
+    /// `meal`, `workout`, `body_measurement`, `multiple` or `unknown`.
+    pub classification: Option<String>,
+    /// Local dates, inclusive (YYYY-MM-DD).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Words in the text or transcript.
+    pub text: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// The history view: newest first, filtered by status, type, classification, local dates and text.
+pub async fn search(store: &Store, profile: &Profile, filter: &EntryFilter) -> Result<Vec<QuickEntry>> {
+    let tz = profile.tz();
+    let from = filter
+        .from
+        .as_deref()
+        .map(clock::parse_date)
+        .transpose()?
+        .map(|d| clock::to_db(clock::day_start_utc(d, tz)));
+    let to = filter
+        .to
+        .as_deref()
+        .map(clock::parse_date)
+        .transpose()?
+        .map(|d| clock::to_db(clock::day_bounds_utc(d, tz).1));
+    let text = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(|t| {
+        // LIKE wildcards typed by the user are literal.
+        format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+    });
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT_ENTRY} WHERE user_id = ?1 AND (?2 IS NULL OR processing_status = ?2) \
+         AND (?3 IS NULL OR input_type = ?3) AND (?4 IS NULL OR ai_classification = ?4) \
+         AND (?5 IS NULL OR logged_at >= ?5) AND (?6 IS NULL OR logged_at < ?6) \
+         AND (?7 IS NULL OR raw_text LIKE ?7 ESCAPE '\\' OR raw_transcription LIKE ?7 ESCAPE '\\') \
+         ORDER BY logged_at DESC, id DESC LIMIT ?8"
+    )))
+    .bind(&profile.id)
+    .bind(filter.status)
+    .bind(filter.input_type)
+    .bind(&filter.classification)
+    .bind(from)
+    .bind(to)
+    .bind(text)
+    .bind(filter.limit.unwrap_or(100).min(1000))
+    .fetch_all(store.pool())
+    .await?)
+}
+
 /// Entries logged in `[start, end)`, oldest first.
 pub async fn between(
     store: &Store,

@@ -103,6 +103,47 @@ pub async fn process(
     }
 }
 
+/// The user corrected an entry: the rows it created are replaced by what the
+/// new text says, in one transaction with the text change, then it is read again.
+pub async fn edit(
+    store: &Store,
+    profile: &Profile,
+    entry_id: &str,
+    new_text: &str,
+    reader: Reader<'_>,
+) -> Result<Processed> {
+    let text = new_text.trim();
+    if text.is_empty() {
+        return Err(Error::invalid("the entry is empty: type what you ate, did or weighed"));
+    }
+    let current = super::get(store, &profile.id, entry_id).await?;
+    if current.processing_status == ProcessingStatus::Processing {
+        return Err(Error::invalid(format!("entry {entry_id} is being processed: try again in a moment")));
+    }
+    let mut tx = store.pool().begin().await?;
+    for table in ["meal_logs", "activities", "body_measurements"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE quick_entry_log_id = ? AND user_id = ?"
+        )))
+        .bind(entry_id)
+        .bind(&profile.id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "UPDATE quick_entry_logs SET raw_text = ?, processing_status = 'pending', error_message = NULL, \
+         meal_log_ids = '[]', ai_extracted_data = NULL, ai_classification = NULL, ai_confidence_score = NULL, \
+         contains_meal = 0, contains_workout = 0, contains_body_measurement = 0 WHERE id = ? AND user_id = ?",
+    )
+    .bind(text)
+    .bind(entry_id)
+    .bind(&profile.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    process(store, profile, entry_id, reader).await
+}
+
 /// Processes every pending entry of the profile, oldest first; failures are
 /// recorded on their entries and do not stop the others.
 pub async fn process_pending(
