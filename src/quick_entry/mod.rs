@@ -287,3 +287,53 @@ pub async fn between(
     .fetch_all(store.pool())
     .await?)
 }
+
+/// Everything the review panel shows about one entry: who read it, what it
+/// cost, what was extracted and why a provider's reading was not used.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EntryDetails {
+    pub entry: QuickEntry,
+    pub classification: Option<String>,
+    pub confidence: Option<f64>,
+    pub ai_provider: Option<String>,
+    pub ai_model: Option<String>,
+    pub ai_cost_usd: f64,
+    pub extraction: Option<extraction::Extraction>,
+    pub provider_error: Option<String>,
+    pub attempts: i64,
+}
+
+pub async fn details(store: &Store, user_id: &str, id: &str) -> Result<EntryDetails> {
+    let entry = get(store, user_id, id).await?;
+    let (classification, confidence, ai_provider, ai_model, ai_cost_usd, data, attempts): (
+        Option<String>,
+        Option<f64>,
+        Option<String>,
+        Option<String>,
+        f64,
+        Option<String>,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT ai_classification, ai_confidence_score, ai_provider, ai_model, ai_cost_usd, ai_extracted_data, \
+         attempts FROM quick_entry_logs WHERE id = ? AND user_id = ?",
+    )
+    .bind(id)
+    .bind(user_id)
+    .fetch_one(store.pool())
+    .await?;
+    let data: Option<serde_json::Value> = data.and_then(|d| serde_json::from_str(&d).ok());
+    let extraction = data.as_ref().and_then(|d| serde_json::from_value(d.get("extraction")?.clone()).ok());
+    let provider_error = data.as_ref().and_then(|d| d.get("provider_error")?.as_str().map(str::to_string));
+    Ok(EntryDetails {
+        entry,
+        classification,
+        confidence,
+        ai_provider,
+        ai_model,
+        ai_cost_usd,
+        extraction,
+        provider_error,
+        attempts,
+    })
+}

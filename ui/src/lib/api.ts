@@ -2,15 +2,20 @@
 // tauri-specta Result and throws an ApiError (code + message) on failure, so a
 // page can show the error where it happened.
 
-import { commands } from "./bindings";
+import { commands, events } from "./bindings";
 import type {
+  AiStatus,
   AppStatus,
+  EntryDetails,
+  EntryFilter,
+  ProviderConfig,
   CommandError,
   DemoReport,
   Profile,
   QuickEntry,
   Result,
   Today,
+  Upload,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -38,7 +43,7 @@ function getBackend(): Promise<Commands> {
     backend =
       variant === null
         ? Promise.resolve(commands)
-        : import("./mock").then((m) => m.createMockCommands(variant));
+        : import("./mock").then((m) => m.createMockCommands(variant) as Commands);
   }
   return backend;
 }
@@ -56,8 +61,26 @@ async function call<T>(run: (c: Commands) => Promise<Result<T, CommandError>>): 
 export const api = {
   appStatus: (): Promise<AppStatus> => call((c) => c.appStatus()),
   today: (date: string | null = null): Promise<Today> => call((c) => c.today(date)),
-  logEntry: (text: string): Promise<QuickEntry> => call((c) => c.logEntry(text)),
+  logEntry: (text: string | null, uploads: Upload[] = [], paths: string[] = []): Promise<QuickEntry> =>
+    call((c) => c.logEntry(text, uploads, paths)),
   recentEntries: (limit: number): Promise<QuickEntry[]> => call((c) => c.recentEntries(limit)),
   loadDemo: (): Promise<DemoReport> => call((c) => c.loadDemo()),
   createProfile: (fullName: string): Promise<Profile> => call((c) => c.createProfile(fullName)),
+  searchEntries: (filter: EntryFilter): Promise<QuickEntry[]> => call((c) => c.searchEntries(filter)),
+  entryDetails: (id: string): Promise<EntryDetails> => call((c) => c.entryDetails(id)),
+  retryEntry: (id: string): Promise<QuickEntry> => call((c) => c.retryEntry(id)),
+  editEntry: (id: string, text: string): Promise<EntryDetails> => call((c) => c.editEntry(id, text)),
+  aiStatus: (): Promise<AiStatus> => call((c) => c.aiStatus()),
+  saveAiSettings: (config: ProviderConfig | null): Promise<AiStatus> => call((c) => c.saveAiSettings(config)),
 };
+
+/**
+ * Calls `handler` with the id of every quick entry the core finishes reading
+ * in the background. Returns the unsubscribe function. A no-op in the preview.
+ */
+export async function onEntryUpdated(handler: (id: string) => void): Promise<() => void> {
+  if (mockVariant() !== null || typeof window === "undefined" || !("__TAURI_INTERNALS__" in window)) {
+    return () => {};
+  }
+  return events.entryUpdated.listen((event) => handler(event.payload.id));
+}
