@@ -306,15 +306,17 @@ pub struct EntryDetails {
 
 pub async fn details(store: &Store, user_id: &str, id: &str) -> Result<EntryDetails> {
     let entry = get(store, user_id, id).await?;
-    let (classification, confidence, ai_provider, ai_model, ai_cost_usd, data, attempts): (
-        Option<String>,
-        Option<f64>,
-        Option<String>,
-        Option<String>,
-        f64,
-        Option<String>,
-        i64,
-    ) = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Reading {
+        ai_classification: Option<String>,
+        ai_confidence_score: Option<f64>,
+        ai_provider: Option<String>,
+        ai_model: Option<String>,
+        ai_cost_usd: f64,
+        ai_extracted_data: Option<String>,
+        attempts: i64,
+    }
+    let r: Reading = sqlx::query_as(
         "SELECT ai_classification, ai_confidence_score, ai_provider, ai_model, ai_cost_usd, ai_extracted_data, \
          attempts FROM quick_entry_logs WHERE id = ? AND user_id = ?",
     )
@@ -322,7 +324,7 @@ pub async fn details(store: &Store, user_id: &str, id: &str) -> Result<EntryDeta
     .bind(user_id)
     .fetch_one(store.pool())
     .await?;
-    let data: Option<serde_json::Value> = data.and_then(|d| serde_json::from_str(&d).ok());
+    let data: Option<serde_json::Value> = r.ai_extracted_data.and_then(|d| serde_json::from_str(&d).ok());
     let extraction = data.as_ref().and_then(|d| serde_json::from_value(d.get("extraction")?.clone()).ok());
     let provider_error = data.as_ref().and_then(|d| d.get("provider_error")?.as_str().map(str::to_string));
     Ok(EntryDetails {
