@@ -329,13 +329,13 @@ pub async fn details(store: &Store, user_id: &str, id: &str) -> Result<EntryDeta
     let provider_error = data.as_ref().and_then(|d| d.get("provider_error")?.as_str().map(str::to_string));
     Ok(EntryDetails {
         entry,
-        classification,
-        confidence,
-        ai_provider,
-        ai_model,
-        ai_cost_usd,
+        classification: r.ai_classification,
+        confidence: r.ai_confidence_score,
+        ai_provider: r.ai_provider,
+        ai_model: r.ai_model,
+        ai_cost_usd: r.ai_cost_usd,
         extraction,
         provider_error,
-        attempts,
+        attempts: r.attempts,
     })
 }
