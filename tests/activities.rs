@@ -490,3 +490,42 @@ async fn a_zip_of_activity_files_imports_each_file() {
         "hrv: 7 channels; gpx: time, distance, altitude, latlng"
     );
 }
+
+#[tokio::test]
+async fn a_smart_scale_file_goes_to_body_measurements() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = wagner::Store::open(&dir.path().join("wagner.db")).await.unwrap();
+    let (me, _) = wagner::profile::ensure_default(
+        &store,
+        wagner::profile::NewProfile {
+            full_name: "Scale".into(),
+            time_zone: Some("UTC".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/activities/fit/WeightScaleSingleUser.fit");
+    let bytes = std::fs::read(&path).unwrap();
+    let first = wagner::activities::import::import_bytes(&store, &me, &path, &bytes).await.unwrap();
+    assert!(
+        matches!(
+            first.status,
+            wagner::activities::import::ImportStatus::BodyMeasurements { imported: 2, duplicates: 0 }
+        ),
+        "{:?}",
+        first.status
+    );
+    let again = wagner::activities::import::import_bytes(&store, &me, &path, &bytes).await.unwrap();
+    assert!(matches!(
+        again.status,
+        wagner::activities::import::ImportStatus::BodyMeasurements { imported: 0, duplicates: 2 }
+    ));
+    let weights: Vec<f64> =
+        sqlx::query_scalar("SELECT weight_kg FROM body_measurements ORDER BY measured_at")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(weights, [75.8, 76.09]);
+}

@@ -265,7 +265,7 @@ async fn expenditure_without_data_falls_back_to_the_formula_or_says_so() {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/body/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!("{}/tests/fixtures/activities/fit/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
 #[tokio::test]
@@ -421,7 +421,10 @@ fn cli_tdee_explains_and_applies_the_target() {
         &[
             "body",
             "scale",
-            &format!("{}/tests/fixtures/body/WeightScaleSingleUser.fit", env!("CARGO_MANIFEST_DIR")),
+            &format!(
+                "{}/tests/fixtures/activities/fit/WeightScaleSingleUser.fit",
+                env!("CARGO_MANIFEST_DIR")
+            ),
         ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -223,6 +223,12 @@ pub fn import_line(r: &ImportResult) -> String {
         ImportStatus::Duplicate { of_id, of_name, of_start } => {
             format!("skipped {} (duplicate of \"{of_name}\" {of_start}, {of_id})", r.file_name)
         }
+        ImportStatus::BodyMeasurements { imported, duplicates } => {
+            format!(
+                "imported {} — {imported} weigh-ins to body measurements ({duplicates} already there)",
+                r.file_name
+            )
+        }
         ImportStatus::NotActivity { reason } => {
             format!("skipped {} (not an activity: {reason})", r.file_name)
         }

@@ -275,7 +275,7 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Vec<u8> {
-        std::fs::read(format!("{}/tests/fixtures/body/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+        std::fs::read(format!("{}/tests/fixtures/activities/fit/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
     }
 
     #[test]

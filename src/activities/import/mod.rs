@@ -139,6 +139,11 @@ pub enum ImportStatus {
         of_name: String,
         of_start: String,
     },
+    /// A smart-scale FIT file: its weigh-ins went to body measurements.
+    BodyMeasurements {
+        imported: u32,
+        duplicates: u32,
+    },
     /// A valid file that holds no activity (settings, a route, waypoints).
     NotActivity {
         reason: String,
@@ -312,6 +317,14 @@ pub(crate) async fn import_bytes_with(
         .map_err(|e| Error::invalid(format!("{file_name}: the parser stopped: {e}")))?;
     let mut activity = match parsed {
         Ok(a) => a,
+        Err(ParseError::NotActivity(_)) if is_weight_scale_fit(bytes) => {
+            let scale = crate::body::import_scale_fit(store, profile, bytes, file_name).await?;
+            let status = ImportStatus::BodyMeasurements {
+                imported: scale.imported.len() as u32,
+                duplicates: scale.skipped_duplicates,
+            };
+            return Ok(result(status, None));
+        }
         Err(ParseError::NotActivity(reason)) => {
             return Ok(result(ImportStatus::NotActivity { reason }, None));
         }
@@ -374,6 +387,27 @@ pub(crate) async fn store_activity(
         None => ImportStatus::Imported,
     };
     Ok((status, Some(stored)))
+}
+
+/// A FIT file whose file_id says "weight" (smart scales), gzipped or not.
+fn is_weight_scale_fit(bytes: &[u8]) -> bool {
+    let plain;
+    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        if std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut out).is_err() {
+            return false;
+        }
+        plain = out;
+        &plain[..]
+    } else {
+        bytes
+    };
+    fitparser::from_bytes(bytes).is_ok_and(|records| {
+        records.iter().any(|r| {
+            r.kind() == fitparser::profile::MesgNum::FileId
+                && r.fields().iter().any(|f| f.name() == "type" && f.value().to_string() == "weight")
+        })
+    })
 }
 
 /// Copies the original under `attachments/activities/<hash>.<ext>`; returns the
