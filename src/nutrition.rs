@@ -45,6 +45,8 @@ pub struct MealFood {
     pub protein_g: f64,
     pub carbs_g: f64,
     pub fat_g: f64,
+    /// The foods_enhanced row the nutrition came from, when one matched.
+    #[serde(default)]
     pub food_id: Option<String>,
 }
 

@@ -3,12 +3,14 @@
 //! local servers) and transcription. Failures fall back to the offline
 //! parser and keep the reason; costs and budgets are recorded.
 
+mod support;
+
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use wagner::Store;
 use wagner::ai::{ApiKey, Provider, ProviderConfig, ProviderKind, RetryPolicy};
-use wagner::profile::{self, NewProfile, Profile};
+use wagner::profile::Profile;
 use wagner::quick_entry::pipeline::{self, Reader};
 use wagner::quick_entry::{self, ProcessingStatus};
 use wiremock::matchers::{body_partial_json, header, method, path};
@@ -17,17 +19,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 const FAKE_KEY: &str = "test-key-not-a-real-secret";
 
 async fn setup() -> (tempfile::TempDir, Store, Profile) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("wagner.db")).await.unwrap();
-    let mut conn = store.pool().acquire().await.unwrap();
-    let me = profile::create(
-        &mut conn,
-        NewProfile { full_name: "Ada".into(), time_zone: Some("UTC".into()), ..NewProfile::default() },
-    )
-    .await
-    .unwrap();
-    drop(conn);
-    (dir, store, me)
+    support::store_with_profile("Ada", "UTC").await
 }
 
 fn fast_retry() -> RetryPolicy {

@@ -2,11 +2,13 @@
 //! by content hash, checked before anything is stored, and read offline
 //! where possible or kept pending, clearly marked, until they can be.
 
+mod support;
+
 use std::path::Path;
 
 use serde_json::json;
 use wagner::ai::{ApiKey, Provider, ProviderConfig, ProviderKind, RetryPolicy};
-use wagner::profile::{self, NewProfile, Profile};
+use wagner::profile::Profile;
 use wagner::quick_entry::pipeline::{self, Reader};
 use wagner::quick_entry::{self, InputType, ProcessingStatus};
 use wagner::{Store, attachments};
@@ -19,17 +21,7 @@ fn fixture(name: &str) -> (Vec<u8>, String) {
 }
 
 async fn setup() -> (tempfile::TempDir, Store, Profile) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("wagner.db")).await.unwrap();
-    let mut conn = store.pool().acquire().await.unwrap();
-    let me = profile::create(
-        &mut conn,
-        NewProfile { full_name: "Pia".into(), time_zone: Some("UTC".into()), ..NewProfile::default() },
-    )
-    .await
-    .unwrap();
-    drop(conn);
-    (dir, store, me)
+    support::store_with_profile("Pia", "UTC").await
 }
 
 fn now() -> chrono::DateTime<chrono::Utc> {

@@ -1,6 +1,8 @@
 //! The core API against real SQLite files: profiles are isolated, the demo
 //! is complete, and Today adds up.
 
+mod support;
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use wagner::activities::{self, ActivitySource, ActivityType, NewActivity, NewSegment};
 use wagner::nutrition::{self, MealCategory, MealFood, MealSource, NewMeal};
@@ -8,24 +10,18 @@ use wagner::profile::{self, NewProfile, Profile};
 use wagner::{Store, clock, dashboard, demo, quick_entry};
 
 async fn open() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("wagner.db")).await.unwrap();
-    (dir, store)
+    support::temp_store().await
 }
 
+/// A profile with a 2,000 kcal target.
 async fn new_profile(store: &Store, name: &str, tz: &str) -> Profile {
-    let mut conn = store.pool().acquire().await.unwrap();
-    profile::create(
-        &mut conn,
-        NewProfile {
-            full_name: name.into(),
-            time_zone: Some(tz.into()),
-            daily_calorie_target: Some(2000),
-            ..NewProfile::default()
-        },
-    )
-    .await
-    .unwrap()
+    let me = support::new_profile(store, name, tz).await;
+    sqlx::query("UPDATE users SET daily_calorie_target = 2000 WHERE id = ?")
+        .bind(&me.id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    profile::get(store, &me.id).await.unwrap()
 }
 
 fn toast(kcal: f64) -> MealFood {

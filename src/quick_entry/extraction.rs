@@ -46,21 +46,9 @@ pub struct ExtractedMeal {
     pub foods: Vec<ExtractedFood>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct ExtractedFood {
-    pub name: String,
-    pub quantity: f64,
-    pub unit: String,
-    pub grams: Option<f64>,
-    pub calories: f64,
-    pub protein_g: f64,
-    pub carbs_g: f64,
-    pub fat_g: f64,
-    /// The foods_enhanced row the nutrition came from, when one matched.
-    #[serde(default)]
-    pub food_id: Option<String>,
-}
+/// A food as read from an entry is a meal's food: name, quantity and unit,
+/// and the nutrition of that quantity once known.
+pub use crate::nutrition::MealFood as ExtractedFood;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

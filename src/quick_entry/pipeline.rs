@@ -14,7 +14,7 @@ use crate::ai::{self, Provider, Usage, budget, extract, prices};
 use crate::body::{self, BodySource, NewMeasurement};
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::nutrition::{self, MealFood, MealSource, NewMeal};
+use crate::nutrition::{self, MealSource, NewMeal};
 use crate::profile::{Profile, Units};
 use crate::store::Store;
 
@@ -76,23 +76,15 @@ pub async fn process(
     };
     match read_and_store(store, profile, entry_id, claimed, reader).await {
         Ok(processed) => Ok(processed),
-        Err(err @ Error::Waiting(_)) => {
-            // Not a failure: the entry waits, pending, for what it needs.
-            sqlx::query(
-                "UPDATE quick_entry_logs SET processing_status = 'pending', error_message = ? WHERE id = ? AND user_id = ?",
-            )
-            .bind(err.to_string())
-            .bind(entry_id)
-            .bind(&profile.id)
-            .execute(store.pool())
-            .await?;
-            Err(err)
-        }
         Err(err) => {
-            // The raw entry stays; the reason is kept for the user and a retry.
+            // The raw entry stays with the reason: `waiting` keeps it pending for
+            // what it needs (a transcription, a description); anything else is
+            // `failed`, ready to edit and retry.
+            let status = if matches!(err, Error::Waiting(_)) { "pending" } else { "failed" };
             sqlx::query(
-                "UPDATE quick_entry_logs SET processing_status = 'failed', error_message = ? WHERE id = ? AND user_id = ?",
+                "UPDATE quick_entry_logs SET processing_status = ?, error_message = ? WHERE id = ? AND user_id = ?",
             )
+            .bind(status)
             .bind(err.to_string())
             .bind(entry_id)
             .bind(&profile.id)
@@ -293,7 +285,7 @@ async fn read_and_store(
 
     let mut meal_log_ids = Vec::new();
     for meal in &extraction.meals {
-        let foods = meal.foods.iter().map(to_meal_food).collect();
+        let foods = meal.foods.clone();
         let id = nutrition::insert_meal(
             &mut tx,
             profile,
@@ -489,20 +481,6 @@ async fn read_with_ai(
         },
         Err(err) => failed(err, cost_usd, reading.usage),
     })
-}
-
-fn to_meal_food(f: &ExtractedFood) -> MealFood {
-    MealFood {
-        name: f.name.clone(),
-        quantity: f.quantity,
-        unit: f.unit.clone(),
-        grams: f.grams,
-        calories: f.calories,
-        protein_g: f.protein_g,
-        carbs_g: f.carbs_g,
-        fat_g: f.fat_g,
-        food_id: f.food_id.clone(),
-    }
 }
 
 #[derive(sqlx::FromRow)]

@@ -187,16 +187,11 @@ text: string | null; limit: number | null }
  * Tells the window an entry changed state (read, failed, waiting).
  */
 export type EntryUpdated = { id: string }
-export type ExtractedFood = { name: string; quantity: number; unit: string; grams: number | null; calories: number; protein_g: number; carbs_g: number; fat_g: number; 
-/**
- * The foods_enhanced row the nutrition came from, when one matched.
- */
-food_id?: string | null }
 export type ExtractedMeal = { 
 /**
  * None: decided from the time of day when stored.
  */
-category: MealCategory | null; foods: ExtractedFood[] }
+category: MealCategory | null; foods: MealFood[] }
 export type ExtractedMeasurement = { weight_kg: number | null; body_fat_pct: number | null; waist_cm: number | null }
 export type ExtractedSet = { exercise: string; reps: number; weight_kg: number | null }
 export type ExtractedWorkout = { activity_type: ActivityType; name: string; duration_seconds: number | null; distance_meters: number | null; sets?: ExtractedSet[] }
@@ -212,7 +207,11 @@ export type MealCategory = "breakfast" | "lunch" | "dinner" | "snack"
 /**
  * One food in a meal, with the nutrition of the quantity eaten.
  */
-export type MealFood = { name: string; quantity: number; unit: string; grams: number | null; calories: number; protein_g: number; carbs_g: number; fat_g: number; food_id: string | null }
+export type MealFood = { name: string; quantity: number; unit: string; grams: number | null; calories: number; protein_g: number; carbs_g: number; fat_g: number; 
+/**
+ * The foods_enhanced row the nutrition came from, when one matched.
+ */
+food_id?: string | null }
 export type MealSource = "quick_entry" | "manual" | "imported" | "program"
 export type MealSummary = { id: string; category: MealCategory; logged_at: string; name: string | null; foods: MealFood[]; total_calories: number; total_protein_g: number; total_carbs_g: number; total_fat_g: number; source: MealSource }
 export type ProcessingStatus = "pending" | "processing" | "completed" | "failed"
