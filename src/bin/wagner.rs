@@ -96,6 +96,8 @@ enum Command {
     },
     /// One activity: summary, laps or sets, streams.
     Activity { id: String },
+    /// Strava: connect your account, sync activities, apply webhook events.
+    Strava(wagner::integrations::cli::StravaArgs),
 }
 
 #[derive(Subcommand)]
@@ -408,6 +410,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             });
+        }
+        Command::Strava(args) => {
+            let code = wagner::integrations::cli::run(&store, args, cli.json).await?;
+            store.close().await;
+            return Ok(ExitCode::from(code));
         }
         Command::Activities { limit } => {
             let profile = profile::require_default(&store).await?;
