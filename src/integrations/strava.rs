@@ -637,7 +637,12 @@ impl Strava {
             Ok(()) => {}
             Err(Error::RateLimited(message)) => report.stopped = Some(message),
             Err(e) => {
-                super::set_status(&self.store, &self.profile.id, PROVIDER, "connected", Some(&e.to_string()))
+                // Keeps a status set on the way (expired) and says what went wrong.
+                sqlx::query("UPDATE integrations SET error_message = ? WHERE user_id = ? AND provider = ?")
+                    .bind(e.to_string())
+                    .bind(&self.profile.id)
+                    .bind(PROVIDER)
+                    .execute(self.store.pool())
                     .await?;
                 return Err(e);
             }
