@@ -46,8 +46,9 @@ fn secret_error(detail: impl fmt::Display) -> Error {
 }
 
 impl Secrets {
-    /// The keyring when it works on this machine, else `secrets.json` beside
-    /// the database; `WAGNER_SECRETS` chooses explicitly.
+    /// `secrets.json` beside the database when it exists, else the keyring
+    /// when it works on this machine, else that file; `WAGNER_SECRETS`
+    /// (`file` or `keyring`) chooses explicitly.
     pub fn detect(store: &Store) -> Self {
         let file = Secrets::File(crate::attachments::data_dir(store).join(FILE_NAME));
         match std::env::var(BACKEND_ENV).ok().as_deref().map(str::trim) {
@@ -55,7 +56,12 @@ impl Secrets {
             Some("keyring") => return Secrets::Keyring,
             _ => {}
         }
-        if keyring_works() { Secrets::Keyring } else { file }
+        // Once secrets went to the file they stay there (and the keyring is not probed again).
+        if matches!(&file, Secrets::File(path) if path.exists()) || !keyring_works() {
+            file
+        } else {
+            Secrets::Keyring
+        }
     }
 
     /// Where the secrets are, for messages.
@@ -201,4 +207,46 @@ fn keyring_set(name: &str, value: &str) -> Result<()> {
 }
 fn keyring_delete(name: &str) -> Result<()> {
     platform::delete(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_store_round_trips_and_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = Secrets::File(dir.path().join("secrets.json"));
+        assert_eq!(secrets.get("a").unwrap(), None);
+        secrets.set("a", "one").unwrap();
+        secrets.set("b", "two").unwrap();
+        secrets.delete("a").unwrap();
+        assert_eq!(secrets.get("a").unwrap(), None);
+        assert_eq!(secrets.get("b").unwrap().unwrap().expose(), "two");
+        assert_eq!(format!("{:?}", secrets.get("b").unwrap()), "Some(Secret(***))");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("secrets.json")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    /// Whatever this machine offers, the chosen backend keeps and forgets a
+    /// secret (here the kernel keyring cannot link to the persistent keyring,
+    /// so the file is chosen).
+    #[tokio::test]
+    async fn detect_chooses_a_backend_that_works() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("wagner.db")).await.unwrap();
+        let secrets = Secrets::detect(&store);
+        if let Secrets::File(path) = &secrets {
+            assert_eq!(path, &dir.path().join(FILE_NAME));
+        }
+        let name = format!("test-{}", uuid::Uuid::new_v4().simple());
+        secrets.set(&name, "value").unwrap();
+        assert_eq!(secrets.get(&name).unwrap().unwrap().expose(), "value");
+        secrets.delete(&name).unwrap();
+        assert_eq!(secrets.get(&name).unwrap(), None);
+    }
 }

@@ -467,10 +467,13 @@ impl Strava {
         if let Some(t) = &self.tokens {
             return Ok(t.clone());
         }
-        let raw = self
-            .secrets
-            .get(&tokens_name(&self.profile.id))?
-            .ok_or_else(|| Error::invalid("not connected to Strava: run `wagner strava connect`"))?;
+        let raw = self.secrets.get(&tokens_name(&self.profile.id))?.ok_or_else(|| {
+            Error::invalid(format!(
+                "no Strava tokens in {} (the Linux kernel keyring forgets them at reboot): \
+                     run `wagner strava connect`",
+                self.secrets.describe()
+            ))
+        })?;
         let tokens: Tokens = serde_json::from_str(raw.expose()).map_err(|_| Error::Corrupt {
             what: format!("the Strava tokens in {}", self.secrets.describe()),
             detail: "not the expected JSON".into(),
