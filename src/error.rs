@@ -41,6 +41,12 @@ pub enum Error {
     /// (a transcription, a vision provider, a description).
     #[error("{0}")]
     Waiting(String),
+    /// An outside service (Strava) refused or failed; the message never holds a token.
+    #[error("{provider}: {message}")]
+    Integration { provider: String, message: String },
+    /// The keyring or the secrets file could not be used.
+    #[error("secret storage: {0}")]
+    Secrets(String),
 }
 
 impl Error {
@@ -59,6 +65,8 @@ impl Error {
             Error::Budget(_) => "ai_budget",
             Error::RateLimited(_) => "rate_limited",
             Error::Waiting(_) => "waiting",
+            Error::Integration { .. } => "integration",
+            Error::Secrets(_) => "secrets",
         }
     }
 

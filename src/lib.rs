@@ -10,6 +10,8 @@ pub mod clock;
 pub mod dashboard;
 pub mod demo;
 pub mod error;
+pub mod http;
+pub mod integrations;
 pub mod nutrition;
 pub mod profile;
 pub mod programs;

@@ -11,7 +11,6 @@ pub mod prices;
 mod wire;
 
 use std::fmt;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -123,26 +122,7 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// How often and how long to retry a call that failed for a passing reason.
-#[derive(Debug, Clone, Copy)]
-pub struct RetryPolicy {
-    pub attempts: u32,
-    pub base_delay: Duration,
-    /// Longest wait honoured from a Retry-After header or backoff.
-    pub max_delay: Duration,
-    pub timeout: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            attempts: 3,
-            base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(20),
-            timeout: Duration::from_secs(60),
-        }
-    }
-}
+pub use crate::http::RetryPolicy;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

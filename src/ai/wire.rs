@@ -1,12 +1,11 @@
 //! The two wire formats, with retries on 429/5xx/timeouts honouring Retry-After.
 
-use std::time::Duration;
-
 use base64::Engine;
 use serde_json::{Value, json};
 
 use super::{ImageInput, JsonCompletion, Provider, Usage};
 use crate::error::{Error, Result};
+use crate::http;
 
 const ANTHROPIC_VERSION: &str = "2023-06-01";
 
@@ -29,51 +28,17 @@ fn b64(bytes: &[u8]) -> String {
 
 /// Sends a request, retrying passing failures; returns the body of a 2xx.
 async fn send(provider: &Provider, build: impl Fn() -> reqwest::RequestBuilder) -> Result<String> {
-    let policy = provider.retry;
-    let mut attempt = 1;
-    loop {
-        let outcome = build().send().await;
-        let (retryable, message, retry_after) = match outcome {
-            Ok(response) => {
-                let status = response.status();
-                let retry_after = response
-                    .headers()
-                    .get(reqwest::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<f64>().ok())
-                    .map(Duration::from_secs_f64);
-                let body = response.text().await.unwrap_or_default();
-                if status.is_success() {
-                    return Ok(body);
-                }
-                let retryable = status.as_u16() == 429 || status.is_server_error();
-                (retryable, format!("HTTP {}: {}", status.as_u16(), error_message(&body)), retry_after)
-            }
-            Err(e) if e.is_timeout() => {
-                (true, format!("no answer within {} s", policy.timeout.as_secs()), None)
-            }
-            Err(e) if e.is_connect() => (true, format!("could not connect to {}", provider.base_url()), None),
-            Err(e) => (false, format!("request failed: {}", without_url(&e)), None),
-        };
-        if !retryable || attempt >= policy.attempts {
-            let tries = if attempt > 1 { format!(" (after {attempt} attempts)") } else { String::new() };
-            return Err(provider.error(format!("{message}{tries}"), retryable));
+    let retryable = |status: u16| status == 429 || (500..600).contains(&status);
+    let tries = |n: u32| if n > 1 { format!(" (after {n} attempts)") } else { String::new() };
+    let label = provider.base_url();
+    match http::send(&provider.retry, &label, retryable, build).await {
+        Ok(reply) if reply.is_success() => Ok(reply.body),
+        Ok(reply) => {
+            let message = format!("HTTP {}: {}", reply.status, error_message(&reply.body));
+            Err(provider.error(format!("{message}{}", tries(reply.attempts)), retryable(reply.status)))
         }
-        let backoff = policy.base_delay * 2u32.saturating_pow(attempt - 1);
-        let wait = retry_after.unwrap_or(backoff).min(policy.max_delay);
-        tracing::info!(provider = provider.config.kind.as_str(), attempt, ?wait, "retrying: {message}");
-        tokio::time::sleep(wait).await;
-        attempt += 1;
+        Err(f) => Err(provider.error(format!("{}{}", f.message, tries(f.attempts)), f.retryable)),
     }
-}
-
-/// reqwest errors can carry the URL; ours never carry keys, but keep messages short.
-fn without_url(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    if let Some(url) = e.url() {
-        text = text.replace(url.as_str(), "");
-    }
-    text
 }
 
 /// The human part of an error body in either format.

@@ -109,6 +109,8 @@ enum Command {
     },
     /// One activity: summary, laps or sets, streams.
     Activity { id: String },
+    /// Strava: connect your account, sync activities, apply webhook events.
+    Strava(wagner::integrations::cli::StravaArgs),
 }
 
 #[derive(Subcommand)]
@@ -435,6 +437,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             });
+        }
+        Command::Strava(args) => {
+            let code = wagner::integrations::cli::run(&store, args, cli.json).await?;
+            store.close().await;
+            return Ok(ExitCode::from(code));
         }
         Command::Activities { limit } => {
             let profile = profile::require_default(&store).await?;

@@ -353,12 +353,16 @@ pub(crate) async fn store_activity(
     if let Some(n) = origin.name.as_ref().filter(|n| !n.trim().is_empty()) {
         activity.name = Some(n.clone());
     }
-    if let Some(ext_id) = &origin.external_id
-        && let Some(dup) = find_by_external_id(store, &profile.id, source, ext_id).await?
+    if let Some(dup) = find_existing(
+        store,
+        &profile.id,
+        source,
+        origin.external_id.as_deref(),
+        activity.start,
+        activity.activity_type,
+    )
+    .await?
     {
-        return Ok((dup, None));
-    }
-    if let Some(dup) = find_same_workout(store, &profile.id, activity.start, activity.activity_type).await? {
         return Ok((dup, None));
     }
     let kept = match original {
@@ -408,6 +412,24 @@ fn is_weight_scale_fit(bytes: &[u8]) -> bool {
                 && r.fields().iter().any(|f| f.name() == "type" && f.value().to_string() == "weight")
         })
     })
+}
+
+/// The activity already stored as this one: the same service id, else the
+/// same workout from any source. Lets a sync skip fetching what it would not store.
+pub(crate) async fn find_existing(
+    store: &Store,
+    user_id: &str,
+    source: ActivitySource,
+    external_id: Option<&str>,
+    start: DateTime<Utc>,
+    activity_type: ActivityType,
+) -> Result<Option<ImportStatus>> {
+    if let Some(ext_id) = external_id
+        && let Some(dup) = find_by_external_id(store, user_id, source, ext_id).await?
+    {
+        return Ok(Some(dup));
+    }
+    find_same_workout(store, user_id, start, activity_type).await
 }
 
 /// Copies the original under `attachments/activities/<hash>.<ext>`; returns the

@@ -229,7 +229,7 @@ pub struct Summary {
 
 #[derive(Debug, Clone)]
 pub struct ParsedActivity {
-    /// "fit", "gpx" or "tcx".
+    /// "fit", "gpx" or "tcx"; "strava" when it came from Strava's API (no file).
     pub format: &'static str,
     pub name: Option<String>,
     pub activity_type: ActivityType,
