@@ -67,6 +67,11 @@ enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
+    /// The food database: load it, convert the USDA data.
+    Food {
+        #[command(subcommand)]
+        command: FoodCommand,
+    },
     /// Load the demo profile (two weeks of data and an active program).
     Demo {
         /// Do nothing when the profile already has data.
@@ -81,6 +86,18 @@ enum EntriesAction {
     Retry { id: String },
     /// Process every pending entry now.
     Process,
+}
+
+#[derive(Subcommand)]
+enum FoodCommand {
+    /// Load (or refresh) the bundled food database, or another data file.
+    Load {
+        /// A data file written by `convert-sr24` instead of the bundled one.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Convert cronometer's usda_sr24.jar into a food data file (.jsonl.gz).
+    ConvertSr24 { jar: PathBuf, out: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -127,6 +144,11 @@ fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The converter works on files only: no database to open.
+    if let Command::Food { command: FoodCommand::ConvertSr24 { jar, out } } = &cli.command {
+        convert_sr24(jar, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let store = open(cli.db).await?;
     match cli.command {
         Command::Init { name, time_zone } => {
@@ -135,10 +157,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 NewProfile { full_name: name, time_zone, ..NewProfile::default() },
             )
             .await?;
+            let foods = wagner::nutrition::foods::ensure_loaded(&store).await?;
             if cli.json {
-                print_json(
-                    &serde_json::json!({ "db": store.path(), "profile": profile, "created": created }),
-                )?;
+                print_json(&serde_json::json!({
+                    "db": store.path(), "profile": profile, "created": created, "foods_loaded": foods
+                }))?;
             } else if created {
                 println!(
                     "Created {} with profile {:?} ({}).",
@@ -153,7 +176,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     profile.full_name
                 );
             }
+            if let Some(foods) = foods.filter(|_| !cli.json) {
+                println!("Loaded {} foods into the food database.", foods.inserted + foods.updated);
+            }
         }
+        Command::Food { command } => food_command(&store, command, cli.json).await?,
         Command::Log { text, no_process } => {
             let profile = profile::require_default(&store).await?;
             let entry = quick_entry::log_text(&store, &profile, &text).await?;
@@ -278,6 +305,40 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow::Result<()> {
+    use wagner::nutrition::foods;
+    match command {
+        FoodCommand::Load { file } => {
+            let report = match file {
+                Some(path) => foods::load_records(store, &foods::read_data_path(&path)?).await?,
+                None => foods::load_bundled(store).await?,
+            };
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "{} foods: {} added, {} updated, {} unchanged.",
+                    report.records, report.inserted, report.updated, report.unchanged
+                );
+            }
+        }
+        FoodCommand::ConvertSr24 { jar, out } => convert_sr24(&jar, &out)?,
+    }
+    Ok(())
+}
+
+fn convert_sr24(jar: &std::path::Path, out: &std::path::Path) -> anyhow::Result<()> {
+    let conversion = wagner::nutrition::sr24::convert_jar(jar)?;
+    wagner::nutrition::foods::write_data_file(&conversion.records, out)?;
+    println!(
+        "Wrote {} foods to {} ({} deprecated foods skipped).",
+        conversion.records.len(),
+        out.display(),
+        conversion.deprecated_skipped
+    );
+    Ok(())
 }
 
 fn report_processed(

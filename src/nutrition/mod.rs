@@ -1,6 +1,8 @@
 //! Meals (`meal_logs`) and the day's totals (`daily_nutrition_summaries`).
 //! Totals are computed from the foods on every write; the summary rows are
 //! kept exact by triggers in the same transaction as the meal write.
+//! The food database lives in the submodules: `foods` (bundled data, loader),
+//! `sr24` (the USDA SR24 converter).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -10,6 +12,9 @@ use crate::clock;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
 use crate::store::Store;
+
+pub mod foods;
+pub mod sr24;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -1,0 +1,191 @@
+//! The food database: the SR24 converter on real USDA files, the bundled data
+//! file loaded into a real SQLite database.
+
+use std::io::Write;
+use std::path::Path;
+
+use wagner::Store;
+use wagner::nutrition::foods::{self, FoodRecord};
+use wagner::nutrition::sr24;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sr24");
+
+/// A jar laid out like cronometer's usda_sr24.jar, holding the fixture files.
+fn fixture_jar(dir: &Path) -> std::path::PathBuf {
+    let jar = dir.join("usda_sr24.jar");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&jar).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    for entry in std::fs::read_dir(FIXTURES).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        zip.start_file(format!("usda_sr24/{name}"), options).unwrap();
+        zip.write_all(&std::fs::read(&path).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+    jar
+}
+
+fn by_id<'a>(records: &'a [FoodRecord], id: &str) -> &'a FoodRecord {
+    records.iter().find(|r| r.source_id == id).unwrap_or_else(|| panic!("food {id} converted"))
+}
+
+fn assert_close(actual: Option<f64>, expected: f64, what: &str) {
+    let actual = actual.unwrap_or_else(|| panic!("{what} is missing"));
+    assert!((actual - expected).abs() < 1e-6, "{what}: {actual} ≠ {expected}");
+}
+
+#[test]
+fn converter_maps_real_sr24_foods_with_the_right_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let conversion = sr24::convert_jar(&fixture_jar(dir.path())).unwrap();
+    let ids: Vec<&str> = conversion.records.iter().map(|r| r.source_id.as_str()).collect();
+    assert_eq!(ids.len(), 6, "the six active foods of foods.index: {ids:?}");
+    assert!(!ids.contains(&"03266"), "a deprecated food is left out even though its XML is in the jar");
+    assert_eq!(conversion.deprecated_skipped, 1);
+
+    // Values as 01123.xml states them, per 100 g.
+    let egg = by_id(&conversion.records, "01123");
+    assert_eq!(egg.name, "Egg, whole, raw, fresh");
+    assert_eq!(egg.source, "usda_sr24");
+    assert_eq!(egg.food_group.as_deref(), Some("Dairy and Egg Products"));
+    let n = |r: &FoodRecord, c: &str| r.nutrients.get(c).copied();
+    assert_close(n(egg, "calories"), 143.0, "egg kcal");
+    assert_close(n(egg, "protein_g"), 12.56, "egg protein");
+    assert_close(n(egg, "total_fat_g"), 9.51, "egg fat");
+    assert_close(n(egg, "total_carbs_g"), 0.72, "egg carbs");
+    assert_close(n(egg, "cholesterol_mg"), 372.0, "egg cholesterol");
+    assert_close(n(egg, "selenium_ug"), 30.7, "egg selenium µg");
+    assert_close(n(egg, "choline_mg"), 293.8, "egg choline");
+    assert_close(n(egg, "vitamin_b12_ug"), 0.89, "egg B12 µg");
+    assert_close(n(egg, "omega3_g"), 0.102, "egg omega-3");
+    // 82 IU of vitamin D = 2.05 µg; 540 IU vitamin A with 160 µg retinol and
+    // 9 µg β-cryptoxanthin = 160.375 µg RAE (USDA: 160).
+    assert_close(n(egg, "vitamin_d_ug"), 2.05, "egg vitamin D µg");
+    assert_close(n(egg, "vitamin_a_ug"), 160.375, "egg vitamin A µg RAE");
+    let large = egg.portions.iter().find(|p| p.name == "large").expect("a large egg portion");
+    assert_eq!((large.amount, large.grams), (1.0, 50.0));
+    assert_eq!(egg.portions.len(), 6);
+
+    let banana = by_id(&conversion.records, "09040");
+    assert_eq!(banana.name, "Bananas, raw");
+    assert_eq!(banana.food_group.as_deref(), Some("Fruits and Fruit Juices"));
+    assert_close(n(banana, "calories"), 89.0, "banana kcal");
+    assert_close(n(banana, "potassium_mg"), 358.0, "banana potassium");
+    assert_close(n(banana, "dietary_fiber_g"), 2.6, "banana fiber");
+    assert_close(n(banana, "folate_ug"), 20.0, "banana folate µg");
+    let medium = banana.portions.iter().find(|p| p.name.starts_with("medium")).expect("a medium banana");
+    assert_eq!(medium.grams, 118.0);
+
+    let oats = by_id(&conversion.records, "20038");
+    assert_close(n(oats, "calories"), 389.0, "oats kcal");
+    assert_close(n(oats, "protein_g"), 16.89, "oats protein");
+    assert_close(n(oats, "dietary_fiber_g"), 10.6, "oats fiber");
+    assert_eq!(n(oats, "selenium_ug"), None, "not in 20038.xml: unknown, not zero");
+    assert_close(n(oats, "vitamin_a_ug"), 0.0, "oats vitamin A");
+
+    // Carrots: 8285 µg β-carotene + 3477 µg α-carotene = 835 µg RAE (USDA: 835).
+    let carrots = by_id(&conversion.records, "11124");
+    assert_close(n(carrots, "vitamin_a_ug"), 835.2917, "carrot RAE (8285 / 12 + 3477 / 24, 4 decimals)");
+    assert_close(n(carrots, "vitamin_k_ug"), 13.2, "carrot vitamin K µg");
+
+    // Clams list 570 IU with no retinol/carotenoid split: RAE unknown.
+    let clams = by_id(&conversion.records, "15159");
+    assert_eq!(n(clams, "vitamin_a_ug"), None);
+    assert_close(n(clams, "iron_mg"), 27.96, "clam iron");
+
+    // Milk: 51 IU vitamin D = 1.275 µg (USDA: 1.3).
+    let milk = by_id(&conversion.records, "01077");
+    assert_close(n(milk, "vitamin_d_ug"), 1.275, "milk vitamin D");
+    let cup = milk.portions.iter().find(|p| p.name == "cup").expect("a cup of milk");
+    assert_eq!(cup.grams, 244.0);
+}
+
+#[test]
+fn a_data_file_round_trips_and_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = sr24::convert_jar(&fixture_jar(dir.path())).unwrap().records;
+    let (a, b) = (dir.path().join("a.jsonl.gz"), dir.path().join("b.jsonl.gz"));
+    foods::write_data_file(&records, &a).unwrap();
+    let mut reversed = records.clone();
+    reversed.reverse();
+    foods::write_data_file(&reversed, &b).unwrap();
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "same foods, same bytes");
+    let mut back = foods::read_data_path(&a).unwrap();
+    back.sort_by(|x, y| x.source_id.cmp(&y.source_id));
+    let mut expected = records;
+    expected.sort_by(|x, y| x.source_id.cmp(&y.source_id));
+    assert_eq!(back, expected);
+}
+
+#[test]
+fn a_data_file_naming_an_unknown_column_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.jsonl.gz");
+    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&path).unwrap(), Default::default());
+    writeln!(
+        gz,
+        r#"{{"source":"usda_sr24","source_id":"1","name":"X","nutrients":{{"calories; DROP TABLE users":1}}}}"#
+    )
+    .unwrap();
+    gz.finish().unwrap();
+    let err = foods::read_data_path(&path).unwrap_err().to_string();
+    assert!(err.contains("unknown nutrient column"), "{err}");
+}
+
+async fn count(store: &Store, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(store.pool()).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_bundled_database_loads_once_and_reloads_as_a_no_op() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("wagner.db")).await.unwrap();
+
+    let first = foods::ensure_loaded(&store).await.unwrap().expect("a new database gets the foods");
+    assert_eq!(first.records, 7907, "every active SR24 food");
+    assert_eq!(first.inserted, 7907);
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM foods_enhanced WHERE source = 'usda_sr24'").await, 7907);
+    assert_eq!(foods::ensure_loaded(&store).await.unwrap(), None, "already loaded: skipped");
+
+    let stamp = "SELECT group_concat(updated_at) FROM (SELECT updated_at FROM foods_enhanced ORDER BY id)";
+    let before: String = sqlx::query_scalar(stamp).fetch_one(store.pool()).await.unwrap();
+    let again = foods::load_bundled(&store).await.unwrap();
+    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 7907), "re-running changes nothing");
+    let after: String = sqlx::query_scalar(stamp).fetch_one(store.pool()).await.unwrap();
+    assert_eq!(before, after, "no row was rewritten");
+
+    // A hand-edited row is put back by a reload.
+    sqlx::query("UPDATE foods_enhanced SET calories = 1 WHERE source = 'usda_sr24' AND source_id = '01123'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let repaired = foods::load_bundled(&store).await.unwrap();
+    assert_eq!((repaired.updated, repaired.unchanged), (1, 7906));
+
+    let (name, kcal, protein, vit_a, portions, verified, user): (
+        String,
+        f64,
+        f64,
+        f64,
+        String,
+        i64,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT name, calories, protein_g, vitamin_a_ug, portions, is_verified, user_id FROM foods_enhanced \
+         WHERE source = 'usda_sr24' AND source_id = '01123'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(name, "Egg, whole, raw, fresh");
+    assert_eq!((kcal, protein, vit_a), (143.0, 12.56, 160.375));
+    assert!(portions.contains(r#"{"name":"large","amount":1.0,"grams":50.0}"#), "{portions}");
+    assert_eq!((verified, user), (1, None));
+
+    // Stable ids: the same food has the same id in every database.
+    let id: String = sqlx::query_scalar("SELECT id FROM foods_enhanced WHERE source_id = '09040'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(id, foods::shared_food_id("usda_sr24", "09040"));
+}
