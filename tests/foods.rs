@@ -189,3 +189,126 @@ async fn the_bundled_database_loads_once_and_reloads_as_a_no_op() {
         .unwrap();
     assert_eq!(id, foods::shared_food_id("usda_sr24", "09040"));
 }
+
+/// A database with a profile and the bundled foods, as `wagner init` leaves it.
+async fn loaded() -> (tempfile::TempDir, Store, wagner::profile::Profile) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("wagner.db")).await.unwrap();
+    let (profile, _) = wagner::profile::ensure_default(
+        &store,
+        wagner::profile::NewProfile { full_name: "Me".into(), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    foods::load_bundled(&store).await.unwrap();
+    (dir, store, profile)
+}
+
+async fn names(store: &Store, user_id: &str, query: &str, n: u32) -> Vec<String> {
+    foods::search(store, user_id, query, n).await.unwrap().into_iter().map(|h| h.name).collect()
+}
+
+fn position(names: &[String], name: &str) -> usize {
+    names.iter().position(|n| n == name).unwrap_or(usize::MAX)
+}
+
+#[tokio::test]
+async fn search_puts_the_food_people_mean_first() {
+    let (_dir, store, me) = loaded().await;
+    let user = me.id.as_str();
+
+    let egg = names(&store, user, "egg", 300).await;
+    assert_eq!(egg[0], "Egg, whole, raw, fresh", "{egg:?}");
+    for other in ["Eggplant, raw", "Noodles, egg, cooked, enriched", "Eggnog"] {
+        assert!(position(&egg, other) > 3, "{other} should rank below the eggs themselves: {egg:?}");
+    }
+    assert_eq!(names(&store, user, "eggs", 1).await, ["Egg, whole, raw, fresh"], "plural finds the same");
+
+    assert_eq!(names(&store, user, "banana", 1).await, ["Bananas, raw"]);
+    assert_eq!(names(&store, user, "oat", 1).await, ["Oats"]);
+
+    let chicken = names(&store, user, "chicken breast", 3).await;
+    assert!(
+        chicken.iter().all(|n| n.starts_with("Chicken, broilers or fryers, breast")),
+        "plain chicken breast, not deli slices or fast food: {chicken:?}"
+    );
+
+    let milk = names(&store, user, "milk", 3).await;
+    assert!(milk[0].starts_with("Milk, whole"), "{milk:?}");
+    assert!(milk.iter().all(|n| n.starts_with("Milk,")), "{milk:?}");
+
+    let rice = names(&store, user, "rice", 5).await;
+    assert!(rice[0].starts_with("Rice,"), "{rice:?}");
+    assert!(rice.iter().filter(|n| n.starts_with("Rice,")).count() >= 3, "{rice:?}");
+
+    // SR24 has no Greek yogurt: the yogurts it has are the closest answer.
+    let greek = names(&store, user, "greek yogurt", 5).await;
+    assert!(!greek.is_empty() && greek.iter().all(|n| n.to_lowercase().contains("yogurt")), "{greek:?}");
+}
+
+#[tokio::test]
+async fn search_narrows_as_the_user_types_and_ignores_punctuation() {
+    let (_dir, store, me) = loaded().await;
+    let user = me.id.as_str();
+    for typed in ["ban", "bana", "banan", "Bananas"] {
+        assert_eq!(names(&store, user, typed, 1).await, ["Bananas, raw"], "typed {typed:?}");
+    }
+    assert_eq!(names(&store, user, "mil", 1).await[0], "Milk, whole, 3.25% milkfat, with added vitamin D");
+    // FTS5 syntax in user input is text, never an error.
+    for typed in ["egg*", "\"egg", "(egg)", "egg:", "NEAR(egg", "egg -", "egg^"] {
+        let hits = names(&store, user, typed, 1).await;
+        assert_eq!(hits, ["Egg, whole, raw, fresh"], "typed {typed:?}");
+    }
+    assert!(names(&store, user, "\"*() :", 5).await.is_empty());
+    assert!(names(&store, user, "", 5).await.is_empty());
+    assert!(names(&store, user, "zzzzqx", 5).await.is_empty());
+}
+
+#[tokio::test]
+async fn foods_the_user_logs_often_come_first() {
+    use wagner::nutrition::{self, MealCategory, MealFood, MealSource, NewMeal};
+    let (_dir, store, me) = loaded().await;
+    let scrambled = foods::search(&store, &me.id, "egg scrambled", 1).await.unwrap().remove(0);
+    assert_eq!(scrambled.name, "Egg, whole, cooked, scrambled");
+    assert_ne!(names(&store, &me.id, "egg", 1).await[0], scrambled.name);
+
+    for days_ago in [1, 3, 5] {
+        let mut conn = store.pool().acquire().await.unwrap();
+        let meal = NewMeal {
+            category: MealCategory::Breakfast,
+            logged_at: chrono::Utc::now() - chrono::Duration::days(days_ago),
+            name: None,
+            foods: vec![MealFood {
+                name: "scrambled eggs".into(),
+                quantity: 2.0,
+                unit: "large".into(),
+                grams: Some(122.0),
+                calories: 182.0,
+                protein_g: 12.2,
+                carbs_g: 2.0,
+                fat_g: 13.4,
+                food_id: Some(scrambled.id.clone()),
+            }],
+            source: MealSource::Manual,
+            quick_entry_log_id: None,
+            ai_extracted: false,
+            ai_confidence: None,
+        };
+        nutrition::insert_meal(&mut conn, &me, &meal).await.unwrap();
+    }
+    let hits = foods::search(&store, &me.id, "egg", 2).await.unwrap();
+    assert_eq!(hits[0].name, "Egg, whole, cooked, scrambled", "my usual egg first");
+    assert_eq!(hits[0].times_logged, 3);
+    assert_eq!(hits[1].name, "Egg, whole, raw, fresh");
+
+    // Another profile's history does not reorder my results.
+    let mut conn = store.pool().acquire().await.unwrap();
+    let other = wagner::profile::create(
+        &mut conn,
+        wagner::profile::NewProfile { full_name: "Other".into(), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    assert_eq!(names(&store, &other.id, "egg", 1).await, ["Egg, whole, raw, fresh"]);
+}

@@ -90,6 +90,12 @@ enum EntriesAction {
 
 #[derive(Subcommand)]
 enum FoodCommand {
+    /// Search foods, best first: name, kcal per 100 g, id.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
     /// Load (or refresh) the bundled food database, or another data file.
     Load {
         /// A data file written by `convert-sr24` instead of the bundled one.
@@ -322,6 +328,18 @@ async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow
                     "{} foods: {} added, {} updated, {} unchanged.",
                     report.records, report.inserted, report.updated, report.unchanged
                 );
+            }
+        }
+        FoodCommand::Search { query, limit } => {
+            let profile = profile::require_default(store).await?;
+            let hits = foods::search(store, &profile.id, &query, limit).await?;
+            if json {
+                print_json(&hits)?;
+            } else if hits.is_empty() {
+                println!("No food matches {query:?}.");
+            }
+            for hit in hits.iter().filter(|_| !json) {
+                println!("{}", hit.line());
             }
         }
         FoodCommand::ConvertSr24 { jar, out } => convert_sr24(&jar, &out)?,

@@ -255,3 +255,325 @@ pub async fn ensure_loaded(store: &Store) -> Result<Option<LoadReport>> {
             .await?;
     if loaded { Ok(None) } else { load_bundled(store).await.map(Some) }
 }
+
+/// One search result; nutrients per 100 g.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FoodHit {
+    pub id: String,
+    pub name: String,
+    pub brand_name: Option<String>,
+    pub food_group: Option<String>,
+    pub source: String,
+    pub calories: Option<f64>,
+    pub protein_g: Option<f64>,
+    pub carbs_g: Option<f64>,
+    pub fat_g: Option<f64>,
+    /// How often the user logged this food in the last 180 days.
+    pub times_logged: u32,
+}
+
+impl FoodHit {
+    /// `name · kcal/100 g · id`, the CLI's line.
+    pub fn line(&self) -> String {
+        let brand = self.brand_name.as_deref().map(|b| format!(" ({b})")).unwrap_or_default();
+        let kcal = self.calories.map(|k| format!("{k:.0} kcal/100 g")).unwrap_or_else(|| "? kcal".into());
+        format!("{}{brand}  ·  {kcal}  ·  {}", self.name, self.id)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Candidate {
+    id: String,
+    name: String,
+    brand_name: Option<String>,
+    food_group: Option<String>,
+    source: String,
+    calories: Option<f64>,
+    protein_g: Option<f64>,
+    total_carbs_g: Option<f64>,
+    total_fat_g: Option<f64>,
+    portions: i64,
+    rank: f64,
+}
+
+/// How many FTS matches are re-ranked; BM25 orders the rest out.
+const CANDIDATES: i64 = 300;
+
+/// Searches the foods the user can see (shared ones and their own), best first.
+///
+/// Every typed word must match the start of a word (so results narrow as the
+/// user types); punctuation and FTS syntax in the input are ignored. When no
+/// food has every word, foods with any of them are ranked instead.
+pub async fn search(store: &Store, user_id: &str, query: &str, limit: u32) -> Result<Vec<FoodHit>> {
+    let words = query_words(query);
+    if words.is_empty() || limit == 0 {
+        return Ok(Vec::new());
+    }
+    let since = crate::clock::to_db(chrono::Utc::now() - chrono::Duration::days(180));
+    let usage: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT json_extract(j.value, '$.food_id'), COUNT(*), MAX(m.logged_at) \
+         FROM meal_logs m, json_each(m.foods) j \
+         WHERE m.user_id = ? AND m.logged_at >= ? AND json_extract(j.value, '$.food_id') IS NOT NULL \
+         GROUP BY 1",
+    )
+    .bind(user_id)
+    .bind(&since)
+    .fetch_all(store.pool())
+    .await?;
+    let recent = crate::clock::to_db(chrono::Utc::now() - chrono::Duration::days(14));
+    let usage: std::collections::HashMap<String, (u32, bool)> =
+        usage.into_iter().map(|(id, n, last)| (id, (n as u32, last >= recent))).collect();
+    let used_ids = serde_json::to_string(&usage.keys().collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
+
+    let mut candidates = fts_candidates(store, user_id, &words, " AND ", &used_ids).await?;
+    if candidates.is_empty() && words.len() > 1 {
+        candidates = fts_candidates(store, user_id, &words, " OR ", &used_ids).await?;
+    }
+    let q = Query::new(&words);
+    let mut scored: Vec<(f64, f64, Candidate)> = candidates
+        .into_iter()
+        .map(|c| {
+            let (uses, recent) = usage.get(&c.id).copied().unwrap_or((0, false));
+            (q.score(&c, uses, recent), c.rank, c)
+        })
+        .collect();
+    // Best score first; BM25 (lower is better) then the name break ties.
+    scored
+        .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.total_cmp(&b.1)).then_with(|| a.2.name.cmp(&b.2.name)));
+    Ok(scored
+        .into_iter()
+        .take(limit as usize)
+        .map(|(_, _, c)| FoodHit {
+            times_logged: usage.get(&c.id).map(|u| u.0).unwrap_or(0),
+            id: c.id,
+            name: c.name,
+            brand_name: c.brand_name,
+            food_group: c.food_group,
+            source: c.source,
+            calories: c.calories,
+            protein_g: c.protein_g,
+            carbs_g: c.total_carbs_g,
+            fat_g: c.total_fat_g,
+        })
+        .collect())
+}
+
+async fn fts_candidates(
+    store: &Store,
+    user_id: &str,
+    words: &[String],
+    joiner: &str,
+    used_ids: &str,
+) -> Result<Vec<Candidate>> {
+    // Words are alphanumeric only (see query_words), so quoting them is enough
+    // to keep FTS5 syntax out: `"egg"* AND "noodle"*`.
+    let expr = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(joiner);
+    Ok(sqlx::query_as(
+        "SELECT f.id, f.name, f.brand_name, f.food_group, f.source, f.calories, f.protein_g, \
+         f.total_carbs_g, f.total_fat_g, json_array_length(f.portions) AS portions, \
+         bm25(foods_fts, 0.0, 10.0, 4.0, 2.0, 1.0) AS rank \
+         FROM foods_fts JOIN foods_enhanced f ON f.id = foods_fts.food_id \
+         WHERE foods_fts MATCH ?1 AND (f.user_id IS NULL OR f.user_id = ?2) AND f.calories IS NOT NULL \
+         ORDER BY (f.id IN (SELECT value FROM json_each(?3))) DESC, rank LIMIT ?4",
+    )
+    .bind(expr)
+    .bind(user_id)
+    .bind(used_ids)
+    .bind(CANDIDATES)
+    .fetch_all(store.pool())
+    .await?)
+}
+
+/// The words of a query: lowercase, letters and digits only, at most 8.
+fn query_words(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .take(8)
+        .collect()
+}
+
+/// "eggs" → "egg", "berries" → "berry", "tomatoes" → "tomato"; good enough
+/// to compare whole words of food names with typed words.
+fn singular(word: &str) -> String {
+    if word.len() > 4 && word.ends_with("ies") {
+        format!("{}y", &word[..word.len() - 3])
+    } else if word.len() > 4 && (word.ends_with("oes") || word.ends_with("ches") || word.ends_with("shes")) {
+        word[..word.len() - 2].to_string()
+    } else if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") {
+        word[..word.len() - 1].to_string()
+    } else {
+        word.to_string()
+    }
+}
+
+fn name_words(text: &str) -> Vec<String> {
+    query_words_all(text).iter().map(|w| singular(w)).collect()
+}
+
+fn query_words_all(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// Words that make a food the usual form of what was typed ("egg" → whole
+/// egg, "banana" → raw banana) unless the user typed otherwise.
+const PLAIN_FORMS: [(&str, f64); 5] =
+    [("whole", 6.0), ("plain", 3.0), ("cooked", 3.0), ("raw", 2.0), ("fresh", 2.0)];
+/// Words of special forms people rarely mean by a bare food name.
+const SPECIAL_FORMS: [&str; 22] = [
+    "dried",
+    "dry",
+    "powder",
+    "canned",
+    "frozen",
+    "dehydrated",
+    "imitation",
+    "substitute",
+    "sodium",
+    "salted",
+    "sweetened",
+    "condensed",
+    "evaporated",
+    "concentrate",
+    "mix",
+    "flavor",
+    "sliced",
+    "babyfood",
+    "infant",
+    "formula",
+    "toddler",
+    "commodity",
+];
+/// Groups that hold branded, processed or special-purpose versions of common foods.
+const NICHE_GROUPS: [&str; 5] = [
+    "Baby Foods",
+    "Fast Foods",
+    "Restaurant Foods",
+    "Sausages and Luncheon Meats",
+    "American Indian/Alaska Native Foods",
+];
+/// USDA names that start with a category: "Fish, salmon, Atlantic" is a salmon.
+const CATEGORY_HEADS: [&str; 16] = [
+    "fish",
+    "mollusks",
+    "crustaceans",
+    "nuts",
+    "seeds",
+    "spices",
+    "beverages",
+    "alcoholic beverage",
+    "cereals",
+    "cereals ready-to-eat",
+    "snacks",
+    "candies",
+    "game meat",
+    "fast foods",
+    "restaurant",
+    "usda commodity",
+];
+
+struct Query {
+    /// Typed words, singular; the last one may be unfinished.
+    words: Vec<String>,
+}
+
+impl Query {
+    fn new(words: &[String]) -> Self {
+        Query { words: words.iter().map(|w| singular(w)).collect() }
+    }
+
+    fn typed(&self, word: &str) -> bool {
+        self.words.iter().any(|w| w == word || word.starts_with(w.as_str()))
+    }
+
+    /// How well the name's head (what the food is: the name up to the first
+    /// comma) matches: "Egg, whole, raw" is an egg, "Egg noodles" are noodles.
+    fn head_score(&self, name: &str) -> f64 {
+        let mut segments: Vec<&str> = name.split(',').map(str::trim).collect();
+        if segments.len() > 1 && CATEGORY_HEADS.contains(&segments[0].to_lowercase().as_str()) {
+            segments.remove(0);
+        }
+        let head = name_words(segments[0]);
+        let q = &self.words;
+        let last = q.len() - 1;
+        // One-word segments after the head: "breast" in "Chicken, broilers or fryers, breast".
+        let details: Vec<String> = segments[1..]
+            .iter()
+            .map(|s| name_words(s))
+            .filter(|w| w.len() == 1)
+            .map(|mut w| w.remove(0))
+            .collect();
+        if head == *q {
+            100.0
+        } else if head.len() < q.len()
+            && q[..head.len()] == head[..]
+            && (head.len()..q.len())
+                .all(|i| details.iter().any(|d| *d == q[i] || (i == last && d.starts_with(q[i].as_str()))))
+        {
+            90.0 // "chicken breast" → "Chicken, broilers or fryers, breast, meat only"
+        } else if head.len() == q.len()
+            && head[..last] == q[..last]
+            && head.get(last).is_some_and(|h| h.starts_with(q[last].as_str()))
+        {
+            60.0 // still typing: "banan" → "Bananas"
+        } else if q.len() > 1 && head.first() == q.first() {
+            50.0
+        } else if head.len() > q.len() && head[..q.len()] == q[..] {
+            30.0 // "chicken breast tenders" for "chicken breast"
+        } else if head.first().is_some_and(|h| h.starts_with(q[0].as_str())) {
+            25.0 // "Eggplant" for "egg"
+        } else {
+            0.0
+        }
+    }
+
+    /// Higher is better.
+    fn score(&self, c: &Candidate, uses: u32, recent: bool) -> f64 {
+        let all = name_words(&c.name);
+        let q = &self.words;
+        let last = q.len() - 1;
+        let matches =
+            |i: usize, w: &String| all.iter().any(|n| n == w || (i == last && n.starts_with(w.as_str())));
+        let mut score = self.head_score(&c.name);
+        let matched = q.iter().enumerate().filter(|(i, w)| matches(*i, w)).count();
+        score += 5.0 * matched as f64;
+        if matched == q.len() {
+            score += 20.0;
+        }
+        // Common foods have more household measures.
+        score += 3.0 * c.portions.clamp(0, 8) as f64;
+        score -= 4.0 * c.name.matches(',').count() as f64;
+        for (word, bonus) in PLAIN_FORMS {
+            if all.iter().any(|w| w == word) && !self.typed(word) {
+                score += bonus;
+            }
+        }
+        for word in SPECIAL_FORMS {
+            if all.iter().any(|w| w == word) && !self.typed(word) {
+                score -= 8.0;
+            }
+        }
+        if let Some(group) = c.food_group.as_deref().filter(|g| NICHE_GROUPS.contains(g)) {
+            let group = group.to_lowercase();
+            if !q.iter().any(|w| group.contains(w.as_str())) {
+                score -= 15.0;
+            }
+        }
+        // Brand names are upper case in USDA names ("KENTUCKY FRIED CHICKEN").
+        let upper_word = c
+            .name
+            .split(|ch: char| !ch.is_alphabetic())
+            .any(|w| w.chars().count() >= 3 && w.chars().all(char::is_uppercase));
+        if c.source != "custom" && (c.brand_name.is_some() || upper_word) {
+            score -= 10.0;
+        }
+        // The user's own foods and history come first.
+        if c.source == "custom" || c.source == "recipe" {
+            score += 15.0;
+        }
+        score += 15.0 * uses.min(4) as f64 + if recent { 10.0 } else { 0.0 };
+        score
+    }
+}
