@@ -31,6 +31,8 @@ pub enum Error {
     },
     #[error("corrupt data in {what}: {detail}")]
     Corrupt { what: String, detail: String },
+    #[error("no food with barcode {code}: add it with `wagner food add --barcode {code} --name … --kcal …`")]
+    UnknownBarcode { code: String },
 }
 
 impl Error {
@@ -45,12 +47,16 @@ impl Error {
             Error::NoProfile => "no_profile",
             Error::Io { .. } => "io",
             Error::Corrupt { .. } => "corrupt",
+            Error::UnknownBarcode { .. } => "unknown_barcode",
         }
     }
 
     /// True when the user can fix the problem by changing what they typed.
     pub fn is_user_error(&self) -> bool {
-        matches!(self, Error::NotFound { .. } | Error::Invalid(_) | Error::NoProfile)
+        matches!(
+            self,
+            Error::NotFound { .. } | Error::Invalid(_) | Error::NoProfile | Error::UnknownBarcode { .. }
+        )
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {

@@ -312,3 +312,158 @@ async fn foods_the_user_logs_often_come_first() {
     drop(conn);
     assert_eq!(names(&store, &other.id, "egg", 1).await, ["Egg, whole, raw, fresh"]);
 }
+
+#[test]
+fn real_barcodes_validate_and_normalize() {
+    use wagner::nutrition::barcode::parse;
+    // Nutella 400 g (EAN-13), Coca-Cola 330 ml (EAN-13), a UPC-A and an EAN-8 from GS1 examples.
+    let nutella = parse("3017620422003").unwrap();
+    assert_eq!((nutella.ean13.as_str(), nutella.upc_a), ("3017620422003", None));
+    assert_eq!(parse("5449000000996").unwrap().ean13, "5449000000996");
+    let upc = parse("036000291452").unwrap();
+    assert_eq!(upc.ean13, "0036000291452");
+    assert_eq!(upc.upc_a.as_deref(), Some("036000291452"));
+    assert_eq!(parse("0036000291452").unwrap(), upc, "the EAN-13 spelling of a UPC-A is the same code");
+    assert_eq!(parse("0 36000 29145 2").unwrap(), upc, "spaces as printed under the bars");
+    let ean8 = parse("96385074").unwrap();
+    assert_eq!((ean8.ean13.as_str(), ean8.upc_a), ("0000096385074", None));
+
+    for (bad, expected) in [("3017620422004", 3), ("5449000000991", 6), ("036000291453", 2), ("96385070", 4)]
+    {
+        let err = parse(bad).unwrap_err();
+        assert!(err.is_user_error());
+        assert!(err.to_string().contains(&format!("check digit should be {expected}")), "{bad}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn custom_foods_are_stored_per_100_g_found_by_barcode_and_private() {
+    use foods::{NewFood, Per, Serving};
+    let (_dir, store, me) = loaded().await;
+    let label = NewFood {
+        name: "Protein bar, peanut".into(),
+        brand_name: Some("Acme".into()),
+        barcode: Some("036000291452".into()),
+        serving: Some("1 bar=45g".parse::<Serving>().unwrap()),
+        per: Per::Serving,
+        nutrients: [("calories", 198.0), ("protein_g", 20.0), ("total_carbs_g", 18.0), ("total_fat_g", 6.3)]
+            .into_iter()
+            .map(|(c, v)| (c.to_string(), v))
+            .collect(),
+    };
+    let mut conn = store.pool().acquire().await.unwrap();
+    let id = foods::add_custom(&mut conn, &me.id, &label).await.unwrap();
+    drop(conn);
+
+    let food = foods::get(&store, &me.id, &id).await.unwrap();
+    assert_eq!(food.source, "custom");
+    assert_eq!(food.nutrients["calories"], 440.0, "198 kcal per 45 g bar = 440 kcal per 100 g");
+    assert_eq!(food.nutrients["protein_g"], 44.4444);
+    assert_eq!(food.nutrients["total_fat_g"], 14.0);
+    assert_eq!(food.portions, [foods::Portion { name: "bar".into(), amount: 1.0, grams: 45.0 }]);
+    assert_eq!(
+        (food.barcode_ean.as_deref(), food.barcode_upc.as_deref()),
+        (Some("0036000291452"), Some("036000291452"))
+    );
+
+    for code in ["036000291452", "0036000291452"] {
+        assert_eq!(foods::by_barcode(&store, &me.id, code).await.unwrap().id, id, "{code}");
+    }
+    let unknown = foods::by_barcode(&store, &me.id, "5449000000996").await.unwrap_err();
+    assert_eq!(unknown.code(), "unknown_barcode");
+    assert!(unknown.to_string().contains("wagner food add --barcode 5449000000996"), "{unknown}");
+
+    // Search finds it (the FTS triggers index new rows) and puts my own food first.
+    let hits = foods::search(&store, &me.id, "protein bar", 3).await.unwrap();
+    assert_eq!(hits[0].id, id, "{hits:?}");
+
+    // Someone else sees neither the food nor its barcode.
+    let mut conn = store.pool().acquire().await.unwrap();
+    let other = wagner::profile::create(
+        &mut conn,
+        wagner::profile::NewProfile { full_name: "Other".into(), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    assert!(
+        foods::search(&store, &other.id, "protein bar peanut", 10).await.unwrap().iter().all(|h| h.id != id)
+    );
+    assert_eq!(
+        foods::by_barcode(&store, &other.id, "036000291452").await.unwrap_err().code(),
+        "unknown_barcode"
+    );
+    assert_eq!(foods::get(&store, &other.id, &id).await.unwrap_err().code(), "not_found");
+
+    // Renaming and deleting keep the index in step.
+    sqlx::query("UPDATE foods_enhanced SET name = 'Crunchy cashew slab' WHERE id = ?")
+        .bind(&id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert!(foods::search(&store, &me.id, "protein bar", 10).await.unwrap().iter().all(|h| h.id != id));
+    assert_eq!(foods::search(&store, &me.id, "cashew slab", 1).await.unwrap()[0].id, id);
+    sqlx::query("DELETE FROM foods_enhanced WHERE id = ?").bind(&id).execute(store.pool()).await.unwrap();
+    assert!(foods::search(&store, &me.id, "cashew slab", 10).await.unwrap().iter().all(|h| h.id != id));
+}
+
+#[tokio::test]
+async fn custom_food_mistakes_are_explained() {
+    use foods::{NewFood, Per};
+    let (_dir, store, me) = loaded().await;
+    let kcal = |v: f64, extra: &[(&str, f64)]| {
+        let mut n: std::collections::BTreeMap<String, f64> = [("calories".to_string(), v)].into();
+        n.extend(extra.iter().map(|(c, v)| (c.to_string(), *v)));
+        n
+    };
+    let mut conn = store.pool().acquire().await.unwrap();
+    for (food, needle) in [
+        (NewFood { name: " ".into(), nutrients: kcal(100.0, &[]), ..Default::default() }, "needs a name"),
+        (NewFood { name: "Bar".into(), ..Default::default() }, "calories are required"),
+        (
+            NewFood {
+                name: "Bar".into(),
+                per: Per::Serving,
+                nutrients: kcal(100.0, &[]),
+                ..Default::default()
+            },
+            "serving size",
+        ),
+        (
+            NewFood { name: "Bar".into(), nutrients: kcal(-1.0, &[]), ..Default::default() },
+            "must be a number ≥ 0",
+        ),
+        (
+            NewFood {
+                name: "Bar".into(),
+                nutrients: kcal(400.0, &[("protein_g", 60.0), ("total_carbs_g", 60.0)]),
+                ..Default::default()
+            },
+            "add up to 120 g per 100 g",
+        ),
+        (
+            NewFood {
+                name: "Bar".into(),
+                barcode: Some("3017620422004".into()),
+                nutrients: kcal(100.0, &[]),
+                ..Default::default()
+            },
+            "check digit should be 3",
+        ),
+    ] {
+        let err = foods::add_custom(&mut conn, &me.id, &food).await.unwrap_err();
+        assert!(err.is_user_error() && err.to_string().contains(needle), "{needle}: {err}");
+    }
+    for (typed, amount, unit, grams) in [
+        ("1 bar=45g", 1.0, "bar", 45.0),
+        ("2 cookies = 30 g", 2.0, "cookies", 30.0),
+        ("1/2 cup=1.5oz", 0.5, "cup", 42.5243),
+    ] {
+        let s: foods::Serving = typed.parse().unwrap();
+        assert_eq!((s.amount, s.unit.as_str()), (amount, unit), "{typed}");
+        assert!((s.grams - grams).abs() < 1e-3, "{typed}: {}", s.grams);
+    }
+    assert_eq!("45g".parse::<foods::Serving>().unwrap().grams, 45.0);
+    assert!("1 bar".parse::<foods::Serving>().is_err());
+    assert!("1 cup=240ml".parse::<foods::Serving>().unwrap_err().to_string().contains("1 bar=45g"));
+}

@@ -96,6 +96,37 @@ enum FoodCommand {
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
+    /// The food with this barcode (UPC-A, EAN-13 or EAN-8).
+    Barcode { code: String },
+    /// Create a custom food from its label.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        brand: Option<String>,
+        #[arg(long)]
+        barcode: Option<String>,
+        /// The label serving, e.g. "1 bar=45g" or "30g".
+        #[arg(long)]
+        serving: Option<String>,
+        /// `serving` or `100g` (default: per serving when --serving is given).
+        #[arg(long)]
+        per: Option<String>,
+        #[arg(long)]
+        kcal: f64,
+        #[arg(long)]
+        protein: Option<f64>,
+        #[arg(long)]
+        carbs: Option<f64>,
+        #[arg(long)]
+        fat: Option<f64>,
+        #[arg(long)]
+        fiber: Option<f64>,
+        #[arg(long)]
+        sugar: Option<f64>,
+        #[arg(long)]
+        sodium_mg: Option<f64>,
+    },
     /// Load (or refresh) the bundled food database, or another data file.
     Load {
         /// A data file written by `convert-sr24` instead of the bundled one.
@@ -340,6 +371,56 @@ async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow
             }
             for hit in hits.iter().filter(|_| !json) {
                 println!("{}", hit.line());
+            }
+        }
+        FoodCommand::Barcode { code } => {
+            let profile = profile::require_default(store).await?;
+            let hit = foods::by_barcode(store, &profile.id, &code).await?;
+            if json { print_json(&hit)? } else { println!("{}", hit.line()) }
+        }
+        FoodCommand::Add {
+            name,
+            brand,
+            barcode,
+            serving,
+            per,
+            kcal,
+            protein,
+            carbs,
+            fat,
+            fiber,
+            sugar,
+            sodium_mg,
+        } => {
+            let profile = profile::require_default(store).await?;
+            let serving = serving.map(|s| s.parse::<foods::Serving>()).transpose()?;
+            let per = match per {
+                Some(p) => p.parse()?,
+                None if serving.is_some() => foods::Per::Serving,
+                None => foods::Per::Hundred,
+            };
+            let nutrients = [
+                ("calories", Some(kcal)),
+                ("protein_g", protein),
+                ("total_carbs_g", carbs),
+                ("total_fat_g", fat),
+                ("dietary_fiber_g", fiber),
+                ("total_sugars_g", sugar),
+                ("sodium_mg", sodium_mg),
+            ]
+            .into_iter()
+            .filter_map(|(c, v)| v.map(|v| (c.to_string(), v)))
+            .collect();
+            let food = foods::NewFood { name, brand_name: brand, barcode, serving, per, nutrients };
+            let mut conn = store.pool().acquire().await?;
+            let id = foods::add_custom(&mut conn, &profile.id, &food).await?;
+            drop(conn);
+            let saved = foods::get(store, &profile.id, &id).await?;
+            if json {
+                print_json(&saved)?;
+            } else {
+                let kcal = saved.nutrients.get("calories").copied().unwrap_or(0.0);
+                println!("Added {} ({kcal:.0} kcal/100 g): {}", saved.name, saved.id);
             }
         }
         FoodCommand::ConvertSr24 { jar, out } => convert_sr24(&jar, &out)?,

@@ -577,3 +577,279 @@ impl Query {
         score
     }
 }
+
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    id: String,
+    name: String,
+    brand_name: Option<String>,
+    food_group: Option<String>,
+    source: String,
+    calories: Option<f64>,
+    protein_g: Option<f64>,
+    total_carbs_g: Option<f64>,
+    total_fat_g: Option<f64>,
+}
+
+impl From<HitRow> for FoodHit {
+    fn from(r: HitRow) -> Self {
+        FoodHit {
+            id: r.id,
+            name: r.name,
+            brand_name: r.brand_name,
+            food_group: r.food_group,
+            source: r.source,
+            calories: r.calories,
+            protein_g: r.protein_g,
+            carbs_g: r.total_carbs_g,
+            fat_g: r.total_fat_g,
+            times_logged: 0,
+        }
+    }
+}
+
+/// The food with this barcode (any of UPC-A, EAN-13, EAN-8 spellings).
+/// A bad check digit is `Error::Invalid`; no such food is `Error::UnknownBarcode`.
+pub async fn by_barcode(store: &Store, user_id: &str, code: &str) -> Result<FoodHit> {
+    let barcode = super::barcode::parse(code)?;
+    let row: Option<HitRow> = sqlx::query_as(
+        "SELECT id, name, brand_name, food_group, source, calories, protein_g, total_carbs_g, total_fat_g \
+         FROM foods_enhanced WHERE (barcode_ean = ?1 OR barcode_upc = ?2) \
+         AND (user_id IS NULL OR user_id = ?3) LIMIT 1",
+    )
+    .bind(&barcode.ean13)
+    .bind(&barcode.upc_a)
+    .bind(user_id)
+    .fetch_optional(store.pool())
+    .await?;
+    row.map(FoodHit::from).ok_or(Error::UnknownBarcode { code: code.trim().to_string() })
+}
+
+/// Whether label values are per serving or per 100 g.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Per {
+    Serving,
+    #[default]
+    Hundred,
+}
+
+impl std::str::FromStr for Per {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_lowercase().replace(' ', "").as_str() {
+            "serving" | "portion" => Ok(Per::Serving),
+            "100g" | "100" | "100gram" | "100grams" => Ok(Per::Hundred),
+            other => Err(Error::invalid(format!("--per {other:?}: use `serving` or `100g`"))),
+        }
+    }
+}
+
+/// A serving as printed on a label: "1 bar=45g", "2 cookies = 30 g", "45g".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Serving {
+    pub amount: f64,
+    pub unit: String,
+    pub grams: f64,
+}
+
+impl std::str::FromStr for Serving {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self> {
+        let bad = || {
+            Error::invalid(format!(
+                "serving {text:?}: write it like \"1 bar=45g\", \"2 cookies=30g\" or \"45g\""
+            ))
+        };
+        let (label, weight) = match text.split_once('=') {
+            Some((label, weight)) => (label.trim(), weight.trim()),
+            None => ("", text.trim()),
+        };
+        let split =
+            weight.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(weight.len());
+        let number: f64 = weight[..split].replace(',', ".").trim().parse().map_err(|_| bad())?;
+        let grams_per = match weight[split..].trim().to_lowercase().as_str() {
+            "g" | "gram" | "grams" => 1.0,
+            "kg" => 1000.0,
+            "oz" => 28.349_523_125,
+            "lb" => 453.592_37,
+            _ => return Err(bad()),
+        };
+        let grams = number * grams_per;
+        if !(grams.is_finite() && grams > 0.0) {
+            return Err(bad());
+        }
+        if label.is_empty() {
+            return Ok(Serving { amount: grams, unit: "g".into(), grams });
+        }
+        let split =
+            label.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '/')).unwrap_or(0);
+        let amount = match label[..split].trim() {
+            "" => 1.0,
+            n => parse_amount(n).ok_or_else(bad)?,
+        };
+        let unit = label[split..].trim().to_string();
+        if unit.is_empty() || !(amount.is_finite() && amount > 0.0) {
+            return Err(bad());
+        }
+        Ok(Serving { amount, unit, grams })
+    }
+}
+
+/// "2", "1.5", "1,5", "1/2".
+fn parse_amount(text: &str) -> Option<f64> {
+    match text.split_once('/') {
+        Some((n, d)) => Some(n.trim().parse::<f64>().ok()? / d.trim().parse::<f64>().ok()?),
+        None => text.replace(',', ".").parse().ok(),
+    }
+}
+
+/// A food the user creates; nutrient values as on the label (see `per`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct NewFood {
+    pub name: String,
+    pub brand_name: Option<String>,
+    pub barcode: Option<String>,
+    pub serving: Option<Serving>,
+    pub per: Per,
+    /// Label values keyed by `NUTRIENT_COLUMNS` name (calories, protein_g, …).
+    pub nutrients: BTreeMap<String, f64>,
+}
+
+/// Creates a custom food for the user, stored per 100 g; runs inside the
+/// caller's transaction. Returns its id.
+pub async fn add_custom(conn: &mut sqlx::SqliteConnection, user_id: &str, food: &NewFood) -> Result<String> {
+    let name = food.name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("a food needs a name"));
+    }
+    if !food.nutrients.contains_key("calories") {
+        return Err(Error::invalid(format!("{name}: calories are required")));
+    }
+    let factor = match (food.per, &food.serving) {
+        (Per::Hundred, _) => 1.0,
+        (Per::Serving, Some(serving)) => 100.0 / serving.grams,
+        (Per::Serving, None) => {
+            return Err(Error::invalid(format!("{name}: values per serving need a serving size in grams")));
+        }
+    };
+    let mut per_100g = BTreeMap::new();
+    for (column, value) in &food.nutrients {
+        if !NUTRIENT_COLUMNS.contains(&column.as_str()) {
+            return Err(Error::invalid(format!("{name}: unknown nutrient {column:?}")));
+        }
+        if !value.is_finite() || *value < 0.0 {
+            return Err(Error::invalid(format!("{name}: {column} must be a number ≥ 0, got {value}")));
+        }
+        per_100g.insert(column.as_str(), (value * factor * 10_000.0).round() / 10_000.0);
+    }
+    let macros: f64 =
+        ["protein_g", "total_carbs_g", "total_fat_g"].iter().filter_map(|c| per_100g.get(c)).sum();
+    if macros > 101.0 {
+        return Err(Error::invalid(format!(
+            "{name}: protein, carbs and fat add up to {macros:.0} g per 100 g; check the serving size and --per"
+        )));
+    }
+    let barcode =
+        food.barcode.as_deref().filter(|b| !b.trim().is_empty()).map(super::barcode::parse).transpose()?;
+    if let Some(code) = &barcode {
+        let taken: Option<String> =
+            sqlx::query_scalar("SELECT name FROM foods_enhanced WHERE barcode_ean = ? OR barcode_upc = ?")
+                .bind(&code.ean13)
+                .bind(&code.upc_a)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if let Some(other) = taken {
+            return Err(Error::invalid(format!("barcode {} already belongs to {other:?}", code.ean13)));
+        }
+    }
+    let portions: Vec<Portion> = food
+        .serving
+        .iter()
+        .filter(|s| s.unit != "g")
+        .map(|s| Portion { name: s.unit.clone(), amount: s.amount, grams: s.grams })
+        .collect();
+    let columns: Vec<&str> = per_100g.keys().copied().collect();
+    let sql = format!(
+        "INSERT INTO foods_enhanced (id, name, brand_name, barcode_ean, barcode_upc, serving_size, serving_unit, \
+         serving_grams, portions, source, user_id{}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'custom', ?{})",
+        columns.iter().map(|c| format!(", {c}")).collect::<String>(),
+        ", ?".repeat(columns.len())
+    );
+    let id = crate::new_id();
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&id)
+        .bind(name)
+        .bind(food.brand_name.as_deref().map(str::trim).filter(|b| !b.is_empty()))
+        .bind(barcode.as_ref().map(|b| &b.ean13))
+        .bind(barcode.as_ref().and_then(|b| b.upc_a.as_ref()))
+        .bind(food.serving.as_ref().map(|s| s.amount))
+        .bind(food.serving.as_ref().map(|s| s.unit.as_str()))
+        .bind(food.serving.as_ref().map(|s| s.grams))
+        .bind(serde_json::to_string(&portions).map_err(|e| Error::invalid(e.to_string()))?)
+        .bind(user_id);
+    for column in &columns {
+        query = query.bind(per_100g[column]);
+    }
+    query.execute(&mut *conn).await?;
+    Ok(id)
+}
+
+/// Every stored value of a food the user can see: per-100 g nutrients by column.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FoodDetails {
+    pub id: String,
+    pub name: String,
+    pub brand_name: Option<String>,
+    pub barcode_ean: Option<String>,
+    pub barcode_upc: Option<String>,
+    pub serving_size: Option<f64>,
+    pub serving_unit: Option<String>,
+    pub serving_grams: Option<f64>,
+    pub portions: Vec<Portion>,
+    pub source: String,
+    pub source_id: Option<String>,
+    pub nutrients: BTreeMap<String, f64>,
+}
+
+/// One food by id, if the user can see it (shared, or their own).
+pub async fn get(store: &Store, user_id: &str, id: &str) -> Result<FoodDetails> {
+    use sqlx::Row;
+    let sql = format!(
+        "SELECT id, name, brand_name, barcode_ean, barcode_upc, serving_size, serving_unit, serving_grams, \
+         portions, source, source_id, {} FROM foods_enhanced WHERE id = ? AND (user_id IS NULL OR user_id = ?)",
+        NUTRIENT_COLUMNS.join(", ")
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or_else(|| Error::not_found(format!("food {id}")))?;
+    let portions: String = row.try_get("portions")?;
+    let mut nutrients = BTreeMap::new();
+    for column in NUTRIENT_COLUMNS {
+        if let Some(v) = row.try_get::<Option<f64>, _>(column)? {
+            nutrients.insert(column.to_string(), v);
+        }
+    }
+    Ok(FoodDetails {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        brand_name: row.try_get("brand_name")?,
+        barcode_ean: row.try_get("barcode_ean")?,
+        barcode_upc: row.try_get("barcode_upc")?,
+        serving_size: row.try_get("serving_size")?,
+        serving_unit: row.try_get("serving_unit")?,
+        serving_grams: row.try_get("serving_grams")?,
+        portions: serde_json::from_str(&portions)
+            .map_err(|e| Error::Corrupt { what: format!("portions of food {id}"), detail: e.to_string() })?,
+        source: row.try_get("source")?,
+        source_id: row.try_get("source_id")?,
+        nutrients,
+    })
+}

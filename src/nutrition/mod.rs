@@ -1,8 +1,9 @@
 //! Meals (`meal_logs`) and the day's totals (`daily_nutrition_summaries`).
 //! Totals are computed from the foods on every write; the summary rows are
 //! kept exact by triggers in the same transaction as the meal write.
-//! The food database lives in the submodules: `foods` (bundled data, loader),
-//! `sr24` (the USDA SR24 converter).
+//! The food database lives in the submodules: `foods` (bundled data, loader,
+//! search, custom foods), `barcode` (GTIN validation), `sr24` (the USDA SR24
+//! converter).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::profile::Profile;
 use crate::store::Store;
 
+pub mod barcode;
 pub mod foods;
 pub mod sr24;
 
