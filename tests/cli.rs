@@ -186,7 +186,7 @@ fn food_commands_search_barcodes_and_custom_foods() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("wagner.db");
     let init = wagner(&db, &["init"]);
-    assert!(stdout(&init).contains("Loaded 7907 foods"), "{}", stdout(&init));
+    assert!(stdout(&init).contains("Loaded 11456 foods"), "{}", stdout(&init));
 
     let search = wagner(&db, &["food", "search", "egg", "--limit", "3"]);
     assert!(search.status.success(), "{}", stderr(&search));
@@ -236,5 +236,9 @@ fn food_commands_search_barcodes_and_custom_foods() {
     assert!(stdout(&found).starts_with("Hazelnut spread"), "{}", stdout(&found));
 
     let again = wagner(&db, &["food", "load"]);
-    assert!(stdout(&again).contains("0 added, 0 updated, 7907 unchanged"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("11456 foods: 0 added, 0 updated, 11456 unchanged"),
+        "{}",
+        stdout(&again)
+    );
 }

@@ -142,15 +142,16 @@ async fn the_bundled_database_loads_once_and_reloads_as_a_no_op() {
     let store = Store::open(&dir.path().join("wagner.db")).await.unwrap();
 
     let first = foods::ensure_loaded(&store).await.unwrap().expect("a new database gets the foods");
-    assert_eq!(first.records, 7907, "every active SR24 food");
-    assert_eq!(first.inserted, 7907);
+    assert_eq!(first.records, 7907 + 3549, "every active SR24 food and the FNDDS foods SR24 lacks");
+    assert_eq!(first.inserted, first.records);
     assert_eq!(count(&store, "SELECT COUNT(*) FROM foods_enhanced WHERE source = 'usda_sr24'").await, 7907);
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM foods_enhanced WHERE source = 'usda_fndds'").await, 3549);
     assert_eq!(foods::ensure_loaded(&store).await.unwrap(), None, "already loaded: skipped");
 
     let stamp = "SELECT group_concat(updated_at) FROM (SELECT updated_at FROM foods_enhanced ORDER BY id)";
     let before: String = sqlx::query_scalar(stamp).fetch_one(store.pool()).await.unwrap();
     let again = foods::load_bundled(&store).await.unwrap();
-    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 7907), "re-running changes nothing");
+    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 11456), "re-running changes nothing");
     let after: String = sqlx::query_scalar(stamp).fetch_one(store.pool()).await.unwrap();
     assert_eq!(before, after, "no row was rewritten");
 
@@ -160,7 +161,7 @@ async fn the_bundled_database_loads_once_and_reloads_as_a_no_op() {
         .await
         .unwrap();
     let repaired = foods::load_bundled(&store).await.unwrap();
-    assert_eq!((repaired.updated, repaired.unchanged), (1, 7906));
+    assert_eq!((repaired.updated, repaired.unchanged), (1, 11455));
 
     let (name, kcal, protein, vit_a, portions, verified, user): (
         String,
@@ -227,10 +228,13 @@ async fn search_puts_the_food_people_mean_first() {
     assert_eq!(names(&store, user, "banana", 1).await, ["Bananas, raw"]);
     assert_eq!(names(&store, user, "oat", 1).await, ["Oats"]);
 
-    let chicken = names(&store, user, "chicken breast", 3).await;
+    let chicken = names(&store, user, "chicken breast", 5).await;
     assert!(
-        chicken.iter().all(|n| n.starts_with("Chicken, broilers or fryers, breast")),
-        "plain chicken breast, not deli slices or fast food: {chicken:?}"
+        chicken.iter().all(|n| (n.starts_with("Chicken breast,")
+            || n.starts_with("Chicken, broilers or fryers, breast"))
+            && !n.contains("skin eaten")
+            && !n.contains("and skin")),
+        "plain chicken breast meat, not deli slices, tenders, fast food or skin: {chicken:?}"
     );
 
     let milk = names(&store, user, "milk", 3).await;
@@ -238,12 +242,17 @@ async fn search_puts_the_food_people_mean_first() {
     assert!(milk.iter().all(|n| n.starts_with("Milk,")), "{milk:?}");
 
     let rice = names(&store, user, "rice", 5).await;
-    assert!(rice[0].starts_with("Rice,"), "{rice:?}");
+    assert_eq!(rice[0], "Rice, cooked, NFS", "FNDDS's generic entry: {rice:?}");
     assert!(rice.iter().filter(|n| n.starts_with("Rice,")).count() >= 3, "{rice:?}");
 
-    // SR24 has no Greek yogurt: the yogurts it has are the closest answer.
+    // SR24 has no Greek yogurt: FNDDS brings it, and the mixed dishes.
     let greek = names(&store, user, "greek yogurt", 5).await;
-    assert!(!greek.is_empty() && greek.iter().all(|n| n.to_lowercase().contains("yogurt")), "{greek:?}");
+    assert!(greek.iter().all(|n| n.starts_with("Yogurt, Greek")), "{greek:?}");
+    assert!(greek[..2].iter().any(|n| n.ends_with("plain")), "{greek:?}");
+    let pizza = names(&store, user, "cheese pizza", 3).await;
+    assert!(pizza.iter().all(|n| n.starts_with("Pizza, cheese")), "{pizza:?}");
+    let burrito = names(&store, user, "chicken burrito", 3).await;
+    assert!(burrito.iter().all(|n| n.starts_with("Burrito") && n.contains("chicken")), "{burrito:?}");
 }
 
 #[tokio::test]
@@ -466,4 +475,43 @@ async fn custom_food_mistakes_are_explained() {
     assert_eq!("45g".parse::<foods::Serving>().unwrap().grams, 45.0);
     assert!("1 bar".parse::<foods::Serving>().is_err());
     assert!("1 cup=240ml".parse::<foods::Serving>().unwrap_err().to_string().contains("1 bar=45g"));
+}
+
+#[test]
+fn fndds_converter_keeps_the_dishes_sr24_lacks() {
+    let sr24 = foods::read_data_file(foods::BUNDLED_SR24, "bundled").unwrap();
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fndds/fooddata_slice.csv");
+    let conversion = wagner::nutrition::fndds::convert_csv(&csv, &sr24).unwrap();
+    let mut kept: Vec<&str> = conversion.records.iter().map(|r| r.name.as_str()).collect();
+    kept.sort();
+    assert_eq!(
+        kept,
+        [
+            "Burrito bowl, chicken",
+            "Pizza, cheese, from frozen, thick crust",
+            "Pizza, cheese, from frozen, thin crust",
+            "Pizza, cheese, from school lunch, thin crust",
+            "Pizza, cheese, gluten-free thick crust",
+            "Yogurt, Greek, nonfat milk, plain",
+        ],
+        "branded and SR legacy rows are not FNDDS; red cabbage (same name), raw egg and raw oysters \
+         (same energy and protein as an SR24 food with those words) are SR24's already"
+    );
+    assert_eq!(conversion.duplicates_skipped, 3);
+
+    // Values as the CSV states them, per 100 g, in the columns' units.
+    let yogurt = conversion.records.iter().find(|r| r.name.starts_with("Yogurt")).unwrap();
+    assert_eq!(
+        (yogurt.source.as_str(), yogurt.source_id.as_str()),
+        ("usda_fndds", "Yogurt, Greek, nonfat milk, plain")
+    );
+    assert_eq!(yogurt.food_group.as_deref(), Some("Yogurt, Greek"));
+    let n = |c: &str| yogurt.nutrients.get(c).copied();
+    assert_eq!(n("calories"), Some(59.0));
+    assert_eq!(n("protein_g"), Some(10.3));
+    assert_eq!(n("calcium_mg"), Some(111.0));
+    assert_eq!(n("vitamin_a_ug"), Some(1.0), "µg RAE");
+    assert_eq!(n("vitamin_b12_ug"), Some(0.7));
+    assert_eq!(n("selenium_ug"), Some(9.9));
+    assert_eq!(n("omega3_g"), None, "ALA is missing, so omega-3 is unknown");
 }

