@@ -515,3 +515,71 @@ fn fndds_converter_keeps_the_dishes_sr24_lacks() {
     assert_eq!(n("selenium_ug"), Some(9.9));
     assert_eq!(n("omega3_g"), None, "ALA is missing, so omega-3 is unknown");
 }
+
+#[tokio::test]
+async fn quantities_in_any_unit_become_grams_and_nutrients() {
+    use wagner::nutrition::portions::{eaten, eaten_of, grams};
+    let (_dir, store, me) = loaded().await;
+    let id = |sid: &str| foods::shared_food_id("usda_sr24", sid);
+    let food = |sid: &'static str| {
+        let store = store.clone();
+        let user = me.id.clone();
+        async move { foods::get(&store, &user, &foods::shared_food_id("usda_sr24", sid)).await.unwrap() }
+    };
+
+    // Two large eggs: 2 × 50 g of a 143 kcal/100 g food.
+    let eggs = eaten(&store, &me.id, &id("01123"), 2.0, "large").await.unwrap();
+    assert_eq!(eggs.food.grams, Some(100.0));
+    assert_eq!((eggs.food.calories, eggs.food.protein_g, eggs.food.fat_g), (143.0, 12.6, 9.5));
+    assert_eq!(eggs.food.food_id.as_deref(), Some(id("01123").as_str()));
+    assert_eq!(eggs.nutrients["cholesterol_mg"], 372.0, "micronutrients scale too");
+    assert_eq!(eggs.nutrients["vitamin_d_ug"], 2.05);
+
+    let banana = food("09040").await;
+    assert_eq!(grams(&banana, 1.0, "medium").unwrap(), 118.0, "named portion by its first word");
+    assert_eq!(grams(&banana, 1.0, "piece").unwrap(), 118.0, "a piece of fruit is a medium one");
+    assert_eq!(eaten_of(&banana, 1.0, "medium").unwrap().food.calories, 105.0);
+
+    let milk = food("01077").await;
+    assert_eq!(grams(&milk, 1.0, "cup").unwrap(), 244.0);
+    assert_eq!(grams(&milk, 2.0, "tbsp").unwrap(), 30.0);
+    // 250 ml through the density of a 244 g cup (236.588 ml).
+    assert!((grams(&milk, 250.0, "ml").unwrap() - 257.83).abs() < 0.01);
+    assert!((grams(&milk, 8.0, "oz").unwrap() - 226.796).abs() < 0.001, "oz is mass");
+
+    let bread = food("18069").await;
+    assert_eq!(grams(&bread, 2.0, "slices").unwrap(), 56.0, "plural units find the portion");
+    let oats = food("20038").await;
+    assert_eq!(grams(&oats, 0.5, "cup").unwrap(), 78.0);
+    assert!((grams(&oats, 1.0, "tbsp").unwrap() - 156.0 * 14.787 / 236.588).abs() < 1e-9);
+    assert_eq!(grams(&oats, 40.0, "g").unwrap(), 40.0);
+
+    let chicken = food("05062").await;
+    let err = grams(&chicken, 1.0, "cup").unwrap_err().to_string();
+    assert!(err.contains("no volume measure") && err.contains("give its weight in g"), "{err}");
+    let err = grams(&oats, 1.0, "handful").unwrap_err().to_string();
+    assert!(err.contains("no \"handful\" measure") && err.contains("cup"), "{err}");
+    assert!(grams(&oats, -1.0, "g").is_err());
+    assert!(grams(&oats, f64::NAN, "g").is_err());
+
+    // A custom bar: "1 bar" and "piece" are its label serving.
+    let mut conn = store.pool().acquire().await.unwrap();
+    let bar = foods::add_custom(
+        &mut conn,
+        &me.id,
+        &foods::NewFood {
+            name: "Oat bar".into(),
+            serving: Some("1 bar=45g".parse().unwrap()),
+            per: foods::Per::Serving,
+            nutrients: [("calories".to_string(), 180.0)].into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    for unit in ["bar", "bars", "piece", "serving"] {
+        let e = eaten(&store, &me.id, &bar, 2.0, unit).await.unwrap();
+        assert_eq!((e.food.grams, e.food.calories), (Some(90.0), 360.0), "{unit}");
+    }
+}

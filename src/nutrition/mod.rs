@@ -2,8 +2,8 @@
 //! Totals are computed from the foods on every write; the summary rows are
 //! kept exact by triggers in the same transaction as the meal write.
 //! The food database lives in the submodules: `foods` (bundled data, loader,
-//! search, custom foods), `barcode` (GTIN validation), `sr24` and `fndds`
-//! (the converters of the USDA data).
+//! search, custom foods), `portions` (units → grams → nutrients eaten),
+//! `barcode` (GTIN validation), `sr24` and `fndds` (the USDA converters).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,7 @@ use crate::store::Store;
 pub mod barcode;
 pub mod fndds;
 pub mod foods;
+pub mod portions;
 pub mod sr24;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
