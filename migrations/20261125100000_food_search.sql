@@ -15,7 +15,9 @@ CREATE VIRTUAL TABLE foods_fts USING fts5 (
     brand_name,
     description,
     food_group,
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = 'porter unicode61 remove_diacritics 2',
+    -- Prefix indexes: the first keystrokes expand to hundreds of terms.
+    prefix = '1 2 3'
 );
 
 INSERT INTO foods_fts (food_id, name, brand_name, description, food_group)

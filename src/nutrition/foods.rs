@@ -193,16 +193,21 @@ pub async fn load_records(store: &Store, records: &[FoodRecord]) -> Result<LoadR
     }
     let data_columns: Vec<&str> =
         ["name", "food_group", "description", "portions"].into_iter().chain(NUTRIENT_COLUMNS).collect();
-    let placeholders = vec!["?"; data_columns.len() + 4].join(", ");
+    let row = format!("({})", vec!["?"; data_columns.len() + 4].join(", "));
     let set = data_columns.iter().map(|c| format!("{c} = excluded.{c}")).collect::<Vec<_>>().join(", ");
     let differs =
         data_columns.iter().map(|c| format!("{c} IS NOT excluded.{c}")).collect::<Vec<_>>().join(" OR ");
-    let sql = format!(
-        "INSERT INTO foods_enhanced (id, source, source_id, is_verified, {}) VALUES ({placeholders}) \
-         ON CONFLICT (source, source_id) WHERE source_id IS NOT NULL DO UPDATE SET {set}, is_verified = 1 \
-         WHERE {differs} OR is_verified IS NOT 1",
-        data_columns.join(", ")
-    );
+    // Many rows per statement: one round trip per batch, not per food.
+    const BATCH: usize = 200;
+    let sql = |rows: usize| {
+        format!(
+            "INSERT INTO foods_enhanced (id, source, source_id, is_verified, {}) VALUES {} \
+             ON CONFLICT (source, source_id) WHERE source_id IS NOT NULL DO UPDATE SET {set}, is_verified = 1 \
+             WHERE {differs} OR is_verified IS NOT 1",
+            data_columns.join(", "),
+            vec![row.as_str(); rows].join(", ")
+        )
+    };
 
     let mut tx = store.pool().begin().await?;
     let mut existing: HashSet<(String, String)> = HashSet::new();
@@ -216,28 +221,34 @@ pub async fn load_records(store: &Store, records: &[FoodRecord]) -> Result<LoadR
         existing.extend(ids.into_iter().map(|id| (source.to_string(), id)));
     }
     let mut report = LoadReport { records: records.len() as u32, ..LoadReport::default() };
-    for record in records {
-        let portions = serde_json::to_string(&record.portions).map_err(|e| Error::invalid(e.to_string()))?;
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(shared_food_id(&record.source, &record.source_id))
-            .bind(&record.source)
-            .bind(&record.source_id)
-            .bind(1_i64)
-            .bind(&record.name)
-            .bind(&record.food_group)
-            .bind(&record.description)
-            .bind(portions);
-        for column in NUTRIENT_COLUMNS {
-            query = query.bind(record.nutrients.get(column).copied());
+    let mut changes = 0;
+    for batch in records.chunks(BATCH) {
+        let batch_sql = sql(batch.len());
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(batch_sql.as_str()));
+        for record in batch {
+            let portions =
+                serde_json::to_string(&record.portions).map_err(|e| Error::invalid(e.to_string()))?;
+            query = query
+                .bind(shared_food_id(&record.source, &record.source_id))
+                .bind(&record.source)
+                .bind(&record.source_id)
+                .bind(1_i64)
+                .bind(&record.name)
+                .bind(&record.food_group)
+                .bind(&record.description)
+                .bind(portions);
+            for column in NUTRIENT_COLUMNS {
+                query = query.bind(record.nutrients.get(column).copied());
+            }
+            if !existing.contains(&(record.source.clone(), record.source_id.clone())) {
+                report.inserted += 1;
+            }
         }
-        let changed = query.execute(&mut *tx).await?.rows_affected() > 0;
-        let known = existing.contains(&(record.source.clone(), record.source_id.clone()));
-        match (known, changed) {
-            (false, _) => report.inserted += 1,
-            (true, true) => report.updated += 1,
-            (true, false) => report.unchanged += 1,
-        }
+        // Inserted and rewritten rows count as changes; rows left alone do not.
+        changes += query.execute(&mut *tx).await?.rows_affected() as u32;
     }
+    report.updated = changes.saturating_sub(report.inserted);
+    report.unchanged = report.records - report.inserted - report.updated;
     tx.commit().await?;
     Ok(report)
 }
@@ -305,10 +316,14 @@ struct Candidate {
     total_fat_g: Option<f64>,
     portions: i64,
     rank: f64,
+    /// Whether the text index matched it (or it is only here as a food the user logged).
+    matched: bool,
+    uses: i64,
+    last_used: Option<String>,
 }
 
-/// How many FTS matches are re-ranked; BM25 orders the rest out.
-const CANDIDATES: i64 = 300;
+/// How many FTS matches of each kind are re-ranked; BM25 orders the rest out.
+const CANDIDATES: i64 = 150;
 
 /// Searches the foods the user can see (shared ones and their own), best first.
 ///
@@ -320,42 +335,28 @@ pub async fn search(store: &Store, user_id: &str, query: &str, limit: u32) -> Re
     if words.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
-    let since = crate::clock::to_db(chrono::Utc::now() - chrono::Duration::days(180));
-    let usage: Vec<(String, i64, String)> = sqlx::query_as(
-        "SELECT json_extract(j.value, '$.food_id'), COUNT(*), MAX(m.logged_at) \
-         FROM meal_logs m, json_each(m.foods) j \
-         WHERE m.user_id = ? AND m.logged_at >= ? AND json_extract(j.value, '$.food_id') IS NOT NULL \
-         GROUP BY 1",
-    )
-    .bind(user_id)
-    .bind(&since)
-    .fetch_all(store.pool())
-    .await?;
-    let recent = crate::clock::to_db(chrono::Utc::now() - chrono::Duration::days(14));
-    let usage: std::collections::HashMap<String, (u32, bool)> =
-        usage.into_iter().map(|(id, n, last)| (id, (n as u32, last >= recent))).collect();
-    let used_ids = serde_json::to_string(&usage.keys().collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
-
-    let mut candidates = fts_candidates(store, user_id, &words, " AND ", &used_ids).await?;
+    let mut candidates = gather(store, user_id, &words, " AND ").await?;
     if candidates.is_empty() && words.len() > 1 {
-        candidates = fts_candidates(store, user_id, &words, " OR ", &used_ids).await?;
+        candidates = gather(store, user_id, &words, " OR ").await?;
     }
+    let recent = crate::clock::to_db(chrono::Utc::now() - chrono::Duration::days(14));
     let q = Query::new(&words);
-    let mut scored: Vec<(f64, f64, Candidate)> = candidates
+    let mut scored: Vec<(f64, Candidate)> = candidates
         .into_iter()
         .map(|c| {
-            let (uses, recent) = usage.get(&c.id).copied().unwrap_or((0, false));
-            (q.score(&c, uses, recent), c.rank, c)
+            let recently = c.last_used.as_deref().is_some_and(|t| t >= recent.as_str());
+            (q.score(&c, c.uses.max(0) as u32, recently), c)
         })
         .collect();
     // Best score first; BM25 (lower is better) then the name break ties.
-    scored
-        .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.total_cmp(&b.1)).then_with(|| a.2.name.cmp(&b.2.name)));
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0).then(a.1.rank.total_cmp(&b.1.rank)).then_with(|| a.1.name.cmp(&b.1.name))
+    });
     Ok(scored
         .into_iter()
         .take(limit as usize)
-        .map(|(_, _, c)| FoodHit {
-            times_logged: usage.get(&c.id).map(|u| u.0).unwrap_or(0),
+        .map(|(_, c)| FoodHit {
+            times_logged: c.uses.max(0) as u32,
             id: c.id,
             name: c.name,
             brand_name: c.brand_name,
@@ -369,33 +370,85 @@ pub async fn search(store: &Store, user_id: &str, query: &str, limit: u32) -> Re
         .collect())
 }
 
-async fn fts_candidates(
-    store: &Store,
-    user_id: &str,
-    words: &[String],
-    joiner: &str,
-    used_ids: &str,
-) -> Result<Vec<Candidate>> {
+/// Candidates for re-ranking in one statement (one round trip per
+/// keystroke), from three cheap sources rather than ranking every match
+/// (thousands for a first letter): the best BM25 matches, the best matches
+/// whose name starts with the first word ("Rice, …" for "rice"), and the
+/// foods the user logged in the last 180 days that match the words.
+async fn gather(store: &Store, user_id: &str, words: &[String], joiner: &str) -> Result<Vec<Candidate>> {
     // Words are alphanumeric only (see query_words), so quoting them is enough
     // to keep FTS5 syntax out: `"egg"* AND "noodle"*`.
-    let expr = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(joiner);
-    Ok(sqlx::query_as(
-        "SELECT f.id, f.name, f.brand_name, f.food_group, f.source, f.calories, f.protein_g, \
-         f.total_carbs_g, f.total_fat_g, json_array_length(f.portions) AS portions, \
-         bm25(foods_fts, 0.0, 10.0, 4.0, 2.0, 1.0) AS rank \
-         FROM foods_fts JOIN foods_enhanced f ON f.id = foods_fts.food_id \
-         WHERE foods_fts MATCH ?1 AND (f.user_id IS NULL OR f.user_id = ?2) AND f.calories IS NOT NULL \
-         ORDER BY (f.id IN (SELECT value FROM json_each(?3))) DESC, (f.name LIKE ?5 || '%') DESC, rank \
-         LIMIT ?4",
-    )
-    .bind(expr)
-    .bind(user_id)
-    .bind(used_ids)
-    .bind(CANDIDATES)
-    // Names that start with the first word ("Rice, …" for "rice") are the likeliest heads.
-    .bind(words[0].replace(['%', '_'], ""))
-    .fetch_all(store.pool())
-    .await?)
+    let phrases: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
+    let since = crate::clock::to_db(chrono::Utc::now() - chrono::Duration::days(180));
+    // Names starting with the first word ("Rice, …" for "rice"), shortest
+    // first, come from the name index: cheap, and BM25 alone can rank them
+    // out. One or two letters match thousands of foods and BM25 over them
+    // costs 2-10 ms, so the first keystrokes use the name index only.
+    let first_letters = words.len() == 1 && words[0].chars().count() <= 2;
+    let any_word = if first_letters {
+        "SELECT NULL AS food_id, 0.0 AS rank WHERE 0"
+    } else {
+        "SELECT food_id, bm25(foods_fts, 0.0, 10.0, 4.0, 2.0, 1.0) AS rank FROM foods_fts \
+         WHERE foods_fts MATCH ?1 ORDER BY rank LIMIT ?3"
+    };
+    let sql = format!(
+        "WITH any_word AS ({any_word}), \
+              head AS (SELECT id AS food_id, 0.0 AS rank FROM foods_enhanced \
+                       WHERE name >= ?6 COLLATE NOCASE AND name < ?7 COLLATE NOCASE \
+                       ORDER BY length(name) LIMIT ?3), \
+              used AS (SELECT json_extract(j.value, '$.food_id') AS food_id, COUNT(*) AS uses, \
+                       MAX(m.logged_at) AS last_used FROM meal_logs m, json_each(m.foods) j \
+                       WHERE m.user_id = ?4 AND m.logged_at >= ?5 \
+                       AND json_extract(j.value, '$.food_id') IS NOT NULL GROUP BY 1), \
+              pool AS (SELECT food_id, MIN(rank) AS rank, MAX(matched) AS matched FROM ( \
+                         SELECT food_id, rank, 1 AS matched FROM any_word \
+                         UNION ALL SELECT food_id, rank, ?8 FROM head \
+                         UNION ALL SELECT food_id, 0.0, 0 FROM used) GROUP BY food_id) \
+         SELECT f.id, f.name, f.brand_name, f.food_group, f.source, f.calories, f.protein_g, \
+                f.total_carbs_g, f.total_fat_g, json_array_length(f.portions) AS portions, pool.rank, \
+                pool.matched, COALESCE(used.uses, 0) AS uses, used.last_used \
+         FROM pool CROSS JOIN foods_enhanced f ON f.id = pool.food_id \
+         LEFT JOIN used ON used.food_id = f.id \
+         WHERE (f.user_id IS NULL OR f.user_id = ?4) AND f.calories IS NOT NULL"
+    );
+    // CROSS JOIN keeps SQLite from reading every shared food through the
+    // user_id index (its plan for the OR) and probing the pool with each.
+    // [first word, the string just after every name that starts with it).
+    let low = words[0].clone();
+    let mut high: Vec<char> = low.chars().collect();
+    if let Some(last) = high.last_mut() {
+        *last = char::from_u32(*last as u32 + 1).unwrap_or(char::MAX);
+    }
+    let rows: Vec<Candidate> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(phrases.join(joiner))
+        .bind(CANDIDATES)
+        .bind(CANDIDATES)
+        .bind(user_id)
+        .bind(since)
+        .bind(low)
+        .bind(high.into_iter().collect::<String>())
+        // A name prefix is every typed word only when one word was typed.
+        .bind(words.len() == 1)
+        .fetch_all(store.pool())
+        .await?;
+    // Rows from the name index (several words) or the user's history still need the typed words.
+    let typed: Vec<String> = words.iter().map(|w| singular(w)).collect();
+    let any = joiner == " OR ";
+    Ok(rows
+        .into_iter()
+        .filter(|c| {
+            c.matched || {
+                let text = [Some(c.name.as_str()), c.brand_name.as_deref(), c.food_group.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let have = name_words(&text);
+                let found = |w: &String| have.iter().any(|h| h.starts_with(w.as_str()));
+                if any { typed.iter().any(found) } else { typed.iter().all(found) }
+            }
+        })
+        .collect())
 }
 
 /// The words of a query: lowercase, letters and digits only, at most 8.
