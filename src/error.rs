@@ -47,6 +47,8 @@ pub enum Error {
     /// The keyring or the secrets file could not be used.
     #[error("secret storage: {0}")]
     Secrets(String),
+    #[error("no food with barcode {code}: add it with `wagner food add --barcode {code} --name … --kcal …`")]
+    UnknownBarcode { code: String },
 }
 
 impl Error {
@@ -67,12 +69,16 @@ impl Error {
             Error::Waiting(_) => "waiting",
             Error::Integration { .. } => "integration",
             Error::Secrets(_) => "secrets",
+            Error::UnknownBarcode { .. } => "unknown_barcode",
         }
     }
 
     /// True when the user can fix the problem by changing what they typed.
     pub fn is_user_error(&self) -> bool {
-        matches!(self, Error::NotFound { .. } | Error::Invalid(_) | Error::NoProfile)
+        matches!(
+            self,
+            Error::NotFound { .. } | Error::Invalid(_) | Error::NoProfile | Error::UnknownBarcode { .. }
+        )
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {

