@@ -73,6 +73,7 @@ describe("buildChart", () => {
     expect(near.goal?.value).toBe(80);
     expect(near.yMin).toBeLessThan(80);
     expect(near.goal!.y).toBeGreaterThan(Math.max(...near.dots.map((d) => d.y)));
+    // 4 weeks of 82–85 kg with a goal of 60: drawn off the scale, below.
     const far = buildChart({ raw, trend, goal: 60, range: "4w", ...size });
     expect(far.goal).toBeNull();
     expect(far.goalOff).toBe("below");

@@ -132,7 +132,8 @@ export function buildChart(input: ChartInput): ChartModel {
   const values = [...raw.map((p) => p.value), ...trend.map((p) => p.value)];
   let lo = Math.min(...values);
   let hi = Math.max(...values);
-  const span = Math.max(hi - lo, 2);
+  // The goal is part of the picture unless it is so far off that the data would flatten.
+  const span = Math.max((hi - lo) * 3, 8);
   let goalOff: ChartModel["goalOff"] = null;
   if (input.goal !== null && Number.isFinite(input.goal)) {
     if (input.goal < lo - span) goalOff = "below";
