@@ -398,3 +398,73 @@ async fn add_a_weight_in_the_window_and_the_chart_and_today_update() {
 
     client.close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn body_form_errors_show_inline_and_the_calorie_target_updates_after_confirming() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    {
+        let store = Store::open(&db).await.unwrap();
+        wagner::demo::load(&store, chrono::Utc::now(), None).await.unwrap();
+        store.close().await;
+    }
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+    testid(&client, "nav-body").await.click().await.unwrap();
+    testid(&client, "body-trend-chart").await;
+    let rows_before = count(&client, "body-history-row").await;
+
+    // Not a number: caught in the window, next to the field.
+    let weight = testid(&client, "body-add-weight").await;
+    weight.send_keys("eighty").await.unwrap();
+    testid(&client, "body-add-submit").await.click().await.unwrap();
+    let error = client.find(Locator::Css("#body-field-weight-error")).await.unwrap();
+    assert!(error.text().await.unwrap().contains("Enter a number"));
+    assert_eq!(weight.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+
+    // A number the core refuses: its message, next to the same field.
+    weight.clear().await.unwrap();
+    weight.send_keys("8000").await.unwrap();
+    testid(&client, "body-add-submit").await.click().await.unwrap();
+    eventually("the core's refusal shows under the weight field", || async {
+        let t = match client.find(Locator::Css("#body-field-weight-error")).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if t.contains("not plausible") { Ok(()) } else { Err(t) }
+    })
+    .await;
+    save_screenshot(&client, "body-form-error").await;
+    assert_eq!(count(&client, "body-history-row").await, rows_before, "nothing was saved");
+
+    // Updating the calorie target asks first, then stores the offer shown.
+    let store = Store::open(&db).await.unwrap();
+    let me = profile::require_default(&store).await.unwrap();
+    let report = wagner::body::expenditure::report(&store, &me, 28).await.unwrap();
+    let maintain =
+        report.offers.iter().find(|o| o.goal_rate_kg == 0.0).expect("a maintenance offer").calorie_target;
+    testid(&client, "body-target-update").await.click().await.unwrap();
+    let confirm = testid(&client, "body-target-confirm").await;
+    let asked = client
+        .find(Locator::Css("[data-testid='body-expenditure'] [role='group']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(digits(&asked).contains(&maintain.to_string()), "the question {asked:?} names {maintain} kcal");
+    save_screenshot(&client, "body-target-confirm").await;
+    assert_eq!(
+        profile::require_default(&store).await.unwrap().daily_calorie_target,
+        report.current_target_kcal,
+        "not before confirming"
+    );
+    confirm.click().await.unwrap();
+    let saved = testid(&client, "body-target-saved").await.text().await.unwrap();
+    assert_eq!(digits(&saved), maintain.to_string(), "{saved:?}");
+    assert_eq!(profile::require_default(&store).await.unwrap().daily_calorie_target, Some(maintain));
+
+    client.close().await.unwrap();
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KindView, Measurement } from "./bindings";
-import { buildValues, describeMeasurement, errorField, formatKind, formatRate, inputValue, offerLabel, siValue } from "./body";
+import { buildValues, describeMeasurement, errorField, formMessage, formatKind, formatRate, inputValue, offerLabel, siValue } from "./body";
 
 const L = "en-US";
 
@@ -88,6 +88,15 @@ describe("errorField", () => {
     expect(errorField('waist: unit "kg" does not fit; use cm, mm or in', metric)).toBe("waist");
     expect(errorField("Body fat 120% is not plausible", metric)).toBe("bf");
     expect(errorField("nothing to record", metric)).toBeNull();
+    // As the core sends them.
+    expect(errorField("invalid input: Weight 8000 kg is not plausible", metric)).toBe("weight");
+    expect(errorField("invalid input: waist: unit \"kg\" does not fit", metric)).toBe("waist");
+  });
+
+  it("shows core messages without their prefix", () => {
+    expect(formMessage("invalid input: Weight 8000 kg is not plausible")).toBe("Weight 8000 kg is not plausible");
+    expect(formMessage("invalid input: waist: unit")).toBe("Waist: unit");
+    expect(formMessage("database error: locked")).toBe("Database error: locked");
   });
 });
 

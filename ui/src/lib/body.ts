@@ -95,12 +95,18 @@ export function buildValues(
   return { values, errors };
 }
 
+/** A core message as a form shows it: without the "invalid input: " the core's errors start with. */
+export function formMessage(message: string): string {
+  const m = message.replace(/^invalid input:\s*/i, "");
+  return m.charAt(0).toUpperCase() + m.slice(1);
+}
+
 /**
  * The field a core error message is about ("Weight 8000 kg is not plausible",
  * "waist: unit \"kg\" does not fit; …", "bf is given twice"), or null.
  */
 export function errorField(message: string, kinds: KindView[]): string | null {
-  const m = message.trim().toLowerCase();
+  const m = formMessage(message.trim()).toLowerCase();
   for (const kind of kinds) {
     const key = kind.key.toLowerCase();
     const label = kind.label.toLowerCase();
