@@ -456,6 +456,7 @@ async fn fill(conn: &mut SqliteConnection, profile: &Profile, now: DateTime<Utc>
                     quick_entry_log_id: quick_entry_log_id.clone(),
                     ai_extracted: quick_entry_log_id.is_some(),
                     ai_confidence: quick_entry_log_id.as_ref().map(|_| 0.9),
+                    image_url: None,
                 },
             )
             .await?;

@@ -37,6 +37,10 @@ pub enum Error {
     Budget(String),
     #[error("{0}")]
     RateLimited(String),
+    /// The entry is kept pending until something it needs is available
+    /// (a transcription, a vision provider, a description).
+    #[error("{0}")]
+    Waiting(String),
 }
 
 impl Error {
@@ -54,6 +58,7 @@ impl Error {
             Error::Ai { .. } => "ai_provider",
             Error::Budget(_) => "ai_budget",
             Error::RateLimited(_) => "rate_limited",
+            Error::Waiting(_) => "waiting",
         }
     }
 

@@ -4,6 +4,7 @@
 
 pub mod activities;
 pub mod ai;
+pub mod attachments;
 pub mod body;
 pub mod clock;
 pub mod dashboard;

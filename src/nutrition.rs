@@ -79,6 +79,8 @@ pub struct NewMeal {
     pub quick_entry_log_id: Option<String>,
     pub ai_extracted: bool,
     pub ai_confidence: Option<f64>,
+    /// A meal photo, relative to the data folder.
+    pub image_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -112,8 +114,8 @@ pub async fn insert_meal(conn: &mut SqliteConnection, profile: &Profile, meal: &
     let id = crate::new_id();
     sqlx::query(
         "INSERT INTO meal_logs (id, user_id, quick_entry_log_id, category, logged_at, local_date, name, foods, \
-         total_calories, total_protein_g, total_carbs_g, total_fat_g, source, ai_extracted, ai_confidence) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         total_calories, total_protein_g, total_carbs_g, total_fat_g, source, ai_extracted, ai_confidence, image_url) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(&profile.id)
@@ -130,6 +132,7 @@ pub async fn insert_meal(conn: &mut SqliteConnection, profile: &Profile, meal: &
     .bind(meal.source)
     .bind(meal.ai_extracted)
     .bind(meal.ai_confidence)
+    .bind(&meal.image_url)
     .execute(&mut *conn)
     .await?;
     Ok(id)

@@ -47,6 +47,7 @@ fn provider(kind: ProviderKind, model: &str, server: &MockServer) -> Provider {
         transcription_model: None,
         monthly_budget_usd: None,
         requests_per_minute: None,
+        vision: None,
     };
     Provider::with_retry(config, Some(ApiKey::new(FAKE_KEY)), fast_retry()).unwrap()
 }
@@ -250,6 +251,7 @@ async fn a_timeout_is_retried_then_falls_back() {
         transcription_model: None,
         monthly_budget_usd: None,
         requests_per_minute: None,
+        vision: None,
     };
     let retry = RetryPolicy { attempts: 2, timeout: Duration::from_millis(300), ..fast_retry() };
     let p = Provider::with_retry(config, Some(ApiKey::new(FAKE_KEY)), retry).unwrap();
@@ -353,6 +355,7 @@ async fn no_key_means_offline_and_keys_are_never_stored() {
         transcription_model: None,
         monthly_budget_usd: Some(5.0),
         requests_per_minute: None,
+        vision: None,
     };
     let err = Provider::new(config.clone(), None).unwrap_err();
     assert!(err.to_string().contains("ANTHROPIC_API_KEY"), "{err}");

@@ -64,6 +64,7 @@ fn meal(at: chrono::DateTime<Utc>, kcal: f64) -> NewMeal {
         quick_entry_log_id: None,
         ai_extracted: false,
         ai_confidence: None,
+        image_url: None,
     }
 }
 

@@ -52,6 +52,7 @@ fn meal_at(at: chrono::DateTime<Utc>, kcal: f64) -> NewMeal {
         quick_entry_log_id: None,
         ai_extracted: false,
         ai_confidence: None,
+        image_url: None,
     }
 }
 

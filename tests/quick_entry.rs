@@ -216,3 +216,77 @@ async fn food_not_in_the_database_is_kept_with_lower_confidence() {
     assert!(foods[1].food_id.is_none() && foods[1].calories == 0.0);
     assert!(done.confidence <= 0.53, "{}", done.confidence);
 }
+
+#[tokio::test]
+async fn editing_an_entry_replaces_the_rows_it_created() {
+    let (_dir, store, me) = setup().await;
+    let entry = quick_entry::log_text(&store, &me, "3 eggs and ran 5k in 25:30").await.unwrap();
+    let first = pipeline::process(&store, &me, &entry.id, Reader::Offline).await.unwrap();
+    assert_eq!(first.extraction.meals[0].foods[0].calories, 214.5);
+
+    // It was two eggs and no run.
+    let edited = pipeline::edit(&store, &me, &entry.id, "2 eggs", Reader::Offline).await.unwrap();
+    assert_eq!(edited.entry.raw_text.as_deref(), Some("2 eggs"));
+    assert_eq!(edited.classification, "meal");
+    let (meals, activities, kcal): (i64, i64, f64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM meal_logs), (SELECT COUNT(*) FROM activities), \
+                (SELECT total_calories FROM daily_nutrition_summaries)",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!((meals, activities, kcal), (1, 0, 143.0), "old rows gone, the day's totals follow");
+    assert!(pipeline::edit(&store, &me, &entry.id, "  ", Reader::Offline).await.is_err());
+}
+
+#[tokio::test]
+async fn the_history_filters_by_status_classification_day_and_text() {
+    let (_dir, store, me) = setup().await;
+    let day = |d: u32, h: u32| Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap();
+    for (text, at) in
+        [("2 eggs", day(20, 8)), ("ran 5k in 25:30", day(21, 7)), ("felt 100% great", day(22, 9))]
+    {
+        let e = quick_entry::log_text_at(&store, &me, text, at).await.unwrap();
+        let _ = pipeline::process(&store, &me, &e.id, Reader::Offline).await;
+    }
+    let find = |filter: quick_entry::EntryFilter| {
+        let store = store.clone();
+        let me = me.clone();
+        async move {
+            quick_entry::search(&store, &me, &filter)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.raw_text.unwrap_or_default())
+                .collect::<Vec<_>>()
+        }
+    };
+    use quick_entry::EntryFilter;
+    assert_eq!(find(EntryFilter::default()).await, ["felt 100% great", "ran 5k in 25:30", "2 eggs"]);
+    assert_eq!(
+        find(EntryFilter { status: Some(ProcessingStatus::Failed), ..Default::default() }).await,
+        ["felt 100% great"]
+    );
+    assert_eq!(
+        find(EntryFilter { classification: Some("workout".into()), ..Default::default() }).await,
+        ["ran 5k in 25:30"]
+    );
+    // Berlin days: 21 Nov 07:00 UTC is 08:00 local on the 21st.
+    assert_eq!(
+        find(EntryFilter {
+            from: Some("2026-11-21".into()),
+            to: Some("2026-11-21".into()),
+            ..Default::default()
+        })
+        .await,
+        ["ran 5k in 25:30"]
+    );
+    assert_eq!(
+        find(EntryFilter { text: Some("100%".into()), ..Default::default() }).await,
+        ["felt 100% great"]
+    );
+    assert!(
+        find(EntryFilter { text: Some("%".into()), ..Default::default() }).await.len() == 1,
+        "% is literal"
+    );
+}

@@ -1,6 +1,10 @@
 //! Typed Tauri commands: each one calls the core and converts its error.
 
-use tauri::State;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+use tauri_specta::Event;
+use wagner::ai::{AiStatus, ProviderConfig};
 use wagner::body::expenditure::{self, ExpenditureReport};
 use wagner::body::overview::{self, BodyOverview};
 use wagner::body::{self, Measurement};
@@ -8,7 +12,7 @@ use wagner::dashboard::{self, AppStatus, Today};
 use wagner::demo::{self, DemoReport};
 use wagner::profile::{self, NewProfile, Profile};
 use wagner::quick_entry::pipeline::{self, Reader};
-use wagner::quick_entry::{self, QuickEntry};
+use wagner::quick_entry::{self, EntryDetails, EntryFilter, QuickEntry};
 use wagner::{Store, clock};
 
 use crate::error::{CommandError, CommandResult};
@@ -46,21 +50,127 @@ pub async fn today(core: State<'_, Core>, date: Option<String>) -> CommandResult
     Ok(dashboard::day(store, &profile, date).await?)
 }
 
-/// Saves the raw entry, then reads it. The entry comes back `completed`, or
-/// `failed` with its reason (kept, to edit and retry) — never lost.
+/// A file picked or pasted in the window, sent as base64 (compact over IPC).
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+pub struct Upload {
+    pub name: String,
+    pub data_base64: String,
+}
+
+/// Tells the window an entry changed state (read, failed, waiting).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct EntryUpdated {
+    pub id: String,
+}
+
+/// Reads an entry in the background and tells the window when done.
+fn read_in_background(app: AppHandle, store: Store, profile: Profile, id: String) {
+    tauri::async_runtime::spawn(async move {
+        let provider = wagner::ai::configured_provider(&store, &profile.id).await.unwrap_or(None);
+        let reader = provider.as_ref().map_or(Reader::Offline, Reader::Ai);
+        if let Err(err) = pipeline::process(&store, &profile, &id, reader).await {
+            tracing::info!("entry {id} needs attention: {err}");
+        }
+        let _ = EntryUpdated { id }.emit(&app);
+    });
+}
+
+/// Saves the raw entry with its attachments (picked files, or dropped paths)
+/// and returns it `pending`; it is read in the background and an
+/// `EntryUpdated` event follows. Nothing is saved if a file is not usable.
 #[tauri::command]
 #[specta::specta]
-pub async fn log_entry(core: State<'_, Core>, text: String) -> CommandResult<QuickEntry> {
+pub async fn log_entry(
+    app: AppHandle,
+    core: State<'_, Core>,
+    text: Option<String>,
+    uploads: Vec<Upload>,
+    paths: Vec<String>,
+) -> CommandResult<QuickEntry> {
     let store = core.store()?;
     let profile = profile::require_default(store).await?;
-    let entry = quick_entry::log_text(store, &profile, &text).await?;
+    let mut files = Vec::with_capacity(uploads.len() + paths.len());
+    for upload in uploads {
+        let bytes = base64::engine::general_purpose::STANDARD.decode(upload.data_base64.as_bytes()).map_err(
+            |_| CommandError::new("invalid_input", format!("{}: the file did not arrive whole", upload.name)),
+        )?;
+        files.push((bytes, upload.name));
+    }
+    for path in paths {
+        files.push(wagner::attachments::read_user_file(std::path::Path::new(&path))?);
+    }
+    let entry =
+        quick_entry::log_with_attachments(store, &profile, text.as_deref(), &files, chrono::Utc::now())
+            .await?;
+    read_in_background(app, store.clone(), profile, entry.id.clone());
+    Ok(entry)
+}
+
+/// The history view.
+#[tauri::command]
+#[specta::specta]
+pub async fn search_entries(core: State<'_, Core>, filter: EntryFilter) -> CommandResult<Vec<QuickEntry>> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(quick_entry::search(store, &profile, &filter).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn entry_details(core: State<'_, Core>, id: String) -> CommandResult<EntryDetails> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(quick_entry::details(store, &profile.id, &id).await?)
+}
+
+/// Reads a pending or failed entry again, in the background.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_entry(app: AppHandle, core: State<'_, Core>, id: String) -> CommandResult<QuickEntry> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let entry = quick_entry::get(store, &profile.id, &id).await?;
+    read_in_background(app, store.clone(), profile, id);
+    Ok(entry)
+}
+
+/// Corrects an entry's text; the rows it created are replaced.
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_entry(core: State<'_, Core>, id: String, text: String) -> CommandResult<EntryDetails> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
     let provider = wagner::ai::configured_provider(store, &profile.id).await?;
     let reader = provider.as_ref().map_or(Reader::Offline, Reader::Ai);
-    match pipeline::process(store, &profile, &entry.id, reader).await {
-        Ok(done) => Ok(done.entry),
-        Err(err) if err.is_user_error() => Ok(quick_entry::get(store, &profile.id, &entry.id).await?),
-        Err(err) => Err(err.into()),
+    if let Err(err) = pipeline::edit(store, &profile, &id, &text, reader).await {
+        // When only the reading failed, the edit stands and the entry says why.
+        let entry = quick_entry::get(store, &profile.id, &id).await?;
+        if entry.raw_text.as_deref() != Some(text.trim()) {
+            return Err(err.into());
+        }
     }
+    Ok(quick_entry::details(store, &profile.id, &id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn ai_status(core: State<'_, Core>) -> CommandResult<AiStatus> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(wagner::ai::status(store, &profile.id).await?)
+}
+
+/// Saves the provider choice (never a key), or `null` to read entries offline.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_ai_settings(
+    core: State<'_, Core>,
+    config: Option<ProviderConfig>,
+) -> CommandResult<AiStatus> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    wagner::ai::save_config(store, &profile.id, config.as_ref()).await?;
+    Ok(wagner::ai::status(store, &profile.id).await?)
 }
 
 #[tauri::command]
@@ -173,21 +283,29 @@ pub async fn body_apply_target(
 }
 
 pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
-        app_status,
-        today,
-        log_entry,
-        recent_entries,
-        load_demo,
-        create_profile,
-        body_overview,
-        body_add,
-        body_edit,
-        body_delete,
-        body_undo,
-        body_expenditure,
-        body_apply_target,
-    ])
+    tauri_specta::Builder::<tauri::Wry>::new().events(tauri_specta::collect_events![EntryUpdated]).commands(
+        tauri_specta::collect_commands![
+            app_status,
+            today,
+            log_entry,
+            search_entries,
+            entry_details,
+            retry_entry,
+            edit_entry,
+            ai_status,
+            save_ai_settings,
+            recent_entries,
+            load_demo,
+            create_profile,
+            body_overview,
+            body_add,
+            body_edit,
+            body_delete,
+            body_undo,
+            body_expenditure,
+            body_apply_target,
+        ],
+    )
 }
 
 /// The generated TypeScript the UI imports (ui/src/lib/bindings.ts).

@@ -99,6 +99,9 @@ pub struct ProviderConfig {
     pub monthly_budget_usd: Option<f64>,
     #[serde(default)]
     pub requests_per_minute: Option<i64>,
+    /// Whether the model reads photos; unset means "Anthropic models do".
+    #[serde(default)]
+    pub vision: Option<bool>,
 }
 
 /// An API key that never shows itself in logs or errors.
@@ -214,6 +217,10 @@ impl Provider {
                 retryable: false,
             })?;
         Ok(Provider { config, key, http, retry })
+    }
+
+    pub fn supports_vision(&self) -> bool {
+        self.config.vision.unwrap_or(self.config.kind == ProviderKind::Anthropic)
     }
 
     /// The key from the provider's environment variable, if set.
@@ -333,4 +340,38 @@ pub async fn configured_provider(store: &crate::Store, user_id: &str) -> Result<
             Ok(None)
         }
     }
+}
+
+/// What the Settings page shows: the choice, whether its key is there (never
+/// the key) and this month's spend.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AiStatus {
+    pub config: Option<ProviderConfig>,
+    pub key_env: Option<String>,
+    pub key_present: bool,
+    pub month_spend_usd: f64,
+    /// True when entries are read by a provider now, false when offline.
+    pub active: bool,
+}
+
+pub async fn status(store: &crate::Store, user_id: &str) -> Result<AiStatus> {
+    let config = load_config(store, user_id).await?;
+    let key_present = config.as_ref().is_some_and(|c| Provider::key_from_env(c.kind).is_some());
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let month_spend_usd: f64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(month_spend_usd), 0.0) FROM rate_limits WHERE user_id = ? AND operation = 'ai' AND month = ?",
+    )
+    .bind(user_id)
+    .bind(month)
+    .fetch_one(store.pool())
+    .await?;
+    let active = configured_provider(store, user_id).await?.is_some();
+    Ok(AiStatus {
+        key_env: config.as_ref().map(|c| c.kind.key_env().to_string()),
+        key_present,
+        config,
+        month_spend_usd,
+        active,
+    })
 }

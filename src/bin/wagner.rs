@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
+use wagner::activities::{import as activity_import, view as activity_view};
 use wagner::dashboard::Today;
 use wagner::profile::NewProfile;
 use wagner::quick_entry::pipeline::{self, Reader};
@@ -42,7 +43,10 @@ enum Command {
     /// Store a quick entry exactly as typed, then read it into meals, workouts and measurements.
     Log {
         /// What you ate, did or weighed, e.g. "2 eggs and toast".
-        text: String,
+        text: Option<String>,
+        /// A meal photo (JPEG, PNG, WebP), a voice note (WAV, MP3, M4A, OGG) or a PDF; repeatable.
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<PathBuf>,
         /// Only store the raw entry; process it later with `wagner entries process`.
         #[arg(long)]
         no_process: bool,
@@ -51,8 +55,21 @@ enum Command {
     Entries {
         #[command(subcommand)]
         action: Option<EntriesAction>,
+        /// pending, processing, completed or failed.
         #[arg(long)]
         status: Option<String>,
+        /// meal, workout, body_measurement, multiple or unknown.
+        #[arg(long)]
+        classification: Option<String>,
+        /// First local day, YYYY-MM-DD.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last local day, YYYY-MM-DD.
+        #[arg(long)]
+        to: Option<String>,
+        /// Words in the text or transcript.
+        #[arg(long)]
+        search: Option<String>,
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
@@ -80,6 +97,18 @@ enum Command {
         #[arg(long)]
         if_empty: bool,
     },
+    /// Import FIT, GPX and TCX files (also .gz), folders of them, or export ZIPs (Strava, Garmin).
+    Import {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// List activities, newest first.
+    Activities {
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// One activity: summary, laps or sets, streams.
+    Activity { id: String },
 }
 
 #[derive(Subcommand)]
@@ -88,6 +117,8 @@ enum EntriesAction {
     Retry { id: String },
     /// Process every pending entry now.
     Process,
+    /// Correct an entry's text: the rows it created are replaced by what the new text says.
+    Edit { id: String, text: String },
 }
 
 #[derive(Subcommand)]
@@ -185,9 +216,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        Command::Log { text, no_process } => {
+        Command::Log { text, attach, no_process } => {
             let profile = profile::require_default(&store).await?;
-            let entry = quick_entry::log_text(&store, &profile, &text).await?;
+            let files = attach
+                .iter()
+                .map(|path| wagner::attachments::read_user_file(path))
+                .collect::<wagner::Result<Vec<_>>>()?;
+            let entry = quick_entry::log_with_attachments(
+                &store,
+                &profile,
+                text.as_deref(),
+                &files,
+                chrono::Utc::now(),
+            )
+            .await?;
             if no_process {
                 if cli.json {
                     print_json(&entry)?;
@@ -207,6 +249,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let provider = ai::configured_provider(&store, &profile.id).await?;
             let reader = provider.as_ref().map_or(Reader::Offline, Reader::Ai);
             match action {
+                EntriesAction::Edit { id, text } => {
+                    let processed = pipeline::edit(&store, &profile, &id, &text, reader).await;
+                    report_processed(&id, processed, cli.json)?;
+                }
                 EntriesAction::Retry { id } => {
                     let processed = pipeline::process(&store, &profile, &id, reader).await;
                     report_processed(&id, processed, cli.json)?;
@@ -233,10 +279,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Entries { action: None, status, limit } => {
+        Command::Entries { action: None, status, classification, from, to, search, limit } => {
             let profile = profile::require_default(&store).await?;
-            let status = status.map(|s| s.parse::<ProcessingStatus>()).transpose()?;
-            let entries = quick_entry::list(&store, &profile.id, status, limit).await?;
+            let filter = quick_entry::EntryFilter {
+                status: status.map(|s| s.parse::<ProcessingStatus>()).transpose()?,
+                input_type: None,
+                classification,
+                from,
+                to,
+                text: search,
+                limit: Some(limit),
+            };
+            let entries = quick_entry::search(&store, &profile, &filter).await?;
             if cli.json {
                 print_json(&entries)?;
             } else if entries.is_empty() {
@@ -284,6 +338,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         transcription_model,
                         monthly_budget_usd: monthly_budget,
                         requests_per_minute,
+                        vision: None,
                     };
                     ai::save_config(&store, &profile.id, Some(&config)).await?;
                 }
@@ -359,6 +414,44 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     report.entries,
                     report.program_days
                 );
+            }
+        }
+        Command::Import { paths } => {
+            let profile = profile::require_default(&store).await?;
+            let json = cli.json;
+            let results = activity_import::import_paths(&store, &profile, &paths, |r| {
+                if !json {
+                    println!("{}", activity_view::import_line(r));
+                }
+            })
+            .await?;
+            if json {
+                print_json(&results)?;
+            }
+            store.close().await;
+            // Every file was tried; a failed one makes the whole run a user error.
+            return Ok(if results.iter().any(|r| r.failed()) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+        Command::Activities { limit } => {
+            let profile = profile::require_default(&store).await?;
+            let items = activity_view::list(&store, &profile.id, limit).await?;
+            if cli.json {
+                print_json(&items)?;
+            } else {
+                print!("{}", activity_view::render_list(&items));
+            }
+        }
+        Command::Activity { id } => {
+            let profile = profile::require_default(&store).await?;
+            let detail = activity_view::detail(&store, &profile.id, &id).await?;
+            if cli.json {
+                print_json(&detail)?;
+            } else {
+                print!("{}", activity_view::render_detail(&detail));
             }
         }
     }

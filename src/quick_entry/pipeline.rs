@@ -58,24 +58,36 @@ pub async fn process(
     entry_id: &str,
     reader: Reader<'_>,
 ) -> Result<Processed> {
-    let claimed: Option<(Option<String>, Option<String>, String)> = sqlx::query_as(
+    let claimed: Option<Claimed> = sqlx::query_as(
         "UPDATE quick_entry_logs SET processing_status = 'processing', attempts = attempts + 1, error_message = NULL \
          WHERE id = ? AND user_id = ? AND processing_status IN ('pending', 'failed') \
-         RETURNING raw_text, raw_transcription, logged_at",
+         RETURNING raw_text, raw_transcription, logged_at, image_urls, audio_url",
     )
     .bind(entry_id)
     .bind(&profile.id)
     .fetch_optional(store.pool())
     .await?;
-    let Some((raw_text, transcription, logged_at)) = claimed else {
+    let Some(claimed) = claimed else {
         let entry = super::get(store, &profile.id, entry_id).await?;
         return Err(Error::invalid(format!(
             "entry {entry_id} is {}: only pending or failed entries are processed",
             entry.processing_status.as_str()
         )));
     };
-    match read_and_store(store, profile, entry_id, raw_text, transcription, &logged_at, reader).await {
+    match read_and_store(store, profile, entry_id, claimed, reader).await {
         Ok(processed) => Ok(processed),
+        Err(err @ Error::Waiting(_)) => {
+            // Not a failure: the entry waits, pending, for what it needs.
+            sqlx::query(
+                "UPDATE quick_entry_logs SET processing_status = 'pending', error_message = ? WHERE id = ? AND user_id = ?",
+            )
+            .bind(err.to_string())
+            .bind(entry_id)
+            .bind(&profile.id)
+            .execute(store.pool())
+            .await?;
+            Err(err)
+        }
         Err(err) => {
             // The raw entry stays; the reason is kept for the user and a retry.
             sqlx::query(
@@ -89,6 +101,47 @@ pub async fn process(
             Err(err)
         }
     }
+}
+
+/// The user corrected an entry: the rows it created are replaced by what the
+/// new text says, in one transaction with the text change, then it is read again.
+pub async fn edit(
+    store: &Store,
+    profile: &Profile,
+    entry_id: &str,
+    new_text: &str,
+    reader: Reader<'_>,
+) -> Result<Processed> {
+    let text = new_text.trim();
+    if text.is_empty() {
+        return Err(Error::invalid("the entry is empty: type what you ate, did or weighed"));
+    }
+    let current = super::get(store, &profile.id, entry_id).await?;
+    if current.processing_status == ProcessingStatus::Processing {
+        return Err(Error::invalid(format!("entry {entry_id} is being processed: try again in a moment")));
+    }
+    let mut tx = store.pool().begin().await?;
+    for table in ["meal_logs", "activities", "body_measurements"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE quick_entry_log_id = ? AND user_id = ?"
+        )))
+        .bind(entry_id)
+        .bind(&profile.id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "UPDATE quick_entry_logs SET raw_text = ?, processing_status = 'pending', error_message = NULL, \
+         meal_log_ids = '[]', ai_extracted_data = NULL, ai_classification = NULL, ai_confidence_score = NULL, \
+         contains_meal = 0, contains_workout = 0, contains_body_measurement = 0 WHERE id = ? AND user_id = ?",
+    )
+    .bind(text)
+    .bind(entry_id)
+    .bind(&profile.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    process(store, profile, entry_id, reader).await
 }
 
 /// Processes every pending entry of the profile, oldest first; failures are
@@ -111,20 +164,93 @@ pub async fn process_pending(
     Ok(results)
 }
 
+#[derive(sqlx::FromRow)]
+struct Claimed {
+    raw_text: Option<String>,
+    raw_transcription: Option<String>,
+    logged_at: String,
+    #[sqlx(json)]
+    image_urls: Vec<String>,
+    audio_url: Option<String>,
+}
+
+/// A voice note becomes text through the provider's transcription endpoint;
+/// without one the entry waits.
+async fn transcribe_if_needed(
+    store: &Store,
+    profile: &Profile,
+    entry_id: &str,
+    claimed: &mut Claimed,
+    reader: Reader<'_>,
+) -> Result<()> {
+    let Some(audio) = claimed.audio_url.clone().filter(|_| claimed.raw_transcription.is_none()) else {
+        return Ok(());
+    };
+    let provider = match reader {
+        Reader::Ai(p) if p.config.kind != ai::ProviderKind::Anthropic => p,
+        _ => {
+            return Err(Error::Waiting(
+                "needs transcription: this voice note waits until a transcription provider (Groq or a local \
+                 Whisper server) is set up; local offline transcription is not built yet"
+                    .into(),
+            ));
+        }
+    };
+    let bytes = crate::attachments::load(store, &audio)?;
+    let name = audio.rsplit('/').next().unwrap_or("voice-note").to_string();
+    let text = provider
+        .transcribe(bytes, &name)
+        .await
+        .map_err(|e| Error::Waiting(format!("transcription failed, will retry: {e}")))?;
+    sqlx::query("UPDATE quick_entry_logs SET raw_transcription = ? WHERE id = ? AND user_id = ?")
+        .bind(&text)
+        .bind(entry_id)
+        .bind(&profile.id)
+        .execute(store.pool())
+        .await?;
+    claimed.raw_transcription = Some(text);
+    Ok(())
+}
+
 async fn read_and_store(
     store: &Store,
     profile: &Profile,
     entry_id: &str,
-    raw_text: Option<String>,
-    transcription: Option<String>,
-    logged_at: &str,
+    mut claimed: Claimed,
     reader: Reader<'_>,
 ) -> Result<Processed> {
-    let logged_at = clock::from_db(logged_at)?;
-    let text = [raw_text, transcription].into_iter().flatten().collect::<Vec<_>>().join("\n");
-    if text.trim().is_empty() {
-        return Err(Error::invalid("the entry has no text to read yet: add a description"));
+    transcribe_if_needed(store, profile, entry_id, &mut claimed, reader).await?;
+    let logged_at = clock::from_db(&claimed.logged_at)?;
+    let text = [claimed.raw_text.clone(), claimed.raw_transcription.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n");
+    let vision = match reader {
+        Reader::Ai(p) if p.supports_vision() && !claimed.image_urls.is_empty() => Some(p),
+        _ => None,
+    };
+    if text.trim().is_empty() && vision.is_none() {
+        return Err(Error::Waiting(if claimed.image_urls.is_empty() {
+            "the entry has no text to read yet: add a description".into()
+        } else {
+            "a photo alone waits for a vision-capable AI provider or a description: add what you ate".into()
+        }));
     }
+    let images = match vision {
+        Some(_) => claimed
+            .image_urls
+            .iter()
+            .map(|path| {
+                Ok(ai::ImageInput {
+                    media_type: "image/jpeg".into(),
+                    bytes: crate::attachments::for_model(store, path)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+    let photo = claimed.image_urls.first().cloned();
     let local_hour = logged_at.with_timezone(&profile.tz()).hour();
     let default_weight = if profile.units == Units::Imperial { WeightUnit::Lb } else { WeightUnit::Kg };
     let offline = || offline::parse(&text, local_hour, default_weight);
@@ -137,7 +263,7 @@ async fn read_and_store(
                 local.format("%H:%M on %A"),
                 if profile.units == Units::Imperial { "imperial" } else { "metric" }
             );
-            read_with_ai(store, profile, provider, &text, &context).await?.or_offline(offline)
+            read_with_ai(store, profile, provider, &text, images, &context).await?.or_offline(offline)
         }
     };
     let AiOutcome { mut extraction, provider, model, cost_usd, usage, provider_error } = reading;
@@ -180,6 +306,8 @@ async fn read_and_store(
                 quick_entry_log_id: Some(entry_id.to_string()),
                 ai_extracted: true,
                 ai_confidence: Some(extraction.confidence),
+                // The photo belongs with the meal the text (or the model) describes.
+                image_url: photo.clone(),
             },
         )
         .await?;
@@ -327,6 +455,7 @@ async fn read_with_ai(
     profile: &Profile,
     provider: &Provider,
     text: &str,
+    images: Vec<ai::ImageInput>,
     context: &str,
 ) -> Result<AiOutcome> {
     let kind = provider.config.kind;
@@ -345,7 +474,7 @@ async fn read_with_ai(
     if let Err(err) = budget::admit(store, &profile.id, kind, limits, chrono::Utc::now()).await {
         return Ok(failed(err, 0.0, Usage::default()));
     }
-    let reading = extract::read_entry(provider, text, Vec::new(), context).await;
+    let reading = extract::read_entry(provider, text, images, context).await;
     let overrides = ai::price_overrides(store, &profile.id).await?;
     let cost_usd = prices::cost_usd(prices::price_for(&reading.model, &overrides), reading.usage);
     budget::record_spend(store, &profile.id, kind, cost_usd).await?;

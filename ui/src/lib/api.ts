@@ -2,10 +2,14 @@
 // tauri-specta Result and throws an ApiError (code + message) on failure, so a
 // page can show the error where it happened.
 
-import { commands } from "./bindings";
+import { commands, events } from "./bindings";
 import type {
+  AiStatus,
   AppStatus,
   BodyOverview,
+  EntryDetails,
+  EntryFilter,
+  ProviderConfig,
   CommandError,
   DemoReport,
   ExpenditureReport,
@@ -14,6 +18,7 @@ import type {
   QuickEntry,
   Result,
   Today,
+  Upload,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -41,7 +46,7 @@ function getBackend(): Promise<Commands> {
     backend =
       variant === null
         ? Promise.resolve(commands)
-        : import("./mock").then((m) => m.createMockCommands(variant));
+        : import("./mock").then((m) => m.createMockCommands(variant) as Commands);
   }
   return backend;
 }
@@ -59,7 +64,8 @@ async function call<T>(run: (c: Commands) => Promise<Result<T, CommandError>>): 
 export const api = {
   appStatus: (): Promise<AppStatus> => call((c) => c.appStatus()),
   today: (date: string | null = null): Promise<Today> => call((c) => c.today(date)),
-  logEntry: (text: string): Promise<QuickEntry> => call((c) => c.logEntry(text)),
+  logEntry: (text: string | null, uploads: Upload[] = [], paths: string[] = []): Promise<QuickEntry> =>
+    call((c) => c.logEntry(text, uploads, paths)),
   recentEntries: (limit: number): Promise<QuickEntry[]> => call((c) => c.recentEntries(limit)),
   loadDemo: (): Promise<DemoReport> => call((c) => c.loadDemo()),
   createProfile: (fullName: string): Promise<Profile> => call((c) => c.createProfile(fullName)),
@@ -77,4 +83,21 @@ export const api = {
     call((c) => c.bodyExpenditure(windowDays)),
   bodyApplyTarget: (goalRateKg: number, windowDays: number | null = null): Promise<number> =>
     call((c) => c.bodyApplyTarget(goalRateKg, windowDays)),
+  searchEntries: (filter: EntryFilter): Promise<QuickEntry[]> => call((c) => c.searchEntries(filter)),
+  entryDetails: (id: string): Promise<EntryDetails> => call((c) => c.entryDetails(id)),
+  retryEntry: (id: string): Promise<QuickEntry> => call((c) => c.retryEntry(id)),
+  editEntry: (id: string, text: string): Promise<EntryDetails> => call((c) => c.editEntry(id, text)),
+  aiStatus: (): Promise<AiStatus> => call((c) => c.aiStatus()),
+  saveAiSettings: (config: ProviderConfig | null): Promise<AiStatus> => call((c) => c.saveAiSettings(config)),
 };
+
+/**
+ * Calls `handler` with the id of every quick entry the core finishes reading
+ * in the background. Returns the unsubscribe function. A no-op in the preview.
+ */
+export async function onEntryUpdated(handler: (id: string) => void): Promise<() => void> {
+  if (mockVariant() !== null || typeof window === "undefined" || !("__TAURI_INTERNALS__" in window)) {
+    return () => {};
+  }
+  return events.entryUpdated.listen((event) => handler(event.payload.id));
+}

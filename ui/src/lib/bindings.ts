@@ -25,12 +25,73 @@ async today(date: string | null) : Promise<Result<Today, CommandError>> {
 }
 },
 /**
- * Saves the raw entry, then reads it. The entry comes back `completed`, or
- * `failed` with its reason (kept, to edit and retry) — never lost.
+ * Saves the raw entry with its attachments (picked files, or dropped paths)
+ * and returns it `pending`; it is read in the background and an
+ * `EntryUpdated` event follows. Nothing is saved if a file is not usable.
  */
-async logEntry(text: string) : Promise<Result<QuickEntry, CommandError>> {
+async logEntry(text: string | null, uploads: Upload[], paths: string[]) : Promise<Result<QuickEntry, CommandError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("log_entry", { text }) };
+    return { status: "ok", data: await TAURI_INVOKE("log_entry", { text, uploads, paths }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The history view.
+ */
+async searchEntries(filter: EntryFilter) : Promise<Result<QuickEntry[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("search_entries", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async entryDetails(id: string) : Promise<Result<EntryDetails, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("entry_details", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Reads a pending or failed entry again, in the background.
+ */
+async retryEntry(id: string) : Promise<Result<QuickEntry, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("retry_entry", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Corrects an entry's text; the rows it created are replaced.
+ */
+async editEntry(id: string, text: string) : Promise<Result<EntryDetails, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("edit_entry", { id, text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async aiStatus() : Promise<Result<AiStatus, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the provider choice (never a key), or `null` to read entries offline.
+ */
+async saveAiSettings(config: ProviderConfig | null) : Promise<Result<AiStatus, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_ai_settings", { config }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -143,6 +204,11 @@ async bodyApplyTarget(goalRateKg: number, windowDays: number | null) : Promise<R
 /** user-defined events **/
 
 
+export const events = __makeEvents__<{
+entryUpdated: EntryUpdated
+}>({
+entryUpdated: "entry-updated"
+})
 
 /** user-defined constants **/
 
@@ -153,6 +219,15 @@ async bodyApplyTarget(goalRateKg: number, windowDays: number | null) : Promise<R
 export type ActivitySource = "strava" | "garmin" | "manual" | "quick_entry" | "file" | "apple_health"
 export type ActivitySummary = { id: string; name: string; activity_type: ActivityType; source: ActivitySource; start_date: string; elapsed_time_seconds: number; distance_meters: number | null; calories: number | null; average_heartrate: number | null }
 export type ActivityType = "run" | "ride" | "swim" | "walk" | "hike" | "strength" | "yoga" | "rowing" | "elliptical" | "cardio" | "sport" | "other"
+/**
+ * What the Settings page shows: the choice, whether its key is there (never
+ * the key) and this month's spend.
+ */
+export type AiStatus = { config: ProviderConfig | null; key_env: string | null; key_present: boolean; month_spend_usd: number; 
+/**
+ * True when entries are read by a provider now, false when offline.
+ */
+active: boolean }
 /**
  * What the window needs at start-up to choose between the welcome screen
  * (no profile or no data yet) and Today.
@@ -199,6 +274,31 @@ export type Confidence =
 export type DayNutrition = { calories: number; protein_g: number; carbs_g: number; fat_g: number; fiber_g: number; targets: MacroTargets; remaining: MacroTargets; meals: MealSummary[] }
 export type DemoReport = { profile: Profile; meals: number; activities: number; measurements: number; entries: number; program_days: number }
 /**
+ * Everything the review panel shows about one entry: who read it, what it
+ * cost, what was extracted and why a provider's reading was not used.
+ */
+export type EntryDetails = { entry: QuickEntry; classification: string | null; confidence: number | null; ai_provider: string | null; ai_model: string | null; ai_cost_usd: number; extraction: Extraction | null; provider_error: string | null; attempts: number }
+/**
+ * What the history view filters by; every field is optional.
+ */
+export type EntryFilter = { status: ProcessingStatus | null; input_type: InputType | null; 
+/**
+ * `meal`, `workout`, `body_measurement`, `multiple` or `unknown`.
+ */
+classification: string | null; 
+/**
+ * Local dates, inclusive (YYYY-MM-DD).
+ */
+from: string | null; to: string | null; 
+/**
+ * Words in the text or transcript.
+ */
+text: string | null; limit: number | null }
+/**
+ * Tells the window an entry changed state (read, failed, waiting).
+ */
+export type EntryUpdated = { id: string }
+/**
  * The estimate with everything needed to explain it.
  */
 export type Expenditure = { 
@@ -237,6 +337,24 @@ export type ExpenditureReport = { expenditure: Expenditure; current_target_kcal:
  * target is safe; empty without an estimate.
  */
 offers: TargetOffer[] }
+export type ExtractedFood = { name: string; quantity: number; unit: string; grams: number | null; calories: number; protein_g: number; carbs_g: number; fat_g: number; 
+/**
+ * The foods_enhanced row the nutrition came from, when one matched.
+ */
+food_id?: string | null }
+export type ExtractedMeal = { 
+/**
+ * None: decided from the time of day when stored.
+ */
+category: MealCategory | null; foods: ExtractedFood[] }
+export type ExtractedMeasurement = { weight_kg: number | null; body_fat_pct: number | null; waist_cm: number | null }
+export type ExtractedSet = { exercise: string; reps: number; weight_kg: number | null }
+export type ExtractedWorkout = { activity_type: ActivityType; name: string; duration_seconds: number | null; distance_meters: number | null; sets?: ExtractedSet[] }
+export type Extraction = { meals?: ExtractedMeal[]; workouts?: ExtractedWorkout[]; measurements?: ExtractedMeasurement[]; 
+/**
+ * 0–1: how sure the reader is that the rows match what was meant.
+ */
+confidence: number }
 /**
  * The formula estimate and how it was made.
  */
@@ -285,7 +403,32 @@ export type ProcessingStatus = "pending" | "processing" | "completed" | "failed"
 export type Profile = { id: string; full_name: string; time_zone: string; units: Units; daily_calorie_target: number | null; daily_protein_target_g: number | null; daily_carbs_target_g: number | null; daily_fat_target_g: number | null }
 export type ProgramDay = { program_id: string; program_name: string; day_number: number; total_days: number; week_number: number; day_name: string; day_focus: string | null; is_rest_day: boolean; is_completed: boolean; items: ProgramItem[] }
 export type ProgramItem = { id: string; item_type: ItemType; item_order: number; title: string; detail: string | null; is_completed: boolean }
-export type QuickEntry = { id: string; input_type: InputType; raw_text: string | null; processing_status: ProcessingStatus; logged_at: string; error_message: string | null }
+/**
+ * The user's choice of provider, kept in `users.settings.ai` (never the key).
+ */
+export type ProviderConfig = { kind: ProviderKind; model: string; base_url?: string | null; 
+/**
+ * Model for voice notes on the transcription endpoint.
+ */
+transcription_model?: string | null; monthly_budget_usd?: number | null; requests_per_minute?: number | null; 
+/**
+ * Whether the model reads photos; unset means "Anthropic models do".
+ */
+vision?: boolean | null }
+export type ProviderKind = "anthropic" | "groq" | "openrouter" | 
+/**
+ * Any OpenAI-compatible server, typically local (llama.cpp, Ollama, LM Studio).
+ */
+"openai_compatible"
+export type QuickEntry = { id: string; input_type: InputType; raw_text: string | null; 
+/**
+ * A voice note's transcript or a PDF's text.
+ */
+raw_transcription: string | null; processing_status: ProcessingStatus; logged_at: string; error_message: string | null; 
+/**
+ * Photos, relative to the data folder.
+ */
+image_urls: string[]; audio_url: string | null; document_urls: string[] }
 /**
  * Where a kind's value lives in `body_measurements`.
  */
@@ -329,6 +472,10 @@ export type TrendSummary = { date: string; weight_kg: number; trend_kg: number;
  */
 weekly_rate_kg: number | null }
 export type Units = "metric" | "imperial"
+/**
+ * A file picked or pasted in the window, sent as base64 (compact over IPC).
+ */
+export type Upload = { name: string; data_base64: string }
 export type WeighIn = { id: string; measured_at: string; local_date: string; weight_kg: number }
 
 /** tauri-specta globals **/

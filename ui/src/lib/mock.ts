@@ -202,9 +202,9 @@ function demoData(state: State): void {
     ],
   };
   state.entries = [
-    { id: id("entry"), input_type: "text", raw_text: "overnight oats with greek yogurt and blueberries", processing_status: "completed", logged_at: at(7, 42), error_message: null },
-    { id: id("entry"), input_type: "text", raw_text: "ran 8.2k this morning, felt strong", processing_status: "completed", logged_at: at(7, 50), error_message: null },
-    { id: id("entry"), input_type: "voice", raw_text: null, processing_status: "failed", logged_at: at(13, 5), error_message: "The voice note could not be transcribed." },
+    { id: id("entry"), input_type: "text", raw_text: "overnight oats with greek yogurt and blueberries", processing_status: "completed", logged_at: at(7, 42), error_message: null , raw_transcription: null, image_urls: [], audio_url: null, document_urls: [] },
+    { id: id("entry"), input_type: "text", raw_text: "ran 8.2k this morning, felt strong", processing_status: "completed", logged_at: at(7, 50), error_message: null , raw_transcription: null, image_urls: [], audio_url: null, document_urls: [] },
+    { id: id("entry"), input_type: "voice", raw_text: null, processing_status: "failed", logged_at: at(13, 5), error_message: "The voice note could not be transcribed." , raw_transcription: null, image_urls: [], audio_url: "attachments/ab/voice.wav", document_urls: [] },
   ];
 }
 
@@ -377,7 +377,8 @@ function remaining(target: number | null, eaten: number): number | null {
   return target === null ? null : target - eaten;
 }
 
-export function createMockCommands(variant: string): Commands {
+/** Only the commands the preview needs; a missing one fails like an unreachable core. */
+export function createMockCommands(variant: string): Partial<Commands> {
   const state = emptyState();
   if (variant === "demo" || variant === "rest" || variant === "imperial") demoData(state);
   if (variant === "imperial" && state.profile) state.profile = { ...state.profile, units: "imperial" };
@@ -440,9 +441,9 @@ export function createMockCommands(variant: string): Commands {
       });
     },
 
-    async logEntry(text: string): Promise<Result<QuickEntry, CommandError>> {
+    async logEntry(text: string | null): Promise<Result<QuickEntry, CommandError>> {
       await delay(250);
-      const trimmed = text.trim();
+      const trimmed = (text ?? "").trim();
       if (trimmed.length === 0) return fail("invalid_input", "Write something to log first.");
       if (trimmed.includes("#fail")) {
         return fail("storage", "Could not save the entry: the database is locked.");
@@ -451,9 +452,13 @@ export function createMockCommands(variant: string): Commands {
         id: id("entry"),
         input_type: "text",
         raw_text: trimmed,
+        raw_transcription: null,
         processing_status: "pending",
         logged_at: new Date().toISOString(),
         error_message: null,
+        image_urls: [],
+        audio_url: null,
+        document_urls: [],
       };
       state.entries = [...state.entries, entry];
       return ok(entry);

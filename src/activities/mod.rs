@@ -1,4 +1,9 @@
-//! Activities (`activities`) with their laps and sets (`activity_segments`).
+//! Activities (`activities`) with their laps and sets (`activity_segments`),
+//! file imports with their streams (`activity_streams`) and training metrics.
+
+pub mod import;
+pub mod metrics;
+pub mod view;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
