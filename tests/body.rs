@@ -517,3 +517,39 @@ async fn target_offers_are_round_rates_in_the_users_units_and_stay_safe() {
     assert_eq!(report.current_target_kcal, Some(2200));
     assert_eq!(report.offers, expenditure::offers(report.expenditure.estimate_kcal, Units::Metric));
 }
+
+#[tokio::test]
+async fn a_progress_photo_is_copied_with_a_thumbnail_and_survives_delete_and_undo() {
+    let (dir, store) = open().await;
+    let me = new_profile(&store, "Eve", Units::Metric).await;
+    let other = new_profile(&store, "Fay", Units::Metric).await;
+    let id = add(&store, &me, "weight=70", Utc::now()).await.unwrap();
+    let photo =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/attachments/meal-rotated.jpg"))
+            .unwrap();
+
+    // Not an image, or not my measurement: refused, nothing attached.
+    let err = body::photo::attach(&store, &me, &id, b"%PDF-1.4 not a photo", "scan.pdf").await.unwrap_err();
+    assert!(err.is_user_error(), "{err}");
+    let err = body::photo::attach(&store, &other, &id, &photo, "me.jpg").await.unwrap_err();
+    assert!(err.is_user_error() && err.to_string().contains("not found"), "{err}");
+
+    let m = body::photo::attach(&store, &me, &id, &photo, "me.jpg").await.unwrap();
+    let path = m.photo_url.clone().expect("the row keeps the photo's path");
+    assert!(dir.path().join(&path).is_file(), "copied into the data folder: {path}");
+    let thumb = body::photo::thumbnail_path(&path).unwrap();
+    assert!(dir.path().join(&thumb).is_file(), "with a thumbnail: {thumb}");
+
+    let url = body::photo::data_url(&store, &me.id, &id, true).await.unwrap();
+    assert!(url.starts_with("data:image/jpeg;base64,"));
+    let full = body::photo::data_url(&store, &me.id, &id, false).await.unwrap();
+    use base64::Engine;
+    let original = base64::engine::general_purpose::STANDARD.encode(&photo);
+    assert_eq!(full, format!("data:image/jpeg;base64,{original}"), "the full photo is the file as picked");
+    assert_ne!(url, full, "the thumbnail is a re-encoded, upright copy");
+    assert!(body::photo::data_url(&store, &other.id, &id, true).await.is_err());
+
+    body::delete_with_undo(&store, &me.id, &id).await.unwrap();
+    let back = body::undo_delete(&store, &me.id).await.unwrap();
+    assert_eq!(back.photo_url, Some(path));
+}

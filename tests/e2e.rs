@@ -466,5 +466,43 @@ async fn body_form_errors_show_inline_and_the_calorie_target_updates_after_confi
     assert_eq!(digits(&saved), maintain.to_string(), "{saved:?}");
     assert_eq!(profile::require_default(&store).await.unwrap().daily_calorie_target, Some(maintain));
 
+    // A progress photo picked for the latest measurement: stored, and its
+    // thumbnail shows in the history and on the photo timeline.
+    let first_row = client.find(Locator::Css("[data-testid='body-history-row']")).await.unwrap();
+    let first_id = first_row.attr("data-id").await.unwrap().expect("rows carry their id");
+    first_row.find(Locator::Css("[data-testid='body-edit']")).await.unwrap().click().await.unwrap();
+    let photo = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/attachments/plate.png");
+    testid(&client, "body-photo-input").await.send_keys(&photo.display().to_string()).await.unwrap();
+    eventually("the photo's thumbnail shows in the row and on the timeline", || async {
+        let in_rows = client
+            .find_all(Locator::Css("[data-testid='body-history-row'] [data-testid='body-photo-thumb'] img"))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0);
+        let on_timeline = client
+            .find_all(Locator::Css("[data-testid='body-photos'] [data-testid='body-photo-thumb'] img"))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0);
+        if in_rows == 1 && on_timeline == 1 {
+            Ok(())
+        } else {
+            Err(format!("{in_rows} in rows, {on_timeline} on the timeline"))
+        }
+    })
+    .await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let m = wagner::body::get(&mut conn, &me.id, &first_id).await.unwrap();
+    let path = m.photo_url.expect("the photo is attached to the row edited");
+    assert!(dir.path().join(&path).is_file(), "copied next to the database: {path}");
+    client
+        .execute(
+            "document.querySelector(\"[data-testid='body-photos']\").scrollIntoView({ block: 'center' })",
+            vec![],
+        )
+        .await
+        .unwrap();
+    save_screenshot(&client, "body-photo").await;
+
     client.close().await.unwrap();
 }

@@ -282,6 +282,32 @@ pub async fn body_apply_target(
     Ok(expenditure::apply_target(store, &profile, &e, goal_rate_kg).await?)
 }
 
+/// Attaches (or replaces) a measurement's progress photo, picked in the window.
+#[tauri::command]
+#[specta::specta]
+pub async fn body_attach_photo(
+    core: State<'_, Core>,
+    id: String,
+    upload: Upload,
+) -> CommandResult<Measurement> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let bytes =
+        base64::engine::general_purpose::STANDARD.decode(upload.data_base64.as_bytes()).map_err(|_| {
+            CommandError::new("invalid_input", format!("{}: the file did not arrive whole", upload.name))
+        })?;
+    Ok(body::photo::attach(store, &profile, &id, &bytes, &upload.name).await?)
+}
+
+/// A measurement's photo as a `data:` URL: its thumbnail, or the full image.
+#[tauri::command]
+#[specta::specta]
+pub async fn body_photo(core: State<'_, Core>, id: String, thumbnail: bool) -> CommandResult<String> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(body::photo::data_url(store, &profile.id, &id, thumbnail).await?)
+}
+
 pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new().events(tauri_specta::collect_events![EntryUpdated]).commands(
         tauri_specta::collect_commands![
@@ -304,6 +330,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             body_undo,
             body_expenditure,
             body_apply_target,
+            body_attach_photo,
+            body_photo,
         ],
     )
 }

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod expenditure;
 pub mod overview;
+pub mod photo;
 pub mod scale;
 pub mod trend;
 pub mod units;

@@ -83,6 +83,10 @@ export const api = {
     call((c) => c.bodyExpenditure(windowDays)),
   bodyApplyTarget: (goalRateKg: number, windowDays: number | null = null): Promise<number> =>
     call((c) => c.bodyApplyTarget(goalRateKg, windowDays)),
+  bodyAttachPhoto: (id: string, upload: Upload): Promise<Measurement> =>
+    call((c) => c.bodyAttachPhoto(id, upload)),
+  /** A `data:` URL of the measurement's photo (its thumbnail, or the full image). */
+  bodyPhoto: (id: string, thumbnail: boolean): Promise<string> => call((c) => c.bodyPhoto(id, thumbnail)),
   searchEntries: (filter: EntryFilter): Promise<QuickEntry[]> => call((c) => c.searchEntries(filter)),
   entryDetails: (id: string): Promise<EntryDetails> => call((c) => c.entryDetails(id)),
   retryEntry: (id: string): Promise<QuickEntry> => call((c) => c.retryEntry(id)),

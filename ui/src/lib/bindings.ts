@@ -198,6 +198,28 @@ async bodyApplyTarget(goalRateKg: number, windowDays: number | null) : Promise<R
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Attaches (or replaces) a measurement's progress photo, picked in the window.
+ */
+async bodyAttachPhoto(id: string, upload: Upload) : Promise<Result<Measurement, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("body_attach_photo", { id, upload }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A measurement's photo as a `data:` URL: its thumbnail, or the full image.
+ */
+async bodyPhoto(id: string, thumbnail: boolean) : Promise<Result<string, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("body_photo", { id, thumbnail }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 

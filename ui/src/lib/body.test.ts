@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KindView, Measurement } from "./bindings";
-import { buildValues, describeMeasurement, errorField, formMessage, formatKind, formatRate, inputValue, offerLabel, siValue } from "./body";
+import { buildValues, bytesToBase64, describeMeasurement, errorField, formMessage, formatKind, formatRate, inputValue, offerLabel, siValue } from "./body";
 
 const L = "en-US";
 
@@ -109,5 +109,14 @@ describe("rates and offers", () => {
     expect(offerLabel(-LB, imperialWeight, L)).toBe("Lose 1 lb a week");
     expect(offerLabel(0, metric[0]!, L)).toBe("Maintain");
     expect(offerLabel(0.25, metric[0]!, L)).toBe("Gain 0.25 kg a week");
+  });
+});
+
+describe("bytesToBase64", () => {
+  it("encodes like the standard alphabet, also past one chunk", () => {
+    expect(bytesToBase64(new Uint8Array([0xff, 0xd8, 0xff, 0x00]))).toBe("/9j/AA==");
+    const big = new Uint8Array(70_000).map((_, i) => i % 251);
+    const decoded = Uint8Array.from(atob(bytesToBase64(big)), (c) => c.charCodeAt(0));
+    expect(decoded).toEqual(big);
   });
 });

@@ -2,7 +2,7 @@
 // (with the factors the core sends in BodyOverview.kinds), the key=value
 // strings the core parses, and which field a core error is about.
 
-import type { KindView, Measurement } from "./bindings";
+import type { KindView, Measurement, Upload } from "./bindings";
 import { formatDecimal, type Locale } from "./format";
 
 /** The stored SI value of a kind in a measurement, if any. */
@@ -129,4 +129,19 @@ export function offerLabel(goalRateKg: number, weightKind: KindView, locale?: Lo
   if (v === 0) return "Maintain";
   const amount = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(Math.abs(v));
   return `${v < 0 ? "Lose" : "Gain"} ${amount} ${weightKind.unit} a week`;
+}
+
+/** Bytes as base64, in chunks (a photo is too big for one String.fromCharCode call). */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = "";
+  const CHUNK = 0x8000;
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  }
+  return btoa(binary);
+}
+
+/** A picked file as the core's upload. */
+export async function toUpload(file: File): Promise<Upload> {
+  return { name: file.name, data_base64: bytesToBase64(new Uint8Array(await file.arrayBuffer())) };
 }

@@ -21,6 +21,7 @@ import type {
   QuickEntry,
   Result,
   Today,
+  Upload,
 } from "./bindings";
 import { calendarDateIn } from "./format";
 
@@ -540,6 +541,25 @@ export function createMockCommands(variant: string): Partial<Commands> {
     async bodyExpenditure(): Promise<Result<ExpenditureReport, CommandError>> {
       await delay(200);
       return ok(mockExpenditure(state));
+    },
+
+    async bodyAttachPhoto(mid: string, upload: Upload): Promise<Result<Measurement, CommandError>> {
+      await delay(250);
+      const m = state.measurements.find((x) => x.id === mid);
+      if (!m) return fail("not_found", `measurement ${mid} not found`);
+      if (!/\.(jpe?g|png|webp)$/i.test(upload.name)) {
+        return fail("invalid_input", `${upload.name}: a progress photo must be a JPEG, PNG or WebP image`);
+      }
+      const copy: Measurement = { ...m, photo_url: `data:image/*;base64,${upload.data_base64}` };
+      state.measurements = state.measurements.map((x) => (x.id === mid ? copy : x));
+      return ok(copy);
+    },
+
+    async bodyPhoto(mid: string): Promise<Result<string, CommandError>> {
+      await delay(100);
+      const m = state.measurements.find((x) => x.id === mid);
+      if (!m?.photo_url) return fail("not_found", `photo of measurement ${mid} not found`);
+      return ok(m.photo_url);
     },
 
     async bodyApplyTarget(goalRateKg: number): Promise<Result<number, CommandError>> {
