@@ -430,3 +430,129 @@ fn cli_tdee_explains_and_applies_the_target() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("2 measurements imported, 0 already there"), "{}", text(&out.stdout));
 }
+
+#[tokio::test]
+async fn todays_snapshot_carries_the_trend_as_it_stood_that_day() {
+    let (_dir, store) = open().await;
+    let me = new_profile(&store, "Ana", Units::Metric).await;
+    let morning = |d: u32| Utc.with_ymd_and_hms(2026, 3, d, 6, 0, 0).unwrap();
+    add(&store, &me, "weight=80", morning(1)).await.unwrap();
+    add(&store, &me, "weight=79", morning(2)).await.unwrap();
+    add(&store, &me, "weight=90", morning(4)).await.unwrap();
+
+    // On day 2 the trend has moved 10% from 80 towards 79; day 4's spike is not seen yet.
+    let (_, end_of_day2) = clock::day_bounds_utc(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), me.tz());
+    let snap = body::snapshot(&store, &me.id, end_of_day2).await.unwrap().unwrap();
+    assert_eq!(snap.weight_kg, Some(79.0));
+    assert!((snap.trend_kg.unwrap() - 79.9).abs() < 1e-9, "{snap:?}");
+    // Slope of the trend (80 → 79.9 in a day) times 7.
+    assert!((snap.weekly_rate_kg.unwrap() - -0.7).abs() < 1e-9, "{snap:?}");
+
+    // Later, the 90 kg spike moves the trend 1 − 0.9² = 19% of the way, not all of it.
+    let snap = body::snapshot(&store, &me.id, morning(5)).await.unwrap().unwrap();
+    let expected = 79.9 + 0.19 * (90.0 - 79.9);
+    assert!((snap.trend_kg.unwrap() - expected).abs() < 1e-9, "{snap:?}");
+    let o = overview::overview(&store, &me).await.unwrap();
+    assert_eq!(o.trend.unwrap().trend_kg, snap.trend_kg.unwrap(), "Today and the Body page agree");
+    let raw: Vec<f64> = o.weigh_ins.iter().map(|w| w.weight_kg).collect();
+    assert_eq!(raw, vec![80.0, 79.0, 90.0], "the chart's raw points, oldest first");
+
+    // One weigh-in day: a trend but no rate.
+    let bo = new_profile(&store, "Bo", Units::Metric).await;
+    add(&store, &bo, "weight=70", morning(1)).await.unwrap();
+    let snap = body::snapshot(&store, &bo.id, morning(2)).await.unwrap().unwrap();
+    assert_eq!((snap.trend_kg, snap.weekly_rate_kg), (Some(70.0), None));
+}
+
+#[tokio::test]
+async fn text_entry_and_edit_go_through_the_same_parser_in_the_users_units() {
+    let (_dir, store) = open().await;
+    let me = new_profile(&store, "Cy", Units::Imperial).await;
+    let m = body::add_from_text(
+        &store,
+        &me,
+        &["weight=180".into(), "waist=33 bf=20%".into()],
+        Some("2026-03-01"),
+    )
+    .await
+    .unwrap();
+    assert!((m.weight_kg.unwrap() - 81.647).abs() < 1e-9, "180 lb stored as kg: {m:?}");
+    assert_eq!(m.measurements["waist_cm"], 83.82);
+    assert_eq!(m.local_date, "2026-03-01");
+
+    let err = body::add_from_text(&store, &me, &["weight=1800".into()], None).await.unwrap_err();
+    assert!(err.is_user_error() && err.to_string().contains("not plausible"), "{err}");
+    let err = body::edit_from_text(&store, &me, &m.id, &["".into()], None).await.unwrap_err();
+    assert!(err.to_string().contains("nothing to change"), "{err}");
+
+    let edited =
+        body::edit_from_text(&store, &me, &m.id, &["bf=".into(), "weight=179".into()], None).await.unwrap();
+    assert_eq!(edited.body_fat_pct, None);
+    assert!((edited.weight_kg.unwrap() - 81.193).abs() < 1e-9, "{edited:?}");
+
+    // The window shows and types values with the kinds' units and factors.
+    let o = overview::overview(&store, &me).await.unwrap();
+    let weight = o.kinds.iter().find(|k| k.key == "weight").unwrap();
+    assert_eq!(weight.unit, "lb");
+    assert!((edited.weight_kg.unwrap() / weight.si_per_unit - 179.0).abs() < 0.01);
+    let waist = o.kinds.iter().find(|k| k.key == "waist").unwrap();
+    assert_eq!((waist.unit.as_str(), waist.si_per_unit), ("in", 2.54));
+}
+
+#[tokio::test]
+async fn target_offers_are_round_rates_in_the_users_units_and_stay_safe() {
+    let metric = expenditure::offers(Some(2500.0), Units::Metric);
+    let rates: Vec<f64> = metric.iter().map(|o| o.goal_rate_kg).collect();
+    assert_eq!(rates, vec![-0.75, -0.5, -0.25, 0.0, 0.25]);
+    assert_eq!(metric[1].calorie_target, 2500 - 550, "0.5 kg a week is 550 kcal a day");
+    assert_eq!(metric[3].calorie_target, 2500);
+
+    let imperial = expenditure::offers(Some(2500.0), Units::Imperial);
+    assert!((imperial[1].goal_rate_kg - -0.453_592_37).abs() < 1e-12, "1 lb a week");
+    // A low estimate drops the rates that would go below 1000 kcal.
+    let low = expenditure::offers(Some(1500.0), Units::Metric);
+    assert!(low.iter().all(|o| o.calorie_target >= 1000) && low.len() < 5, "{low:?}");
+    assert!(expenditure::offers(None, Units::Metric).is_empty());
+
+    let (_dir, store) = open().await;
+    let me = new_profile(&store, "Di", Units::Metric).await;
+    let report = expenditure::report(&store, &me, 28).await.unwrap();
+    assert_eq!(report.current_target_kcal, Some(2200));
+    assert_eq!(report.offers, expenditure::offers(report.expenditure.estimate_kcal, Units::Metric));
+}
+
+#[tokio::test]
+async fn a_progress_photo_is_copied_with_a_thumbnail_and_survives_delete_and_undo() {
+    let (dir, store) = open().await;
+    let me = new_profile(&store, "Eve", Units::Metric).await;
+    let other = new_profile(&store, "Fay", Units::Metric).await;
+    let id = add(&store, &me, "weight=70", Utc::now()).await.unwrap();
+    let photo =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/attachments/meal-rotated.jpg"))
+            .unwrap();
+
+    // Not an image, or not my measurement: refused, nothing attached.
+    let err = body::photo::attach(&store, &me, &id, b"%PDF-1.4 not a photo", "scan.pdf").await.unwrap_err();
+    assert!(err.is_user_error(), "{err}");
+    let err = body::photo::attach(&store, &other, &id, &photo, "me.jpg").await.unwrap_err();
+    assert!(err.is_user_error() && err.to_string().contains("not found"), "{err}");
+
+    let m = body::photo::attach(&store, &me, &id, &photo, "me.jpg").await.unwrap();
+    let path = m.photo_url.clone().expect("the row keeps the photo's path");
+    assert!(dir.path().join(&path).is_file(), "copied into the data folder: {path}");
+    let thumb = body::photo::thumbnail_path(&path).unwrap();
+    assert!(dir.path().join(&thumb).is_file(), "with a thumbnail: {thumb}");
+
+    let url = body::photo::data_url(&store, &me.id, &id, true).await.unwrap();
+    assert!(url.starts_with("data:image/jpeg;base64,"));
+    let full = body::photo::data_url(&store, &me.id, &id, false).await.unwrap();
+    use base64::Engine;
+    let original = base64::engine::general_purpose::STANDARD.encode(&photo);
+    assert_eq!(full, format!("data:image/jpeg;base64,{original}"), "the full photo is the file as picked");
+    assert_ne!(url, full, "the thumbnail is a re-encoded, upright copy");
+    assert!(body::photo::data_url(&store, &other.id, &id, true).await.is_err());
+
+    body::delete_with_undo(&store, &me.id, &id).await.unwrap();
+    let back = body::undo_delete(&store, &me.id).await.unwrap();
+    assert_eq!(back.photo_url, Some(path));
+}

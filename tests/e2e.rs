@@ -87,11 +87,24 @@ async fn open_window(driver: &Driver) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), json!("wry"));
     caps.insert("tauri:options".into(), json!({ "application": binary }));
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("a WebDriver session with the app");
+    // On a busy machine tauri-driver sometimes drops the first session request
+    // (IncompleteMessage) while WebKitWebDriver starts: try again a few times.
+    let mut attempt = 0;
+    let client = loop {
+        attempt += 1;
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+        {
+            Ok(client) => break client,
+            Err(e) if attempt < 3 => {
+                eprintln!("WebDriver session attempt {attempt} failed ({e}); retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(e) => panic!("a WebDriver session with the app: {e}"),
+        }
+    };
     client
         .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(None, None, Some(Duration::from_secs(10))))
         .await
@@ -222,6 +235,274 @@ async fn an_entry_typed_in_the_window_is_saved_and_listed() {
         assert!(Instant::now() < deadline, "the new meal is not on Today: {texts:?}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+
+    client.close().await.unwrap();
+}
+
+async fn count(client: &Client, id: &str) -> usize {
+    client.find_all(Locator::Css(&format!("[data-testid='{id}']"))).await.map(|v| v.len()).unwrap_or(0)
+}
+
+async fn texts(client: &Client, id: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for el in client.find_all(Locator::Css(&format!("[data-testid='{id}']"))).await.unwrap_or_default() {
+        // textContent: WebKit's rendered text leaves out ellipsized cells.
+        out.push(el.prop("textContent").await.ok().flatten().unwrap_or_default());
+    }
+    out
+}
+
+/// Polls `check` until it passes, failing with `what` and the last state after 20 s
+/// (the window may share a busy machine).
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match check().await {
+            Ok(()) => return,
+            Err(state) => assert!(Instant::now() < deadline, "{what}: {state}"),
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn add_a_weight_in_the_window_and_the_chart_and_today_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    {
+        let store = Store::open(&db).await.unwrap();
+        wagner::demo::load(&store, chrono::Utc::now(), None).await.unwrap();
+        store.close().await;
+    }
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+
+    testid(&client, "nav-body").await.click().await.unwrap();
+    testid(&client, "body-page").await;
+    testid(&client, "body-trend-chart").await;
+    let points_before = count(&client, "body-chart-point").await;
+    assert!(points_before >= 10, "the demo's weigh-ins are on the chart: {points_before}");
+    let rows_before = count(&client, "body-history-row").await;
+    save_screenshot(&client, "body-demo").await;
+
+    // 79.3 kg is not one of the demo's weights (they stay above 80 kg).
+    testid(&client, "body-add-weight").await.send_keys("79.3").await.unwrap();
+    testid(&client, "body-add-submit").await.click().await.unwrap();
+
+    eventually("the latest weight shows the new one", || async {
+        let t = testid(&client, "body-latest-weight").await.text().await.unwrap_or_default();
+        if t.contains("79.3") { Ok(()) } else { Err(t) }
+    })
+    .await;
+    eventually("a new history row at the top shows it", || async {
+        let rows = texts(&client, "body-history-row").await;
+        let first = rows.first().cloned().unwrap_or_default();
+        // The history lists the latest 30; the demo has fewer, so the count grows.
+        if first.contains("79.3 kg") && rows.len() == rows_before + 1 {
+            Ok(())
+        } else {
+            Err(format!("{rows:?}"))
+        }
+    })
+    .await;
+    eventually("the chart has one more point", || async {
+        let n = count(&client, "body-chart-point").await;
+        if n == points_before + 1 { Ok(()) } else { Err(format!("{n} points, {points_before} before")) }
+    })
+    .await;
+    save_screenshot(&client, "body-after-add").await;
+    // Scroll to the history and open the first row's editor; the page scrolls
+    // inside main, the document itself must not (it once did, by a hidden caption).
+    let first_row = client.find(Locator::Css("[data-testid='body-history-row']")).await.unwrap();
+    first_row.find(Locator::Css("[data-testid='body-edit']")).await.unwrap().click().await.unwrap();
+    testid(&client, "body-edit-save").await;
+    let doc = client
+        .execute(
+            "const h = document.querySelector(\"[data-testid='body-history']\"); \
+             h.scrollIntoView({ block: 'start' }); \
+             return [document.documentElement.scrollHeight, window.innerHeight];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(doc[0], doc[1], "the document is as tall as the window: {doc}");
+    save_screenshot(&client, "body-history-edit").await;
+    first_row.find(Locator::Css("[data-testid='body-edit']")).await.unwrap().click().await.unwrap();
+
+    // Stored by the core as the latest weight.
+    let store = Store::open(&db).await.unwrap();
+    let me = profile::require_default(&store).await.unwrap();
+    let overview = wagner::body::overview::overview(&store, &me).await.unwrap();
+    assert_eq!(overview.history[0].weight_kg, Some(79.3));
+    assert_eq!(overview.history[0].source, wagner::body::BodySource::Manual);
+
+    // Delete it from the history: gone from the table and the chart, until Undo.
+    let first_row = client.find(Locator::Css("[data-testid='body-history-row']")).await.unwrap();
+    first_row.find(Locator::Css("[data-testid='body-delete']")).await.unwrap().click().await.unwrap();
+    testid(&client, "body-undo").await;
+    eventually("the deleted weight leaves the table and the chart", || async {
+        let rows = texts(&client, "body-history-row").await;
+        let n = count(&client, "body-chart-point").await;
+        if rows.len() == rows_before && !rows.iter().any(|r| r.contains("79.3 kg")) && n == points_before {
+            Ok(())
+        } else {
+            Err(format!("{n} points; rows {rows:?}"))
+        }
+    })
+    .await;
+    save_screenshot(&client, "body-after-delete").await;
+    testid(&client, "body-undo").await.click().await.unwrap();
+    eventually("undo puts it back", || async {
+        let rows = texts(&client, "body-history-row").await;
+        let n = count(&client, "body-chart-point").await;
+        let first = rows.first().cloned().unwrap_or_default();
+        if first.contains("79.3 kg") && n == points_before + 1 {
+            Ok(())
+        } else {
+            Err(format!("{n} points; {rows:?}"))
+        }
+    })
+    .await;
+    assert_eq!(
+        wagner::body::overview::overview(&store, &me).await.unwrap().history[0].id,
+        overview.history[0].id,
+        "the same measurement is back"
+    );
+
+    // Today's body card shows the new weight and the trend the core computes.
+    testid(&client, "nav-today").await.click().await.unwrap();
+    testid(&client, "today-page").await;
+    eventually("Today's weight card shows the new weight", || async {
+        let t = testid(&client, "today-weight").await.text().await.unwrap_or_default();
+        if t.contains("79.3") { Ok(()) } else { Err(t) }
+    })
+    .await;
+    let today = dashboard::day(&store, &me, dashboard::today_for(&me)).await.unwrap();
+    let trend = today.body.as_ref().and_then(|b| b.trend_kg).expect("a trend weight");
+    let shown = testid(&client, "today-weight-trend").await.text().await.unwrap();
+    // The first number shown, e.g. "Trend 83.3 kg · −0.27 kg/week" → 83.3 (rounded for display).
+    let number: String = shown
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let number: f64 = number.parse().unwrap_or_else(|_| panic!("no number in the trend {shown:?}"));
+    assert!((number - trend).abs() <= 0.051, "trend on Today {shown:?} should show {trend:.1}");
+    save_screenshot(&client, "today-after-body").await;
+
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn body_form_errors_show_inline_and_the_calorie_target_updates_after_confirming() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    {
+        let store = Store::open(&db).await.unwrap();
+        wagner::demo::load(&store, chrono::Utc::now(), None).await.unwrap();
+        store.close().await;
+    }
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+    testid(&client, "nav-body").await.click().await.unwrap();
+    testid(&client, "body-trend-chart").await;
+    let rows_before = count(&client, "body-history-row").await;
+
+    // Not a number: caught in the window, next to the field.
+    let weight = testid(&client, "body-add-weight").await;
+    weight.send_keys("eighty").await.unwrap();
+    testid(&client, "body-add-submit").await.click().await.unwrap();
+    let error = client.find(Locator::Css("#body-field-weight-error")).await.unwrap();
+    assert!(error.text().await.unwrap().contains("Enter a number"));
+    assert_eq!(weight.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+
+    // A number the core refuses: its message, next to the same field.
+    weight.clear().await.unwrap();
+    weight.send_keys("8000").await.unwrap();
+    testid(&client, "body-add-submit").await.click().await.unwrap();
+    eventually("the core's refusal shows under the weight field", || async {
+        let t = match client.find(Locator::Css("#body-field-weight-error")).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if t.contains("not plausible") { Ok(()) } else { Err(t) }
+    })
+    .await;
+    save_screenshot(&client, "body-form-error").await;
+    assert_eq!(count(&client, "body-history-row").await, rows_before, "nothing was saved");
+
+    // Updating the calorie target asks first, then stores the offer shown.
+    let store = Store::open(&db).await.unwrap();
+    let me = profile::require_default(&store).await.unwrap();
+    let report = wagner::body::expenditure::report(&store, &me, 28).await.unwrap();
+    let maintain =
+        report.offers.iter().find(|o| o.goal_rate_kg == 0.0).expect("a maintenance offer").calorie_target;
+    testid(&client, "body-target-update").await.click().await.unwrap();
+    let confirm = testid(&client, "body-target-confirm").await;
+    let asked = client
+        .find(Locator::Css("[data-testid='body-expenditure'] [role='group']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(digits(&asked).contains(&maintain.to_string()), "the question {asked:?} names {maintain} kcal");
+    save_screenshot(&client, "body-target-confirm").await;
+    assert_eq!(
+        profile::require_default(&store).await.unwrap().daily_calorie_target,
+        report.current_target_kcal,
+        "not before confirming"
+    );
+    confirm.click().await.unwrap();
+    let saved = testid(&client, "body-target-saved").await.text().await.unwrap();
+    assert_eq!(digits(&saved), maintain.to_string(), "{saved:?}");
+    assert_eq!(profile::require_default(&store).await.unwrap().daily_calorie_target, Some(maintain));
+
+    // A progress photo picked for the latest measurement: stored, and its
+    // thumbnail shows in the history and on the photo timeline.
+    let first_row = client.find(Locator::Css("[data-testid='body-history-row']")).await.unwrap();
+    let first_id = first_row.attr("data-id").await.unwrap().expect("rows carry their id");
+    first_row.find(Locator::Css("[data-testid='body-edit']")).await.unwrap().click().await.unwrap();
+    let photo = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/attachments/plate.png");
+    testid(&client, "body-photo-input").await.send_keys(&photo.display().to_string()).await.unwrap();
+    eventually("the photo's thumbnail shows in the row and on the timeline", || async {
+        let in_rows = client
+            .find_all(Locator::Css("[data-testid='body-history-row'] [data-testid='body-photo-thumb'] img"))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0);
+        let on_timeline = client
+            .find_all(Locator::Css("[data-testid='body-photos'] [data-testid='body-photo-thumb'] img"))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0);
+        if in_rows == 1 && on_timeline == 1 {
+            Ok(())
+        } else {
+            Err(format!("{in_rows} in rows, {on_timeline} on the timeline"))
+        }
+    })
+    .await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let m = wagner::body::get(&mut conn, &me.id, &first_id).await.unwrap();
+    let path = m.photo_url.expect("the photo is attached to the row edited");
+    assert!(dir.path().join(&path).is_file(), "copied next to the database: {path}");
+    client
+        .execute(
+            "document.querySelector(\"[data-testid='body-photos']\").scrollIntoView({ block: 'center' })",
+            vec![],
+        )
+        .await
+        .unwrap();
+    save_screenshot(&client, "body-photo").await;
 
     client.close().await.unwrap();
 }

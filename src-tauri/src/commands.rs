@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 use wagner::ai::{AiStatus, ProviderConfig};
+use wagner::body::expenditure::{self, ExpenditureReport};
+use wagner::body::overview::{self, BodyOverview};
+use wagner::body::{self, Measurement};
 use wagner::dashboard::{self, AppStatus, Today};
 use wagner::demo::{self, DemoReport};
 use wagner::profile::{self, NewProfile, Profile};
@@ -193,6 +196,118 @@ pub async fn create_profile(core: State<'_, Core>, full_name: String) -> Command
     Ok(profile)
 }
 
+/// The Body page: latest values, trend series, goal and the latest
+/// `history_limit` measurements (14 by default).
+#[tauri::command]
+#[specta::specta]
+pub async fn body_overview(core: State<'_, Core>, history_limit: Option<u32>) -> CommandResult<BodyOverview> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let limit = history_limit.unwrap_or(overview::HISTORY_LEN).clamp(1, 1000);
+    Ok(overview::overview_with_history(store, &profile, limit).await?)
+}
+
+/// Records `key=value`s (`weight=82.4 waist=84cm`, one or several per string;
+/// a bare number is in the user's units) at `at` (default: now).
+#[tauri::command]
+#[specta::specta]
+pub async fn body_add(
+    core: State<'_, Core>,
+    values: Vec<String>,
+    at: Option<String>,
+) -> CommandResult<Measurement> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(body::add_from_text(store, &profile, &values, at.as_deref()).await?)
+}
+
+/// Changes a measurement: `key=value`s (an empty value removes that measure) and/or a new time.
+#[tauri::command]
+#[specta::specta]
+pub async fn body_edit(
+    core: State<'_, Core>,
+    id: String,
+    values: Vec<String>,
+    at: Option<String>,
+) -> CommandResult<Measurement> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(body::edit_from_text(store, &profile, &id, &values, at.as_deref()).await?)
+}
+
+/// Deletes a measurement and returns it; `body_undo` puts it back.
+#[tauri::command]
+#[specta::specta]
+pub async fn body_delete(core: State<'_, Core>, id: String) -> CommandResult<Measurement> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(body::delete_with_undo(store, &profile.id, &id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn body_undo(core: State<'_, Core>) -> CommandResult<Measurement> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(body::undo_delete(store, &profile.id).await?)
+}
+
+/// The adaptive expenditure over `window_days` (28 by default) ending yesterday,
+/// with the calorie targets it supports.
+#[tauri::command]
+#[specta::specta]
+pub async fn body_expenditure(
+    core: State<'_, Core>,
+    window_days: Option<u32>,
+) -> CommandResult<ExpenditureReport> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let window = window_days.unwrap_or(expenditure::DEFAULT_WINDOW_DAYS);
+    Ok(expenditure::report(store, &profile, window).await?)
+}
+
+/// Sets the daily calorie target to the estimate plus `goal_rate_kg` a week;
+/// returns the new target.
+#[tauri::command]
+#[specta::specta]
+pub async fn body_apply_target(
+    core: State<'_, Core>,
+    goal_rate_kg: f64,
+    window_days: Option<u32>,
+) -> CommandResult<i64> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let window = window_days.unwrap_or(expenditure::DEFAULT_WINDOW_DAYS);
+    let e = expenditure::current(store, &profile, window).await?;
+    Ok(expenditure::apply_target(store, &profile, &e, goal_rate_kg).await?)
+}
+
+/// Attaches (or replaces) a measurement's progress photo, picked in the window.
+#[tauri::command]
+#[specta::specta]
+pub async fn body_attach_photo(
+    core: State<'_, Core>,
+    id: String,
+    upload: Upload,
+) -> CommandResult<Measurement> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let bytes =
+        base64::engine::general_purpose::STANDARD.decode(upload.data_base64.as_bytes()).map_err(|_| {
+            CommandError::new("invalid_input", format!("{}: the file did not arrive whole", upload.name))
+        })?;
+    Ok(body::photo::attach(store, &profile, &id, &bytes, &upload.name).await?)
+}
+
+/// A measurement's photo as a `data:` URL: its thumbnail, or the full image.
+#[tauri::command]
+#[specta::specta]
+pub async fn body_photo(core: State<'_, Core>, id: String, thumbnail: bool) -> CommandResult<String> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(body::photo::data_url(store, &profile.id, &id, thumbnail).await?)
+}
+
 pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new().events(tauri_specta::collect_events![EntryUpdated]).commands(
         tauri_specta::collect_commands![
@@ -208,6 +323,15 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             recent_entries,
             load_demo,
             create_profile,
+            body_overview,
+            body_add,
+            body_edit,
+            body_delete,
+            body_undo,
+            body_expenditure,
+            body_apply_target,
+            body_attach_photo,
+            body_photo,
         ],
     )
 }

@@ -767,9 +767,22 @@ fn render_today(t: &Today) -> String {
     let _ = writeln!(out, "\nBody");
     match &t.body {
         Some(b) => {
-            let weight = b.weight_kg.map(|w| format!("{w:.1} kg")).unwrap_or_else(|| "no weight".into());
-            let change = b.change_7d_kg.map(|c| format!(" ({c:+.1} kg in 7 days)")).unwrap_or_default();
+            use wagner::body::overview::format_mass;
+            let units = t.profile.units;
+            let weight =
+                b.weight_kg.map(|w| format_mass(w, units, 1, false)).unwrap_or_else(|| "no weight".into());
+            let change = b
+                .change_7d_kg
+                .map(|c| format!(" ({} in 7 days)", format_mass(c, units, 1, true)))
+                .unwrap_or_default();
             let _ = writeln!(out, "  {weight}{change}");
+            if let Some(trend) = b.trend_kg {
+                let rate = b
+                    .weekly_rate_kg
+                    .map(|r| format!(", {} a week", format_mass(r, units, 2, true)))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  trend {}{rate}", format_mass(trend, units, 1, false));
+            }
         }
         None => {
             let _ = writeln!(out, "  no measurements yet");

@@ -3,14 +3,14 @@
 
 use std::fmt::Write;
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::expenditure::{self, Confidence, Expenditure};
 use super::overview::{self, BodyOverview, describe, format_mass};
 use super::units::{self, Kinds};
-use super::{Measurement, apply_values, delete_with_undo, get, insert, new_from_values, undo_delete, update};
+use super::{Measurement, delete_with_undo, undo_delete};
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::profile::{self, Profile, Units};
@@ -127,36 +127,21 @@ pub async fn run(store: &Store, args: BodyArgs, as_json: bool) -> Result<String>
             Ok(render_overview(&o, &kinds))
         }
         Some(BodyAction::Add { values, at }) => {
-            let measured_at = parse_at(at.as_deref(), &profile)?;
-            let mut tx = store.pool().begin().await?;
-            let kinds = units::kinds(&mut tx, &profile.id).await?;
-            let parsed = units::parse_values(&values, &kinds, profile.units, false)?;
-            let id = insert(&mut tx, &profile, &new_from_values(measured_at, &parsed)).await?;
-            let m = get(&mut tx, &profile.id, &id).await?;
-            tx.commit().await?;
+            let m = super::add_from_text(store, &profile, &values, at.as_deref()).await?;
             if as_json {
                 return json(&m);
             }
+            let mut conn = store.pool().acquire().await?;
+            let kinds = units::kinds(&mut conn, &profile.id).await?;
             Ok(format!("Recorded {}: {}\n", m.id, line(&m, &kinds, profile.units)))
         }
         Some(BodyAction::Edit { id, values, at }) => {
-            if values.is_empty() && at.is_none() {
-                return Err(Error::invalid("nothing to change: give key=value pairs or --at"));
-            }
-            let mut tx = store.pool().begin().await?;
-            let kinds = units::kinds(&mut tx, &profile.id).await?;
-            let mut m = get(&mut tx, &profile.id, &id).await?;
-            if !values.is_empty() {
-                apply_values(&mut m, &units::parse_values(&values, &kinds, profile.units, true)?);
-            }
-            if at.is_some() {
-                m.measured_at = clock::to_db(parse_at(at.as_deref(), &profile)?);
-            }
-            let m = update(&mut tx, &profile, &m).await?;
-            tx.commit().await?;
+            let m = super::edit_from_text(store, &profile, &id, &values, at.as_deref()).await?;
             if as_json {
                 return json(&m);
             }
+            let mut conn = store.pool().acquire().await?;
+            let kinds = units::kinds(&mut conn, &profile.id).await?;
             Ok(format!("Updated {}: {}\n", m.id, line(&m, &kinds, profile.units)))
         }
         Some(BodyAction::Delete { id }) => {
@@ -214,11 +199,10 @@ pub async fn run(store: &Store, args: BodyArgs, as_json: bool) -> Result<String>
             Ok(out)
         }
         Some(BodyAction::Tdee { window, end, apply_target, goal_rate }) => {
-            let end = match end {
-                Some(d) => clock::parse_date(&d)?,
-                None => clock::local_date(Utc::now(), profile.tz()) - Duration::days(1),
+            let e = match end {
+                Some(d) => expenditure::expenditure(store, &profile, clock::parse_date(&d)?, window).await?,
+                None => expenditure::current(store, &profile, window).await?,
             };
-            let e = expenditure::expenditure(store, &profile, end, window).await?;
             let target = if apply_target {
                 Some(expenditure::apply_target(store, &profile, &e, goal_rate).await?)
             } else {

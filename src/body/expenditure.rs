@@ -309,6 +309,70 @@ pub async fn expenditure(
     Ok(out)
 }
 
+/// The estimate for the default window ending yesterday (today's meals are
+/// not all logged yet): what `wagner body tdee` and the Body page show.
+pub async fn current(store: &Store, profile: &Profile, window_days: u32) -> Result<Expenditure> {
+    let end = clock::local_date(chrono::Utc::now(), profile.tz()) - Duration::days(1);
+    expenditure(store, profile, end, window_days).await
+}
+
+/// A calorie target the user can pick: the goal rate and what it means.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TargetOffer {
+    /// kg per week, negative to lose.
+    pub goal_rate_kg: f64,
+    pub calorie_target: i64,
+}
+
+/// The estimate, the target in force and the targets it would support.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExpenditureReport {
+    pub expenditure: Expenditure,
+    pub current_target_kcal: Option<i64>,
+    /// Round rates in the user's units (−0.5 kg or −1 lb a week, …) whose
+    /// target is safe; empty without an estimate.
+    pub offers: Vec<TargetOffer>,
+}
+
+/// Goal rates offered, in the user's own mass unit per week.
+const OFFERED_RATES_KG: [f64; 5] = [-0.75, -0.5, -0.25, 0.0, 0.25];
+const OFFERED_RATES_LB: [f64; 5] = [-1.5, -1.0, -0.5, 0.0, 0.5];
+
+pub fn offers(estimate_kcal: Option<f64>, units: crate::profile::Units) -> Vec<TargetOffer> {
+    let Some(estimate) = estimate_kcal else {
+        return Vec::new();
+    };
+    let rates: Vec<f64> = match units {
+        crate::profile::Units::Metric => OFFERED_RATES_KG.to_vec(),
+        crate::profile::Units::Imperial => OFFERED_RATES_LB.iter().map(|lb| lb * 0.453_592_37).collect(),
+    };
+    rates
+        .into_iter()
+        .filter_map(|rate| {
+            target_for(estimate, rate)
+                .ok()
+                .map(|calorie_target| TargetOffer { goal_rate_kg: rate, calorie_target })
+        })
+        .collect()
+}
+
+pub async fn report(store: &Store, profile: &Profile, window_days: u32) -> Result<ExpenditureReport> {
+    let expenditure = current(store, profile, window_days).await?;
+    let current_target_kcal: Option<i64> =
+        sqlx::query_scalar("SELECT daily_calorie_target FROM users WHERE id = ?")
+            .bind(&profile.id)
+            .fetch_optional(store.pool())
+            .await?
+            .flatten();
+    Ok(ExpenditureReport {
+        offers: offers(expenditure.estimate_kcal, profile.units),
+        expenditure,
+        current_target_kcal,
+    })
+}
+
 /// The calorie target for a goal rate: `estimate + rate × 7700 / 7`, rounded.
 pub fn target_for(estimate_kcal: f64, goal_rate_kg_per_week: f64) -> Result<i64> {
     if !goal_rate_kg_per_week.is_finite() || !(-1.5..=1.0).contains(&goal_rate_kg_per_week) {

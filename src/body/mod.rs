@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod expenditure;
 pub mod overview;
+pub mod photo;
 pub mod scale;
 pub mod trend;
 pub mod units;
@@ -82,7 +83,8 @@ pub async fn insert(conn: &mut SqliteConnection, profile: &Profile, new: &NewMea
     Ok(id)
 }
 
-/// The latest weight and body fat as of a moment, with the 7-day change.
+/// The latest weight and body fat as of a moment, with the 7-day change and
+/// the trend weight as it stood then.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BodySnapshot {
@@ -90,6 +92,10 @@ pub struct BodySnapshot {
     pub weight_kg: Option<f64>,
     pub body_fat_pct: Option<f64>,
     pub change_7d_kg: Option<f64>,
+    /// The trend weight on the last weigh-in day (see [`trend`]).
+    pub trend_kg: Option<f64>,
+    /// kg per week over the last [`overview::RATE_DAYS`] days; None with one weigh-in day.
+    pub weekly_rate_kg: Option<f64>,
 }
 
 async fn latest_weight_before(
@@ -127,7 +133,15 @@ pub async fn snapshot(store: &Store, user_id: &str, before: DateTime<Utc>) -> Re
         }
         None => None,
     };
-    Ok(Some(BodySnapshot { measured_at, weight_kg, body_fat_pct, change_7d_kg }))
+    let points = trend::trend(&weights_before(store, user_id, Some(before)).await?);
+    Ok(Some(BodySnapshot {
+        measured_at,
+        weight_kg,
+        body_fat_pct,
+        change_7d_kg,
+        trend_kg: points.last().map(|p| p.trend_kg),
+        weekly_rate_kg: trend::weekly_rate(&points, overview::RATE_DAYS),
+    }))
 }
 
 /// One row of `body_measurements`, as the history table and the CLI show it.
@@ -223,11 +237,21 @@ pub async fn list_recent(store: &Store, user_id: &str, limit: u32) -> Result<Vec
 
 /// Every weigh-in as (local date, kg), oldest first: the input of the trend.
 pub async fn weights(store: &Store, user_id: &str) -> Result<Vec<(chrono::NaiveDate, f64)>> {
+    weights_before(store, user_id, None).await
+}
+
+/// The weigh-ins taken before a moment (all of them with `None`), oldest first.
+async fn weights_before(
+    store: &Store,
+    user_id: &str,
+    before: Option<DateTime<Utc>>,
+) -> Result<Vec<(chrono::NaiveDate, f64)>> {
     let rows: Vec<(String, f64)> = sqlx::query_as(
         "SELECT local_date, weight_kg FROM body_measurements \
-         WHERE user_id = ? AND weight_kg IS NOT NULL ORDER BY measured_at",
+         WHERE user_id = ?1 AND weight_kg IS NOT NULL AND (?2 IS NULL OR measured_at < ?2) ORDER BY measured_at",
     )
     .bind(user_id)
+    .bind(before.map(clock::to_db))
     .fetch_all(store.pool())
     .await?;
     rows.into_iter().map(|(d, kg)| Ok((clock::parse_date(&d)?, kg))).collect()
@@ -347,6 +371,52 @@ pub async fn restore(conn: &mut SqliteConnection, user_id: &str, m: &Measurement
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Records a manual measurement from `key=value` text (`weight=82.4 waist=84cm`,
+/// tokens in one string or several) taken at `at` (see [`cli::parse_at`]; now
+/// by default): what `wagner body add` and the window's form both do.
+pub async fn add_from_text(
+    store: &Store,
+    profile: &Profile,
+    values: &[String],
+    at: Option<&str>,
+) -> Result<Measurement> {
+    let measured_at = cli::parse_at(at, profile)?;
+    let mut tx = store.pool().begin().await?;
+    let kinds = units::kinds(&mut tx, &profile.id).await?;
+    let parsed = units::parse_values(values, &kinds, profile.units, false)?;
+    let id = insert(&mut tx, profile, &new_from_values(measured_at, &parsed)).await?;
+    let m = get(&mut tx, &profile.id, &id).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Changes a measurement from `key=value` text (`bf=` removes body fat) and/or
+/// a new time.
+pub async fn edit_from_text(
+    store: &Store,
+    profile: &Profile,
+    id: &str,
+    values: &[String],
+    at: Option<&str>,
+) -> Result<Measurement> {
+    let values: Vec<String> = values.iter().filter(|v| !v.trim().is_empty()).cloned().collect();
+    if values.is_empty() && at.is_none_or(|a| a.trim().is_empty()) {
+        return Err(Error::invalid("nothing to change: give key=value pairs or a new time"));
+    }
+    let mut tx = store.pool().begin().await?;
+    let kinds = units::kinds(&mut tx, &profile.id).await?;
+    let mut m = get(&mut tx, &profile.id, id).await?;
+    if !values.is_empty() {
+        apply_values(&mut m, &units::parse_values(&values, &kinds, profile.units, true)?);
+    }
+    if let Some(at) = at.filter(|a| !a.trim().is_empty()) {
+        m.measured_at = clock::to_db(cli::parse_at(Some(at), profile)?);
+    }
+    let m = update(&mut tx, profile, &m).await?;
+    tx.commit().await?;
+    Ok(m)
 }
 
 /// Deletes a measurement and remembers it in `users.settings.body_last_deleted`

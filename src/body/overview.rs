@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::trend::{self, TrendPoint};
-use super::units::{self, Dimension, Kinds};
+use super::units::{self, Dimension, Kinds, MeasureKind, Storage};
 use super::{Measurement, list_recent, weights};
 use crate::error::Result;
 use crate::profile::{Profile, Units};
@@ -36,15 +36,61 @@ pub struct TrendSummary {
     pub weekly_rate_kg: Option<f64>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct WeighIn {
+    pub id: String,
+    pub measured_at: String,
+    pub local_date: String,
+    pub weight_kg: f64,
+}
+
+/// A kind as the window needs it to show and enter values in the user's units.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct KindView {
+    pub key: String,
+    pub label: String,
+    /// The unit values are shown and typed in for this profile ("lb", "cm", "%").
+    pub unit: String,
+    /// SI value of one shown unit (0.4536 for lb, 2.54 for in, 1 otherwise):
+    /// shown = stored / si_per_unit.
+    pub si_per_unit: f64,
+    /// Decimals shown.
+    pub digits: u32,
+    pub storage: Storage,
+    pub custom: bool,
+}
+
+impl KindView {
+    pub fn new(kind: &MeasureKind, units: Units) -> Self {
+        let (shown, unit) = kind.dimension.display(1.0, units);
+        KindView {
+            key: kind.key.clone(),
+            label: kind.label.clone(),
+            unit,
+            si_per_unit: 1.0 / shown,
+            digits: kind.digits() as u32,
+            storage: kind.storage.clone(),
+            custom: kind.custom,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BodyOverview {
     pub units: Units,
+    /// Every kind the user can enter, built-in first.
+    pub kinds: Vec<KindView>,
     pub latest: Vec<LatestValue>,
     pub trend: Option<TrendSummary>,
     pub goal_weight_kg: Option<f64>,
     /// The trend on every weigh-in day, oldest first (the chart's series).
     pub trend_points: Vec<TrendPoint>,
+    /// Every weigh-in, oldest first (the chart's raw points; a day with two
+    /// weigh-ins has one trend point, their mean).
+    pub weigh_ins: Vec<WeighIn>,
     pub history: Vec<Measurement>,
 }
 
@@ -91,6 +137,15 @@ async fn goal_weight_kg(store: &Store, user_id: &str) -> Result<Option<f64>> {
 }
 
 pub async fn overview(store: &Store, profile: &Profile) -> Result<BodyOverview> {
+    overview_with_history(store, profile, HISTORY_LEN).await
+}
+
+/// [`overview`] with the latest `history_len` measurements in the history.
+pub async fn overview_with_history(
+    store: &Store,
+    profile: &Profile,
+    history_len: u32,
+) -> Result<BodyOverview> {
     let kinds = {
         let mut conn = store.pool().acquire().await?;
         units::kinds(&mut conn, &profile.id).await?
@@ -138,11 +193,19 @@ pub async fn overview(store: &Store, profile: &Profile) -> Result<BodyOverview> 
     }
     Ok(BodyOverview {
         units: profile.units,
+        kinds: kinds.kinds.iter().map(|k| KindView::new(k, profile.units)).collect(),
         latest,
         trend,
         goal_weight_kg: goal_weight_kg(store, &profile.id).await?,
         trend_points: points,
-        history: list_recent(store, &profile.id, HISTORY_LEN).await?,
+        weigh_ins: sqlx::query_as(
+            "SELECT id, measured_at, local_date, weight_kg FROM body_measurements \
+             WHERE user_id = ? AND weight_kg IS NOT NULL ORDER BY measured_at, id",
+        )
+        .bind(&profile.id)
+        .fetch_all(store.pool())
+        .await?,
+        history: list_recent(store, &profile.id, history_len).await?,
     })
 }
 

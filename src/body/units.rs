@@ -210,14 +210,19 @@ impl MeasureKind {
         self.key == name || self.aliases.iter().any(|a| a == name)
     }
 
-    /// `"Waist 84.0 cm"`-style text in the user's units.
-    pub fn format(&self, si: f64, units: Units) -> String {
-        let (value, unit) = self.dimension.display(si, units);
-        let digits = match self.dimension {
+    /// Decimals shown: whole beats and milliseconds, hundredths of hours, else tenths.
+    pub fn digits(&self) -> usize {
+        match self.dimension {
             Dimension::HeartRate | Dimension::Milliseconds => 0,
             Dimension::Hours => 2,
             _ => 1,
-        };
+        }
+    }
+
+    /// `"Waist 84.0 cm"`-style text in the user's units.
+    pub fn format(&self, si: f64, units: Units) -> String {
+        let (value, unit) = self.dimension.display(si, units);
+        let digits = self.digits();
         let sep = if unit == "%" { "" } else { " " };
         format!("{value:.digits$}{sep}{unit}")
     }

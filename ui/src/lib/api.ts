@@ -6,11 +6,14 @@ import { commands, events } from "./bindings";
 import type {
   AiStatus,
   AppStatus,
+  BodyOverview,
   EntryDetails,
   EntryFilter,
   ProviderConfig,
   CommandError,
   DemoReport,
+  ExpenditureReport,
+  Measurement,
   Profile,
   QuickEntry,
   Result,
@@ -66,6 +69,24 @@ export const api = {
   recentEntries: (limit: number): Promise<QuickEntry[]> => call((c) => c.recentEntries(limit)),
   loadDemo: (): Promise<DemoReport> => call((c) => c.loadDemo()),
   createProfile: (fullName: string): Promise<Profile> => call((c) => c.createProfile(fullName)),
+  bodyOverview: (historyLimit: number | null = null): Promise<BodyOverview> =>
+    call((c) => c.bodyOverview(historyLimit)),
+  /** `values`: "key=value" strings, e.g. ["weight=82.4", "waist=84"]; bare numbers are in the user's units. */
+  bodyAdd: (values: string[], at: string | null = null): Promise<Measurement> =>
+    call((c) => c.bodyAdd(values, at)),
+  /** An empty value ("bf=") removes that measure. */
+  bodyEdit: (id: string, values: string[], at: string | null = null): Promise<Measurement> =>
+    call((c) => c.bodyEdit(id, values, at)),
+  bodyDelete: (id: string): Promise<Measurement> => call((c) => c.bodyDelete(id)),
+  bodyUndo: (): Promise<Measurement> => call((c) => c.bodyUndo()),
+  bodyExpenditure: (windowDays: number | null = null): Promise<ExpenditureReport> =>
+    call((c) => c.bodyExpenditure(windowDays)),
+  bodyApplyTarget: (goalRateKg: number, windowDays: number | null = null): Promise<number> =>
+    call((c) => c.bodyApplyTarget(goalRateKg, windowDays)),
+  bodyAttachPhoto: (id: string, upload: Upload): Promise<Measurement> =>
+    call((c) => c.bodyAttachPhoto(id, upload)),
+  /** A `data:` URL of the measurement's photo (its thumbnail, or the full image). */
+  bodyPhoto: (id: string, thumbnail: boolean): Promise<string> => call((c) => c.bodyPhoto(id, thumbnail)),
   searchEntries: (filter: EntryFilter): Promise<QuickEntry[]> => call((c) => c.searchEntries(filter)),
   entryDetails: (id: string): Promise<EntryDetails> => call((c) => c.entryDetails(id)),
   retryEntry: (id: string): Promise<QuickEntry> => call((c) => c.retryEntry(id)),

@@ -120,6 +120,106 @@ async createProfile(fullName: string) : Promise<Result<Profile, CommandError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The Body page: latest values, trend series, goal and the latest
+ * `history_limit` measurements (14 by default).
+ */
+async bodyOverview(historyLimit: number | null) : Promise<Result<BodyOverview, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("body_overview", { historyLimit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Records `key=value`s (`weight=82.4 waist=84cm`, one or several per string;
+ * a bare number is in the user's units) at `at` (default: now).
+ */
+async bodyAdd(values: string[], at: string | null) : Promise<Result<Measurement, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("body_add", { values, at }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes a measurement: `key=value`s (an empty value removes that measure) and/or a new time.
+ */
+async bodyEdit(id: string, values: string[], at: string | null) : Promise<Result<Measurement, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("body_edit", { id, values, at }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes a measurement and returns it; `body_undo` puts it back.
+ */
+async bodyDelete(id: string) : Promise<Result<Measurement, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("body_delete", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async bodyUndo() : Promise<Result<Measurement, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("body_undo") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The adaptive expenditure over `window_days` (28 by default) ending yesterday,
+ * with the calorie targets it supports.
+ */
+async bodyExpenditure(windowDays: number | null) : Promise<Result<ExpenditureReport, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("body_expenditure", { windowDays }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets the daily calorie target to the estimate plus `goal_rate_kg` a week;
+ * returns the new target.
+ */
+async bodyApplyTarget(goalRateKg: number, windowDays: number | null) : Promise<Result<number, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("body_apply_target", { goalRateKg, windowDays }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Attaches (or replaces) a measurement's progress photo, picked in the window.
+ */
+async bodyAttachPhoto(id: string, upload: Upload) : Promise<Result<Measurement, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("body_attach_photo", { id, upload }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A measurement's photo as a `data:` URL: its thumbnail, or the full image.
+ */
+async bodyPhoto(id: string, thumbnail: boolean) : Promise<Result<string, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("body_photo", { id, thumbnail }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -155,11 +255,44 @@ active: boolean }
  * (no profile or no data yet) and Today.
  */
 export type AppStatus = { db_path: string; profile: Profile | null; has_data: boolean; schema_version: number }
+export type BodyOverview = { units: Units; 
 /**
- * The latest weight and body fat as of a moment, with the 7-day change.
+ * Every kind the user can enter, built-in first.
  */
-export type BodySnapshot = { measured_at: string; weight_kg: number | null; body_fat_pct: number | null; change_7d_kg: number | null }
+kinds: KindView[]; latest: LatestValue[]; trend: TrendSummary | null; goal_weight_kg: number | null; 
+/**
+ * The trend on every weigh-in day, oldest first (the chart's series).
+ */
+trend_points: TrendPoint[]; 
+/**
+ * Every weigh-in, oldest first (the chart's raw points; a day with two
+ * weigh-ins has one trend point, their mean).
+ */
+weigh_ins: WeighIn[]; history: Measurement[] }
+/**
+ * The latest weight and body fat as of a moment, with the 7-day change and
+ * the trend weight as it stood then.
+ */
+export type BodySnapshot = { measured_at: string; weight_kg: number | null; body_fat_pct: number | null; change_7d_kg: number | null; 
+/**
+ * The trend weight on the last weigh-in day (see [`trend`]).
+ */
+trend_kg: number | null; 
+/**
+ * kg per week over the last [`overview::RATE_DAYS`] days; None with one weigh-in day.
+ */
+weekly_rate_kg: number | null }
+export type BodySource = "manual" | "quick_entry" | "scale" | "import"
 export type CommandError = { code: string; message: string }
+export type Confidence = 
+/**
+ * Neither data nor a formula: nothing to say yet.
+ */
+"none" | 
+/**
+ * The formula alone.
+ */
+"formula" | "low" | "medium" | "high"
 export type DayNutrition = { calories: number; protein_g: number; carbs_g: number; fat_g: number; fiber_g: number; targets: MacroTargets; remaining: MacroTargets; meals: MealSummary[] }
 export type DemoReport = { profile: Profile; meals: number; activities: number; measurements: number; entries: number; program_days: number }
 /**
@@ -187,6 +320,45 @@ text: string | null; limit: number | null }
  * Tells the window an entry changed state (read, failed, waiting).
  */
 export type EntryUpdated = { id: string }
+/**
+ * The estimate with everything needed to explain it.
+ */
+export type Expenditure = { 
+/**
+ * The window asked for (inclusive).
+ */
+window_start: string; window_end: string; window_days: number; 
+/**
+ * The period actually measured: from the trend at the last weigh-in
+ * before the window (or the first in it) to the last weigh-in in it;
+ * intake counts on the days after `period_start` up to `period_end`.
+ */
+period_start: string | null; period_end: string | null; period_days: number; logged_days: number; 
+/**
+ * Days of the period with no meal logged: left out, not counted as zero.
+ */
+missing_days: string[]; mean_intake_kcal: number | null; trend_start_kg: number | null; trend_end_kg: number | null; trend_change_kg: number | null; 
+/**
+ * `mean intake − Δtrend × 7700 / period days`.
+ */
+data_estimate_kcal: number | null; formula: FormulaEstimate | null; 
+/**
+ * The share of the data estimate in the blend, 0 to 1.
+ */
+data_weight: number; estimate_kcal: number | null; confidence: Confidence; 
+/**
+ * What is missing to do better (no height, few logged days, …).
+ */
+notes: string[] }
+/**
+ * The estimate, the target in force and the targets it would support.
+ */
+export type ExpenditureReport = { expenditure: Expenditure; current_target_kcal: number | null; 
+/**
+ * Round rates in the user's units (−0.5 kg or −1 lb a week, …) whose
+ * target is safe; empty without an estimate.
+ */
+offers: TargetOffer[] }
 export type ExtractedMeal = { 
 /**
  * None: decided from the time of day when stored.
@@ -200,8 +372,34 @@ export type Extraction = { meals?: ExtractedMeal[]; workouts?: ExtractedWorkout[
  * 0–1: how sure the reader is that the rows match what was meant.
  */
 confidence: number }
+/**
+ * The formula estimate and how it was made.
+ */
+export type FormulaEstimate = { weight_kg: number; height_cm: number; age: number; biological_sex: string | null; training_frequency: number | null; bmr_kcal: number; activity_factor: number; tdee_kcal: number }
 export type InputType = "text" | "voice" | "image" | "multimodal" | "pdf"
 export type ItemType = "meal" | "workout"
+export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
+/**
+ * A kind as the window needs it to show and enter values in the user's units.
+ */
+export type KindView = { key: string; label: string; 
+/**
+ * The unit values are shown and typed in for this profile ("lb", "cm", "%").
+ */
+unit: string; 
+/**
+ * SI value of one shown unit (0.4536 for lb, 2.54 for in, 1 otherwise):
+ * shown = stored / si_per_unit.
+ */
+si_per_unit: number; 
+/**
+ * Decimals shown.
+ */
+digits: number; storage: Storage; custom: boolean }
+/**
+ * A measure's latest value, in SI and as text in the user's units.
+ */
+export type LatestValue = { key: string; label: string; value: number; display: string; local_date: string }
 export type MacroTargets = { calories: number | null; protein_g: number | null; carbs_g: number | null; fat_g: number | null }
 export type MealCategory = "breakfast" | "lunch" | "dinner" | "snack"
 /**
@@ -214,6 +412,14 @@ export type MealFood = { name: string; quantity: number; unit: string; grams: nu
 food_id?: string | null }
 export type MealSource = "quick_entry" | "manual" | "imported" | "program"
 export type MealSummary = { id: string; category: MealCategory; logged_at: string; name: string | null; foods: MealFood[]; total_calories: number; total_protein_g: number; total_carbs_g: number; total_fat_g: number; source: MealSource }
+/**
+ * One row of `body_measurements`, as the history table and the CLI show it.
+ */
+export type Measurement = { id: string; measured_at: string; local_date: string; weight_kg: number | null; body_fat_pct: number | null; 
+/**
+ * Other measures in SI units, e.g. `{"waist_cm": 84.0}`.
+ */
+measurements: Partial<{ [key in string]: JsonValue }>; source: BodySource; notes: string | null; photo_url: string | null; quick_entry_log_id: string | null; ai_extracted: boolean }
 export type ProcessingStatus = "pending" | "processing" | "completed" | "failed"
 export type Profile = { id: string; full_name: string; time_zone: string; units: Units; daily_calorie_target: number | null; daily_protein_target_g: number | null; daily_carbs_target_g: number | null; daily_fat_target_g: number | null }
 export type ProgramDay = { program_id: string; program_name: string; day_number: number; total_days: number; week_number: number; day_name: string; day_focus: string | null; is_rest_day: boolean; is_completed: boolean; items: ProgramItem[] }
@@ -244,6 +450,18 @@ raw_transcription: string | null; processing_status: ProcessingStatus; logged_at
  * Photos, relative to the data folder.
  */
 image_urls: string[]; audio_url: string | null; document_urls: string[] }
+/**
+ * Where a kind's value lives in `body_measurements`.
+ */
+export type Storage = { kind: "weight_column" } | { kind: "body_fat_column" } | { kind: "json"; key: string }
+/**
+ * A calorie target the user can pick: the goal rate and what it means.
+ */
+export type TargetOffer = { 
+/**
+ * kg per week, negative to lose.
+ */
+goal_rate_kg: number; calorie_target: number }
 export type Today = { 
 /**
  * The local day shown, YYYY-MM-DD in `time_zone`.
@@ -261,11 +479,25 @@ recent_activities: ActivitySummary[]; body: BodySnapshot | null; program: Progra
  * Quick entries logged on this day, oldest first.
  */
 entries: QuickEntry[] }
+/**
+ * The trend on a day with a weigh-in.
+ */
+export type TrendPoint = { date: string; 
+/**
+ * That day's weight (the mean when there were several weigh-ins).
+ */
+weight_kg: number; trend_kg: number }
+export type TrendSummary = { date: string; weight_kg: number; trend_kg: number; 
+/**
+ * kg per week over the last [`RATE_DAYS`] days; None with one weigh-in.
+ */
+weekly_rate_kg: number | null }
 export type Units = "metric" | "imperial"
 /**
  * A file picked or pasted in the window, sent as base64 (compact over IPC).
  */
 export type Upload = { name: string; data_base64: string }
+export type WeighIn = { id: string; measured_at: string; local_date: string; weight_kg: number }
 
 /** tauri-specta globals **/
 

@@ -7,6 +7,8 @@ import {
   formatDuration,
   formatInt,
   formatKcalRemaining,
+  formatShortDate,
+  formatWeightRate,
   formatTime,
   formatWeight,
   formatWeightChange,
@@ -132,5 +134,21 @@ describe("numbers, dates and labels", () => {
   it("describes entry statuses", () => {
     expect(entryStatusText("pending")).toBe("pending processing");
     expect(entryStatusText("failed")).toBe("processing failed");
+  });
+});
+
+describe("formatShortDate", () => {
+  it("shows a calendar date without shifting it by the zone", () => {
+    expect(formatShortDate("2025-11-25", false, L)).toBe("Nov 25");
+    expect(formatShortDate("2026-01-01", true, L)).toBe("Jan 1, 2026");
+    expect(formatShortDate("garbage", false, L)).toBe("garbage");
+  });
+});
+
+describe("formatWeightRate", () => {
+  it("signs and converts a weekly rate", () => {
+    expect(formatWeightRate(-0.449, "metric", L)).toBe("−0.45 kg/week");
+    expect(formatWeightRate(0.2268, "imperial", L)).toBe("+0.50 lb/week");
+    expect(formatWeightRate(-0.001, "metric", L)).toBe("±0.00 kg/week");
   });
 });

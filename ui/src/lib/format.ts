@@ -73,6 +73,13 @@ export function formatWeightChange(kg: number, units: Units, locale?: Locale): s
   return `${text} ${weightUnit(units)}`;
 }
 
+/** A weekly rate of change: "−0.45 kg/week", "+0.50 lb/week", "±0.00 kg/week". */
+export function formatWeightRate(kgPerWeek: number, units: Units, locale?: Locale): string {
+  const rounded = Math.round(toDisplayWeight(kgPerWeek, units) * 100) / 100;
+  const sign = rounded > 0 ? "+" : rounded < 0 ? "−" : "±";
+  return `${sign}${formatDecimal(Math.abs(rounded), 2, locale)} ${weightUnit(units)}/week`;
+}
+
 /** Calories left for the day, or null without a target. Negative = over. */
 export function kcalRemaining(eaten: number, target: number | null): number | null {
   if (target === null || !Number.isFinite(target)) return null;
@@ -160,6 +167,17 @@ export function formatCalendarDate(ymd: string, locale?: Locale): string {
     month: "long",
     day: "numeric",
   }).format(d);
+}
+
+/** A calendar date "2025-11-25" as "Nov 25" (with the year when `withYear`). */
+export function formatShortDate(ymd: string, withYear = false, locale?: Locale): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  if (!m) return ymd;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  const options: Intl.DateTimeFormatOptions = withYear
+    ? { year: "numeric", month: "short", day: "numeric" }
+    : { month: "short", day: "numeric" };
+  return dateFormat(locale, "UTC", options).format(d);
 }
 
 /** The calendar date ("YYYY-MM-DD") of an instant in a zone. */

@@ -8,15 +8,20 @@ import type { Commands } from "./api";
 import type {
   ActivitySummary,
   AppStatus,
+  BodyOverview,
   BodySnapshot,
   CommandError,
   DemoReport,
+  ExpenditureReport,
+  KindView,
   MealSummary,
+  Measurement,
   Profile,
   ProgramDay,
   QuickEntry,
   Result,
   Today,
+  Upload,
 } from "./bindings";
 import { calendarDateIn } from "./format";
 
@@ -30,6 +35,8 @@ type State = {
   activities: ActivitySummary[];
   recent: ActivitySummary[];
   body: BodySnapshot | null;
+  measurements: Measurement[];
+  lastDeleted: Measurement | null;
   program: ProgramDay | null;
   entries: QuickEntry[];
 };
@@ -162,7 +169,22 @@ function demoData(state: State): void {
       average_heartrate: 132,
     },
   ];
-  state.body = { measured_at: at(6, 55), weight_kg: 82.4, body_fat_pct: 18.1, change_7d_kg: -0.6 };
+  state.body = {
+    measured_at: at(6, 55),
+    weight_kg: 82.4,
+    body_fat_pct: 18.1,
+    change_7d_kg: -0.6,
+    trend_kg: 82.7,
+    weekly_rate_kg: -0.52,
+  };
+  state.measurements = [];
+  for (let daysAgo = 59; daysAgo >= 0; daysAgo -= 1) {
+    if (daysAgo % 9 === 4) continue; // a few days off the scale
+    const kg = 82.4 + daysAgo * 0.075 + Math.sin(daysAgo * 1.7) * 0.45;
+    state.measurements.push(
+      measurement(at(6, 55, daysAgo), Math.round(kg * 10) / 10, daysAgo % 7 === 0 ? 18.1 + daysAgo * 0.02 : null),
+    );
+  }
   state.program = {
     program_id: id("prog"),
     program_name: "Lean build · 12 weeks",
@@ -187,6 +209,151 @@ function demoData(state: State): void {
   ];
 }
 
+function measurement(measuredAt: string, weightKg: number | null, bodyFat: number | null): Measurement {
+  return {
+    id: id("body"),
+    measured_at: measuredAt,
+    local_date: calendarDateIn(new Date(measuredAt), zone),
+    weight_kg: weightKg,
+    body_fat_pct: bodyFat,
+    measurements: {},
+    source: "scale",
+    notes: null,
+    photo_url: null,
+    quick_entry_log_id: null,
+    ai_extracted: false,
+  };
+}
+
+function mockKinds(imperial: boolean): KindView[] {
+  const k = (key: string, label: string, unit: string, si: number, storage: KindView["storage"], digits = 1): KindView => ({
+    key,
+    label,
+    unit,
+    si_per_unit: si,
+    digits,
+    storage,
+    custom: false,
+  });
+  return [
+    k("weight", "Weight", imperial ? "lb" : "kg", imperial ? 0.45359237 : 1, { kind: "weight_column" }),
+    k("bf", "Body fat", "%", 1, { kind: "body_fat_column" }),
+    k("waist", "Waist", imperial ? "in" : "cm", imperial ? 2.54 : 1, { kind: "json", key: "waist_cm" }),
+    k("hips", "Hips", imperial ? "in" : "cm", imperial ? 2.54 : 1, { kind: "json", key: "hips_cm" }),
+    k("rhr", "Resting HR", "bpm", 1, { kind: "json", key: "resting_hr_bpm" }, 0),
+  ];
+}
+
+/** The mock's body overview: a plain 10% daily smoothing, like the core's. */
+function bodyOverview(state: State, imperial: boolean): BodyOverview {
+  const kinds = mockKinds(imperial);
+  const sorted = [...state.measurements].sort((a, b) => a.measured_at.localeCompare(b.measured_at));
+  const weighIns = sorted.flatMap((m) =>
+    m.weight_kg === null ? [] : [{ id: m.id, measured_at: m.measured_at, local_date: m.local_date, weight_kg: m.weight_kg }],
+  );
+  const trendPoints: BodyOverview["trend_points"] = [];
+  for (const w of weighIns) {
+    const prev = trendPoints.at(-1);
+    if (prev && prev.date === w.local_date) continue;
+    const trend = prev ? prev.trend_kg + 0.1 * (w.weight_kg - prev.trend_kg) : w.weight_kg;
+    trendPoints.push({ date: w.local_date, weight_kg: w.weight_kg, trend_kg: trend });
+  }
+  const last = trendPoints.at(-1);
+  const latest = kinds.flatMap((kind) => {
+    const m = [...sorted].reverse().find((x) =>
+      kind.storage.kind === "weight_column"
+        ? x.weight_kg !== null
+        : kind.storage.kind === "body_fat_column"
+          ? x.body_fat_pct !== null
+          : kind.storage.key in x.measurements,
+    );
+    if (!m) return [];
+    const value =
+      kind.storage.kind === "weight_column"
+        ? (m.weight_kg ?? 0)
+        : kind.storage.kind === "body_fat_column"
+          ? (m.body_fat_pct ?? 0)
+          : Number(m.measurements[kind.storage.key]);
+    const shown = (value / kind.si_per_unit).toFixed(kind.digits);
+    return [{ key: kind.key, label: kind.label, value, display: kind.unit === "%" ? `${shown}%` : `${shown} ${kind.unit}`, local_date: m.local_date }];
+  });
+  return {
+    units: imperial ? "imperial" : "metric",
+    kinds,
+    latest,
+    trend: last ? { date: last.date, weight_kg: last.weight_kg, trend_kg: last.trend_kg, weekly_rate_kg: -0.48 } : null,
+    goal_weight_kg: 78,
+    trend_points: trendPoints,
+    weigh_ins: weighIns,
+    history: [...sorted].reverse().slice(0, 30),
+  };
+}
+
+/** Applies "key=value" strings with bare numbers in the user's units. */
+function applyValues(m: Measurement, values: string[], imperial: boolean): string | null {
+  for (const token of values.flatMap((v) => v.split(/\s+/)).filter((t) => t.length > 0)) {
+    const [key = "", raw = ""] = token.split("=");
+    const kind = mockKinds(imperial).find((k) => k.key === key.toLowerCase());
+    if (!kind) return `unknown measure "${key}"`;
+    if (raw === "") {
+      if (kind.storage.kind === "weight_column") m.weight_kg = null;
+      else if (kind.storage.kind === "body_fat_column") m.body_fat_pct = null;
+      else delete m.measurements[kind.storage.key];
+      continue;
+    }
+    const n = Number.parseFloat(raw.replace(",", "."));
+    if (!Number.isFinite(n) || n <= 0) return `${kind.key}: "${raw}" is not a number with a unit (e.g. 84cm)`;
+    const si = n * kind.si_per_unit;
+    if (kind.storage.kind === "weight_column") {
+      if (si >= 700) return `Weight ${si.toFixed(2)} kg is not plausible`;
+      m.weight_kg = Math.round(si * 1000) / 1000;
+    } else if (kind.storage.kind === "body_fat_column") {
+      if (si > 100) return `Body fat ${si}% is not plausible`;
+      m.body_fat_pct = si;
+    } else m.measurements[kind.storage.key] = Math.round(si * 1000) / 1000;
+  }
+  return null;
+}
+
+function mockExpenditure(state: State): ExpenditureReport {
+  const end = new Date(Date.now() - 86_400_000);
+  const start = new Date(end.getTime() - 27 * 86_400_000);
+  const estimate = 2610;
+  return {
+    expenditure: {
+      window_start: calendarDateIn(start, zone),
+      window_end: calendarDateIn(end, zone),
+      window_days: 28,
+      period_start: calendarDateIn(start, zone),
+      period_end: calendarDateIn(end, zone),
+      period_days: 27,
+      logged_days: 24,
+      missing_days: [calendarDateIn(new Date(end.getTime() - 3 * 86_400_000), zone), calendarDateIn(new Date(end.getTime() - 11 * 86_400_000), zone)],
+      mean_intake_kcal: 2050,
+      trend_start_kg: 84.6,
+      trend_end_kg: 82.7,
+      trend_change_kg: -1.9,
+      data_estimate_kcal: 2592,
+      formula: {
+        weight_kg: 82.7,
+        height_cm: 181,
+        age: 34,
+        biological_sex: "male",
+        training_frequency: 5,
+        bmr_kcal: 1812,
+        activity_factor: 1.55,
+        tdee_kcal: 2809,
+      },
+      data_weight: 1,
+      estimate_kcal: estimate,
+      confidence: "high",
+      notes: [],
+    },
+    current_target_kcal: state.profile?.daily_calorie_target ?? null,
+    offers: [-0.75, -0.5, -0.25, 0, 0.25].map((r) => ({ goal_rate_kg: r, calorie_target: Math.round(estimate + (r * 7700) / 7) })),
+  };
+}
+
 function emptyState(): State {
   return {
     profile: null,
@@ -196,6 +363,8 @@ function emptyState(): State {
     activities: [],
     recent: [],
     body: null,
+    measurements: [],
+    lastDeleted: null,
     program: null,
     entries: [],
   };
@@ -314,6 +483,91 @@ export function createMockCommands(variant: string): Partial<Commands> {
         entries: state.entries.length,
         program_days: 84,
       });
+    },
+
+    async bodyOverview(): Promise<Result<BodyOverview, CommandError>> {
+      await delay(150);
+      if (!state.profile) return fail("no_profile", "Create a profile first.");
+      return ok(bodyOverview(state, state.profile.units === "imperial"));
+    },
+
+    async bodyAdd(values: string[], atDate: string | null): Promise<Result<Measurement, CommandError>> {
+      await delay(200);
+      const measuredAt = atDate ? new Date(`${atDate}T07:00:00`).toISOString() : new Date().toISOString();
+      const m = measurement(measuredAt, null, null);
+      m.source = "manual";
+      const problem = applyValues(m, values, state.profile?.units === "imperial");
+      if (problem) return fail("invalid_input", problem);
+      if (m.weight_kg === null && m.body_fat_pct === null && Object.keys(m.measurements).length === 0) {
+        return fail("invalid_input", "nothing to record: give at least one key=value, e.g. weight=82.4");
+      }
+      state.measurements = [...state.measurements, m];
+      return ok(m);
+    },
+
+    async bodyEdit(mid: string, values: string[], atDate: string | null): Promise<Result<Measurement, CommandError>> {
+      await delay(200);
+      const m = state.measurements.find((x) => x.id === mid);
+      if (!m) return fail("not_found", `measurement ${mid} not found`);
+      const copy: Measurement = { ...m, measurements: { ...m.measurements } };
+      const problem = applyValues(copy, values, state.profile?.units === "imperial");
+      if (problem) return fail("invalid_input", problem);
+      if (atDate) {
+        copy.measured_at = new Date(`${atDate}T07:00:00`).toISOString();
+        copy.local_date = atDate;
+      }
+      state.measurements = state.measurements.map((x) => (x.id === mid ? copy : x));
+      return ok(copy);
+    },
+
+    async bodyDelete(mid: string): Promise<Result<Measurement, CommandError>> {
+      await delay(150);
+      const m = state.measurements.find((x) => x.id === mid);
+      if (!m) return fail("not_found", `measurement ${mid} not found`);
+      state.measurements = state.measurements.filter((x) => x.id !== mid);
+      state.lastDeleted = m;
+      return ok(m);
+    },
+
+    async bodyUndo(): Promise<Result<Measurement, CommandError>> {
+      await delay(150);
+      const m = state.lastDeleted;
+      if (!m) return fail("invalid_input", "there is no deleted measurement to put back");
+      state.lastDeleted = null;
+      state.measurements = [...state.measurements, m];
+      return ok(m);
+    },
+
+    async bodyExpenditure(): Promise<Result<ExpenditureReport, CommandError>> {
+      await delay(200);
+      return ok(mockExpenditure(state));
+    },
+
+    async bodyAttachPhoto(mid: string, upload: Upload): Promise<Result<Measurement, CommandError>> {
+      await delay(250);
+      const m = state.measurements.find((x) => x.id === mid);
+      if (!m) return fail("not_found", `measurement ${mid} not found`);
+      if (!/\.(jpe?g|png|webp)$/i.test(upload.name)) {
+        return fail("invalid_input", `${upload.name}: a progress photo must be a JPEG, PNG or WebP image`);
+      }
+      const copy: Measurement = { ...m, photo_url: `data:image/*;base64,${upload.data_base64}` };
+      state.measurements = state.measurements.map((x) => (x.id === mid ? copy : x));
+      return ok(copy);
+    },
+
+    async bodyPhoto(mid: string): Promise<Result<string, CommandError>> {
+      await delay(100);
+      const m = state.measurements.find((x) => x.id === mid);
+      if (!m?.photo_url) return fail("not_found", `photo of measurement ${mid} not found`);
+      return ok(m.photo_url);
+    },
+
+    async bodyApplyTarget(goalRateKg: number): Promise<Result<number, CommandError>> {
+      await delay(200);
+      if (!state.profile) return fail("no_profile", "Create a profile first.");
+      const target = Math.round(2610 + (goalRateKg * 7700) / 7);
+      state.profile = { ...state.profile, daily_calorie_target: target };
+      return ok(target);
     },
 
     async createProfile(fullName: string): Promise<Result<Profile, CommandError>> {
