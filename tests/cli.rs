@@ -160,6 +160,17 @@ fn log_reads_the_entry_into_rows_and_keeps_what_it_cannot_read() {
     assert!(text.contains("workout: Run 5.00 km 25:30"), "{text}");
     assert!(text.contains("weight 82.4 kg"), "{text}");
 
+    // init loaded the bundled food database: foods get real nutrition.
+    let meal = wagner(&db, &["--json", "log", "2 eggs and a banana for breakfast"]);
+    assert!(meal.status.success(), "{}", stderr(&meal));
+    let meal: serde_json::Value = serde_json::from_slice(&meal.stdout).unwrap();
+    let foods = meal["extraction"]["meals"][0]["foods"].as_array().unwrap();
+    assert!(foods.iter().all(|f| f["food_id"].is_string()), "{foods:?}");
+    // A bare count means the typical (medium) portion: two medium eggs
+    // (2 × 44 g × 1.43 kcal/g) and a medium banana (118 g × 0.89 kcal/g).
+    let kcal: f64 = foods.iter().map(|f| f["calories"].as_f64().unwrap()).sum();
+    assert!((kcal - 230.8).abs() < 1.0, "{kcal} kcal for {foods:?}");
+
     let today: serde_json::Value = serde_json::from_slice(&wagner(&db, &["--json", "today"]).stdout).unwrap();
     assert_eq!(today["activities"][0]["distance_meters"], 5000.0);
     assert_eq!(today["body"]["weight_kg"], 82.4);

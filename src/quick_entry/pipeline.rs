@@ -4,7 +4,6 @@
 
 use chrono::{Duration, Timelike};
 use serde::Serialize;
-use sqlx::SqliteConnection;
 
 use super::extraction::{ExtractedFood, Extraction};
 use super::offline::{self, WeightUnit};
@@ -14,7 +13,7 @@ use crate::ai::{self, Provider, Usage, budget, extract, prices};
 use crate::body::{self, BodySource, NewMeasurement};
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::nutrition::{self, MealSource, NewMeal};
+use crate::nutrition::{self, MealFood, MealSource, NewMeal, foods, portions};
 use crate::profile::{Profile, Units};
 use crate::store::Store;
 
@@ -267,11 +266,10 @@ async fn read_and_store(
         )));
     }
 
-    let mut tx = store.pool().begin().await?;
     let mut unmatched = 0usize;
     for meal in &mut extraction.meals {
         for food in &mut meal.foods {
-            if !resolve_food(&mut tx, &profile.id, food).await? {
+            if !resolve_food(store, &profile.id, food).await? {
                 unmatched += 1;
             }
         }
@@ -283,6 +281,7 @@ async fn read_and_store(
         extraction.confidence = (extraction.confidence * 100.0).round() / 100.0;
     }
 
+    let mut tx = store.pool().begin().await?;
     let mut meal_log_ids = Vec::new();
     for meal in &extraction.meals {
         let foods = meal.foods.clone();
@@ -483,167 +482,27 @@ async fn read_with_ai(
     })
 }
 
-#[derive(sqlx::FromRow)]
-struct FoodRow {
-    id: String,
-    name: String,
-    calories: Option<f64>,
-    protein_g: Option<f64>,
-    total_carbs_g: Option<f64>,
-    total_fat_g: Option<f64>,
-    portions: String,
-    serving_grams: Option<f64>,
-}
-
-#[derive(serde::Deserialize)]
-struct Portion {
-    name: String,
-    #[serde(default = "one")]
-    amount: f64,
-    grams: f64,
-}
-
-fn one() -> f64 {
-    1.0
-}
-
-/// Fills a food's nutrition from the best foods_enhanced match; false when none matched.
-async fn resolve_food(conn: &mut SqliteConnection, user_id: &str, food: &mut ExtractedFood) -> Result<bool> {
+/// Fills a food's nutrition from the best food-database match; false when
+/// none matched or its unit could not be turned into grams.
+async fn resolve_food(store: &Store, user_id: &str, food: &mut ExtractedFood) -> Result<bool> {
     // A provider's own estimate is kept; offline foods arrive with no nutrition.
     if food.food_id.is_some() || food.calories > 0.0 {
         return Ok(true);
     }
-    let Some(row) = best_match(conn, user_id, &food.name).await? else { return Ok(false) };
-    let portions: Vec<Portion> = serde_json::from_str(&row.portions).unwrap_or_default();
-    let grams = food.grams.or_else(|| grams_for(&food.unit, food.quantity, &portions, row.serving_grams));
-    let Some(grams) = grams else { return Ok(false) };
-    let per_gram = |v: Option<f64>| (v.unwrap_or(0.0) * grams / 100.0 * 10.0).round() / 10.0;
-    food.grams = Some((grams * 10.0).round() / 10.0);
-    food.calories = per_gram(row.calories);
-    food.protein_g = per_gram(row.protein_g);
-    food.carbs_g = per_gram(row.total_carbs_g);
-    food.fat_g = per_gram(row.total_fat_g);
-    food.food_id = Some(row.id);
-    tracing::debug!(typed = %food.name, matched = %row.name, grams, "food matched");
+    let Some(hit) = foods::search(store, user_id, &food.name, 1).await?.into_iter().next() else {
+        return Ok(false);
+    };
+    let details = foods::get(store, user_id, &hit.id).await?;
+    let eaten = match food.grams {
+        Some(g) => portions::eaten_of(&details, g, "g"),
+        None => portions::eaten_of(&details, food.quantity, &food.unit)
+            // "a slice of X" where X has no slice measure: its typical portion.
+            .or_else(|_| portions::eaten_of(&details, food.quantity, "serving")),
+    };
+    let Ok(eaten) = eaten else { return Ok(false) };
+    tracing::debug!(typed = %food.name, matched = %details.name, "food matched");
+    // The name stays as the user typed it; the id says what it matched.
+    *food =
+        MealFood { name: food.name.clone(), quantity: food.quantity, unit: food.unit.clone(), ..eaten.food };
     Ok(true)
-}
-
-/// Grams in `quantity × unit` of a food, from its named portions.
-fn grams_for(unit: &str, quantity: f64, portions: &[Portion], serving_grams: Option<f64>) -> Option<f64> {
-    let per_unit = match unit {
-        "g" => Some(1.0),
-        "kg" => Some(1000.0),
-        "ml" => Some(1.0),
-        "l" => Some(1000.0),
-        "serving" | "piece" => portions
-            .iter()
-            .find(|p| {
-                ["medium", "large", "slice", "piece", "serving", "egg", "fruit"]
-                    .iter()
-                    .any(|w| p.name.contains(w))
-            })
-            .or_else(|| portions.first())
-            .map(|p| p.grams / p.amount.max(f64::EPSILON))
-            .or(serving_grams),
-        other => portions
-            .iter()
-            .find(|p| p.name.split(|c: char| !c.is_alphanumeric()).any(|w| w == other))
-            .map(|p| p.grams / p.amount.max(f64::EPSILON))
-            .or(match other {
-                "cup" => Some(240.0),
-                "tbsp" => Some(15.0),
-                "tsp" => Some(5.0),
-                "glass" => Some(250.0),
-                "scoop" => Some(30.0),
-                "handful" => Some(30.0),
-                "bowl" => Some(300.0),
-                _ => serving_grams,
-            }),
-    };
-    per_unit.map(|g| g * quantity)
-}
-
-/// The food a typed name most likely means: names starting with the typed
-/// words first ("egg" → "Egg, whole, raw"), generic before branded, shorter first.
-async fn best_match(conn: &mut SqliteConnection, user_id: &str, typed: &str) -> Result<Option<FoodRow>> {
-    let singular = singular(typed);
-    let rows: Vec<FoodRow> = sqlx::query_as(
-        "SELECT id, name, calories, protein_g, total_carbs_g, total_fat_g, portions, serving_grams \
-         FROM foods_enhanced WHERE (user_id IS NULL OR user_id = ?1) AND calories IS NOT NULL \
-         AND (name LIKE ?2 || '%' OR name LIKE '%' || ?2 || '%') LIMIT 400",
-    )
-    .bind(user_id)
-    .bind(&singular)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows.into_iter().min_by_key(|row| match_rank(&row.name, &singular)))
-}
-
-fn singular(typed: &str) -> String {
-    typed
-        .split_whitespace()
-        .map(|w| {
-            if w.ends_with("ies") && w.len() > 4 {
-                format!("{}y", &w[..w.len() - 3])
-            } else if w.ends_with("oes") || w.ends_with("ches") {
-                w[..w.len() - 2].to_string()
-            } else if w.ends_with('s') && !w.ends_with("ss") && w.len() > 3 {
-                w[..w.len() - 1].to_string()
-            } else {
-                w.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn match_rank(name: &str, typed: &str) -> (u8, u8, usize) {
-    let lower = name.to_lowercase();
-    let first_term = lower.split(',').next().unwrap_or("").trim().to_string();
-    let position = if first_term == typed {
-        0
-    } else if first_term.starts_with(typed) && first_term[typed.len()..].starts_with([' ', 's']) {
-        1
-    } else if lower.starts_with(typed) {
-        2
-    } else {
-        3
-    };
-    // "whole" is what people mean by a bare "egg" or "milk"; then unprocessed forms.
-    let plain = if lower.contains("whole") {
-        0
-    } else if ["raw", "plain", "cooked"].iter().any(|w| lower.contains(w)) {
-        1
-    } else {
-        2
-    };
-    (position, plain, lower.len())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn portions_turn_units_into_grams() {
-        let portions = vec![
-            Portion { name: "large".into(), amount: 1.0, grams: 50.0 },
-            Portion { name: "cup, chopped".into(), amount: 1.0, grams: 136.0 },
-        ];
-        assert_eq!(grams_for("serving", 2.0, &portions, None), Some(100.0));
-        assert_eq!(grams_for("cup", 0.5, &portions, None), Some(68.0));
-        assert_eq!(grams_for("g", 30.0, &portions, None), Some(30.0));
-        assert_eq!(grams_for("tbsp", 2.0, &[], None), Some(30.0));
-        assert_eq!(grams_for("serving", 1.0, &[], None), None, "no portion and no serving: unknown");
-    }
-
-    #[test]
-    fn names_that_start_with_the_typed_words_rank_first() {
-        let mut names = ["Egg noodles, cooked", "Eggplant, raw", "Egg, whole, raw, fresh", "Egg, white, raw"];
-        names.sort_by_key(|n| match_rank(n, "egg"));
-        assert_eq!(names[0], "Egg, whole, raw, fresh");
-        assert_eq!(singular("eggs"), "egg");
-        assert_eq!(singular("blueberries"), "blueberry");
-        assert_eq!(singular("tomatoes"), "tomato");
-    }
 }
