@@ -39,15 +39,23 @@ async fn start_core() -> Core {
     match wagner::Store::open(&path).await {
         Ok(store) => {
             // Entries a crash left half-processed go back to the queue and are read now.
-            if let Err(err) = resume_quick_entries(&store).await {
-                tracing::warn!("could not resume pending quick entries: {err}");
-            }
             Core::Ready(store)
         }
         Err(err) => {
             tracing::error!("start-up failed: {err}");
             Core::Failed(CommandError::new(err.code(), format!("{err} (database: {})", path.display())))
         }
+    }
+}
+
+/// Start-up work that must not hold the window: the bundled foods on a new
+/// database, then entries a crash left half-read.
+async fn background_start(store: wagner::Store) {
+    if let Err(err) = wagner::nutrition::foods::ensure_loaded(&store).await {
+        tracing::warn!("could not load the food database: {err}");
+    }
+    if let Err(err) = resume_quick_entries(&store).await {
+        tracing::warn!("could not resume pending quick entries: {err}");
     }
 }
 
@@ -74,6 +82,9 @@ fn main() {
         .setup(move |app| {
             builder.mount_events(app);
             let core = tauri::async_runtime::block_on(start_core());
+            if let Core::Ready(store) = &core {
+                tauri::async_runtime::spawn(background_start(store.clone()));
+            }
             app.manage(core);
             Ok(())
         })

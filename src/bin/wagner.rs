@@ -479,6 +479,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             }
+            wagner::nutrition::foods::ensure_loaded(&store).await?;
             let report = demo::load(&store, chrono::Utc::now(), None).await?;
             if cli.json {
                 print_json(&report)?;
