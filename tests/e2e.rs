@@ -258,7 +258,7 @@ async fn quick_entry_settles(client: &Client, state: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let now = status.attr("data-entry-state").await.ok().flatten().unwrap_or_default();
-        let text = status.text().await.unwrap_or_default();
+        let text = status.prop("textContent").await.ok().flatten().unwrap_or_default();
         if now == state {
             return text;
         }
@@ -408,12 +408,15 @@ async fn the_log_page_filters_by_status_and_a_failed_entry_can_be_corrected() {
     assert!(found[0].0.contains("felt great"), "{found:?}");
 
     testid(&client, "history-review").await.click().await.unwrap();
+    // Clearing the filters keeps the open review (the corrected text won't match "felt great").
+    testid(&client, "history-filter-reset").await.click().await.unwrap();
+    history_until(&client, "every entry again", |rows| rows.len() > 1).await;
     let review = testid(&client, "entry-review").await;
     assert_eq!(review.attr("data-state").await.unwrap().as_deref(), Some("failed"));
     testid(&client, "entry-review-retry").await;
     let field = testid(&client, "entry-review-text").await;
     field.clear().await.unwrap();
-    field.send_keys("felt great after 2 eggs").await.unwrap();
+    field.send_keys("2 eggs and toast").await.unwrap();
     testid(&client, "entry-review-save").await.click().await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(15);
     while testid(&client, "entry-review").await.attr("data-state").await.unwrap().as_deref()
@@ -428,7 +431,7 @@ async fn the_log_page_filters_by_status_and_a_failed_entry_can_be_corrected() {
     let store = Store::open(&db).await.unwrap();
     let me = profile::require_default(&store).await.unwrap();
     let entry = wagner::quick_entry::list(&store, &me.id, None, 1).await.unwrap().remove(0);
-    assert_eq!(entry.raw_text.as_deref(), Some("felt great after 2 eggs"));
+    assert_eq!(entry.raw_text.as_deref(), Some("2 eggs and toast"));
     assert_eq!(entry.processing_status, wagner::quick_entry::ProcessingStatus::Completed);
     let meals: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meal_logs WHERE quick_entry_log_id = ?")
         .bind(&entry.id)
@@ -469,7 +472,6 @@ async fn a_local_ai_server_chosen_in_settings_is_kept() {
     url.send_keys("http://127.0.0.1:11434/v1").await.unwrap();
     testid(&client, "settings-ai-save").await.click().await.unwrap();
     testid(&client, "settings-ai-saved").await;
-    save_screenshot(&client, "settings-ai-local").await;
 
     client.refresh().await.unwrap();
     testid(&client, "settings-ai").await;
@@ -484,6 +486,13 @@ async fn a_local_ai_server_chosen_in_settings_is_kept() {
         active.contains("Local server"),
         "a local server needs no key, so it reads entries now: {active:?}"
     );
+    client
+        .execute("document.querySelector(\"[data-testid='settings-ai']\").scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    // WebKit paints the scrolled page a moment later; only the screenshot waits for it.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    save_screenshot(&client, "settings-ai-local").await;
 
     let store = Store::open(&db).await.unwrap();
     let me = profile::require_default(&store).await.unwrap();

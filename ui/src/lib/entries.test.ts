@@ -4,6 +4,7 @@ import {
   aiConfigFrom,
   aiFormFrom,
   canRetry,
+  cleanReason,
   entryState,
   extractionCalories,
   extractionSummary,
@@ -122,5 +123,12 @@ describe("AI settings form", () => {
     const hosted = aiConfigFrom({ ...aiFormFrom(null), kind: "groq", model: "llama-3.3-70b-versatile" });
     expect(hosted.config?.base_url).toBeNull();
     expect(aiConfigFrom({ ...aiFormFrom(null), kind: "openai_compatible", model: "m" }).errors.base_url).toBeDefined();
+  });
+});
+
+describe("cleanReason", () => {
+  it("drops the core's user-error prefix only", () => {
+    expect(cleanReason("invalid input: notes.txt: not a supported file")).toBe("notes.txt: not a supported file");
+    expect(cleanReason("needs transcription: waits")).toBe("needs transcription: waits");
   });
 });

@@ -62,6 +62,14 @@ export function historyFormProblem(form: HistoryForm): string | null {
   return null;
 }
 
+/**
+ * A core message as a sentence for the user: the "invalid input: " that the
+ * core puts before a user error says nothing the context doesn't.
+ */
+export function cleanReason(message: string): string {
+  return message.replace(/^invalid input: /, "");
+}
+
 export type EntryState = "reading" | "completed" | "failed" | "waiting";
 
 /**
