@@ -362,3 +362,31 @@ async fn no_key_means_offline_and_keys_are_never_stored() {
     let debug = format!("{:?}", ApiKey::new(FAKE_KEY));
     assert!(!debug.contains(FAKE_KEY));
 }
+
+#[tokio::test]
+async fn settings_that_could_never_work_are_refused_when_saved() {
+    let (_dir, store, me) = setup().await;
+    let good = ProviderConfig {
+        kind: ProviderKind::OpenaiCompatible,
+        model: "qwen2.5:7b".into(),
+        base_url: Some("http://127.0.0.1:11434/v1".into()),
+        transcription_model: None,
+        monthly_budget_usd: Some(0.0),
+        requests_per_minute: Some(30),
+        vision: Some(false),
+    };
+    let cases = [
+        (ProviderConfig { model: "  ".into(), ..good.clone() }, "model name"),
+        (ProviderConfig { base_url: Some("localhost:11434".into()), ..good.clone() }, "http://"),
+        (ProviderConfig { monthly_budget_usd: Some(-1.0), ..good.clone() }, "monthly budget"),
+        (ProviderConfig { requests_per_minute: Some(0), ..good.clone() }, "requests per minute"),
+    ];
+    for (config, says) in cases {
+        let err = wagner::ai::save_config(&store, &me.id, Some(&config)).await.unwrap_err();
+        assert_eq!(err.code(), "invalid_input", "{err}");
+        assert!(err.to_string().contains(says), "{err} should mention {says}");
+    }
+    assert_eq!(wagner::ai::load_config(&store, &me.id).await.unwrap(), None, "nothing bad was kept");
+    wagner::ai::save_config(&store, &me.id, Some(&good)).await.unwrap();
+    assert_eq!(wagner::ai::load_config(&store, &me.id).await.unwrap(), Some(good));
+}

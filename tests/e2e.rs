@@ -216,9 +216,17 @@ async fn an_entry_typed_in_the_window_is_saved_and_listed() {
     // Stored, read offline into a meal, and that meal is on Today.
     let store = Store::open(&db).await.unwrap();
     let me = profile::require_default(&store).await.unwrap();
-    let entries = wagner::quick_entry::list(&store, &me.id, None, 1).await.unwrap();
+    // The entry is read in the background: wait for it to finish.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let entries = loop {
+        let entries = wagner::quick_entry::list(&store, &me.id, None, 1).await.unwrap();
+        if entries[0].processing_status == wagner::quick_entry::ProcessingStatus::Completed {
+            break entries;
+        }
+        assert!(Instant::now() < deadline, "the entry was not read: {:?}", entries[0]);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    };
     assert_eq!(entries[0].raw_text.as_deref(), Some("2 eggs and toast"));
-    assert_eq!(entries[0].processing_status, wagner::quick_entry::ProcessingStatus::Completed);
     let today = dashboard::day(&store, &me, dashboard::today_for(&me)).await.unwrap();
     let meals_now = today.nutrition.meals.len();
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -504,5 +512,340 @@ async fn body_form_errors_show_inline_and_the_calorie_target_updates_after_confi
         .unwrap();
     save_screenshot(&client, "body-photo").await;
 
+    client.close().await.unwrap();
+}
+
+// ------------------------------------------------------------ quick entry in the window
+
+/// A demo database: the window opens on Today.
+async fn demo_db(dir: &Path) -> PathBuf {
+    let db = dir.join("wagner.db");
+    let store = Store::open(&db).await.unwrap();
+    wagner::demo::load(&store, chrono::Utc::now(), None).await.unwrap();
+    store.close().await;
+    db
+}
+
+fn attachment_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/attachments").join(name)
+}
+
+/// The `textContent` of every element matching `css` (WebKit's rendered text
+/// leaves out clipped and ellipsized parts).
+async fn texts_css(client: &Client, css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for el in client.find_all(Locator::Css(css)).await.unwrap_or_default() {
+        out.push(el.prop("textContent").await.ok().flatten().unwrap_or_default());
+    }
+    out
+}
+
+/// Waits until the quick-entry status follows the saved entry to `state`
+/// (`completed`, `failed`, `waiting`), and returns the status text.
+async fn quick_entry_settles(client: &Client, state: &str) -> String {
+    let status = testid(client, "quick-entry-status").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let now = status.attr("data-entry-state").await.ok().flatten().unwrap_or_default();
+        let text = status.prop("textContent").await.ok().flatten().unwrap_or_default();
+        if now == state {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "quick entry status never became {state}: {now:?} {text:?}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// Picks `value` in a `<select>` the way a user does (clicking its option).
+async fn choose(client: &Client, id: &str, value: &str) {
+    testid(client, id).await.select_by_value(value).await.unwrap();
+}
+
+/// Waits until the Log page lists rows that satisfy `ok`; returns their texts and statuses.
+async fn history_until(
+    client: &Client,
+    what: &str,
+    ok: impl Fn(&[(String, String)]) -> bool,
+) -> Vec<(String, String)> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let mut rows = Vec::new();
+        for row in client.find_all(Locator::Css("[data-testid='history-row']")).await.unwrap_or_default() {
+            let text = row.prop("textContent").await.ok().flatten().unwrap_or_default();
+            let status = row.attr("data-status").await.ok().flatten().unwrap_or_default();
+            rows.push((text, status));
+        }
+        if ok(&rows) {
+            return rows;
+        }
+        assert!(Instant::now() < deadline, "Log page never showed {what}: {rows:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn a_photo_attached_to_an_entry_goes_with_its_meal_on_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+
+    testid(&client, "quick-entry-input").await.send_keys("2 eggs and a banana").await.unwrap();
+    // The attach button opens this input; WebDriver hands it the file's path.
+    let photo = attachment_fixture("meal-rotated.jpg");
+    testid(&client, "quick-entry-file").await.send_keys(photo.to_str().unwrap()).await.unwrap();
+    let chip = testid(&client, "quick-entry-chip").await;
+    assert_eq!(chip.attr("data-kind").await.unwrap().as_deref(), Some("image"));
+    let label = chip.prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(label.contains("meal-rotated.jpg") && label.contains("Photo"), "chip: {label:?}");
+    save_screenshot(&client, "quick-entry-photo-attached").await;
+
+    testid(&client, "quick-entry-submit").await.click().await.unwrap();
+    let status = quick_entry_settles(&client, "completed").await;
+    assert!(status.contains("saved") && status.contains("1 meal"), "status line: {status:?}");
+    assert!(
+        client.find_all(Locator::Css("[data-testid='quick-entry-chip']")).await.unwrap().is_empty(),
+        "the attachment is cleared once the entry is saved"
+    );
+
+    // What the core stored: the photo inside the data folder, linked to the meal.
+    let store = Store::open(&db).await.unwrap();
+    let me = profile::require_default(&store).await.unwrap();
+    let entry = wagner::quick_entry::list(&store, &me.id, None, 1).await.unwrap().remove(0);
+    assert_eq!(entry.raw_text.as_deref(), Some("2 eggs and a banana"));
+    assert_eq!(entry.input_type, wagner::quick_entry::InputType::Multimodal);
+    let (meal_id, image_url): (String, Option<String>) =
+        sqlx::query_as("SELECT id, image_url FROM meal_logs WHERE quick_entry_log_id = ?")
+            .bind(&entry.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let image_url = image_url.expect("the meal keeps the photo");
+    let data_dir = wagner::attachments::data_dir(&store).canonicalize().unwrap();
+    let stored = data_dir.join(&image_url).canonicalize().unwrap();
+    assert!(stored.starts_with(&data_dir), "{} is outside {}", stored.display(), data_dir.display());
+    assert_eq!(std::fs::read(&stored).unwrap(), std::fs::read(&photo).unwrap(), "an exact copy");
+
+    // The meal is on Today, named by its foods.
+    let today = dashboard::day(&store, &me, dashboard::today_for(&me)).await.unwrap();
+    let meal = today.nutrition.meals.iter().find(|m| m.id == meal_id).expect("the meal is today's");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let rows = texts_css(&client, "[data-testid='meal-row']").await;
+        if rows.len() == today.nutrition.meals.len()
+            && rows.iter().any(|r| meal.foods.iter().all(|f| r.contains(&f.name)))
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the meal {:?} is not on Today: {rows:?}", meal.foods);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // The review panel shows what was read, kcal included.
+    testid(&client, "quick-entry-review").await.click().await.unwrap();
+    let review = testid(&client, "entry-review").await;
+    let shown = review.prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(shown.contains("Offline parser"), "review: {shown:?}");
+    assert!(shown.contains("1 photo"), "review: {shown:?}");
+    for f in &meal.foods {
+        assert!(shown.contains(&f.name), "review lacks {}: {shown:?}", f.name);
+    }
+    save_screenshot(&client, "quick-entry-review").await;
+
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn the_log_page_filters_by_status_and_a_failed_entry_can_be_corrected() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+
+    testid(&client, "quick-entry-input").await.send_keys("felt great").await.unwrap();
+    testid(&client, "quick-entry-submit").await.click().await.unwrap();
+    let status = quick_entry_settles(&client, "failed").await;
+    assert!(status.contains("nothing recognised"), "the reason is shown: {status:?}");
+
+    testid(&client, "nav-log").await.click().await.unwrap();
+    testid(&client, "log-page").await;
+    history_until(&client, "the new entry", |rows| rows.iter().any(|(t, _)| t.contains("felt great"))).await;
+
+    choose(&client, "history-filter-status", "failed").await;
+    let failed = history_until(&client, "only failed entries", |rows| {
+        !rows.is_empty() && rows.iter().all(|(_, s)| s == "failed")
+    })
+    .await;
+    assert!(failed.iter().any(|(t, _)| t.contains("felt great")), "{failed:?}");
+    save_screenshot(&client, "log-failed").await;
+
+    choose(&client, "history-filter-status", "completed").await;
+    let completed = history_until(&client, "only completed entries", |rows| {
+        !rows.is_empty() && rows.iter().all(|(_, s)| s == "completed")
+    })
+    .await;
+    assert!(!completed.iter().any(|(t, _)| t.contains("felt great")), "{completed:?}");
+
+    // Text search narrows to the one entry; then the user corrects it.
+    choose(&client, "history-filter-status", "").await;
+    testid(&client, "history-filter-text").await.send_keys("felt great").await.unwrap();
+    let found = history_until(&client, "one match for the text", |rows| rows.len() == 1).await;
+    assert!(found[0].0.contains("felt great"), "{found:?}");
+
+    testid(&client, "history-review").await.click().await.unwrap();
+    // Clearing the filters keeps the open review (the corrected text won't match "felt great").
+    testid(&client, "history-filter-reset").await.click().await.unwrap();
+    history_until(&client, "every entry again", |rows| rows.len() > 1).await;
+    let review = testid(&client, "entry-review").await;
+    assert_eq!(review.attr("data-state").await.unwrap().as_deref(), Some("failed"));
+    testid(&client, "entry-review-retry").await;
+    let field = testid(&client, "entry-review-text").await;
+    field.clear().await.unwrap();
+    field.send_keys("2 eggs and toast").await.unwrap();
+    testid(&client, "entry-review-save").await.click().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while testid(&client, "entry-review").await.attr("data-state").await.unwrap().as_deref()
+        != Some("completed")
+    {
+        assert!(Instant::now() < deadline, "the corrected entry was not read");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    testid(&client, "entry-review-meal").await;
+    save_screenshot(&client, "log-corrected").await;
+
+    let store = Store::open(&db).await.unwrap();
+    let me = profile::require_default(&store).await.unwrap();
+    let entry = wagner::quick_entry::list(&store, &me.id, None, 1).await.unwrap().remove(0);
+    assert_eq!(entry.raw_text.as_deref(), Some("2 eggs and toast"));
+    assert_eq!(entry.processing_status, wagner::quick_entry::ProcessingStatus::Completed);
+    let meals: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meal_logs WHERE quick_entry_log_id = ?")
+        .bind(&entry.id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(meals, 1, "the correction created its meal");
+
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn a_local_ai_server_chosen_in_settings_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+
+    testid(&client, "nav-settings").await.click().await.unwrap();
+    testid(&client, "settings-ai").await;
+    let offline = testid(&client, "settings-ai-kind-offline").await;
+    assert_eq!(offline.prop("checked").await.unwrap().as_deref(), Some("true"), "offline by default");
+
+    testid(&client, "settings-ai-kind-openai_compatible").await.click().await.unwrap();
+    let url = testid(&client, "settings-ai-base-url").await;
+    url.clear().await.unwrap();
+    url.send_keys("localhost:11434").await.unwrap();
+    let model = testid(&client, "settings-ai-model").await;
+    model.clear().await.unwrap();
+    model.send_keys("qwen2.5:7b").await.unwrap();
+    testid(&client, "settings-ai-save").await.click().await.unwrap();
+    // A URL without its scheme is refused where it was typed.
+    let page = testid(&client, "settings-ai").await.text().await.unwrap();
+    assert!(page.contains("must start with http://"), "{page:?}");
+    url.clear().await.unwrap();
+    url.send_keys("http://127.0.0.1:11434/v1").await.unwrap();
+    testid(&client, "settings-ai-save").await.click().await.unwrap();
+    testid(&client, "settings-ai-saved").await;
+
+    client.refresh().await.unwrap();
+    testid(&client, "settings-ai").await;
+    let local = testid(&client, "settings-ai-kind-openai_compatible").await;
+    assert_eq!(local.prop("checked").await.unwrap().as_deref(), Some("true"), "the choice survives a reload");
+    let url = testid(&client, "settings-ai-base-url").await.prop("value").await.unwrap();
+    assert_eq!(url.as_deref(), Some("http://127.0.0.1:11434/v1"));
+    let model = testid(&client, "settings-ai-model").await.prop("value").await.unwrap();
+    assert_eq!(model.as_deref(), Some("qwen2.5:7b"));
+    let active = testid(&client, "settings-ai-active").await.text().await.unwrap();
+    assert!(
+        active.contains("Local server"),
+        "a local server needs no key, so it reads entries now: {active:?}"
+    );
+    client
+        .execute("document.querySelector(\"[data-testid='settings-ai']\").scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    // WebKit paints the scrolled page a moment later; only the screenshot waits for it.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    save_screenshot(&client, "settings-ai-local").await;
+
+    let store = Store::open(&db).await.unwrap();
+    let me = profile::require_default(&store).await.unwrap();
+    let config = wagner::ai::load_config(&store, &me.id).await.unwrap().expect("saved in the profile");
+    assert_eq!(config.kind, wagner::ai::ProviderKind::OpenaiCompatible);
+    assert_eq!(config.base_url.as_deref(), Some("http://127.0.0.1:11434/v1"));
+
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn a_photo_dropped_on_the_window_is_attached_by_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+
+    // WebDriver cannot drop a file natively; deliver the same Tauri event the
+    // native drop sends, with a real path, to the listener the window uses.
+    let photo = attachment_fixture("plate.png");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        client
+            .execute(
+                "return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', \
+                 { event: 'tauri://drag-drop', payload: { paths: [arguments[0]], position: { x: 400, y: 300 } } })",
+                vec![json!(photo.to_str().unwrap())],
+            )
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // The listener subscribes just after start-up and a drop before that is
+        // lost, so drop again (the same path is attached once). Counted in the
+        // page: find_all would sit out the implicit wait when there is none.
+        let shown = client
+            .execute("return document.querySelectorAll(\"[data-testid='quick-entry-chip']\").length", vec![])
+            .await
+            .unwrap();
+        if shown.as_u64().unwrap_or(0) > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the dropped photo never showed as an attachment");
+    }
+    let chips = texts_css(&client, "[data-testid='quick-entry-chip']").await;
+    assert_eq!(chips.len(), 1, "{chips:?}");
+    assert!(chips[0].contains("plate.png") && chips[0].contains("Photo"), "{chips:?}");
+
+    testid(&client, "quick-entry-input").await.send_keys("2 eggs").await.unwrap();
+    testid(&client, "quick-entry-submit").await.click().await.unwrap();
+    quick_entry_settles(&client, "completed").await;
+
+    let store = Store::open(&db).await.unwrap();
+    let me = profile::require_default(&store).await.unwrap();
+    let entry = wagner::quick_entry::list(&store, &me.id, None, 1).await.unwrap().remove(0);
+    assert_eq!(entry.raw_text.as_deref(), Some("2 eggs"));
+    assert_eq!(entry.image_urls.len(), 1, "the dropped photo was copied in");
+    let image_url: Option<String> =
+        sqlx::query_scalar("SELECT image_url FROM meal_logs WHERE quick_entry_log_id = ?")
+            .bind(&entry.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(image_url.as_ref(), entry.image_urls.first());
     client.close().await.unwrap();
 }

@@ -281,6 +281,20 @@ pub async fn save_config(store: &crate::Store, user_id: &str, config: Option<&Pr
             {
                 return Err(Error::invalid(format!("base URL {url:?} must start with http:// or https://")));
             }
+            // Refused here, where the user can fix it, rather than when an entry is read.
+            if c.model.trim().is_empty() {
+                return Err(Error::invalid("the AI provider needs a model name"));
+            }
+            if let Some(budget) = c.monthly_budget_usd
+                && !(budget.is_finite() && budget >= 0.0)
+            {
+                return Err(Error::invalid(format!("monthly budget {budget} must be 0 or more US dollars")));
+            }
+            if let Some(rpm) = c.requests_per_minute
+                && rpm < 1
+            {
+                return Err(Error::invalid(format!("requests per minute {rpm} must be 1 or more")));
+            }
             let json = serde_json::to_string(c).map_err(|e| Error::invalid(e.to_string()))?;
             sqlx::query("UPDATE users SET settings = json_set(settings, '$.ai', json(?)) WHERE id = ?")
                 .bind(json)

@@ -2,6 +2,7 @@
 // tauri-specta Result and throws an ApiError (code + message) on failure, so a
 // page can show the error where it happened.
 
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { commands, events } from "./bindings";
 import type {
   AiStatus,
@@ -97,11 +98,27 @@ export const api = {
 
 /**
  * Calls `handler` with the id of every quick entry the core finishes reading
- * in the background. Returns the unsubscribe function. A no-op in the preview.
+ * in the background. Returns the unsubscribe function (the preview's fake reads too).
  */
 export async function onEntryUpdated(handler: (id: string) => void): Promise<() => void> {
+  if (mockVariant() !== null) return (await import("./mock")).onMockEntryUpdated(handler);
+  if (typeof window === "undefined" || !("__TAURI_INTERNALS__" in window)) return () => {};
+  return events.entryUpdated.listen((event) => handler(event.payload.id));
+}
+
+/** A native file drag over the window: paths on enter and drop, none otherwise. */
+export type FileDrag = { type: "enter" | "drop"; paths: string[] } | { type: "over" | "leave" };
+
+/**
+ * Calls `handler` for native file drags onto the window (Tauri gives real
+ * paths). Returns the unsubscribe function. A no-op in the preview.
+ */
+export async function onFileDrag(handler: (drag: FileDrag) => void): Promise<() => void> {
   if (mockVariant() !== null || typeof window === "undefined" || !("__TAURI_INTERNALS__" in window)) {
     return () => {};
   }
-  return events.entryUpdated.listen((event) => handler(event.payload.id));
+  return getCurrentWebview().onDragDropEvent((event) => {
+    const p = event.payload;
+    handler(p.type === "enter" || p.type === "drop" ? { type: p.type, paths: p.paths } : { type: p.type });
+  });
 }

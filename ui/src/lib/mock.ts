@@ -7,6 +7,7 @@
 import type { Commands } from "./api";
 import type {
   ActivitySummary,
+  AiStatus,
   AppStatus,
   BodyOverview,
   BodySnapshot,
@@ -14,10 +15,14 @@ import type {
   DemoReport,
   ExpenditureReport,
   KindView,
+  EntryDetails,
+  EntryFilter,
+  Extraction,
   MealSummary,
   Measurement,
   Profile,
   ProgramDay,
+  ProviderConfig,
   QuickEntry,
   Result,
   Today,
@@ -39,7 +44,20 @@ type State = {
   lastDeleted: Measurement | null;
   program: ProgramDay | null;
   entries: QuickEntry[];
+  readings: Map<string, Reading>;
+  ai: ProviderConfig | null;
 };
+
+/** What the fake "read" of an entry produced (the review panel shows it). */
+type Reading = Omit<EntryDetails, "entry">;
+
+const updateListeners = new Set<(id: string) => void>();
+
+/** api.ts's onEntryUpdated in the preview: the fake reads entries "in the background" too. */
+export function onMockEntryUpdated(handler: (id: string) => void): () => void {
+  updateListeners.add(handler);
+  return () => updateListeners.delete(handler);
+}
 
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
@@ -367,7 +385,76 @@ function emptyState(): State {
     lastDeleted: null,
     program: null,
     entries: [],
+    readings: new Map(),
+    ai: null,
   };
+}
+
+const KCAL: Record<string, number> = { egg: 78, eggs: 78, toast: 90, banana: 105, oatmeal: 150, yogurt: 146, coffee: 5, rice: 260, chicken: 297 };
+
+/** A toy reader for the preview only: foods from known words, a run from "ran …k". */
+function mockRead(entry: QuickEntry): { status: QuickEntry["processing_status"]; message: string | null; reading: Reading } {
+  const text = (entry.raw_text ?? "").toLowerCase();
+  const reading: Reading = {
+    classification: null,
+    confidence: null,
+    ai_provider: "offline",
+    ai_model: "wagner-offline-parser",
+    ai_cost_usd: 0,
+    extraction: null,
+    provider_error: null,
+    attempts: 1,
+  };
+  if (text.length === 0 && entry.audio_url) {
+    return { status: "pending", message: "needs transcription: this voice note waits until a transcription provider (Groq or a local Whisper server) is set up", reading };
+  }
+  if (text.length === 0) {
+    return { status: "pending", message: "a photo alone waits for a vision-capable AI provider or a description: add what you ate", reading };
+  }
+  const x: Extraction = { meals: [], workouts: [], measurements: [], confidence: 0.72 };
+  const foods = Object.keys(KCAL)
+    .filter((w) => new RegExp(`\\b${w}\\b`).test(text))
+    .map((w) => {
+      const n = Number(/(\d+)\s+\w*\s*$/.exec(text.slice(0, text.indexOf(w)))?.[1] ?? 1);
+      return { name: w.charAt(0).toUpperCase() + w.slice(1), quantity: n, unit: "piece", grams: null, calories: (KCAL[w] ?? 0) * n, protein_g: 5 * n, carbs_g: 10 * n, fat_g: 3 * n };
+    });
+  if (foods.length > 0) x.meals = [{ category: null, foods }];
+  const run = /ran (\d+(?:\.\d+)?)\s*k/.exec(text);
+  if (run) x.workouts = [{ activity_type: "run", name: "Run", duration_seconds: 1800, distance_meters: Number(run[1]) * 1000, sets: [] }];
+  const bench = /bench (\d+)x(\d+) @ (\d+)/.exec(text);
+  if (bench) {
+    const sets = Array.from({ length: Number(bench[1]) }, () => ({ exercise: "Bench press", reps: Number(bench[2]), weight_kg: Number(bench[3]) }));
+    x.workouts = [...(x.workouts ?? []), { activity_type: "strength", name: "Strength", duration_seconds: null, distance_meters: null, sets }];
+  }
+  const kg = /weigh(?:ed|t)?\s+(\d+(?:\.\d+)?)\s*kg/.exec(text);
+  if (kg) x.measurements = [{ weight_kg: Number(kg[1]), body_fat_pct: null, waist_cm: null }];
+  const kinds = [x.meals?.length, x.workouts?.length, x.measurements?.length].filter((n) => (n ?? 0) > 0).length;
+  if (kinds === 0) {
+    return {
+      status: "failed",
+      message: "nothing recognised as a meal, a workout or a measurement: edit the entry (e.g. \"2 eggs\", \"ran 5k in 25:30\", \"weighed 82.4 kg\") or set up an AI provider",
+      reading,
+    };
+  }
+  reading.classification = kinds > 1 ? "multiple" : x.meals?.length ? "meal" : x.workouts?.length ? "workout" : "body_measurement";
+  reading.confidence = x.confidence;
+  reading.extraction = x;
+  return { status: "completed", message: null, reading };
+}
+
+function localDay(iso: string): string {
+  return calendarDateIn(new Date(iso), zone);
+}
+
+function matches(e: QuickEntry, r: Reading | undefined, f: EntryFilter): boolean {
+  if (f.status && e.processing_status !== f.status) return false;
+  if (f.input_type && e.input_type !== f.input_type) return false;
+  if (f.classification && (r?.classification ?? null) !== f.classification) return false;
+  if (f.from && localDay(e.logged_at) < f.from) return false;
+  if (f.to && localDay(e.logged_at) > f.to) return false;
+  const t = f.text?.toLowerCase();
+  if (t && !`${e.raw_text ?? ""} ${e.raw_transcription ?? ""}`.toLowerCase().includes(t)) return false;
+  return true;
 }
 
 function sum(meals: MealSummary[], pick: (m: MealSummary) => number): number {
@@ -391,6 +478,37 @@ export function createMockCommands(variant: string): Partial<Commands> {
     state.hasData = true;
   }
   if (variant === "error") state.failStatus = true;
+  for (const e of state.entries) read(e);
+
+  /** Reads an entry like the core would, then tells the listeners. */
+  function read(entry: QuickEntry): void {
+    const r = mockRead(entry);
+    const previous = state.readings.get(entry.id);
+    r.reading.attempts = (previous?.attempts ?? 0) + 1;
+    entry.processing_status = r.status;
+    entry.error_message = r.message;
+    state.readings.set(entry.id, r.reading);
+  }
+
+  function readLater(entryId: string): void {
+    setTimeout(() => {
+      const entry = state.entries.find((e) => e.id === entryId);
+      if (!entry) return;
+      read(entry);
+      updateListeners.forEach((l) => l(entryId));
+    }, 900);
+  }
+
+  function aiStatus(): AiStatus {
+    const keyEnv = state.ai ? { anthropic: "ANTHROPIC_API_KEY", groq: "GROQ_API_KEY", openrouter: "OPENROUTER_API_KEY", openai_compatible: "WAGNER_LOCAL_API_KEY" }[state.ai.kind] : null;
+    return {
+      config: state.ai,
+      key_env: keyEnv,
+      key_present: false,
+      month_spend_usd: 0.0123,
+      active: state.ai?.kind === "openai_compatible",
+    };
+  }
 
   return {
     async appStatus(): Promise<Result<AppStatus, CommandError>> {
@@ -442,27 +560,89 @@ export function createMockCommands(variant: string): Partial<Commands> {
       });
     },
 
-    async logEntry(text: string | null): Promise<Result<QuickEntry, CommandError>> {
+    async logEntry(text: string | null, uploads: Upload[] = [], paths: string[] = []): Promise<Result<QuickEntry, CommandError>> {
       await delay(250);
       const trimmed = (text ?? "").trim();
-      if (trimmed.length === 0) return fail("invalid_input", "Write something to log first.");
+      const files = [...uploads.map((u) => u.name), ...paths.map((p) => p.split(/[\\/]/).pop() ?? p)];
+      if (trimmed.length === 0 && files.length === 0) return fail("invalid_input", "Write something to log first.");
       if (trimmed.includes("#fail")) {
         return fail("storage", "Could not save the entry: the database is locked.");
       }
+      const bad = files.find((n) => !/\.(jpe?g|png|webp|wav|mp3|m4a|ogg|pdf)$/i.test(n));
+      if (bad) {
+        return fail("invalid_input", `${bad}: not a supported file (photos: JPEG, PNG or WebP; voice: WAV, MP3, M4A or OGG; documents: PDF)`);
+      }
+      const images = files.filter((n) => /\.(jpe?g|png|webp)$/i.test(n)).map((n) => `attachments/ab/${n}`);
+      const audio = files.find((n) => /\.(wav|mp3|m4a|ogg)$/i.test(n));
+      const pdfs = files.filter((n) => /\.pdf$/i.test(n)).map((n) => `attachments/cd/${n}`);
       const entry: QuickEntry = {
         id: id("entry"),
-        input_type: "text",
-        raw_text: trimmed,
-        raw_transcription: null,
+        input_type:
+          files.length === 0 ? "text" : audio && images.length === 0 && pdfs.length === 0 ? "voice" : images.length === 0 ? "pdf" : trimmed.length === 0 && pdfs.length === 0 ? "image" : "multimodal",
+        raw_text: trimmed.length > 0 ? trimmed : null,
+        raw_transcription: pdfs.length > 0 ? "Nutrition facts: serving 40 g, 150 kcal" : null,
         processing_status: "pending",
         logged_at: new Date().toISOString(),
         error_message: null,
-        image_urls: [],
-        audio_url: null,
-        document_urls: [],
+        image_urls: images,
+        audio_url: audio ? `attachments/ef/${audio}` : null,
+        document_urls: pdfs,
       };
       state.entries = [...state.entries, entry];
+      readLater(entry.id);
       return ok(entry);
+    },
+
+    async searchEntries(filter: EntryFilter): Promise<Result<QuickEntry[], CommandError>> {
+      await delay(120);
+      const found = [...state.entries].reverse().filter((e) => matches(e, state.readings.get(e.id), filter));
+      return ok(found.slice(0, filter.limit ?? 100));
+    },
+
+    async entryDetails(entryId: string): Promise<Result<EntryDetails, CommandError>> {
+      await delay(80);
+      const entry = state.entries.find((e) => e.id === entryId);
+      if (!entry) return fail("not_found", `entry ${entryId} not found`);
+      const reading = state.readings.get(entryId) ?? {
+        classification: null, confidence: null, ai_provider: null, ai_model: null, ai_cost_usd: 0, extraction: null, provider_error: null, attempts: 0,
+      };
+      return ok({ entry, ...reading });
+    },
+
+    async retryEntry(entryId: string): Promise<Result<QuickEntry, CommandError>> {
+      await delay(120);
+      const entry = state.entries.find((e) => e.id === entryId);
+      if (!entry) return fail("not_found", `entry ${entryId} not found`);
+      if (entry.processing_status === "completed") {
+        return fail("invalid_input", `entry ${entryId} is completed: only pending or failed entries are processed`);
+      }
+      readLater(entryId);
+      return ok(entry);
+    },
+
+    async editEntry(entryId: string, text: string): Promise<Result<EntryDetails, CommandError>> {
+      await delay(300);
+      const trimmed = text.trim();
+      if (trimmed.length === 0) return fail("invalid_input", "the entry is empty: type what you ate, did or weighed");
+      const entry = state.entries.find((e) => e.id === entryId);
+      if (!entry) return fail("not_found", `entry ${entryId} not found`);
+      entry.raw_text = trimmed;
+      read(entry);
+      return ok({ entry: { ...entry }, ...(state.readings.get(entryId) as Reading) });
+    },
+
+    async aiStatus(): Promise<Result<AiStatus, CommandError>> {
+      await delay(100);
+      return ok(aiStatus());
+    },
+
+    async saveAiSettings(config: ProviderConfig | null): Promise<Result<AiStatus, CommandError>> {
+      await delay(200);
+      if (config?.base_url && !/^https?:\/\//.test(config.base_url)) {
+        return fail("invalid_input", `base URL "${config.base_url}" must start with http:// or https://`);
+      }
+      state.ai = config;
+      return ok(aiStatus());
     },
 
     async recentEntries(limit: number): Promise<Result<QuickEntry[], CommandError>> {
@@ -473,6 +653,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
     async loadDemo(): Promise<Result<DemoReport, CommandError>> {
       await delay(700);
       demoData(state);
+      for (const e of state.entries) read(e);
       const profile = state.profile as Profile | null;
       if (!profile) return fail("internal", "Demo data did not create a profile.");
       return ok({
