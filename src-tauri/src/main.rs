@@ -4,6 +4,8 @@
 //! The desktop shell: starts the core, exposes typed commands, nothing more.
 
 mod commands;
+#[cfg(debug_assertions)]
+mod e2e_hooks;
 mod error;
 
 use std::path::PathBuf;
@@ -73,6 +75,8 @@ fn main() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            #[cfg(debug_assertions)]
+            e2e_hooks::install(app);
             let core = tauri::async_runtime::block_on(start_core());
             app.manage(core);
             Ok(())
