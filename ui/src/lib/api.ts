@@ -2,8 +2,14 @@
 // tauri-specta Result and throws an ApiError (code + message) on failure, so a
 // page can show the error where it happened.
 
+import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
 import type {
+  ActivityFilter,
+  ActivitySummary,
+  ActivityView,
+  FitnessDay,
+  ImportProgress,
   AppStatus,
   CommandError,
   DemoReport,
@@ -60,4 +66,18 @@ export const api = {
   recentEntries: (limit: number): Promise<QuickEntry[]> => call((c) => c.recentEntries(limit)),
   loadDemo: (): Promise<DemoReport> => call((c) => c.loadDemo()),
   createProfile: (fullName: string): Promise<Profile> => call((c) => c.createProfile(fullName)),
+  activities: (filter: ActivityFilter): Promise<ActivitySummary[]> => call((c) => c.activities(filter)),
+  activity: (id: string): Promise<ActivityView> => call((c) => c.activity(id)),
+  /** Imports files, folders and ZIPs by path; `onProgress` hears each file as it is done. */
+  importActivityPaths: (paths: string[], onProgress: (p: ImportProgress) => void): Promise<ImportProgress[]> =>
+    call((c) => {
+      // Outside Tauri (the ?mock preview) there is no IPC to make a channel with.
+      const channel = mockVariant() === null ? new Channel<ImportProgress>() : ({} as Channel<ImportProgress>);
+      channel.onmessage = onProgress;
+      return c.importActivityPaths(paths, channel);
+    }),
+  /** Imports one picked file's contents (`index` of `total` picked). */
+  importActivityFile: (name: string, bytes: Uint8Array, index: number, total: number): Promise<ImportProgress[]> =>
+    call((c) => c.importActivityFile(name, Array.from(bytes), index, total)),
+  fitness: (from: string, to: string): Promise<FitnessDay[]> => call((c) => c.fitness(from, to)),
 };
