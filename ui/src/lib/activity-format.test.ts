@@ -3,6 +3,7 @@ import {
   addDays,
   clean,
   daysBetween,
+  ensureValidLanguage,
   fitnessWindow,
   formatClock,
   formatPace,
@@ -123,5 +124,17 @@ describe("dates and shares", () => {
     expect(shares([30, 10, 0])).toEqual([0.75, 0.25, 0]);
     expect(shares([0, 0])).toEqual([0, 0]);
     expect(clean([1, null, NaN, 500], (v) => v < 300)).toEqual([1, null, null, null]);
+  });
+});
+
+describe("language tag", () => {
+  it("replaces a POSIX locale that Intl rejects", () => {
+    const posix = { language: "C" };
+    ensureValidLanguage(posix);
+    expect(posix.language).toBe("en-US");
+    expect(() => new Intl.NumberFormat(posix.language)).not.toThrow();
+    const fine = { language: "sl-SI" };
+    ensureValidLanguage(fine);
+    expect(fine.language).toBe("sl-SI");
   });
 });

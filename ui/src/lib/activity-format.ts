@@ -142,3 +142,17 @@ export function shares(values: number[]): number[] {
 export function clean(values: (number | null)[], keep: (v: number) => boolean = () => true): (number | null)[] {
   return values.map((v) => (v !== null && Number.isFinite(v) && keep(v) ? v : null));
 }
+
+/**
+ * A POSIX locale such as "C" (LANG=C) reaches the WebView as
+ * navigator.language, and `new Intl.NumberFormat("C")` throws. Libraries that
+ * format with navigator.language (uPlot does as it loads) then fail, so an
+ * invalid tag is replaced with "en-US" for this page.
+ */
+export function ensureValidLanguage(nav: { language: string } = navigator): void {
+  try {
+    new Intl.NumberFormat(nav.language);
+  } catch {
+    Object.defineProperty(nav, "language", { value: "en-US", configurable: true });
+  }
+}
