@@ -308,16 +308,18 @@ async fn a_file_picked_in_the_window_imports_and_opens_with_laps_chart_and_route
     assert_eq!(segments + 1, view.charts.route.len(), "the route is drawn through every position sent");
     // Scroll through the page for the screenshots.
     save_screenshot(&client, "activity-detail-top").await;
-    client
-        .execute("document.querySelector('[data-testid=card-route]').scrollIntoView()", vec![])
-        .await
-        .unwrap();
-    save_screenshot(&client, "activity-detail-route").await;
-    client
-        .execute("document.querySelector('[data-testid=card-laps]').scrollIntoView()", vec![])
-        .await
-        .unwrap();
-    save_screenshot(&client, "activity-detail-laps").await;
+    for (section, shot) in
+        [("activity-chart-pace", "activity-detail-charts"), ("card-route", "activity-detail-route-laps")]
+    {
+        let script = format!(
+            "const m = document.getElementById('main'); \
+             const top = document.querySelector(\"[data-testid='{section}']\").getBoundingClientRect().top; \
+             m.scrollTop += top - m.getBoundingClientRect().top - 20;"
+        );
+        client.execute(&script, vec![]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        save_screenshot(&client, shot).await;
+    }
 
     client.close().await.unwrap();
 }
@@ -369,6 +371,12 @@ async fn files_and_folders_dropped_on_the_window_are_imported() {
     let progress = testid(&client, "import-progress").await;
     assert_eq!(progress.attr("max").await.unwrap().as_deref(), Some("4"));
     assert_eq!(progress.attr("value").await.unwrap().as_deref(), Some("4"));
+    // The fitness chart is drawn for the imported history.
+    testid(&client, "fitness-chart")
+        .await
+        .find(Locator::Css("canvas"))
+        .await
+        .expect("the fitness chart is drawn");
     // And the list shows them.
     let listed = wait_for_rows(&client, "[data-testid='activity-row']", 4).await;
     assert!(listed.iter().any(|r| r.contains("Evening Ride") || r.contains("Afternoon Ride")), "{listed:?}");

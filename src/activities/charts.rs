@@ -292,7 +292,7 @@ pub async fn fitness_series(
         return Err(Error::invalid("the fitness chart covers at most ten years at a time"));
     }
     let rows: Vec<(String, f64)> = sqlx::query_as(
-        "SELECT local_date, SUM(COALESCE(training_load, 0)) FROM activities \
+        "SELECT local_date, total(training_load) FROM activities \
          WHERE user_id = ? AND local_date IS NOT NULL AND local_date <= ? GROUP BY local_date ORDER BY local_date",
     )
     .bind(user_id)
