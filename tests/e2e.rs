@@ -68,6 +68,7 @@ async fn start_driver(db: &Path) -> Driver {
         .process_group(0)
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .env("WAGNER_DB", db)
+        .env("WAGNER_E2E_HOOKS", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -847,5 +848,165 @@ async fn a_photo_dropped_on_the_window_is_attached_by_its_path() {
             .await
             .unwrap();
     assert_eq!(image_url.as_ref(), entry.image_urls.first());
+    client.close().await.unwrap();
+}
+
+// ------------------------------------------------------------ activities in the window
+
+fn activity_fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/activities").join(rel)
+}
+
+/// Waits until `count` elements match `css` and returns their text content.
+async fn wait_for_rows(client: &Client, css: &str, count: usize) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let rows = client.find_all(Locator::Css(css)).await.unwrap();
+        let mut texts = Vec::new();
+        for row in &rows {
+            texts.push(row.prop("textContent").await.ok().flatten().unwrap_or_default());
+        }
+        if rows.len() >= count {
+            return texts;
+        }
+        assert!(Instant::now() < deadline, "expected {count} of {css}, have {texts:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn a_file_picked_in_the_window_imports_and_opens_with_laps_chart_and_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+    testid(&client, "nav-activities").await.click().await.unwrap();
+    testid(&client, "activities-page").await;
+
+    let run = activity_fixture("tcx/20210119_run_garmin_fenix6.tcx.gz");
+    // WebDriver hands a path to a file input as if the user had picked it.
+    testid(&client, "import-input").await.send_keys(&run.display().to_string()).await.unwrap();
+    let rows = wait_for_rows(&client, "[data-testid='import-result-row'][data-outcome='imported']", 1).await;
+    assert!(rows[0].contains("20210119_run_garmin_fenix6.tcx.gz"), "result row: {rows:?}");
+    let status = testid(&client, "import-status").await.text().await.unwrap();
+    assert!(status.contains("1 imported"), "status: {status:?}");
+    let progress = testid(&client, "import-progress").await;
+    assert_eq!(progress.attr("value").await.unwrap().as_deref(), Some("1"));
+    save_screenshot(&client, "activities-after-import").await;
+
+    // What the core stored for that file is what the detail page must show.
+    let store = Store::open(&db).await.unwrap();
+    let me = profile::require_default(&store).await.unwrap();
+    let filter = wagner::activities::view::ActivityFilter {
+        from: Some("2021-01-19".into()),
+        to: Some("2021-01-20".into()),
+        ..Default::default()
+    };
+    let found = wagner::activities::view::search(&store, &me.id, &filter).await.unwrap();
+    assert_eq!(found.len(), 1, "the run is stored once");
+    let view = wagner::activities::charts::activity_view(&store, &me.id, &found[0].id).await.unwrap();
+    let laps = view.detail.segments.iter().filter(|s| s.segment_type == "lap").count();
+    assert!(laps > 0);
+
+    client.find(Locator::Css("[data-testid='import-result-row'] a")).await.unwrap().click().await.unwrap();
+    testid(&client, "activity-detail").await;
+    let name = testid(&client, "activity-name").await.text().await.unwrap();
+    assert_eq!(name, found[0].name);
+    let lap_rows = wait_for_rows(&client, "[data-testid='activity-laps-row']", laps).await;
+    assert_eq!(lap_rows.len(), laps, "one row per lap");
+    let chart = testid(&client, "activity-chart-hr").await;
+    chart.find(Locator::Css("canvas")).await.expect("the heart-rate chart is drawn");
+    let route = testid(&client, "activity-route").await;
+    let path = route.find(Locator::Css("path")).await.unwrap().attr("d").await.unwrap().unwrap_or_default();
+    let segments = path.matches('L').count();
+    assert_eq!(segments + 1, view.charts.route.len(), "the route is drawn through every position sent");
+    // Scroll through the page for the screenshots.
+    save_screenshot(&client, "activity-detail-top").await;
+    for (section, shot) in
+        [("activity-chart-pace", "activity-detail-charts"), ("card-route", "activity-detail-route-laps")]
+    {
+        let script = format!(
+            "const m = document.getElementById('main'); \
+             const top = document.querySelector(\"[data-testid='{section}']\").getBoundingClientRect().top; \
+             m.scrollTop += top - m.getBoundingClientRect().top - 20;"
+        );
+        client.execute(&script, vec![]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        save_screenshot(&client, shot).await;
+    }
+
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn files_and_folders_dropped_on_the_window_are_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+    // The drop listener is registered once the shell is up.
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("html[data-drop-ready='true']"))
+        .await
+        .expect("the window listens for drops");
+
+    // WebDriver cannot drop files natively: the debug build's hook emits
+    // Tauri's own `tauri://drag-drop` event with these real paths.
+    let paths = [activity_fixture("tcx"), activity_fixture("fit/hrv-activity.fit")];
+    let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    client
+        .execute(
+            "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', \
+             { event: 'wagner-e2e://simulate-drop', payload: { paths: arguments[0] } });",
+            vec![json!(paths)],
+        )
+        .await
+        .unwrap();
+
+    // The drop opens Activities and imports the folder's three files and the FIT file.
+    testid(&client, "activities-page").await;
+    let rows = wait_for_rows(&client, "[data-testid='import-result-row'][data-outcome='imported']", 4).await;
+    for name in ["20210119_run_garmin_fenix6.tcx.gz", "20210323_yoga.tcx", "hrv-activity.fit"] {
+        assert!(rows.iter().any(|r| r.contains(name)), "{name} in {rows:?}");
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = testid(&client, "import-status").await.text().await.unwrap();
+        if status.contains("4 imported") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "status: {status:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let progress = testid(&client, "import-progress").await;
+    assert_eq!(progress.attr("max").await.unwrap().as_deref(), Some("4"));
+    assert_eq!(progress.attr("value").await.unwrap().as_deref(), Some("4"));
+    // The fitness chart is drawn for the imported history.
+    testid(&client, "fitness-chart")
+        .await
+        .find(Locator::Css("canvas"))
+        .await
+        .expect("the fitness chart is drawn");
+    // And the list shows them.
+    let listed = wait_for_rows(&client, "[data-testid='activity-row']", 4).await;
+    assert!(listed.iter().any(|r| r.contains("Evening Ride") || r.contains("Afternoon Ride")), "{listed:?}");
+    save_screenshot(&client, "activities-after-drop").await;
+
+    let store = Store::open(&db).await.unwrap();
+    let me = profile::require_default(&store).await.unwrap();
+    let filter = wagner::activities::view::ActivityFilter {
+        from: Some("2021-01-01".into()),
+        to: Some("2022-12-31".into()),
+        ..Default::default()
+    };
+    let stored = wagner::activities::view::search(&store, &me.id, &filter).await.unwrap();
+    assert_eq!(stored.len(), 4, "every dropped activity is stored: {stored:#?}");
+
     client.close().await.unwrap();
 }

@@ -2,8 +2,13 @@
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
+use wagner::activities::ActivitySummary;
+use wagner::activities::charts::{self, ActivityView, FitnessDay};
+use wagner::activities::import::{self, ImportProgress};
+use wagner::activities::view::{self as activity_view, ActivityFilter};
 use wagner::ai::{AiStatus, ProviderConfig};
 use wagner::body::expenditure::{self, ExpenditureReport};
 use wagner::body::overview::{self, BodyOverview};
@@ -308,6 +313,76 @@ pub async fn body_photo(core: State<'_, Core>, id: String, thumbnail: bool) -> C
     Ok(body::photo::data_url(store, &profile.id, &id, thumbnail).await?)
 }
 
+/// Activities matching the filter, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn activities(
+    core: State<'_, Core>,
+    filter: ActivityFilter,
+) -> CommandResult<Vec<ActivitySummary>> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(activity_view::search(store, &profile.id, &filter).await?)
+}
+
+/// One activity with its laps/sets, chartable streams, zones and best efforts.
+#[tauri::command]
+#[specta::specta]
+pub async fn activity(core: State<'_, Core>, id: String) -> CommandResult<ActivityView> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(charts::activity_view(store, &profile.id, &id).await?)
+}
+
+/// Imports files, folders and export ZIPs by path (a drop on the window),
+/// sending one progress message per file as it is done.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_activity_paths(
+    core: State<'_, Core>,
+    paths: Vec<String>,
+    on_progress: Channel<ImportProgress>,
+) -> CommandResult<Vec<ImportProgress>> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
+    let mut done = Vec::new();
+    import::import_paths_counted(store, &profile, &paths, |p| {
+        // A closed window just stops listening; the import goes on.
+        let _ = on_progress.send(p.clone());
+        done.push(p);
+    })
+    .await?;
+    Ok(done)
+}
+
+/// Imports one file's contents (the file picker gives contents, not paths);
+/// `index` of `total` is the picker's count, echoed in the results.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_activity_file(
+    core: State<'_, Core>,
+    name: String,
+    bytes: Vec<u8>,
+    index: u32,
+    total: u32,
+) -> CommandResult<Vec<ImportProgress>> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let results = import::import_named_bytes(store, &profile, &name, &bytes).await?;
+    Ok(results.iter().map(|r| ImportProgress::new(index as usize, total as usize, r)).collect())
+}
+
+/// Fitness (CTL), fatigue (ATL) and form (TSB) for each day of `[from, to]`.
+#[tauri::command]
+#[specta::specta]
+pub async fn fitness(core: State<'_, Core>, from: String, to: String) -> CommandResult<Vec<FitnessDay>> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let (from, to) = (clock::parse_date(&from)?, clock::parse_date(&to)?);
+    Ok(charts::fitness_series(store, &profile.id, from, to).await?)
+}
+
 pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new().events(tauri_specta::collect_events![EntryUpdated]).commands(
         tauri_specta::collect_commands![
@@ -332,6 +407,11 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             body_apply_target,
             body_attach_photo,
             body_photo,
+            activities,
+            activity,
+            import_activity_paths,
+            import_activity_file,
+            fitness,
         ],
     )
 }

@@ -4,6 +4,8 @@
 //! The desktop shell: starts the core, exposes typed commands, nothing more.
 
 mod commands;
+#[cfg(debug_assertions)]
+mod e2e_hooks;
 mod error;
 
 use std::path::PathBuf;
@@ -81,6 +83,8 @@ fn main() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            #[cfg(debug_assertions)]
+            e2e_hooks::install(app);
             let core = tauri::async_runtime::block_on(start_core());
             if let Core::Ready(store) = &core {
                 tauri::async_runtime::spawn(background_start(store.clone()));

@@ -1,6 +1,7 @@
 //! Activities (`activities`) with their laps and sets (`activity_segments`),
 //! file imports with their streams (`activity_streams`) and training metrics.
 
+pub mod charts;
 pub mod import;
 pub mod metrics;
 pub mod view;

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::import::{ImportResult, ImportStatus, Streams, type_label};
 use super::metrics;
@@ -94,6 +94,66 @@ pub async fn list(store: &Store, user_id: &str, limit: u32) -> Result<Vec<Activi
     .bind(limit)
     .fetch_all(store.pool())
     .await?)
+}
+
+/// What the activity list is narrowed to; every field is optional.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ActivityFilter {
+    pub activity_type: Option<ActivityType>,
+    /// First local day included, YYYY-MM-DD.
+    pub from: Option<String>,
+    /// Last local day included, YYYY-MM-DD.
+    pub to: Option<String>,
+    /// Words the name or notes contain (case-insensitive).
+    pub text: Option<String>,
+    /// At most this many, newest first (default 200, at most 1000).
+    pub limit: Option<u32>,
+}
+
+/// Activities matching `filter`, newest first.
+pub async fn search(store: &Store, user_id: &str, filter: &ActivityFilter) -> Result<Vec<ActivitySummary>> {
+    let day = |d: &Option<String>| -> Result<Option<String>> {
+        match d.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => Ok(Some(crate::clock::parse_date(d)?.to_string())),
+            None => Ok(None),
+        }
+    };
+    let (from, to) = (day(&filter.from)?, day(&filter.to)?);
+    let words: Vec<String> =
+        filter.text.as_deref().unwrap_or("").split_whitespace().map(str::to_lowercase).take(8).collect();
+    let mut sql = String::from(
+        "SELECT id, name, activity_type, source, start_date, elapsed_time_seconds, distance_meters, calories, \
+         average_heartrate FROM activities WHERE user_id = ?",
+    );
+    if filter.activity_type.is_some() {
+        sql.push_str(" AND activity_type = ?");
+    }
+    if from.is_some() {
+        sql.push_str(" AND local_date >= ?");
+    }
+    if to.is_some() {
+        sql.push_str(" AND local_date <= ?");
+    }
+    for _ in &words {
+        // instr, not LIKE: the user's % and _ are plain characters.
+        sql.push_str(" AND instr(lower(coalesce(name, '') || ' ' || coalesce(notes, '')), ?) > 0");
+    }
+    sql.push_str(" ORDER BY start_date DESC, id DESC LIMIT ?");
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id);
+    if let Some(t) = filter.activity_type {
+        q = q.bind(t);
+    }
+    if let Some(f) = from {
+        q = q.bind(f);
+    }
+    if let Some(t) = to {
+        q = q.bind(t);
+    }
+    for w in words {
+        q = q.bind(w);
+    }
+    Ok(q.bind(filter.limit.unwrap_or(200).clamp(1, 1000)).fetch_all(store.pool()).await?)
 }
 
 pub async fn detail(store: &Store, user_id: &str, id: &str) -> Result<ActivityDetail> {

@@ -179,6 +179,107 @@ impl ImportResult {
     }
 }
 
+/// What the window shows for one file: imported, skipped or failed, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ImportOutcome {
+    Imported,
+    Skipped,
+    Failed,
+}
+
+impl ImportResult {
+    /// The outcome in three words, with the reason for anything but a clean import.
+    pub fn outcome(&self) -> (ImportOutcome, Option<String>) {
+        match &self.status {
+            ImportStatus::Imported => (ImportOutcome::Imported, None),
+            ImportStatus::Partial { problem } => {
+                (ImportOutcome::Imported, Some(format!("partly imported: {problem}")))
+            }
+            ImportStatus::Duplicate { of_name, of_start, .. } => {
+                (ImportOutcome::Skipped, Some(format!("already imported as \"{of_name}\" ({of_start})")))
+            }
+            ImportStatus::BodyMeasurements { imported, duplicates } => (
+                ImportOutcome::Imported,
+                Some(format!("{imported} weigh-ins added to Body ({duplicates} already there)")),
+            ),
+            ImportStatus::NotActivity { reason } => {
+                (ImportOutcome::Skipped, Some(format!("not an activity: {reason}")))
+            }
+            ImportStatus::Failed { reason } => (ImportOutcome::Failed, Some(reason.clone())),
+        }
+    }
+}
+
+/// Progress of a multi-file import, sent after each file (each entry of an
+/// archive counts under its archive's index).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportProgress {
+    /// 1-based number of the file or archive just done.
+    pub index: u32,
+    /// Files and archives found under the paths given.
+    pub total: u32,
+    pub file_name: String,
+    pub outcome: ImportOutcome,
+    pub reason: Option<String>,
+    pub result: ImportResult,
+}
+
+impl ImportProgress {
+    pub fn new(index: usize, total: usize, result: &ImportResult) -> Self {
+        let (outcome, reason) = result.outcome();
+        ImportProgress {
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            file_name: result.file_name.clone(),
+            outcome,
+            reason,
+            result: result.clone(),
+        }
+    }
+}
+
+/// [`import_paths`] with a count: the files are listed first, so each result
+/// says which of how many it was.
+pub async fn import_paths_counted(
+    store: &Store,
+    profile: &Profile,
+    paths: &[PathBuf],
+    mut progress: impl FnMut(ImportProgress),
+) -> Result<Vec<ImportResult>> {
+    let files = collect_files(paths)?;
+    let total = files.len();
+    let mut results = Vec::new();
+    for (i, file) in files.into_iter().enumerate() {
+        let done =
+            import_paths(store, profile, &[file], |r| progress(ImportProgress::new(i + 1, total, r))).await?;
+        results.extend(done);
+    }
+    Ok(results)
+}
+
+/// Imports a file handed over as bytes (the window's file picker gives
+/// contents, not paths): an activity file, gzipped or not, or an export ZIP.
+pub async fn import_named_bytes(
+    store: &Store,
+    profile: &Profile,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<Vec<ImportResult>> {
+    let file_name = Path::new(file_name).file_name().map(|n| n.to_string_lossy().into_owned());
+    let file_name =
+        file_name.filter(|n| !n.is_empty()).ok_or_else(|| Error::invalid("the file has no name"))?;
+    if archive::is_zip(&file_name, bytes) {
+        let thresholds = thresholds(store, &profile.id).await?;
+        let mut results = Vec::new();
+        archive::import_zip(store, profile, &thresholds, &file_name, bytes, &mut |r| results.push(r)).await?;
+        return Ok(results);
+    }
+    Ok(vec![import_bytes(store, profile, Path::new(&file_name), bytes).await?])
+}
+
 /// The files `paths` name: files as given, folders searched recursively for
 /// activity files (sorted, so results come in a stable order).
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {

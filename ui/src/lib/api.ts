@@ -2,10 +2,16 @@
 // tauri-specta Result and throws an ApiError (code + message) on failure, so a
 // page can show the error where it happened.
 
+import { Channel } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { commands, events } from "./bindings";
 import type {
+  ActivityFilter,
+  ActivitySummary,
+  ActivityView,
   AiStatus,
+  FitnessDay,
+  ImportProgress,
   AppStatus,
   BodyOverview,
   EntryDetails,
@@ -94,6 +100,20 @@ export const api = {
   editEntry: (id: string, text: string): Promise<EntryDetails> => call((c) => c.editEntry(id, text)),
   aiStatus: (): Promise<AiStatus> => call((c) => c.aiStatus()),
   saveAiSettings: (config: ProviderConfig | null): Promise<AiStatus> => call((c) => c.saveAiSettings(config)),
+  activities: (filter: ActivityFilter): Promise<ActivitySummary[]> => call((c) => c.activities(filter)),
+  activity: (id: string): Promise<ActivityView> => call((c) => c.activity(id)),
+  /** Imports files, folders and ZIPs by path; `onProgress` hears each file as it is done. */
+  importActivityPaths: (paths: string[], onProgress: (p: ImportProgress) => void): Promise<ImportProgress[]> =>
+    call((c) => {
+      // Outside Tauri (the ?mock preview) there is no IPC to make a channel with.
+      const channel = mockVariant() === null ? new Channel<ImportProgress>() : ({} as Channel<ImportProgress>);
+      channel.onmessage = onProgress;
+      return c.importActivityPaths(paths, channel);
+    }),
+  /** Imports one picked file's contents (`index` of `total` picked). */
+  importActivityFile: (name: string, bytes: Uint8Array, index: number, total: number): Promise<ImportProgress[]> =>
+    call((c) => c.importActivityFile(name, Array.from(bytes), index, total)),
+  fitness: (from: string, to: string): Promise<FitnessDay[]> => call((c) => c.fitness(from, to)),
 };
 
 /**

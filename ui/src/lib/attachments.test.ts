@@ -69,9 +69,18 @@ describe("file kinds and drop routing", () => {
       "/tmp/strava.zip",
       "/tmp/track.fit.gz",
       "/tmp/odd.txt",
+      "/home/me/GARMIN/Activity",
     ]);
-    expect(routed.entry).toEqual(["/tmp/meal.jpg", "/tmp/voice.m4a", "/tmp/label.pdf", "/tmp/odd.txt"]);
-    expect(routed.ignored).toEqual(["/tmp/morning.gpx", "/tmp/export.tcx", "/tmp/strava.zip", "/tmp/track.fit.gz"]);
+    // Folders and unknown files go to the activity import, which says what it cannot use.
+    expect(routed.entry).toEqual(["/tmp/meal.jpg", "/tmp/voice.m4a", "/tmp/label.pdf"]);
+    expect(routed.ignored).toEqual([
+      "/tmp/morning.gpx",
+      "/tmp/export.tcx",
+      "/tmp/strava.zip",
+      "/tmp/track.fit.gz",
+      "/tmp/odd.txt",
+      "/home/me/GARMIN/Activity",
+    ]);
   });
 
   it("names pasted images apart", () => {

@@ -45,14 +45,14 @@ export function isActivityFile(nameOrPath: string): boolean {
 }
 
 /**
- * Splits the paths of a native drop: activity files belong to the activity
- * import, everything else is attached to the quick entry (the core names any
- * file it cannot use).
+ * Splits the paths of a native drop: photos, voice notes and PDFs are
+ * attached to the quick entry; everything else (activity files, export ZIPs,
+ * folders) belongs to the activity import, which names what it cannot use.
  */
 export function routeDroppedPaths(paths: string[]): { entry: string[]; ignored: string[] } {
   const entry: string[] = [];
   const ignored: string[] = [];
-  for (const p of paths) (isActivityFile(p) ? ignored : entry).push(p);
+  for (const p of paths) (attachmentKind(p) === "other" ? ignored : entry).push(p);
   return { entry, ignored };
 }
 

@@ -220,6 +220,63 @@ async bodyPhoto(id: string, thumbnail: boolean) : Promise<Result<string, Command
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Activities matching the filter, newest first.
+ */
+async activities(filter: ActivityFilter) : Promise<Result<ActivitySummary[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("activities", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One activity with its laps/sets, chartable streams, zones and best efforts.
+ */
+async activity(id: string) : Promise<Result<ActivityView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("activity", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports files, folders and export ZIPs by path (a drop on the window),
+ * sending one progress message per file as it is done.
+ */
+async importActivityPaths(paths: string[], onProgress: TAURI_CHANNEL<ImportProgress>) : Promise<Result<ImportProgress[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_activity_paths", { paths, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports one file's contents (the file picker gives contents, not paths);
+ * `index` of `total` is the picker's count, echoed in the results.
+ */
+async importActivityFile(name: string, bytes: number[], index: number, total: number) : Promise<Result<ImportProgress[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_activity_file", { name, bytes, index, total }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Fitness (CTL), fatigue (ATL) and form (TSB) for each day of `[from, to]`.
+ */
+async fitness(from: string, to: string) : Promise<Result<FitnessDay[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("fitness", { from, to }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -238,9 +295,39 @@ entryUpdated: "entry-updated"
 
 /** user-defined types **/
 
+export type ActivityDetail = { activity: ActivityRow; segments: SegmentRow[]; streams: StreamInfo[]; best_efforts: BestEfforts }
+/**
+ * What the activity list is narrowed to; every field is optional.
+ */
+export type ActivityFilter = { activity_type: ActivityType | null; 
+/**
+ * First local day included, YYYY-MM-DD.
+ */
+from: string | null; 
+/**
+ * Last local day included, YYYY-MM-DD.
+ */
+to: string | null; 
+/**
+ * Words the name or notes contain (case-insensitive).
+ */
+text: string | null; 
+/**
+ * At most this many, newest first (default 200, at most 1000).
+ */
+limit: number | null }
+export type ActivityRow = { id: string; name: string | null; activity_type: ActivityType; source: ActivitySource; start_date: string; local_date: string | null; elapsed_time_seconds: number | null; moving_time_seconds: number | null; distance_meters: number | null; total_elevation_gain_m: number | null; total_elevation_loss_m: number | null; calories: number | null; average_heartrate: number | null; max_heartrate: number | null; average_power_w: number | null; max_power_w: number | null; normalized_power_w: number | null; average_cadence: number | null; average_speed_mps: number | null; max_speed_mps: number | null; training_load: number | null; original_file_path: string | null; notes: string | null }
 export type ActivitySource = "strava" | "garmin" | "manual" | "quick_entry" | "file" | "apple_health"
 export type ActivitySummary = { id: string; name: string; activity_type: ActivityType; source: ActivitySource; start_date: string; elapsed_time_seconds: number; distance_meters: number | null; calories: number | null; average_heartrate: number | null }
 export type ActivityType = "run" | "ride" | "swim" | "walk" | "hike" | "strength" | "yoga" | "rowing" | "elliptical" | "cardio" | "sport" | "other"
+/**
+ * Everything the activity detail screen shows.
+ */
+export type ActivityView = { detail: ActivityDetail; charts: ChartStreams; hr_zones: HrZone[]; 
+/**
+ * The max HR the zones are based on (profile setting or age estimate).
+ */
+max_hr: number; strength: ExerciseSummary[] }
 /**
  * What the Settings page shows: the choice, whether its key is there (never
  * the key) and this month's spend.
@@ -255,6 +342,10 @@ active: boolean }
  * (no profile or no data yet) and Today.
  */
 export type AppStatus = { db_path: string; profile: Profile | null; has_data: boolean; schema_version: number }
+/**
+ * Best efforts computed from the stored streams.
+ */
+export type BestEfforts = { fastest_1km_s: number | null; fastest_5km_s: number | null; best_5min_power_w: number | null; best_20min_power_w: number | null }
 export type BodyOverview = { units: Units; 
 /**
  * Every kind the user can enter, built-in first.
@@ -283,6 +374,24 @@ trend_kg: number | null;
  */
 weekly_rate_kg: number | null }
 export type BodySource = "manual" | "quick_entry" | "scale" | "import"
+/**
+ * Streams ready to plot: one time axis (seconds from the start) and one
+ * array per channel of the same length, `null` where the sensor had
+ * nothing; a channel the activity lacks is `null` as a whole.
+ */
+export type ChartStreams = { time_s: number[]; distance_m: (number | null)[] | null; heartrate_bpm: (number | null)[] | null; 
+/**
+ * From the speed stream, else derived from the distance stream.
+ */
+speed_mps: (number | null)[] | null; power_w: (number | null)[] | null; cadence: (number | null)[] | null; altitude_m: (number | null)[] | null; 
+/**
+ * [lat, lng] pairs of the route, thinned to the same limit.
+ */
+route: ([number, number])[]; 
+/**
+ * Samples stored before thinning.
+ */
+source_samples: number }
 export type CommandError = { code: string; message: string }
 export type Confidence = 
 /**
@@ -320,6 +429,18 @@ text: string | null; limit: number | null }
  * Tells the window an entry changed state (read, failed, waiting).
  */
 export type EntryUpdated = { id: string }
+/**
+ * Volume and estimated one-rep max of one exercise in a strength session.
+ */
+export type ExerciseSummary = { exercise: string; sets: number; reps: number; 
+/**
+ * Σ reps × weight.
+ */
+volume_kg: number; 
+/**
+ * Best Epley estimate over the sets.
+ */
+estimated_1rm_kg: number | null }
 /**
  * The estimate with everything needed to explain it.
  */
@@ -373,9 +494,84 @@ export type Extraction = { meals?: ExtractedMeal[]; workouts?: ExtractedWorkout[
  */
 confidence: number }
 /**
+ * One day of the performance-management chart.
+ */
+export type FitnessDay = { 
+/**
+ * Local date, YYYY-MM-DD.
+ */
+date: string; 
+/**
+ * Training load of the day's activities (TSS or TRIMP).
+ */
+load: number; 
+/**
+ * CTL, 42-day.
+ */
+fitness: number; 
+/**
+ * ATL, 7-day.
+ */
+fatigue: number; 
+/**
+ * TSB: yesterday's fitness minus fatigue.
+ */
+form: number }
+/**
  * The formula estimate and how it was made.
  */
 export type FormulaEstimate = { weight_kg: number; height_cm: number; age: number; biological_sex: string | null; training_frequency: number | null; bmr_kcal: number; activity_factor: number; tdee_kcal: number }
+/**
+ * One heart-rate zone and the time spent in it.
+ */
+export type HrZone = { 
+/**
+ * 1 (easy) to 5 (maximal).
+ */
+zone: number; name: string; 
+/**
+ * Lower bound in bpm; `None` for zone 1.
+ */
+low_bpm: number | null; 
+/**
+ * Upper bound (exclusive) in bpm; `None` for zone 5.
+ */
+high_bpm: number | null; seconds: number }
+/**
+ * What the window shows for one file: imported, skipped or failed, and why.
+ */
+export type ImportOutcome = "imported" | "skipped" | "failed"
+/**
+ * Progress of a multi-file import, sent after each file (each entry of an
+ * archive counts under its archive's index).
+ */
+export type ImportProgress = { 
+/**
+ * 1-based number of the file or archive just done.
+ */
+index: number; 
+/**
+ * Files and archives found under the paths given.
+ */
+total: number; file_name: string; outcome: ImportOutcome; reason: string | null; result: ImportResult }
+export type ImportResult = { path: string; file_name: string; status: ImportStatus; activity: ImportedActivity | null }
+/**
+ * What happened to one file.
+ */
+export type ImportStatus = { status: "imported" } | 
+/**
+ * Imported what could be read before the damage described.
+ */
+{ status: "partial"; problem: string } | { status: "duplicate"; of_id: string; of_name: string; of_start: string } | 
+/**
+ * A smart-scale FIT file: its weigh-ins went to body measurements.
+ */
+{ status: "body_measurements"; imported: number; duplicates: number } | 
+/**
+ * A valid file that holds no activity (settings, a route, waypoints).
+ */
+{ status: "not_activity"; reason: string } | { status: "failed"; reason: string }
+export type ImportedActivity = { id: string; name: string; activity_type: ActivityType; start_date: string; elapsed_time_seconds: number | null; distance_meters: number | null }
 export type InputType = "text" | "voice" | "image" | "multimodal" | "pdf"
 export type ItemType = "meal" | "workout"
 export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
@@ -450,10 +646,13 @@ raw_transcription: string | null; processing_status: ProcessingStatus; logged_at
  * Photos, relative to the data folder.
  */
 image_urls: string[]; audio_url: string | null; document_urls: string[] }
+export type SegmentRow = { segment_type: string; segment_index: number; start_offset_seconds: number | null; elapsed_time_seconds: number | null; moving_time_seconds: number | null; distance_meters: number | null; average_heartrate: number | null; max_heartrate: number | null; average_power_w: number | null; average_cadence: number | null; average_speed_mps: number | null; exercise_name: string | null; reps: number | null; weight_kg: number | null }
 /**
  * Where a kind's value lives in `body_measurements`.
  */
 export type Storage = { kind: "weight_column" } | { kind: "body_fat_column" } | { kind: "json"; key: string }
+export type StreamInfo = { stream_type: string; sample_count: number }
+export type TAURI_CHANNEL<TSend> = null
 /**
  * A calorie target the user can pick: the goal rate and what it means.
  */

@@ -5,9 +5,14 @@
 // It is never used inside the app.
 
 import type { Commands } from "./api";
+import type { Channel } from "@tauri-apps/api/core";
 import type {
+  ActivityFilter,
   ActivitySummary,
   AiStatus,
+  ActivityView,
+  FitnessDay,
+  ImportProgress,
   AppStatus,
   BodyOverview,
   BodySnapshot,
@@ -78,6 +83,9 @@ function at(hour: number, minute: number, daysAgo = 0): string {
   const now = new Date();
   return new Date(now.getFullYear(), now.getMonth(), now.getDate() - daysAgo, hour, minute).toISOString();
 }
+
+/** Text entries carry no transcript or files. */
+const noAttachments = { raw_transcription: null, image_urls: [], audio_url: null, document_urls: [] };
 
 let nextId = 1;
 function id(prefix: string): string {
@@ -758,6 +766,88 @@ export function createMockCommands(variant: string): Partial<Commands> {
       if (state.profile) return fail("conflict", "A profile already exists.");
       state.profile = profileFor(name, false);
       return ok(state.profile);
+    },
+
+    async activities(filter: ActivityFilter): Promise<Result<ActivitySummary[], CommandError>> {
+      await delay(120);
+      const words = (filter.text ?? "").toLowerCase().split(/\s+/).filter((w) => w.length > 0);
+      const all = [...state.activities, ...state.recent].filter(
+        (a, i, xs) => xs.findIndex((b) => b.id === a.id) === i,
+      );
+      return ok(
+        all
+          .filter((a) => filter.activity_type === null || a.activity_type === filter.activity_type)
+          .filter((a) => words.every((w) => a.name.toLowerCase().includes(w)))
+          .sort((a, b) => b.start_date.localeCompare(a.start_date))
+          .slice(0, filter.limit ?? 200),
+      );
+    },
+
+    async activity(activityId: string): Promise<Result<ActivityView, CommandError>> {
+      await delay(150);
+      const a = [...state.activities, ...state.recent].find((x) => x.id === activityId);
+      if (!a) return fail("not_found", `activity ${activityId} not found`);
+      // A steady synthetic run: 1 sample every 10 s.
+      const n = Math.max(2, Math.round(a.elapsed_time_seconds / 10));
+      const time = Array.from({ length: n }, (_, i) => i * 10);
+      const speed = (a.distance_meters ?? 0) / a.elapsed_time_seconds;
+      return ok({
+        detail: {
+          activity: {
+            id: a.id, name: a.name, activity_type: a.activity_type, source: a.source, start_date: a.start_date,
+            local_date: a.start_date.slice(0, 10), elapsed_time_seconds: a.elapsed_time_seconds,
+            moving_time_seconds: a.elapsed_time_seconds, distance_meters: a.distance_meters,
+            total_elevation_gain_m: null, total_elevation_loss_m: null, calories: a.calories,
+            average_heartrate: a.average_heartrate, max_heartrate: null, average_power_w: null, max_power_w: null,
+            normalized_power_w: null, average_cadence: null, average_speed_mps: speed || null, max_speed_mps: null,
+            training_load: null, original_file_path: null, notes: null,
+          },
+          segments: [],
+          streams: [],
+          best_efforts: { fastest_1km_s: null, fastest_5km_s: null, best_5min_power_w: null, best_20min_power_w: null },
+        },
+        charts: {
+          time_s: time,
+          distance_m: speed ? time.map((t) => t * speed) : null,
+          heartrate_bpm: a.average_heartrate ? time.map((t) => (a.average_heartrate ?? 0) + 8 * Math.sin(t / 300)) : null,
+          speed_mps: speed ? time.map((t) => speed * (1 + 0.05 * Math.sin(t / 200))) : null,
+          power_w: null,
+          cadence: null,
+          altitude_m: null,
+          route: speed ? time.map((t) => [46.05 + 0.004 * Math.sin(t / 400), 14.5 + 0.006 * Math.cos(t / 400)]) : [],
+          source_samples: n,
+        },
+        hr_zones: [],
+        max_hr: 190,
+        strength: [],
+      });
+    },
+
+    async importActivityPaths(
+      paths: string[],
+      _onProgress: Channel<ImportProgress>,
+    ): Promise<Result<ImportProgress[], CommandError>> {
+      await delay(200);
+      return fail("invalid_input", `The preview cannot read files (${paths.length} given).`);
+    },
+
+    async importActivityFile(name: string): Promise<Result<ImportProgress[], CommandError>> {
+      await delay(200);
+      return fail("invalid_input", `The preview cannot import ${name}.`);
+    },
+
+    async fitness(from: string, to: string): Promise<Result<FitnessDay[], CommandError>> {
+      await delay(120);
+      const days: FitnessDay[] = [];
+      for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) {
+        const i = days.length;
+        const load = i % 7 === 3 ? 0 : 40 + 30 * Math.sin(i / 5);
+        const prev = days[i - 1] ?? { fitness: 0, fatigue: 0 };
+        const fitness = prev.fitness + (load - prev.fitness) / 42;
+        const fatigue = prev.fatigue + (load - prev.fatigue) / 7;
+        days.push({ date: d.toISOString().slice(0, 10), load, fitness, fatigue, form: prev.fitness - prev.fatigue });
+      }
+      return ok(days);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { href, parseHash, PAGES } from "./router";
+import { activityHref, href, parseHash, PAGES } from "./router";
 
 describe("parseHash", () => {
   it("defaults to today", () => {
@@ -30,5 +30,13 @@ describe("parseHash", () => {
 
   it("builds hrefs", () => {
     expect(href("activities")).toBe("#/activities");
+  });
+
+  it("reads an activity's detail route", () => {
+    const id = "01a2133f-2634-779c-b8bc-bf2aeb403cb0";
+    expect(parseHash(activityHref(id))).toEqual({ page: "activities", id });
+    expect(parseHash("#/activities/a%2Fb")).toEqual({ page: "activities", id: "a/b" });
+    expect(parseHash("#/activities/x/y")).toEqual({ page: "not-found", path: "/activities/x/y" });
+    expect(parseHash("#/log/x")).toEqual({ page: "not-found", path: "/log/x" });
   });
 });

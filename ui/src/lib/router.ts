@@ -16,7 +16,8 @@ export type PageId = (typeof PAGES)[number];
 
 export const DEFAULT_PAGE: PageId = "today";
 
-export type Route = { page: PageId } | { page: "not-found"; path: string };
+/** `id` is set on detail routes such as "#/activities/<id>". */
+export type Route = { page: PageId; id?: string } | { page: "not-found"; path: string };
 
 export const PAGE_TITLES: Record<PageId, string> = {
   today: "Today",
@@ -48,9 +49,22 @@ export function parseHash(hash: string): Route {
     return { page: "not-found", path };
   }
   if (segments.length === 1 && isPageId(name)) return { page: name };
+  const second = segments[1];
+  if (segments.length === 2 && second !== undefined && name === "activities") {
+    try {
+      return { page: "activities", id: decodeURIComponent(second) };
+    } catch {
+      return { page: "not-found", path };
+    }
+  }
   return { page: "not-found", path };
 }
 
 export function href(page: PageId): string {
   return `#/${page}`;
+}
+
+/** "#/activities/<id>": one activity's detail page. */
+export function activityHref(id: string): string {
+  return `#/activities/${encodeURIComponent(id)}`;
 }
