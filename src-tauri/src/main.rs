@@ -40,7 +40,11 @@ async fn start_core() -> Core {
     };
     match wagner::Store::open(&path).await {
         Ok(store) => {
-            // Entries a crash left half-processed go back to the queue and are read now.
+            // The bundled foods, once per new database (about a second): before the
+            // window, so no write of the user's ever waits behind this one.
+            if let Err(err) = wagner::nutrition::foods::ensure_loaded(&store).await {
+                tracing::warn!("could not load the food database: {err}");
+            }
             Core::Ready(store)
         }
         Err(err) => {
@@ -50,12 +54,8 @@ async fn start_core() -> Core {
     }
 }
 
-/// Start-up work that must not hold the window: the bundled foods on a new
-/// database, then entries a crash left half-read.
+/// Start-up work that must not hold the window: entries a crash left half-read.
 async fn background_start(store: wagner::Store) {
-    if let Err(err) = wagner::nutrition::foods::ensure_loaded(&store).await {
-        tracing::warn!("could not load the food database: {err}");
-    }
     if let Err(err) = resume_quick_entries(&store).await {
         tracing::warn!("could not resume pending quick entries: {err}");
     }
