@@ -1,6 +1,8 @@
 //! Activity file imports on real fixture files and real SQLite databases:
 //! what gets imported, what the numbers are, and what happens to bad files.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -8,7 +10,7 @@ use sha2::{Digest, Sha256};
 use wagner::Store;
 use wagner::activities::import::{self, ImportResult, ImportStatus};
 use wagner::activities::view;
-use wagner::profile::{self, NewProfile, Profile};
+use wagner::profile::Profile;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/activities")
@@ -19,21 +21,7 @@ fn fixture(rel: &str) -> PathBuf {
 }
 
 async fn open() -> (tempfile::TempDir, Store, Profile) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("data").join("wagner.db")).await.unwrap();
-    let mut conn = store.pool().acquire().await.unwrap();
-    let profile = profile::create(
-        &mut conn,
-        NewProfile {
-            full_name: "Ana".into(),
-            time_zone: Some("Europe/Ljubljana".into()),
-            ..NewProfile::default()
-        },
-    )
-    .await
-    .unwrap();
-    drop(conn);
-    (dir, store, profile)
+    support::store_with_profile_at("data/wagner.db", "Ana", "Europe/Ljubljana").await
 }
 
 async fn import_one(store: &Store, profile: &Profile, path: &Path) -> ImportResult {

@@ -3,6 +3,8 @@
 //! zones and strength numbers, imports from bytes and with progress, and
 //! the fitness/fatigue/form curves.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use wagner::Store;
@@ -10,28 +12,14 @@ use wagner::activities::charts;
 use wagner::activities::import::{self, ImportOutcome, ImportProgress};
 use wagner::activities::view::{self, ActivityFilter};
 use wagner::activities::{ActivityType, metrics};
-use wagner::profile::{self, NewProfile, Profile};
+use wagner::profile::Profile;
 
 fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/activities").join(rel)
 }
 
 async fn open() -> (tempfile::TempDir, Store, Profile) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("data").join("wagner.db")).await.unwrap();
-    let mut conn = store.pool().acquire().await.unwrap();
-    let profile = profile::create(
-        &mut conn,
-        NewProfile {
-            full_name: "Ana".into(),
-            time_zone: Some("Europe/Ljubljana".into()),
-            ..NewProfile::default()
-        },
-    )
-    .await
-    .unwrap();
-    drop(conn);
-    (dir, store, profile)
+    support::store_with_profile_at("data/wagner.db", "Ana", "Europe/Ljubljana").await
 }
 
 async fn import_files(store: &Store, profile: &Profile, names: &[&str]) -> Vec<String> {

@@ -1,5 +1,7 @@
 //! The `wagner` CLI against real database files: what a user types and sees.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -101,26 +103,7 @@ fn db_check_reports_schema_and_sqlite_vec() {
     assert!(check["vec_version"].as_str().unwrap().starts_with('v'), "{check}");
     assert!(check["schema_version"].as_i64().unwrap() > 0);
     let tables: Vec<&str> = check["tables"].as_array().unwrap().iter().filter_map(|t| t.as_str()).collect();
-    for table in [
-        "users",
-        "quick_entry_logs",
-        "quick_entry_embeddings",
-        "meal_logs",
-        "foods_enhanced",
-        "activities",
-        "activity_segments",
-        "activity_streams",
-        "body_measurements",
-        "coach_messages",
-        "ai_generated_programs",
-        "ai_program_days",
-        "ai_program_items",
-        "integrations",
-        "user_goals",
-        "webhook_events",
-        "rate_limits",
-        "daily_nutrition_summaries",
-    ] {
+    for table in support::CORE_TABLES {
         assert!(tables.contains(&table), "{table} missing from {tables:?}");
     }
 }

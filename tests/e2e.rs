@@ -178,12 +178,7 @@ async fn first_launch_offers_the_demo_and_today_shows_it() {
 #[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
 async fn an_entry_typed_in_the_window_is_saved_and_listed() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("wagner.db");
-    {
-        let store = Store::open(&db).await.unwrap();
-        wagner::demo::load(&store, chrono::Utc::now(), None).await.unwrap();
-        store.close().await;
-    }
+    let db = demo_db(dir.path()).await;
     let driver = start_driver(&db).await;
     let client = open_window(&driver).await;
     testid(&client, "today-page").await;
@@ -282,12 +277,7 @@ where
 #[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
 async fn add_a_weight_in_the_window_and_the_chart_and_today_update() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("wagner.db");
-    {
-        let store = Store::open(&db).await.unwrap();
-        wagner::demo::load(&store, chrono::Utc::now(), None).await.unwrap();
-        store.close().await;
-    }
+    let db = demo_db(dir.path()).await;
     let driver = start_driver(&db).await;
     let client = open_window(&driver).await;
     testid(&client, "today-page").await;
@@ -412,12 +402,7 @@ async fn add_a_weight_in_the_window_and_the_chart_and_today_update() {
 #[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
 async fn body_form_errors_show_inline_and_the_calorie_target_updates_after_confirming() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("wagner.db");
-    {
-        let store = Store::open(&db).await.unwrap();
-        wagner::demo::load(&store, chrono::Utc::now(), None).await.unwrap();
-        store.close().await;
-    }
+    let db = demo_db(dir.path()).await;
     let driver = start_driver(&db).await;
     let client = open_window(&driver).await;
     testid(&client, "today-page").await;

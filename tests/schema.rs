@@ -2,6 +2,8 @@
 //! through `Store::open`, then checked for the guarantees the app relies on
 //! (constraints, cascades, triggers, the sqlite-vec table and the views).
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use sqlx::{AssertSqlSafe, Row, SqlitePool};
@@ -9,26 +11,7 @@ use wagner::store::Store;
 
 const TS_GLOB: &str = "[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]*Z";
 
-const TABLES: [&str; 18] = [
-    "users",
-    "quick_entry_logs",
-    "quick_entry_embeddings",
-    "meal_logs",
-    "foods_enhanced",
-    "activities",
-    "activity_segments",
-    "activity_streams",
-    "body_measurements",
-    "coach_messages",
-    "ai_generated_programs",
-    "ai_program_days",
-    "ai_program_items",
-    "integrations",
-    "user_goals",
-    "webhook_events",
-    "rate_limits",
-    "daily_nutrition_summaries",
-];
+use support::CORE_TABLES as TABLES;
 
 async fn open() -> anyhow::Result<(tempfile::TempDir, Store)> {
     let dir = tempfile::tempdir()?;

@@ -5,9 +5,36 @@
 use wagner::Store;
 use wagner::profile::{self, NewProfile, Profile};
 
+/// The 18 tables of the consolidated design.
+pub const CORE_TABLES: [&str; 18] = [
+    "users",
+    "quick_entry_logs",
+    "quick_entry_embeddings",
+    "meal_logs",
+    "foods_enhanced",
+    "activities",
+    "activity_segments",
+    "activity_streams",
+    "body_measurements",
+    "coach_messages",
+    "ai_generated_programs",
+    "ai_program_days",
+    "ai_program_items",
+    "integrations",
+    "user_goals",
+    "webhook_events",
+    "rate_limits",
+    "daily_nutrition_summaries",
+];
+
 pub async fn temp_store() -> (tempfile::TempDir, Store) {
+    temp_store_at("wagner.db").await
+}
+
+/// A temp database at `relative` inside the temp folder (e.g. `data/wagner.db`).
+pub async fn temp_store_at(relative: &str) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let store = Store::open(&dir.path().join("wagner.db")).await.expect("opening the store");
+    let store = Store::open(&dir.path().join(relative)).await.expect("opening the store");
     (dir, store)
 }
 
@@ -23,7 +50,15 @@ pub async fn new_profile(store: &Store, name: &str, tz: &str) -> Profile {
 
 /// A temp database with one profile.
 pub async fn store_with_profile(name: &str, tz: &str) -> (tempfile::TempDir, Store, Profile) {
-    let (dir, store) = temp_store().await;
+    store_with_profile_at("wagner.db", name, tz).await
+}
+
+pub async fn store_with_profile_at(
+    relative: &str,
+    name: &str,
+    tz: &str,
+) -> (tempfile::TempDir, Store, Profile) {
+    let (dir, store) = temp_store_at(relative).await;
     let me = new_profile(&store, name, tz).await;
     (dir, store, me)
 }
