@@ -207,3 +207,24 @@ pub async fn has_data(store: &Store, user_id: &str) -> Result<bool> {
     .await?;
     Ok(found != 0)
 }
+
+/// One typed section of `users.settings` (e.g. `ai`, `strava`), if present;
+/// a section that no longer parses is reported as corrupt, naming `what`.
+pub async fn settings_section<T: serde::de::DeserializeOwned>(
+    store: &Store,
+    user_id: &str,
+    key: &str,
+    what: &str,
+) -> Result<Option<T>> {
+    let raw: Option<String> =
+        sqlx::query_scalar("SELECT json_extract(settings, '$.' || ?) FROM users WHERE id = ?")
+            .bind(key)
+            .bind(user_id)
+            .fetch_optional(store.pool())
+            .await?
+            .flatten();
+    raw.map(|r| {
+        serde_json::from_str(&r).map_err(|e| Error::Corrupt { what: what.into(), detail: e.to_string() })
+    })
+    .transpose()
+}

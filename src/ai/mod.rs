@@ -259,17 +259,7 @@ pub use wire::Turn;
 
 /// The provider settings of a profile (`users.settings.ai`), if any.
 pub async fn load_config(store: &crate::Store, user_id: &str) -> Result<Option<ProviderConfig>> {
-    let raw: Option<String> =
-        sqlx::query_scalar("SELECT json_extract(settings, '$.ai') FROM users WHERE id = ?")
-            .bind(user_id)
-            .fetch_optional(store.pool())
-            .await?
-            .flatten();
-    raw.map(|r| {
-        serde_json::from_str(&r)
-            .map_err(|e| Error::Corrupt { what: "AI provider settings".into(), detail: e.to_string() })
-    })
-    .transpose()
+    crate::profile::settings_section(store, user_id, "ai", "AI provider settings").await
 }
 
 /// Saves (or with `None`, removes) the provider settings. Keys are never stored here.

@@ -73,17 +73,7 @@ impl StravaSettings {
 }
 
 pub async fn load_settings(store: &Store, user_id: &str) -> Result<Option<StravaSettings>> {
-    let raw: Option<String> =
-        sqlx::query_scalar("SELECT json_extract(settings, '$.strava') FROM users WHERE id = ?")
-            .bind(user_id)
-            .fetch_optional(store.pool())
-            .await?
-            .flatten();
-    raw.map(|r| {
-        serde_json::from_str(&r)
-            .map_err(|e| Error::Corrupt { what: "Strava settings".into(), detail: e.to_string() })
-    })
-    .transpose()
+    crate::profile::settings_section(store, user_id, "strava", "Strava settings").await
 }
 
 pub async fn save_settings(store: &Store, user_id: &str, settings: &StravaSettings) -> Result<()> {
