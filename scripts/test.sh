@@ -26,4 +26,4 @@ cargo build -p wagner-desktop
 step "e2e: the real window under Xvfb"
 export WAGNER_DESKTOP_BIN="$CARGO_TARGET_DIR/debug/wagner-desktop"
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
-  cargo test -p wagner-coach --test e2e -- --ignored --test-threads=1
+  cargo test -p wagner-coach --test 'e2e*' -- --ignored --test-threads=1
