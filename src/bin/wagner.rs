@@ -86,6 +86,14 @@ enum Command {
     },
     /// Body measurements, trend weight and energy expenditure (`wagner body add weight=82.4`).
     Body(wagner::body::cli::BodyArgs),
+    /// The day's meals by category and totals against targets (`wagner day 2026-11-25`).
+    Day(wagner::nutrition::cli::DayArgs),
+    /// Edit, copy, delete and undo meals (`wagner meal set MEAL_ID 1 2 cup`).
+    Meal(wagner::nutrition::cli::MealArgs),
+    /// Your goals and progress (`wagner goals add protein 160`).
+    Goals(wagner::nutrition::cli::GoalsArgs),
+    /// Calorie and macro targets from BMR, activity and goal rate.
+    Targets(wagner::nutrition::cli::TargetsArgs),
     /// Database health.
     Db {
         #[command(subcommand)]
@@ -456,6 +464,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Body(args) => print!("{}", wagner::body::cli::run(&store, args, cli.json).await?),
+        Command::Day(args) => print!("{}", wagner::nutrition::cli::run_day(&store, args, cli.json).await?),
+        Command::Meal(args) => print!("{}", wagner::nutrition::cli::run_meal(&store, args, cli.json).await?),
+        Command::Goals(args) => {
+            print!("{}", wagner::nutrition::cli::run_goals(&store, args, cli.json).await?)
+        }
+        Command::Targets(args) => {
+            print!("{}", wagner::nutrition::cli::run_targets(&store, args, cli.json).await?)
+        }
         Command::Db { command: DbCommand::Check } => {
             let check = store.check().await?;
             if cli.json {
