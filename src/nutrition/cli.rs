@@ -192,6 +192,11 @@ pub enum MealAction {
     DeleteDay { date: String },
     /// Put back the meals deleted last.
     Undo,
+    /// Import history from a MyFitnessPal (Nutrition Summary) or Cronometer (servings) CSV export.
+    Import {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+    },
 }
 
 /// `wagner meal …`.
@@ -296,6 +301,27 @@ pub async fn run_meal(store: &Store, args: MealArgs, as_json: bool) -> Result<St
                 return Err(Error::invalid(format!("{date} has no meals")));
             }
             deleted(meals::delete_with_undo(store, &profile.id, &ids).await?, as_json)
+        }
+        MealAction::Import { files } => {
+            let mut out = String::new();
+            let mut reports = Vec::new();
+            for file in files {
+                let r = super::import::import_file(store, &profile, &file).await?;
+                let _ = writeln!(
+                    out,
+                    "{}: {} rows ({:?}, {} to {}): {} meals added, {} updated, {} unchanged",
+                    file.display(),
+                    r.rows,
+                    r.format.map(|f| format!("{f:?}")).unwrap_or_default(),
+                    r.first_date.as_deref().unwrap_or("-"),
+                    r.last_date.as_deref().unwrap_or("-"),
+                    r.meals_added,
+                    r.meals_updated,
+                    r.meals_unchanged
+                );
+                reports.push(r);
+            }
+            if as_json { json(&reports) } else { Ok(out) }
         }
         MealAction::Undo => {
             let rows = meals::undo_delete(store, &profile.id).await?;

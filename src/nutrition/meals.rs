@@ -298,11 +298,14 @@ pub struct DeletedMeal {
     pub ai_confidence: Option<f64>,
     pub image_url: Option<String>,
     pub created_at: String,
+    /// Set on meals imported from another tracker (see `import`).
+    #[serde(default)]
+    pub import_key: Option<String>,
 }
 
 const ROW_COLUMNS: &str = "id, quick_entry_log_id, category, name, notes, logged_at, local_date, foods, \
      total_calories, total_protein_g, total_carbs_g, total_fat_g, total_fiber_g, total_sugar_g, total_sodium_mg, \
-     nutrients, source, ai_extracted, ai_confidence, image_url, created_at";
+     nutrients, source, ai_extracted, ai_confidence, image_url, created_at, import_key";
 
 /// Deletes meals and returns their rows for [`restore`].
 pub async fn delete(conn: &mut SqliteConnection, user_id: &str, ids: &[String]) -> Result<Vec<DeletedMeal>> {
@@ -368,6 +371,7 @@ pub async fn restore(conn: &mut SqliteConnection, user_id: &str, rows: &[Deleted
             .bind(m.ai_confidence)
             .bind(&m.image_url)
             .bind(&m.created_at)
+            .bind(&m.import_key)
             .execute(&mut *conn)
             .await?;
     }

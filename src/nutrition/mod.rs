@@ -21,6 +21,7 @@ pub mod cli;
 pub mod fndds;
 pub mod foods;
 pub mod goals;
+pub mod import;
 pub mod meals;
 pub mod portions;
 pub mod sr24;
