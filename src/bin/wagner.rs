@@ -169,7 +169,15 @@ enum FoodCommand {
         limit: u32,
     },
     /// The food with this barcode (UPC-A, EAN-13 or EAN-8).
-    Barcode { code: String },
+    Barcode {
+        code: String,
+        /// Not in the database: look it up in Open Food Facts (and keep it for offline use).
+        #[arg(long)]
+        online: bool,
+        /// The Open Food Facts server (default: users.settings.open_food_facts.base_url or the public one).
+        #[arg(long, requires = "online")]
+        off_url: Option<String>,
+    },
     /// Create a custom food from its label.
     Add {
         #[arg(long)]
@@ -595,9 +603,17 @@ async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow
                 println!("{}", hit.line());
             }
         }
-        FoodCommand::Barcode { code } => {
+        FoodCommand::Barcode { code, online, off_url } => {
             let profile = profile::require_default(store).await?;
-            let hit = foods::by_barcode(store, &profile.id, &code).await?;
+            let hit = if online {
+                let base = match off_url {
+                    Some(url) => url,
+                    None => wagner::nutrition::off::base_url(store, &profile.id).await?,
+                };
+                wagner::nutrition::off::lookup(store, &profile.id, &code, &base).await?
+            } else {
+                foods::by_barcode(store, &profile.id, &code).await?
+            };
             if json { print_json(&hit)? } else { println!("{}", hit.line()) }
         }
         FoodCommand::Add {

@@ -23,6 +23,7 @@ pub mod foods;
 pub mod goals;
 pub mod import;
 pub mod meals;
+pub mod off;
 pub mod portions;
 pub mod sr24;
 pub mod targets;
@@ -66,7 +67,8 @@ pub struct MealFood {
     pub food_id: Option<String>,
     /// Every known nutrient of the quantity eaten, keyed by `foods_enhanced`
     /// column (fiber, sodium, vitamins…); empty when only the macros are known.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    // `default` last: specta then types it `nutrients?:` in TypeScript.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub nutrients: BTreeMap<String, f64>,
 }
 

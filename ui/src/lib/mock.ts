@@ -125,6 +125,11 @@ function demoData(state: State): void {
       total_carbs_g: 81,
       total_fat_g: 12.8,
       source: "quick_entry",
+      local_date: calendarDateIn(new Date(), zone),
+      total_fiber_g: null,
+      total_sugar_g: null,
+      total_sodium_mg: null,
+      nutrients: {},
     },
     {
       id: id("meal"),
@@ -141,6 +146,11 @@ function demoData(state: State): void {
       total_carbs_g: 72,
       total_fat_g: 13.9,
       source: "quick_entry",
+      local_date: calendarDateIn(new Date(), zone),
+      total_fiber_g: null,
+      total_sugar_g: null,
+      total_sodium_mg: null,
+      nutrients: {},
     },
     {
       id: id("meal"),
@@ -156,6 +166,11 @@ function demoData(state: State): void {
       total_carbs_g: 30,
       total_fat_g: 1.9,
       source: "quick_entry",
+      local_date: calendarDateIn(new Date(), zone),
+      total_fiber_g: null,
+      total_sugar_g: null,
+      total_sodium_mg: null,
+      nutrients: {},
     },
   ];
   const run: ActivitySummary = {
