@@ -390,3 +390,64 @@ async fn goals_measure_progress_from_the_data() {
     goals::delete(&store, &me.id, &w.goal.id).await.unwrap();
     assert_eq!(goals::list(&store, &me).await.unwrap().len(), 1);
 }
+
+fn wagner(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_wagner"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("WAGNER_DB")
+        .output()
+        .expect("running wagner")
+}
+
+#[test]
+fn the_cli_logs_edits_copies_deletes_and_shows_the_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    let out = |o: std::process::Output| {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    out(wagner(&db, &["init", "--name", "Sam", "--time-zone", "UTC"]));
+    let egg = sr(EGG);
+    let logged = out(wagner(
+        &db,
+        &["--json", "meal", "log", &egg, "2", "large", "--category", "lunch", "--date", "2026-11-20"],
+    ));
+    let meal: serde_json::Value = serde_json::from_str(&logged).unwrap();
+    let id = meal["id"].as_str().unwrap().to_string();
+    assert_eq!(meal["total_calories"], 143.0);
+
+    let set = out(wagner(&db, &["meal", "set", &id, "1", "200", "g"]));
+    assert!(set.contains("200 g Egg, whole, raw"), "{set}");
+    let day = out(wagner(&db, &["day", "2026-11-20"]));
+    assert!(day.contains("Lunch  286 kcal"), "{day}");
+    assert!(day.contains("Cholesterol"), "micronutrients listed: {day}");
+
+    out(wagner(&db, &["meal", "copy-day", "2026-11-20", "2026-11-21"]));
+    assert!(out(wagner(&db, &["day", "2026-11-21"])).contains("Lunch  286 kcal"));
+    let deleted = out(wagner(&db, &["meal", "delete-day", "2026-11-21"]));
+    assert!(deleted.contains("wagner meal undo"), "{deleted}");
+    assert!(out(wagner(&db, &["day", "2026-11-21"])).contains("Lunch  0 kcal"));
+    assert!(out(wagner(&db, &["meal", "undo"])).contains("Restored"));
+    assert!(out(wagner(&db, &["day", "2026-11-21"])).contains("Lunch  286 kcal"));
+
+    let bad = wagner(&db, &["meal", "set", &id, "9", "1"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("foods 1 to 1"));
+    let bad = wagner(&db, &["meal", "log", &egg, "1", "furlong"]);
+    assert_eq!(bad.status.code(), Some(1), "a unit the food lacks is the user's mistake");
+
+    let goal = out(wagner(&db, &["goals", "add", "protein", "150"]));
+    assert!(goal.contains("150 g protein a day"), "{goal}");
+    assert!(out(wagner(&db, &["goals"])).contains("150 g protein a day"));
+    let targets = wagner(&db, &["targets", "--apply"]);
+    assert_eq!(targets.status.code(), Some(1), "no body data: nothing to apply");
+
+    let import = out(wagner(
+        &db,
+        &["meal", "import", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/nutrition/servings.csv")],
+    ));
+    assert!(import.contains("5 meals added"), "{import}");
+}

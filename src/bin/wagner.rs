@@ -178,6 +178,8 @@ enum FoodCommand {
         #[arg(long, requires = "online")]
         off_url: Option<String>,
     },
+    /// Recipes: a food made of foods, per-serving nutrients computed (`food recipe add|show|edit`).
+    Recipe(wagner::nutrition::cli::RecipeArgs),
     /// Create a custom food from its label.
     Add {
         #[arg(long)]
@@ -602,6 +604,9 @@ async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow
             for hit in hits.iter().filter(|_| !json) {
                 println!("{}", hit.line());
             }
+        }
+        FoodCommand::Recipe(args) => {
+            print!("{}", wagner::nutrition::cli::run_recipe(store, args, json).await?)
         }
         FoodCommand::Barcode { code, online, off_url } => {
             let profile = profile::require_default(store).await?;

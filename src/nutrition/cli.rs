@@ -495,3 +495,90 @@ pub async fn run_targets(store: &Store, args: TargetsArgs, as_json: bool) -> Res
     }
     Ok(out)
 }
+
+#[derive(Debug, Args)]
+pub struct RecipeArgs {
+    #[command(subcommand)]
+    pub action: RecipeAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecipeAction {
+    /// Create a recipe: `wagner food recipe add "Overnight oats" --servings 2 ID:80:g ID:1:cup`.
+    Add {
+        name: String,
+        #[arg(long, default_value_t = 1.0)]
+        servings: f64,
+        /// FOOD_ID:QUANTITY:UNIT, in any unit the food supports.
+        #[arg(required = true, value_name = "FOOD_ID:QUANTITY:UNIT")]
+        ingredients: Vec<String>,
+    },
+    /// A recipe with its ingredients and per-serving nutrients.
+    Show { id: String },
+    /// Replace a recipe's ingredients (and name or servings); nutrients are recomputed.
+    Edit {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        servings: Option<f64>,
+        /// The full new list (default: keep the current ingredients).
+        #[arg(value_name = "FOOD_ID:QUANTITY:UNIT")]
+        ingredients: Vec<String>,
+    },
+}
+
+fn render_recipe(r: &super::recipes::Recipe) -> String {
+    let mut out =
+        format!("{}  ·  {} servings of {:.0} g  ·  {}\n", r.name, fmt_num(r.servings), r.serving_grams, r.id);
+    for i in &r.ingredients {
+        let _ = writeln!(out, "  {} {} {} ({:.0} g)", fmt_num(i.quantity), i.unit, i.name, i.grams);
+    }
+    let get = |k: &str| r.per_serving.get(k).copied().unwrap_or(0.0);
+    let _ = writeln!(
+        out,
+        "Per serving: {:.0} kcal, protein {:.1} g, carbs {:.1} g, fat {:.1} g, fiber {:.1} g",
+        get("calories"),
+        get("protein_g"),
+        get("total_carbs_g"),
+        get("total_fat_g"),
+        get("dietary_fiber_g")
+    );
+    out
+}
+
+/// `wagner food recipe …`.
+pub async fn run_recipe(store: &Store, args: RecipeArgs, as_json: bool) -> Result<String> {
+    use super::recipes::{self, NewRecipe, parse_ingredient};
+    let profile = profile::require_default(store).await?;
+    let recipe = match args.action {
+        RecipeAction::Add { name, servings, ingredients } => {
+            let ingredients = ingredients.iter().map(|i| parse_ingredient(i)).collect::<Result<Vec<_>>>()?;
+            recipes::create(store, &profile.id, &NewRecipe { name, servings, ingredients }).await?
+        }
+        RecipeAction::Show { id } => recipes::get(store, &profile.id, &id).await?,
+        RecipeAction::Edit { id, name, servings, ingredients } => {
+            let current = recipes::get(store, &profile.id, &id).await?;
+            let ingredients = if ingredients.is_empty() {
+                current
+                    .ingredients
+                    .iter()
+                    .map(|i| recipes::Ingredient {
+                        food_id: i.food_id.clone(),
+                        quantity: i.quantity,
+                        unit: i.unit.clone(),
+                    })
+                    .collect()
+            } else {
+                ingredients.iter().map(|i| parse_ingredient(i)).collect::<Result<Vec<_>>>()?
+            };
+            let new = NewRecipe {
+                name: name.unwrap_or(current.name),
+                servings: servings.unwrap_or(current.servings),
+                ingredients,
+            };
+            recipes::update(store, &profile.id, &id, &new).await?
+        }
+    };
+    if as_json { json(&recipe) } else { Ok(render_recipe(&recipe)) }
+}

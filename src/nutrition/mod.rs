@@ -25,6 +25,7 @@ pub mod import;
 pub mod meals;
 pub mod off;
 pub mod portions;
+pub mod recipes;
 pub mod sr24;
 pub mod targets;
 
