@@ -63,6 +63,7 @@ fn food(
         carbs_g,
         fat_g,
         food_id: None,
+        nutrients: Default::default(),
     }
 }
 

@@ -59,6 +59,7 @@ fn meal(at: chrono::DateTime<Utc>, kcal: f64) -> NewMeal {
             carbs_g: 80.0,
             fat_g: 15.0,
             food_id: None,
+            nutrients: Default::default(),
         }],
         source: MealSource::Manual,
         quick_entry_log_id: None,

@@ -35,6 +35,7 @@ fn toast(kcal: f64) -> MealFood {
         carbs_g: 27.5,
         fat_g: 2.2,
         food_id: None,
+        nutrients: Default::default(),
     }
 }
 

@@ -297,6 +297,7 @@ async fn foods_the_user_logs_often_come_first() {
                 carbs_g: 2.0,
                 fat_g: 13.4,
                 food_id: Some(scrambled.id.clone()),
+                nutrients: Default::default(),
             }],
             source: MealSource::Manual,
             quick_entry_log_id: None,

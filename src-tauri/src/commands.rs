@@ -29,7 +29,7 @@ pub enum Core {
 }
 
 impl Core {
-    fn store(&self) -> CommandResult<&Store> {
+    pub(crate) fn store(&self) -> CommandResult<&Store> {
         match self {
             Core::Ready(store) => Ok(store),
             Core::Failed(err) => Err(err.clone()),
@@ -412,6 +412,23 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             import_activity_paths,
             import_activity_file,
             fitness,
+            crate::nutrition_commands::nutrition_day,
+            crate::nutrition_commands::food_search,
+            crate::nutrition_commands::food_barcode,
+            crate::nutrition_commands::food_details,
+            crate::nutrition_commands::meal_log_food,
+            crate::nutrition_commands::meal_add_food,
+            crate::nutrition_commands::meal_edit,
+            crate::nutrition_commands::meal_copy,
+            crate::nutrition_commands::meal_copy_day,
+            crate::nutrition_commands::meal_delete,
+            crate::nutrition_commands::meal_undo,
+            crate::nutrition_commands::nutrition_history,
+            crate::nutrition_commands::nutrition_targets,
+            crate::nutrition_commands::goals_list,
+            crate::nutrition_commands::goal_add,
+            crate::nutrition_commands::goal_set_status,
+            crate::nutrition_commands::goal_delete,
         ],
     )
 }

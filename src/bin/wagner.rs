@@ -86,6 +86,14 @@ enum Command {
     },
     /// Body measurements, trend weight and energy expenditure (`wagner body add weight=82.4`).
     Body(wagner::body::cli::BodyArgs),
+    /// The day's meals by category and totals against targets (`wagner day 2026-11-25`).
+    Day(wagner::nutrition::cli::DayArgs),
+    /// Edit, copy, delete and undo meals (`wagner meal set MEAL_ID 1 2 cup`).
+    Meal(wagner::nutrition::cli::MealArgs),
+    /// Your goals and progress (`wagner goals add protein 160`).
+    Goals(wagner::nutrition::cli::GoalsArgs),
+    /// Calorie and macro targets from BMR, activity and goal rate.
+    Targets(wagner::nutrition::cli::TargetsArgs),
     /// Database health.
     Db {
         #[command(subcommand)]
@@ -161,7 +169,17 @@ enum FoodCommand {
         limit: u32,
     },
     /// The food with this barcode (UPC-A, EAN-13 or EAN-8).
-    Barcode { code: String },
+    Barcode {
+        code: String,
+        /// Not in the database: look it up in Open Food Facts (and keep it for offline use).
+        #[arg(long)]
+        online: bool,
+        /// The Open Food Facts server (default: users.settings.open_food_facts.base_url or the public one).
+        #[arg(long, requires = "online")]
+        off_url: Option<String>,
+    },
+    /// Recipes: a food made of foods, per-serving nutrients computed (`food recipe add|show|edit`).
+    Recipe(wagner::nutrition::cli::RecipeArgs),
     /// Create a custom food from its label.
     Add {
         #[arg(long)]
@@ -456,6 +474,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Body(args) => print!("{}", wagner::body::cli::run(&store, args, cli.json).await?),
+        Command::Day(args) => print!("{}", wagner::nutrition::cli::run_day(&store, args, cli.json).await?),
+        Command::Meal(args) => print!("{}", wagner::nutrition::cli::run_meal(&store, args, cli.json).await?),
+        Command::Goals(args) => {
+            print!("{}", wagner::nutrition::cli::run_goals(&store, args, cli.json).await?)
+        }
+        Command::Targets(args) => {
+            print!("{}", wagner::nutrition::cli::run_targets(&store, args, cli.json).await?)
+        }
         Command::Db { command: DbCommand::Check } => {
             let check = store.check().await?;
             if cli.json {
@@ -579,9 +605,20 @@ async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow
                 println!("{}", hit.line());
             }
         }
-        FoodCommand::Barcode { code } => {
+        FoodCommand::Recipe(args) => {
+            print!("{}", wagner::nutrition::cli::run_recipe(store, args, json).await?)
+        }
+        FoodCommand::Barcode { code, online, off_url } => {
             let profile = profile::require_default(store).await?;
-            let hit = foods::by_barcode(store, &profile.id, &code).await?;
+            let hit = if online {
+                let base = match off_url {
+                    Some(url) => url,
+                    None => wagner::nutrition::off::base_url(store, &profile.id).await?,
+                };
+                wagner::nutrition::off::lookup(store, &profile.id, &code, &base).await?
+            } else {
+                foods::by_barcode(store, &profile.id, &code).await?
+            };
             if json { print_json(&hit)? } else { println!("{}", hit.line()) }
         }
         FoodCommand::Add {

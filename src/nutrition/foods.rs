@@ -912,6 +912,12 @@ pub struct FoodDetails {
 
 /// One food by id, if the user can see it (shared, or their own).
 pub async fn get(store: &Store, user_id: &str, id: &str) -> Result<FoodDetails> {
+    let mut conn = store.pool().acquire().await?;
+    get_on(&mut conn, user_id, id).await
+}
+
+/// As [`get`], on the caller's connection (e.g. inside its transaction).
+pub async fn get_on(conn: &mut sqlx::SqliteConnection, user_id: &str, id: &str) -> Result<FoodDetails> {
     use sqlx::Row;
     let sql = format!(
         "SELECT id, name, brand_name, barcode_ean, barcode_upc, serving_size, serving_unit, serving_grams, \
@@ -921,7 +927,7 @@ pub async fn get(store: &Store, user_id: &str, id: &str) -> Result<FoodDetails> 
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .bind(user_id)
-        .fetch_optional(store.pool())
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| Error::not_found(format!("food {id}")))?;
     let portions: String = row.try_get("portions")?;

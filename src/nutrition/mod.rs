@@ -5,6 +5,8 @@
 //! search, custom foods), `portions` (units → grams → nutrients eaten),
 //! `barcode` (GTIN validation), `sr24` and `fndds` (the USDA converters).
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
@@ -15,10 +17,17 @@ use crate::profile::Profile;
 use crate::store::Store;
 
 pub mod barcode;
+pub mod cli;
 pub mod fndds;
 pub mod foods;
+pub mod goals;
+pub mod import;
+pub mod meals;
+pub mod off;
 pub mod portions;
+pub mod recipes;
 pub mod sr24;
+pub mod targets;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -43,7 +52,7 @@ pub enum MealSource {
 }
 
 /// One food in a meal, with the nutrition of the quantity eaten.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MealFood {
     pub name: String,
@@ -57,6 +66,11 @@ pub struct MealFood {
     /// The foods_enhanced row the nutrition came from, when one matched.
     #[serde(default)]
     pub food_id: Option<String>,
+    /// Every known nutrient of the quantity eaten, keyed by `foods_enhanced`
+    /// column (fiber, sodium, vitamins…); empty when only the macros are known.
+    // `default` last: specta then types it `nutrients?:` in TypeScript.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub nutrients: BTreeMap<String, f64>,
 }
 
 impl MealFood {
@@ -71,9 +85,17 @@ impl MealFood {
             ("protein", self.protein_g),
             ("carbs", self.carbs_g),
             ("fat", self.fat_g),
-        ] {
+        ]
+        .into_iter()
+        .chain(self.nutrients.iter().map(|(k, v)| (k.as_str(), *v)))
+        {
             if !value.is_finite() || value < 0.0 {
                 return Err(Error::invalid(format!("{name}: {label} must be a number ≥ 0, got {value}")));
+            }
+        }
+        for key in self.nutrients.keys() {
+            if !foods::NUTRIENT_COLUMNS.contains(&key.as_str()) {
+                return Err(Error::invalid(format!("{name}: unknown nutrient {key:?}")));
             }
         }
         Ok(())
@@ -103,6 +125,39 @@ pub struct Totals {
     pub fat_g: f64,
 }
 
+/// The meal-level columns besides the four macros: fiber, sugar and sodium
+/// (NULL when no food knows them) and every other nutrient summed by key.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MicroTotals {
+    pub fiber_g: Option<f64>,
+    pub sugar_g: Option<f64>,
+    pub sodium_mg: Option<f64>,
+    pub nutrients: BTreeMap<String, f64>,
+}
+
+/// Nutrient keys that have their own columns in meal_logs.
+const MACRO_KEYS: [&str; 4] = ["calories", "protein_g", "total_carbs_g", "total_fat_g"];
+const COLUMN_KEYS: [(&str, usize); 3] = [("dietary_fiber_g", 0), ("total_sugars_g", 1), ("sodium_mg", 2)];
+
+pub fn micro_totals(foods: &[MealFood]) -> MicroTotals {
+    let mut columns: [Option<f64>; 3] = [None; 3];
+    let mut nutrients: BTreeMap<String, f64> = BTreeMap::new();
+    for food in foods {
+        for (key, value) in &food.nutrients {
+            if MACRO_KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            match COLUMN_KEYS.iter().find(|(k, _)| k == key) {
+                Some((_, i)) => *columns[*i].get_or_insert(0.0) += value,
+                None => *nutrients.entry(key.clone()).or_insert(0.0) += value,
+            }
+        }
+    }
+    let [fiber_g, sugar_g, sodium_mg] = columns;
+    MicroTotals { fiber_g, sugar_g, sodium_mg, nutrients }
+}
+
 pub fn totals(foods: &[MealFood]) -> Totals {
     foods.iter().fold(Totals::default(), |t, f| Totals {
         calories: t.calories + f.calories,
@@ -121,12 +176,16 @@ pub async fn insert_meal(conn: &mut SqliteConnection, profile: &Profile, meal: &
         food.validate()?;
     }
     let t = totals(&meal.foods);
+    let micro = micro_totals(&meal.foods);
     let foods_json = serde_json::to_string(&meal.foods).map_err(|e| Error::invalid(e.to_string()))?;
+    let nutrients_json =
+        serde_json::to_string(&micro.nutrients).map_err(|e| Error::invalid(e.to_string()))?;
     let id = crate::new_id();
     sqlx::query(
         "INSERT INTO meal_logs (id, user_id, quick_entry_log_id, category, logged_at, local_date, name, foods, \
-         total_calories, total_protein_g, total_carbs_g, total_fat_g, source, ai_extracted, ai_confidence, image_url) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         total_calories, total_protein_g, total_carbs_g, total_fat_g, source, ai_extracted, ai_confidence, image_url, \
+         total_fiber_g, total_sugar_g, total_sodium_mg, nutrients) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(&profile.id)
@@ -144,6 +203,10 @@ pub async fn insert_meal(conn: &mut SqliteConnection, profile: &Profile, meal: &
     .bind(meal.ai_extracted)
     .bind(meal.ai_confidence)
     .bind(&meal.image_url)
+    .bind(micro.fiber_g)
+    .bind(micro.sugar_g)
+    .bind(micro.sodium_mg)
+    .bind(nutrients_json)
     .execute(&mut *conn)
     .await?;
     Ok(id)
@@ -155,28 +218,43 @@ pub struct MealSummary {
     pub id: String,
     pub category: MealCategory,
     pub logged_at: String,
+    pub local_date: String,
     pub name: Option<String>,
     pub foods: Vec<MealFood>,
     pub total_calories: f64,
     pub total_protein_g: f64,
     pub total_carbs_g: f64,
     pub total_fat_g: f64,
+    pub total_fiber_g: Option<f64>,
+    pub total_sugar_g: Option<f64>,
+    pub total_sodium_mg: Option<f64>,
+    /// Every other nutrient of the meal, keyed by `foods_enhanced` column.
+    pub nutrients: BTreeMap<String, f64>,
     pub source: MealSource,
 }
 
 #[derive(sqlx::FromRow)]
-struct MealRow {
+pub(crate) struct MealRow {
     id: String,
     category: MealCategory,
     logged_at: String,
+    local_date: String,
     name: Option<String>,
     foods: String,
     total_calories: f64,
     total_protein_g: f64,
     total_carbs_g: f64,
     total_fat_g: f64,
+    total_fiber_g: Option<f64>,
+    total_sugar_g: Option<f64>,
+    total_sodium_mg: Option<f64>,
+    nutrients: String,
     source: MealSource,
 }
+
+/// The columns `MealRow` reads.
+pub(crate) const MEAL_COLUMNS: &str = "id, category, logged_at, local_date, name, foods, total_calories, \
+     total_protein_g, total_carbs_g, total_fat_g, total_fiber_g, total_sugar_g, total_sodium_mg, nutrients, source";
 
 impl TryFrom<MealRow> for MealSummary {
     type Error = Error;
@@ -185,16 +263,25 @@ impl TryFrom<MealRow> for MealSummary {
             what: format!("foods of meal {}", row.id),
             detail: e.to_string(),
         })?;
+        let nutrients = serde_json::from_str(&row.nutrients).map_err(|e| Error::Corrupt {
+            what: format!("nutrients of meal {}", row.id),
+            detail: e.to_string(),
+        })?;
         Ok(MealSummary {
             id: row.id,
             category: row.category,
             logged_at: row.logged_at,
+            local_date: row.local_date,
             name: row.name,
             foods,
             total_calories: row.total_calories,
             total_protein_g: row.total_protein_g,
             total_carbs_g: row.total_carbs_g,
             total_fat_g: row.total_fat_g,
+            total_fiber_g: row.total_fiber_g,
+            total_sugar_g: row.total_sugar_g,
+            total_sodium_mg: row.total_sodium_mg,
+            nutrients,
             source: row.source,
         })
     }
@@ -202,14 +289,14 @@ impl TryFrom<MealRow> for MealSummary {
 
 /// The meals of one local day, in the order they were eaten.
 pub async fn meals_on(store: &Store, user_id: &str, date: NaiveDate) -> Result<Vec<MealSummary>> {
-    let rows: Vec<MealRow> = sqlx::query_as(
-        "SELECT id, category, logged_at, name, foods, total_calories, total_protein_g, total_carbs_g, \
-         total_fat_g, source FROM meal_logs WHERE user_id = ? AND local_date = ? ORDER BY logged_at, id",
-    )
-    .bind(user_id)
-    .bind(date.to_string())
-    .fetch_all(store.pool())
-    .await?;
+    let sql = format!(
+        "SELECT {MEAL_COLUMNS} FROM meal_logs WHERE user_id = ? AND local_date = ? ORDER BY logged_at, id"
+    );
+    let rows: Vec<MealRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(user_id)
+        .bind(date.to_string())
+        .fetch_all(store.pool())
+        .await?;
     rows.into_iter().map(MealSummary::try_from).collect()
 }
 
@@ -281,6 +368,90 @@ pub async fn day(store: &Store, profile: &Profile, date: NaiveDate) -> Result<Da
     })
 }
 
+/// The day view: meals by category, totals against targets, and every
+/// micronutrient against its daily value.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DayView {
+    pub date: String,
+    pub nutrition: DayNutrition,
+    /// Breakfast, lunch, dinner, snack: each with its meals and totals.
+    pub categories: Vec<CategoryMeals>,
+    pub micros: Vec<targets::MicroLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CategoryMeals {
+    pub category: MealCategory,
+    pub totals: Totals,
+    pub meals: Vec<MealSummary>,
+}
+
+pub async fn day_view(store: &Store, profile: &Profile, date: NaiveDate) -> Result<DayView> {
+    let nutrition = day(store, profile, date).await?;
+    type Micros = (Option<f64>, Option<f64>, Option<f64>, String);
+    let summary: Option<Micros> = sqlx::query_as(
+        "SELECT total_fiber_g, total_sugar_g, total_sodium_mg, nutrients FROM daily_nutrition_summaries \
+         WHERE user_id = ? AND date = ?",
+    )
+    .bind(&profile.id)
+    .bind(date.to_string())
+    .fetch_optional(store.pool())
+    .await?;
+    let (fiber, sugar, sodium, json) = summary.unwrap_or((None, None, None, "{}".into()));
+    let others: BTreeMap<String, f64> = serde_json::from_str(&json)
+        .map_err(|e| Error::Corrupt { what: format!("nutrients of {date}"), detail: e.to_string() })?;
+    let micros = targets::micro_panel(|key| match key {
+        "dietary_fiber_g" => fiber,
+        "total_sugars_g" => sugar,
+        "sodium_mg" => sodium,
+        other => others.get(other).copied(),
+    });
+    let categories =
+        [MealCategory::Breakfast, MealCategory::Lunch, MealCategory::Dinner, MealCategory::Snack]
+            .into_iter()
+            .map(|category| {
+                let meals: Vec<MealSummary> =
+                    nutrition.meals.iter().filter(|m| m.category == category).cloned().collect();
+                let totals = meals.iter().fold(Totals::default(), |t, m| Totals {
+                    calories: t.calories + m.total_calories,
+                    protein_g: t.protein_g + m.total_protein_g,
+                    carbs_g: t.carbs_g + m.total_carbs_g,
+                    fat_g: t.fat_g + m.total_fat_g,
+                });
+                CategoryMeals { category, totals, meals }
+            })
+            .collect();
+    Ok(DayView { date: date.to_string(), nutrition, categories, micros })
+}
+
+/// Calories and macros per day over a range (days without meals are left
+/// out), for the weekly and monthly charts.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DayTotals {
+    pub date: String,
+    pub calories: f64,
+    pub protein_g: f64,
+    pub carbs_g: f64,
+    pub fat_g: f64,
+    pub calorie_target: Option<i64>,
+}
+
+pub async fn history(store: &Store, user_id: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayTotals>> {
+    Ok(sqlx::query_as(
+        "SELECT date, total_calories AS calories, total_protein_g AS protein_g, total_carbs_g AS carbs_g, \
+         total_fat_g AS fat_g, calorie_target FROM daily_nutrition_summaries \
+         WHERE user_id = ? AND date >= ? AND date <= ? ORDER BY date",
+    )
+    .bind(user_id)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(store.pool())
+    .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,6 +467,7 @@ mod tests {
             carbs_g: 2.0,
             fat_g: 3.0,
             food_id: None,
+            nutrients: BTreeMap::new(),
         }
     }
 

@@ -153,6 +153,14 @@ pub fn eaten_of(food: &FoodDetails, quantity: f64, unit: &str) -> Result<Eaten> 
             carbs_g: get("total_carbs_g"),
             fat_g: get("total_fat_g"),
             food_id: Some(food.id.clone()),
+            // The macros have their own fields.
+            nutrients: nutrients
+                .iter()
+                .filter(|(k, _)| {
+                    !matches!(k.as_str(), "calories" | "protein_g" | "total_carbs_g" | "total_fat_g")
+                })
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
         },
         nutrients,
     })

@@ -781,6 +781,7 @@ fn read_foods(part: &str) -> Vec<ExtractedFood> {
                 carbs_g: 0.0,
                 fat_g: 0.0,
                 food_id: None,
+                nutrients: Default::default(),
             })
         })
         .collect()

@@ -26,6 +26,18 @@ import type {
   Result,
   Today,
   Upload,
+  ActivityLevel,
+  DayTotals,
+  DayView,
+  DeletedMeal,
+  FoodDetails,
+  FoodHit,
+  GoalProgress,
+  MealCategory,
+  MealEdit,
+  MealSummary,
+  NewGoal,
+  TargetProposal,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -114,6 +126,34 @@ export const api = {
   importActivityFile: (name: string, bytes: Uint8Array, index: number, total: number): Promise<ImportProgress[]> =>
     call((c) => c.importActivityFile(name, Array.from(bytes), index, total)),
   fitness: (from: string, to: string): Promise<FitnessDay[]> => call((c) => c.fitness(from, to)),
+  // Nutrition (src-tauri/src/nutrition_commands.rs)
+  nutritionDay: (date: string | null): Promise<DayView> => call((c) => c.nutritionDay(date)),
+  foodSearch: (query: string): Promise<FoodHit[]> => call((c) => c.foodSearch(query)),
+  /** `online`: look an unknown barcode up in Open Food Facts (and keep it). */
+  foodBarcode: (code: string, online = false): Promise<FoodHit> => call((c) => c.foodBarcode(code, online)),
+  foodDetails: (id: string): Promise<FoodDetails> => call((c) => c.foodDetails(id)),
+  mealLogFood: (
+    date: string | null,
+    category: MealCategory,
+    foodId: string,
+    quantity: number,
+    unit: string,
+  ): Promise<MealSummary> => call((c) => c.mealLogFood(date, category, foodId, quantity, unit)),
+  mealAddFood: (mealId: string, foodId: string, quantity: number, unit: string): Promise<MealSummary> =>
+    call((c) => c.mealAddFood(mealId, foodId, quantity, unit)),
+  mealEdit: (id: string, edit: MealEdit): Promise<MealSummary> => call((c) => c.mealEdit(id, edit)),
+  mealCopy: (id: string, to: string, category: MealCategory | null = null): Promise<MealSummary> =>
+    call((c) => c.mealCopy(id, to, category)),
+  mealCopyDay: (from: string, to: string): Promise<MealSummary[]> => call((c) => c.mealCopyDay(from, to)),
+  mealDelete: (ids: string[]): Promise<DeletedMeal[]> => call((c) => c.mealDelete(ids)),
+  mealUndo: (): Promise<DeletedMeal[]> => call((c) => c.mealUndo()),
+  nutritionHistory: (from: string, to: string): Promise<DayTotals[]> => call((c) => c.nutritionHistory(from, to)),
+  nutritionTargets: (activity: ActivityLevel | null, goalRate: number, apply: boolean): Promise<TargetProposal> =>
+    call((c) => c.nutritionTargets(activity, goalRate, apply)),
+  goalsList: (): Promise<GoalProgress[]> => call((c) => c.goalsList()),
+  goalAdd: (goal: NewGoal): Promise<GoalProgress> => call((c) => c.goalAdd(goal)),
+  goalSetStatus: (id: string, status: string): Promise<GoalProgress> => call((c) => c.goalSetStatus(id, status)),
+  goalDelete: (id: string): Promise<null> => call((c) => c.goalDelete(id)),
 };
 
 /**

@@ -32,6 +32,9 @@ import type {
   Result,
   Today,
   Upload,
+  DayTotals,
+  DayView,
+  GoalProgress,
 } from "./bindings";
 import { calendarDateIn } from "./format";
 
@@ -125,6 +128,11 @@ function demoData(state: State): void {
       total_carbs_g: 81,
       total_fat_g: 12.8,
       source: "quick_entry",
+      local_date: calendarDateIn(new Date(), zone),
+      total_fiber_g: null,
+      total_sugar_g: null,
+      total_sodium_mg: null,
+      nutrients: {},
     },
     {
       id: id("meal"),
@@ -141,6 +149,11 @@ function demoData(state: State): void {
       total_carbs_g: 72,
       total_fat_g: 13.9,
       source: "quick_entry",
+      local_date: calendarDateIn(new Date(), zone),
+      total_fiber_g: null,
+      total_sugar_g: null,
+      total_sodium_mg: null,
+      nutrients: {},
     },
     {
       id: id("meal"),
@@ -156,6 +169,11 @@ function demoData(state: State): void {
       total_carbs_g: 30,
       total_fat_g: 1.9,
       source: "quick_entry",
+      local_date: calendarDateIn(new Date(), zone),
+      total_fiber_g: null,
+      total_sugar_g: null,
+      total_sodium_mg: null,
+      nutrients: {},
     },
   ];
   const run: ActivitySummary = {
@@ -848,6 +866,54 @@ export function createMockCommands(variant: string): Partial<Commands> {
         days.push({ date: d.toISOString().slice(0, 10), load, fitness, fatigue, form: prev.fitness - prev.fatigue });
       }
       return ok(days);
+    },
+
+    // Nutrition: the day view of the preview's meals (read-only), no goals.
+    async nutritionDay(date: string | null): Promise<Result<DayView, CommandError>> {
+      await delay(120);
+      const profile = state.profile;
+      if (!profile) return fail("no_profile", "Create a profile first.");
+      const meals = state.meals;
+      const totals = (ms: MealSummary[]) => ({
+        calories: sum(ms, (m) => m.total_calories),
+        protein_g: sum(ms, (m) => m.total_protein_g),
+        carbs_g: sum(ms, (m) => m.total_carbs_g),
+        fat_g: sum(ms, (m) => m.total_fat_g),
+      });
+      const t = totals(meals);
+      const targets = {
+        calories: profile.daily_calorie_target,
+        protein_g: profile.daily_protein_target_g,
+        carbs_g: profile.daily_carbs_target_g,
+        fat_g: profile.daily_fat_target_g,
+      };
+      const left = (target: number | null, eaten: number) => (target === null ? null : target - eaten);
+      return ok({
+        date: date ?? calendarDateIn(new Date(), profile.time_zone),
+        nutrition: {
+          ...t,
+          fiber_g: 0,
+          targets,
+          remaining: {
+            calories: left(targets.calories, t.calories),
+            protein_g: left(targets.protein_g, t.protein_g),
+            carbs_g: left(targets.carbs_g, t.carbs_g),
+            fat_g: left(targets.fat_g, t.fat_g),
+          },
+          meals,
+        },
+        categories: (["breakfast", "lunch", "dinner", "snack"] as const).map((category) => {
+          const ms = meals.filter((m) => m.category === category);
+          return { category, totals: totals(ms), meals: ms };
+        }),
+        micros: [],
+      });
+    },
+    async goalsList(): Promise<Result<GoalProgress[], CommandError>> {
+      return ok([]);
+    },
+    async nutritionHistory(): Promise<Result<DayTotals[], CommandError>> {
+      return ok([]);
     },
   };
 }

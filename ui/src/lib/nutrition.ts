@@ -1,0 +1,61 @@
+// Pure helpers of the Nutrition page, kept here so they can be tested.
+
+import type { FoodDetails } from "./bindings";
+
+/** A calendar date "YYYY-MM-DD" moved by `days`. */
+export function shiftDate(ymd: string, days: number): string {
+  const [y = 1970, m = 1, d = 1] = ymd.split("-").map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d + days));
+  return t.toISOString().slice(0, 10);
+}
+
+/** Every date from `from` to `to` inclusive. */
+export function datesBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to && out.length < 400; d = shiftDate(d, 1)) out.push(d);
+  return out;
+}
+
+/** Values per date over a range, null on days without a value (a gap, not zero). */
+export function fillDays<T extends { date: string }>(
+  rows: T[],
+  from: string,
+  to: string,
+  value: (row: T) => number | null,
+): { dates: string[]; values: (number | null)[] } {
+  const byDate = new Map(rows.map((r) => [r.date, r]));
+  const dates = datesBetween(from, to);
+  return { dates, values: dates.map((d) => (byDate.has(d) ? value(byDate.get(d) as T) : null)) };
+}
+
+/** The units a food can be measured in: mass and volume units, then its named portions. */
+export function unitsFor(food: FoodDetails): string[] {
+  const units = ["g", "oz"];
+  const hasVolume = food.portions.some((p) => /^(cup|tbsp|tsp|fl oz|ml)\b/i.test(p.name));
+  if (hasVolume) units.push("ml", "cup", "tbsp", "tsp");
+  if (food.portions.length > 0 || food.serving_grams !== null) units.push("piece");
+  for (const p of food.portions) {
+    const name = p.name.trim();
+    if (name && !units.includes(name)) units.push(name);
+  }
+  return units;
+}
+
+const TYPICAL = ["medium", "large", "piece", "serving", "slice", "each", "item", "fruit", "whole", "unit"];
+
+/**
+ * The unit a food is usually logged in: a typical portion (a medium banana,
+ * a large egg, a slice), else its first named non-volume portion, else grams.
+ */
+export function defaultUnit(food: FoodDetails): { unit: string; quantity: number } {
+  const starts = (name: string, word: string) => name.toLowerCase() === word || new RegExp(`^${word}\\b`).test(name.toLowerCase());
+  const typical = TYPICAL.map((w) => food.portions.find((p) => starts(p.name, w))).find((p) => p !== undefined);
+  const portion = typical ?? food.portions.find((p) => !/^(cup|tbsp|tsp|fl oz|ml)\b/i.test(p.name));
+  return portion ? { unit: portion.name, quantity: portion.amount } : { unit: "g", quantity: 100 };
+}
+
+/** A rounded share of a target in percent, or null without a target. */
+export function percentOf(value: number, target: number | null): number | null {
+  if (target === null || target <= 0) return null;
+  return Math.round((value / target) * 100);
+}
