@@ -86,6 +86,8 @@ enum Command {
     },
     /// Body measurements, trend weight and energy expenditure (`wagner body add weight=82.4`).
     Body(wagner::body::cli::BodyArgs),
+    /// Ask the coach (`wagner coach "how much protein did I average this week?"`); `--list` conversations.
+    Coach(wagner::coach::cli::CoachArgs),
     /// Database health.
     Db {
         #[command(subcommand)]
@@ -456,6 +458,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Body(args) => print!("{}", wagner::body::cli::run(&store, args, cli.json).await?),
+        Command::Coach(args) => wagner::coach::cli::run(&store, args, cli.json).await?,
         Command::Db { command: DbCommand::Check } => {
             let check = store.check().await?;
             if cli.json {
