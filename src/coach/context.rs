@@ -164,7 +164,8 @@ pub async fn retrieve(store: &Store, profile: &Profile, question: &str, k: usize
         (
             "measurement",
             "SELECT id, measured_at AS at, 'body: ' || \
-             COALESCE(printf('weight %.1f kg ', weight_kg), '') || COALESCE(printf('body fat %.1f%% ', body_fat_pct), '') || \
+             CASE WHEN weight_kg IS NULL THEN '' ELSE printf('weight %.1f kg ', weight_kg) END || \
+             CASE WHEN body_fat_pct IS NULL THEN '' ELSE printf('body fat %.1f%% ', body_fat_pct) END || \
              CASE WHEN measurements <> '{}' THEN measurements ELSE '' END || COALESCE(' — ' || notes, '') \
              AS text FROM body_measurements WHERE user_id = ?",
         ),

@@ -41,7 +41,7 @@ pub enum CoachEvent {
     Sources { sources: Vec<Retrieved> },
     Delta { text: String },
     Error { message: String },
-    Done(Message),
+    Done(Box<Message>),
 }
 
 /// `context_used` of an assistant message: what the answer was based on.
@@ -283,7 +283,7 @@ pub async fn ask(
         .into_iter()
         .find(|m| m.id == id)
         .ok_or_else(|| Error::not_found(format!("coach message {id}")))?;
-    on_event(CoachEvent::Done(message.clone()));
+    on_event(CoachEvent::Done(Box::new(message.clone())));
     Ok(message)
 }
 

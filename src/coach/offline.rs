@@ -71,6 +71,8 @@ static LOAD_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
+static RUN_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(run|runs|ran|running|jog\w*)\b").unwrap());
 static FAT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bfats?\b").unwrap());
 static LAST_DID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -175,7 +177,7 @@ pub fn intent(question: &str) -> Intent {
     {
         return Intent::AverageNutrient { nutrient, days: period_days(q).unwrap_or(7) };
     }
-    let running = has(&["run", "ran", "jog"]);
+    let running = RUN_WORDS.is_match(q);
     if running && has(&["last", "when", "latest", "recent"]) {
         let min_m = if q.contains("half marathon") {
             21_097.5
@@ -226,9 +228,12 @@ pub async fn answer(
                 let vs = target
                     .map(|t| format!(" Your target is {t:.0} {unit} ({:+.0} {unit} a day).", value - t))
                     .unwrap_or_default();
+                let amount = match nutrient {
+                    Nutrient::Calories => format!("{value:.0} kcal"),
+                    n => format!("{value:.0} g of {}", n.label()),
+                };
                 format!(
-                    "You averaged {value:.0} {unit} of {} a day over the {} day{} with meals logged from {}.{vs}",
-                    nutrient.label(),
+                    "You averaged {amount} a day over the {} day{} with meals logged from {}.{vs}",
                     w.logged_days,
                     if w.logged_days == 1 { "" } else { "s" },
                     range(*days)
@@ -267,7 +272,7 @@ pub async fn answer(
         }
         Intent::LastExercise { name } => {
             let singular = name.trim_end_matches('s');
-            let pattern = format!("%{}%", singular.replace('%', "").replace('_', ""));
+            let pattern = format!("%{}%", singular.replace(['%', '_'], ""));
             let row: Option<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
                 "SELECT a.id, a.start_date, a.name, \
                    (SELECT s.exercise_name FROM activity_segments s WHERE s.activity_id = a.id AND s.exercise_name LIKE ?2 LIMIT 1) \
