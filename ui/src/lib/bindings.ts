@@ -277,6 +277,45 @@ async fitness(from: string, to: string) : Promise<Result<FitnessDay[], CommandEr
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Asks the coach. Events arrive on `on_event` in order: started, sources,
+ * deltas, then done (an error event before done means the answer broke off).
+ */
+async coachAsk(requestId: string, question: string, conversationId: string | null, offline: boolean, onEvent: TAURI_CHANNEL<CoachEvent>) : Promise<Result<Message, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("coach_ask", { requestId, question, conversationId, offline, onEvent }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The stop button: ends the answer with this request id (what came is kept).
+ */
+async coachStop(requestId: string) : Promise<Result<boolean, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("coach_stop", { requestId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async coachConversations() : Promise<Result<CoachOverview, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("coach_conversations") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async coachMessages(conversationId: string) : Promise<Result<Message[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("coach_messages", { conversationId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -392,6 +431,21 @@ route: ([number, number])[];
  * Samples stored before thinning.
  */
 source_samples: number }
+/**
+ * What the window and the CLI are told while an answer is produced, in order:
+ * `started`, `sources`, any number of `delta`, then `done` (an `error`
+ * before `done` means the answer broke off and what came is kept).
+ */
+export type CoachEvent = { event: "started"; data: { conversation_id: string; offline: boolean } } | { event: "sources"; data: { sources: Retrieved[] } } | { event: "delta"; data: { text: string } } | { event: "error"; data: { message: string } } | { event: "done"; data: Message }
+export type CoachOverview = { conversations: Conversation[]; 
+/**
+ * YYYY-MM (UTC).
+ */
+month: string; month_usage: MonthUsage; 
+/**
+ * True when a provider would answer; false means the offline coach.
+ */
+provider_active: boolean }
 export type CommandError = { code: string; message: string }
 export type Confidence = 
 /**
@@ -402,6 +456,34 @@ export type Confidence =
  * The formula alone.
  */
 "formula" | "low" | "medium" | "high"
+/**
+ * `context_used` of an assistant message: what the answer was based on.
+ */
+export type ContextUsed = { retrieved: Retrieved[]; 
+/**
+ * Which computed figures were included (e.g. `nutrition_7d`, `weight_trend`).
+ */
+stats: string[]; offline: boolean; 
+/**
+ * Why the provider did not answer, when it was asked and failed.
+ */
+provider_error?: string | null; 
+/**
+ * Earlier messages left out or summarised to fit the context window.
+ */
+trimmed_messages?: number; 
+/**
+ * The user pressed stop.
+ */
+stopped?: boolean }
+/**
+ * One conversation in the list, newest first.
+ */
+export type Conversation = { id: string; 
+/**
+ * The first question, shortened.
+ */
+title: string; messages: number; tokens: number; cost_usd: number; started_at: string; last_at: string }
 export type DayNutrition = { calories: number; protein_g: number; carbs_g: number; fat_g: number; fiber_g: number; targets: MacroTargets; remaining: MacroTargets; meals: MealSummary[] }
 export type DemoReport = { profile: Profile; meals: number; activities: number; measurements: number; entries: number; program_days: number }
 /**
@@ -616,6 +698,19 @@ export type Measurement = { id: string; measured_at: string; local_date: string;
  * Other measures in SI units, e.g. `{"waist_cm": 84.0}`.
  */
 measurements: Partial<{ [key in string]: JsonValue }>; source: BodySource; notes: string | null; photo_url: string | null; quick_entry_log_id: string | null; ai_extracted: boolean }
+export type Message = { id: string; conversation_id: string; 
+/**
+ * `user`, `assistant` or `system`.
+ */
+role: string; content: string; context_used: ContextUsed | null; ai_provider: string | null; ai_model: string | null; tokens_input: number | null; tokens_output: number | null; cost_usd: number; created_at: string; 
+/**
+ * The whole conversation's cost up to and including this message.
+ */
+conversation_cost_usd: number }
+/**
+ * Tokens and cost of the coach in a calendar month (`YYYY-MM`, UTC).
+ */
+export type MonthUsage = { tokens: number; cost_usd: number; answers: number }
 export type ProcessingStatus = "pending" | "processing" | "completed" | "failed"
 export type Profile = { id: string; full_name: string; time_zone: string; units: Units; daily_calorie_target: number | null; daily_protein_target_g: number | null; daily_carbs_target_g: number | null; daily_fat_target_g: number | null }
 export type ProgramDay = { program_id: string; program_name: string; day_number: number; total_days: number; week_number: number; day_name: string; day_focus: string | null; is_rest_day: boolean; is_completed: boolean; items: ProgramItem[] }
@@ -646,6 +741,22 @@ raw_transcription: string | null; processing_status: ProcessingStatus; logged_at
  * Photos, relative to the data folder.
  */
 image_urls: string[]; audio_url: string | null; document_urls: string[] }
+/**
+ * One logged thing the question brought up.
+ */
+export type Retrieved = { 
+/**
+ * `meal`, `activity`, `measurement` or `entry` (a quick entry).
+ */
+kind: string; id: string; 
+/**
+ * Local date, YYYY-MM-DD.
+ */
+date: string; text: string; 
+/**
+ * Higher is more relevant; comparable within one answer only.
+ */
+score: number }
 export type SegmentRow = { segment_type: string; segment_index: number; start_offset_seconds: number | null; elapsed_time_seconds: number | null; moving_time_seconds: number | null; distance_meters: number | null; average_heartrate: number | null; max_heartrate: number | null; average_power_w: number | null; average_cadence: number | null; average_speed_mps: number | null; exercise_name: string | null; reps: number | null; weight_kg: number | null }
 /**
  * Where a kind's value lives in `body_measurements`.
