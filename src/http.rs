@@ -118,3 +118,61 @@ pub async fn send(
         attempt += 1;
     }
 }
+
+/// What [`open`] got back: a 2xx response whose body is still to be read
+/// (a stream), or any other final status read in full.
+#[derive(Debug)]
+pub enum Opened {
+    Stream { response: reqwest::Response, attempts: u32 },
+    Reply(Reply),
+}
+
+/// Like [`send`], but a 2xx response is handed back unread so its body can be
+/// consumed as it arrives (server-sent events). Retries happen only before
+/// the first byte of a successful body: a stream cut midway is the caller's.
+pub async fn open(
+    policy: &RetryPolicy,
+    label: &str,
+    retry_status: impl Fn(u16) -> bool,
+    build: impl Fn() -> reqwest::RequestBuilder,
+) -> Result<Opened, Failure> {
+    let mut attempt = 1;
+    loop {
+        let (message, retry_after) = match build().send().await {
+            Ok(response) if response.status().is_success() => {
+                return Ok(Opened::Stream { response, attempts: attempt });
+            }
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let headers = response.headers().clone();
+                let body = response.text().await.unwrap_or_default();
+                if !retry_status(status) || attempt >= policy.attempts {
+                    return Ok(Opened::Reply(Reply { status, headers, body, attempts: attempt }));
+                }
+                (format!("HTTP {status}"), retry_after(&headers))
+            }
+            Err(e) => {
+                let message = if e.is_timeout() {
+                    format!("no answer within {} s", policy.timeout.as_secs())
+                } else if e.is_connect() {
+                    format!("could not connect to {label}")
+                } else {
+                    return Err(Failure {
+                        message: format!("request failed: {}", without_url(&e)),
+                        retryable: false,
+                        attempts: attempt,
+                    });
+                };
+                if attempt >= policy.attempts {
+                    return Err(Failure { message, retryable: true, attempts: attempt });
+                }
+                (message, None)
+            }
+        };
+        let backoff = policy.base_delay * 2u32.saturating_pow(attempt - 1);
+        let wait = retry_after.unwrap_or(backoff).min(policy.max_delay);
+        tracing::info!(server = label, attempt, ?wait, "retrying: {message}");
+        tokio::time::sleep(wait).await;
+        attempt += 1;
+    }
+}

@@ -7,6 +7,7 @@ pub mod ai;
 pub mod attachments;
 pub mod body;
 pub mod clock;
+pub mod coach;
 pub mod dashboard;
 pub mod demo;
 pub mod error;

@@ -429,6 +429,10 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::nutrition_commands::goal_add,
             crate::nutrition_commands::goal_set_status,
             crate::nutrition_commands::goal_delete,
+            crate::coach_commands::coach_ask,
+            crate::coach_commands::coach_stop,
+            crate::coach_commands::coach_conversations,
+            crate::coach_commands::coach_messages,
         ],
     )
 }

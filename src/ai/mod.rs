@@ -8,6 +8,7 @@
 pub mod budget;
 pub mod extract;
 pub mod prices;
+pub mod stream;
 mod wire;
 
 use std::fmt;
@@ -255,6 +256,7 @@ impl Provider {
     }
 }
 
+pub use stream::{Cancel, Streamed};
 pub use wire::Turn;
 
 /// The provider settings of a profile (`users.settings.ai`), if any.

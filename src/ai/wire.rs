@@ -7,7 +7,7 @@ use super::{ImageInput, JsonCompletion, Provider, Usage};
 use crate::error::{Error, Result};
 use crate::http;
 
-const ANTHROPIC_VERSION: &str = "2023-06-01";
+pub(super) const ANTHROPIC_VERSION: &str = "2023-06-01";
 
 /// One turn of a conversation sent to a model.
 #[derive(Debug, Clone)]
@@ -42,7 +42,7 @@ async fn send(provider: &Provider, build: impl Fn() -> reqwest::RequestBuilder) 
 }
 
 /// The human part of an error body in either format.
-fn error_message(body: &str) -> String {
+pub(super) fn error_message(body: &str) -> String {
     let parsed: Option<Value> = serde_json::from_str(body).ok();
     let message = parsed.as_ref().and_then(|v| {
         v.pointer("/error/message")

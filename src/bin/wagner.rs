@@ -94,6 +94,8 @@ enum Command {
     Goals(wagner::nutrition::cli::GoalsArgs),
     /// Calorie and macro targets from BMR, activity and goal rate.
     Targets(wagner::nutrition::cli::TargetsArgs),
+    /// Ask the coach (`wagner coach "how much protein did I average this week?"`); `--list` conversations.
+    Coach(wagner::coach::cli::CoachArgs),
     /// Database health.
     Db {
         #[command(subcommand)]
@@ -482,6 +484,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Targets(args) => {
             print!("{}", wagner::nutrition::cli::run_targets(&store, args, cli.json).await?)
         }
+        Command::Coach(args) => wagner::coach::cli::run(&store, args, cli.json).await?,
         Command::Db { command: DbCommand::Check } => {
             let check = store.check().await?;
             if cli.json {

@@ -182,3 +182,27 @@ export async function onFileDrag(handler: (drag: FileDrag) => void): Promise<() 
     handler(p.type === "enter" || p.type === "drop" ? { type: p.type, paths: p.paths } : { type: p.type });
   });
 }
+
+// --- Coach chat ---
+import type { CoachEvent, CoachOverview, Message } from "./bindings";
+
+export const coachApi = {
+  /** Asks the coach; `onEvent` hears started, sources, each delta, then done (or error). */
+  ask: (
+    requestId: string,
+    question: string,
+    conversationId: string | null,
+    offline: boolean,
+    onEvent: (e: CoachEvent) => void,
+  ): Promise<Message> =>
+    call((c) => {
+      // Outside Tauri (the ?mock preview) there is no IPC to make a channel with.
+      const channel = mockVariant() === null ? new Channel<CoachEvent>() : ({} as Channel<CoachEvent>);
+      channel.onmessage = onEvent;
+      return c.coachAsk(requestId, question, conversationId, offline, channel);
+    }),
+  /** The stop button: true when an answer with this id was running. */
+  stop: (requestId: string): Promise<boolean> => call((c) => c.coachStop(requestId)),
+  conversations: (): Promise<CoachOverview> => call((c) => c.coachConversations()),
+  messages: (conversationId: string): Promise<Message[]> => call((c) => c.coachMessages(conversationId)),
+};

@@ -278,153 +278,40 @@ async fitness(from: string, to: string) : Promise<Result<FitnessDay[], CommandEr
     else return { status: "error", error: e  as any };
 }
 },
-async nutritionDay(date: string | null) : Promise<Result<DayView, CommandError>> {
+/**
+ * Asks the coach. Events arrive on `on_event` in order: started, sources,
+ * deltas, then done (an error event before done means the answer broke off).
+ */
+async coachAsk(requestId: string, question: string, conversationId: string | null, offline: boolean, onEvent: TAURI_CHANNEL<CoachEvent>) : Promise<Result<Message, CommandError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("nutrition_day", { date }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async foodSearch(query: string) : Promise<Result<FoodHit[], CommandError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("food_search", { query }) };
+    return { status: "ok", data: await TAURI_INVOKE("coach_ask", { requestId, question, conversationId, offline, onEvent }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * The food with this barcode; with `online`, one not in the database is
- * looked up in Open Food Facts and kept. Unknown is the `unknown_barcode` error.
+ * The stop button: ends the answer with this request id (what came is kept).
  */
-async foodBarcode(code: string, online: boolean) : Promise<Result<FoodHit, CommandError>> {
+async coachStop(requestId: string) : Promise<Result<boolean, CommandError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("food_barcode", { code, online }) };
+    return { status: "ok", data: await TAURI_INVOKE("coach_stop", { requestId }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
-/**
- * A food with its portions, for the portion picker.
- */
-async foodDetails(id: string) : Promise<Result<FoodDetails, CommandError>> {
+async coachConversations() : Promise<Result<CoachOverview, CommandError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("food_details", { id }) };
+    return { status: "ok", data: await TAURI_INVOKE("coach_conversations") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
-/**
- * Logs a food as a new meal of `category` on `date` (now, or noon of another day).
- */
-async mealLogFood(date: string | null, category: MealCategory, foodId: string, quantity: number, unit: string) : Promise<Result<MealSummary, CommandError>> {
+async coachMessages(conversationId: string) : Promise<Result<Message[], CommandError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("meal_log_food", { date, category, foodId, quantity, unit }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async mealAddFood(mealId: string, foodId: string, quantity: number, unit: string) : Promise<Result<MealSummary, CommandError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("meal_add_food", { mealId, foodId, quantity, unit }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async mealEdit(id: string, edit: MealEdit) : Promise<Result<MealSummary, CommandError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("meal_edit", { id, edit }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async mealCopy(id: string, to: string, category: MealCategory | null) : Promise<Result<MealSummary, CommandError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("meal_copy", { id, to, category }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async mealCopyDay(from: string, to: string) : Promise<Result<MealSummary[], CommandError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("meal_copy_day", { from, to }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Deletes meals; `meal_undo` puts them back.
- */
-async mealDelete(ids: string[]) : Promise<Result<DeletedMeal[], CommandError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("meal_delete", { ids }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async mealUndo() : Promise<Result<DeletedMeal[], CommandError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("meal_undo") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Daily totals from `from` to `to` (inclusive) for the weekly and monthly charts.
- */
-async nutritionHistory(from: string, to: string) : Promise<Result<DayTotals[], CommandError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("nutrition_history", { from, to }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async nutritionTargets(activity: ActivityLevel | null, goalRateKgPerWeek: number, apply: boolean) : Promise<Result<TargetProposal, CommandError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("nutrition_targets", { activity, goalRateKgPerWeek, apply }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async goalsList() : Promise<Result<GoalProgress[], CommandError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("goals_list") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async goalAdd(goal: NewGoal) : Promise<Result<GoalProgress, CommandError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("goal_add", { goal }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async goalSetStatus(id: string, status: string) : Promise<Result<GoalProgress, CommandError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("goal_set_status", { id, status }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-async goalDelete(id: string) : Promise<Result<null, CommandError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("goal_delete", { id }) };
+    return { status: "ok", data: await TAURI_INVOKE("coach_messages", { conversationId }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -468,10 +355,6 @@ text: string | null;
  * At most this many, newest first (default 200, at most 1000).
  */
 limit: number | null }
-/**
- * The usual activity levels and their multipliers of resting energy.
- */
-export type ActivityLevel = "sedentary" | "light" | "moderate" | "very_active" | "extra_active"
 export type ActivityRow = { id: string; name: string | null; activity_type: ActivityType; source: ActivitySource; start_date: string; local_date: string | null; elapsed_time_seconds: number | null; moving_time_seconds: number | null; distance_meters: number | null; total_elevation_gain_m: number | null; total_elevation_loss_m: number | null; calories: number | null; average_heartrate: number | null; max_heartrate: number | null; average_power_w: number | null; max_power_w: number | null; normalized_power_w: number | null; average_cadence: number | null; average_speed_mps: number | null; max_speed_mps: number | null; training_load: number | null; original_file_path: string | null; notes: string | null }
 export type ActivitySource = "strava" | "garmin" | "manual" | "quick_entry" | "file" | "apple_health"
 export type ActivitySummary = { id: string; name: string; activity_type: ActivityType; source: ActivitySource; start_date: string; elapsed_time_seconds: number; distance_meters: number | null; calories: number | null; average_heartrate: number | null }
@@ -530,7 +413,6 @@ trend_kg: number | null;
  */
 weekly_rate_kg: number | null }
 export type BodySource = "manual" | "quick_entry" | "scale" | "import"
-export type CategoryMeals = { category: MealCategory; totals: Totals; meals: MealSummary[] }
 /**
  * Streams ready to plot: one time axis (seconds from the start) and one
  * array per channel of the same length, `null` where the sensor had
@@ -549,6 +431,21 @@ route: ([number, number])[];
  * Samples stored before thinning.
  */
 source_samples: number }
+/**
+ * What the window and the CLI are told while an answer is produced, in order:
+ * `started`, `sources`, any number of `delta`, then `done` (an `error`
+ * before `done` means the answer broke off and what came is kept).
+ */
+export type CoachEvent = { event: "started"; data: { conversation_id: string; offline: boolean } } | { event: "sources"; data: { sources: Retrieved[] } } | { event: "delta"; data: { text: string } } | { event: "error"; data: { message: string } } | { event: "done"; data: Message }
+export type CoachOverview = { conversations: Conversation[]; 
+/**
+ * YYYY-MM (UTC).
+ */
+month: string; month_usage: MonthUsage; 
+/**
+ * True when a provider would answer; false means the offline coach.
+ */
+provider_active: boolean }
 export type CommandError = { code: string; message: string }
 export type Confidence = 
 /**
@@ -559,29 +456,35 @@ export type Confidence =
  * The formula alone.
  */
 "formula" | "low" | "medium" | "high"
+/**
+ * `context_used` of an assistant message: what the answer was based on.
+ */
+export type ContextUsed = { retrieved: Retrieved[]; 
+/**
+ * Which computed figures were included (e.g. `nutrition_7d`, `weight_trend`).
+ */
+stats: string[]; offline: boolean; 
+/**
+ * Why the provider did not answer, when it was asked and failed.
+ */
+provider_error?: string | null; 
+/**
+ * Earlier messages left out or summarised to fit the context window.
+ */
+trimmed_messages?: number; 
+/**
+ * The user pressed stop.
+ */
+stopped?: boolean }
+/**
+ * One conversation in the list, newest first.
+ */
+export type Conversation = { id: string; 
+/**
+ * The first question, shortened.
+ */
+title: string; messages: number; tokens: number; cost_usd: number; started_at: string; last_at: string }
 export type DayNutrition = { calories: number; protein_g: number; carbs_g: number; fat_g: number; fiber_g: number; targets: MacroTargets; remaining: MacroTargets; meals: MealSummary[] }
-/**
- * Calories and macros per day over a range (days without meals are left
- * out), for the weekly and monthly charts.
- */
-export type DayTotals = { date: string; calories: number; protein_g: number; carbs_g: number; fat_g: number; calorie_target: number | null }
-/**
- * The day view: meals by category, totals against targets, and every
- * micronutrient against its daily value.
- */
-export type DayView = { date: string; nutrition: DayNutrition; 
-/**
- * Breakfast, lunch, dinner, snack: each with its meals and totals.
- */
-categories: CategoryMeals[]; micros: MicroLine[] }
-/**
- * A deleted meal row, every column, so undo puts it back exactly (same id).
- */
-export type DeletedMeal = { id: string; quick_entry_log_id: string | null; category: MealCategory; name: string | null; notes: string | null; logged_at: string; local_date: string; foods: string; total_calories: number; total_protein_g: number; total_carbs_g: number; total_fat_g: number; total_fiber_g: number | null; total_sugar_g: number | null; total_sodium_mg: number | null; nutrients: string; source: MealSource; ai_extracted: boolean; ai_confidence: number | null; image_url: string | null; created_at: string; 
-/**
- * Set on meals imported from another tracker (see `import`).
- */
-import_key?: string | null }
 export type DemoReport = { profile: Profile; meals: number; activities: number; measurements: number; entries: number; program_days: number }
 /**
  * Everything the review panel shows about one entry: who read it, what it
@@ -697,48 +600,9 @@ fatigue: number;
  */
 form: number }
 /**
- * Every stored value of a food the user can see: per-100 g nutrients by column.
- */
-export type FoodDetails = { id: string; name: string; brand_name: string | null; barcode_ean: string | null; barcode_upc: string | null; serving_size: number | null; serving_unit: string | null; serving_grams: number | null; portions: Portion[]; source: string; source_id: string | null; nutrients: Partial<{ [key in string]: number }> }
-/**
- * One search result; nutrients per 100 g.
- */
-export type FoodHit = { id: string; name: string; brand_name: string | null; food_group: string | null; source: string; calories: number | null; protein_g: number | null; carbs_g: number | null; fat_g: number | null; 
-/**
- * How often the user logged this food in the last 180 days.
- */
-times_logged: number }
-/**
- * One line of a meal as the user edits it.
- */
-export type FoodLine = 
-/**
- * A food of the database in any unit it supports (g, ml, oz, cup, tbsp,
- * piece, its named portions): nutrients are computed from the food.
- */
-{ kind: "food"; food_id: string; quantity: number; unit: string } | 
-/**
- * A food that is not in the database (an AI estimate, an import): kept
- * as it is, or scaled to a new quantity of the same unit.
- */
-{ kind: "kept"; food: MealFood; quantity: number | null }
-/**
  * The formula estimate and how it was made.
  */
 export type FormulaEstimate = { weight_kg: number; height_cm: number; age: number; biological_sex: string | null; training_frequency: number | null; bmr_kcal: number; activity_factor: number; tdee_kcal: number }
-export type Goal = { id: string; goal_type: string; title: string; target_value: number | null; target_unit: string | null; start_value: number | null; current_value: number | null; start_date: string | null; target_date: string | null; status: string; notes: string | null }
-/**
- * A goal with its progress, 0–100 % (None when there is nothing to measure).
- */
-export type GoalProgress = { goal: Goal; 
-/**
- * Measured now from the data (or the stored value).
- */
-current_value: number | null; percent: number | null; 
-/**
- * How the current value is measured.
- */
-measured_as: string }
 /**
  * One heart-rate zone and the time spent in it.
  */
@@ -814,25 +678,8 @@ digits: number; storage: Storage; custom: boolean }
  * A measure's latest value, in SI and as text in the user's units.
  */
 export type LatestValue = { key: string; label: string; value: number; display: string; local_date: string }
-export type MacroPlan = { calories: number; protein_g: number; carbs_g: number; fat_g: number }
 export type MacroTargets = { calories: number | null; protein_g: number | null; carbs_g: number | null; fat_g: number | null }
 export type MealCategory = "breakfast" | "lunch" | "dinner" | "snack"
-/**
- * What to change in a meal; `None` keeps the current value.
- */
-export type MealEdit = { category: MealCategory | null; 
-/**
- * Move the meal to this local date (same time of day).
- */
-date: string | null; 
-/**
- * A new name; an empty string removes it.
- */
-name: string | null; 
-/**
- * The meal's foods, replacing the current list.
- */
-foods: FoodLine[] | null }
 /**
  * One food in a meal, with the nutrition of the quantity eaten.
  */
@@ -840,18 +687,9 @@ export type MealFood = { name: string; quantity: number; unit: string; grams: nu
 /**
  * The foods_enhanced row the nutrition came from, when one matched.
  */
-food_id?: string | null; 
-/**
- * Every known nutrient of the quantity eaten, keyed by `foods_enhanced`
- * column (fiber, sodium, vitamins…); empty when only the macros are known.
- */
-nutrients?: Partial<{ [key in string]: number }> }
+food_id?: string | null }
 export type MealSource = "quick_entry" | "manual" | "imported" | "program"
-export type MealSummary = { id: string; category: MealCategory; logged_at: string; local_date: string; name: string | null; foods: MealFood[]; total_calories: number; total_protein_g: number; total_carbs_g: number; total_fat_g: number; total_fiber_g: number | null; total_sugar_g: number | null; total_sodium_mg: number | null; 
-/**
- * Every other nutrient of the meal, keyed by `foods_enhanced` column.
- */
-nutrients: Partial<{ [key in string]: number }>; source: MealSource }
+export type MealSummary = { id: string; category: MealCategory; logged_at: string; name: string | null; foods: MealFood[]; total_calories: number; total_protein_g: number; total_carbs_g: number; total_fat_g: number; source: MealSource }
 /**
  * One row of `body_measurements`, as the history table and the CLI show it.
  */
@@ -860,26 +698,19 @@ export type Measurement = { id: string; measured_at: string; local_date: string;
  * Other measures in SI units, e.g. `{"waist_cm": 84.0}`.
  */
 measurements: Partial<{ [key in string]: JsonValue }>; source: BodySource; notes: string | null; photo_url: string | null; quick_entry_log_id: string | null; ai_extracted: boolean }
+export type Message = { id: string; conversation_id: string; 
 /**
- * One row of the micronutrient panel.
+ * `user`, `assistant` or `system`.
  */
-export type MicroLine = { key: string; label: string; unit: string; 
+role: string; content: string; context_used: ContextUsed | null; ai_provider: string | null; ai_model: string | null; tokens_input: number | null; tokens_output: number | null; cost_usd: number; created_at: string; 
 /**
- * None when no food of the day has a value for it.
+ * The whole conversation's cost up to and including this message.
  */
-amount: number | null; target: number; kind: TargetKind; 
+conversation_cost_usd: number }
 /**
- * amount / target × 100, rounded.
+ * Tokens and cost of the coach in a calendar month (`YYYY-MM`, UTC).
  */
-percent: number | null }
-/**
- * A goal to create.
- */
-export type NewGoal = { goal_type: string; title: string | null; target_value: number; target_unit: string | null; target_date: string | null; notes: string | null }
-/**
- * A named household measure: `amount` of `name` weighs `grams`.
- */
-export type Portion = { name: string; amount: number; grams: number }
+export type MonthUsage = { tokens: number; cost_usd: number; answers: number }
 export type ProcessingStatus = "pending" | "processing" | "completed" | "failed"
 export type Profile = { id: string; full_name: string; time_zone: string; units: Units; daily_calorie_target: number | null; daily_protein_target_g: number | null; daily_carbs_target_g: number | null; daily_fat_target_g: number | null }
 export type ProgramDay = { program_id: string; program_name: string; day_number: number; total_days: number; week_number: number; day_name: string; day_focus: string | null; is_rest_day: boolean; is_completed: boolean; items: ProgramItem[] }
@@ -910,6 +741,22 @@ raw_transcription: string | null; processing_status: ProcessingStatus; logged_at
  * Photos, relative to the data folder.
  */
 image_urls: string[]; audio_url: string | null; document_urls: string[] }
+/**
+ * One logged thing the question brought up.
+ */
+export type Retrieved = { 
+/**
+ * `meal`, `activity`, `measurement` or `entry` (a quick entry).
+ */
+kind: string; id: string; 
+/**
+ * Local date, YYYY-MM-DD.
+ */
+date: string; text: string; 
+/**
+ * Higher is more relevant; comparable within one answer only.
+ */
+score: number }
 export type SegmentRow = { segment_type: string; segment_index: number; start_offset_seconds: number | null; elapsed_time_seconds: number | null; moving_time_seconds: number | null; distance_meters: number | null; average_heartrate: number | null; max_heartrate: number | null; average_power_w: number | null; average_cadence: number | null; average_speed_mps: number | null; exercise_name: string | null; reps: number | null; weight_kg: number | null }
 /**
  * Where a kind's value lives in `body_measurements`.
@@ -918,10 +765,6 @@ export type Storage = { kind: "weight_column" } | { kind: "body_fat_column" } | 
 export type StreamInfo = { stream_type: string; sample_count: number }
 export type TAURI_CHANNEL<TSend> = null
 /**
- * Whether a daily value is an amount to reach or a limit to stay under.
- */
-export type TargetKind = "reach" | "limit"
-/**
  * A calorie target the user can pick: the goal rate and what it means.
  */
 export type TargetOffer = { 
@@ -929,19 +772,6 @@ export type TargetOffer = {
  * kg per week, negative to lose.
  */
 goal_rate_kg: number; calorie_target: number }
-/**
- * The targets proposed for the profile, and how they were made.
- */
-export type TargetProposal = { bmr_kcal: number | null; activity_factor: number | null; 
-/**
- * Formula energy expenditure (BMR × activity).
- */
-formula_tdee_kcal: number | null; 
-/**
- * What the targets start from: the adaptive blend when it has data,
- * else the formula.
- */
-tdee_kcal: number | null; goal_rate_kg_per_week: number; weight_kg: number | null; plan: MacroPlan | null; notes: string[] }
 export type Today = { 
 /**
  * The local day shown, YYYY-MM-DD in `time_zone`.
@@ -959,7 +789,6 @@ recent_activities: ActivitySummary[]; body: BodySnapshot | null; program: Progra
  * Quick entries logged on this day, oldest first.
  */
 entries: QuickEntry[] }
-export type Totals = { calories: number; protein_g: number; carbs_g: number; fat_g: number }
 /**
  * The trend on a day with a weigh-in.
  */
