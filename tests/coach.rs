@@ -72,6 +72,7 @@ async fn meal(store: &Store, me: &Profile, at: DateTime<Utc>, name: &str, kcal: 
                 carbs_g: 10.0,
                 fat_g: 5.0,
                 food_id: None,
+                nutrients: Default::default(),
             }],
             source: MealSource::Manual,
             quick_entry_log_id: None,
