@@ -20,9 +20,6 @@ use wagner::quick_entry::pipeline::{self, Reader};
 use wagner::quick_entry::{self, EntryDetails, EntryFilter, QuickEntry};
 use wagner::{Store, clock};
 
-use crate::desktop_commands::{
-    open_data_folder, period, remember_page, save_preferences, time_zones, window_ready,
-};
 use crate::error::{CommandError, CommandResult};
 
 /// The core as the shell holds it: a failed start-up is kept and shown, not a crash.
@@ -447,12 +444,12 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             cancel_import,
             import_activity_file,
             fitness,
-            period,
-            save_preferences,
-            time_zones,
-            remember_page,
-            open_data_folder,
-            window_ready,
+            crate::desktop_commands::period,
+            crate::desktop_commands::save_preferences,
+            crate::desktop_commands::time_zones,
+            crate::desktop_commands::remember_page,
+            crate::desktop_commands::open_data_folder,
+            crate::desktop_commands::window_ready,
         ])
 }
 
