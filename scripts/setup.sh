@@ -11,7 +11,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 APT_PACKAGES=(
   build-essential pkg-config curl wget file ca-certificates git
   libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
-  xvfb xauth webkit2gtk-driver
+  xvfb xauth webkit2gtk-driver dbus
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

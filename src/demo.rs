@@ -472,7 +472,18 @@ async fn fill(conn: &mut SqliteConnection, profile: &Profile, now: DateTime<Utc>
             meals += 1;
         }
         if let Some(activity) = activity_for(date, tz, &mut noise).filter(|a| a.start_date <= now) {
-            activities::insert(conn, profile, &activity).await?;
+            let id = activities::insert(conn, profile, &activity).await?;
+            // A training load from the average heart rate, so fitness and form have a history.
+            let load = activity.average_heartrate.and_then(|hr| {
+                let seconds = activity.moving_time_seconds.unwrap_or(activity.elapsed_time_seconds) as f64;
+                activities::metrics::trimp(&[0.0, seconds], &[hr as f64, hr as f64], 55.0, 188.0, false)
+            });
+            sqlx::query("UPDATE activities SET training_load = ? WHERE id = ? AND user_id = ?")
+                .bind(load.map(|l| l.round()))
+                .bind(&id)
+                .bind(&profile.id)
+                .execute(&mut *conn)
+                .await?;
             activity_count += 1;
         }
     }

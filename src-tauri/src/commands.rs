@@ -68,6 +68,10 @@ pub struct EntryUpdated {
     pub id: String,
 }
 
+/// A second launch of the app focused this window instead of opening another.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct SecondLaunch {}
+
 /// Reads an entry in the background and tells the window when done.
 fn read_in_background(app: AppHandle, store: Store, profile: Profile, id: String) {
     tauri::async_runtime::spawn(async move {
@@ -340,20 +344,46 @@ pub async fn activity(core: State<'_, Core>, id: String) -> CommandResult<Activi
 #[specta::specta]
 pub async fn import_activity_paths(
     core: State<'_, Core>,
+    imports: State<'_, RunningImport>,
     paths: Vec<String>,
     on_progress: Channel<ImportProgress>,
 ) -> CommandResult<Vec<ImportProgress>> {
     let store = core.store()?;
     let profile = profile::require_default(store).await?;
     let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
+    let cancel = imports.start();
     let mut done = Vec::new();
-    import::import_paths_counted(store, &profile, &paths, |p| {
+    import::import_paths_cancellable(store, &profile, &paths, &cancel, |p| {
         // A closed window just stops listening; the import goes on.
         let _ = on_progress.send(p.clone());
         done.push(p);
     })
     .await?;
     Ok(done)
+}
+
+/// The cancel flag of the import by path that is running (one at a time).
+#[derive(Default)]
+pub struct RunningImport(std::sync::Mutex<std::sync::Arc<std::sync::atomic::AtomicBool>>);
+
+impl RunningImport {
+    /// A fresh flag for a new import.
+    fn start(&self) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if let Ok(mut current) = self.0.lock() {
+            *current = flag.clone();
+        }
+        flag
+    }
+}
+
+/// Stops the running import by path before its next file; what was imported stays.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_import(imports: State<'_, RunningImport>) {
+    if let Ok(current) = imports.0.lock() {
+        current.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// Imports one file's contents (the file picker gives contents, not paths);
@@ -384,8 +414,9 @@ pub async fn fitness(core: State<'_, Core>, from: String, to: String) -> Command
 }
 
 pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new().events(tauri_specta::collect_events![EntryUpdated]).commands(
-        tauri_specta::collect_commands![
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .events(tauri_specta::collect_events![EntryUpdated, SecondLaunch])
+        .commands(tauri_specta::collect_commands![
             app_status,
             today,
             log_entry,
@@ -410,6 +441,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             activities,
             activity,
             import_activity_paths,
+            cancel_import,
             import_activity_file,
             fitness,
             crate::nutrition_commands::nutrition_day,
@@ -433,8 +465,13 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::coach_commands::coach_stop,
             crate::coach_commands::coach_conversations,
             crate::coach_commands::coach_messages,
-        ],
-    )
+            crate::desktop_commands::period,
+            crate::desktop_commands::save_preferences,
+            crate::desktop_commands::time_zones,
+            crate::desktop_commands::remember_page,
+            crate::desktop_commands::open_data_folder,
+            crate::desktop_commands::window_ready,
+        ])
 }
 
 /// The generated TypeScript the UI imports (ui/src/lib/bindings.ts).

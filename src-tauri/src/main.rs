@@ -5,6 +5,7 @@
 
 mod coach_commands;
 mod commands;
+mod desktop_commands;
 #[cfg(debug_assertions)]
 mod e2e_hooks;
 mod error;
@@ -78,10 +79,69 @@ async fn resume_quick_entries(store: &wagner::Store) -> wagner::Result<()> {
     Ok(())
 }
 
+/// The D-Bus name that makes a second launch on the same database focus the
+/// first window; another database (a test's, `--db`) is another instance.
+fn single_instance_id(db: Option<&std::path::Path>) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    db.map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())).hash(&mut hasher);
+    format!("app.wagnercoach.desktop.db{:016x}", hasher.finish())
+}
+
+/// A second launch: bring the running window to the front instead.
+fn focus_main_window(app: &tauri::AppHandle) {
+    use tauri_specta::Event;
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    let _ = commands::SecondLaunch {}.emit(app);
+}
+
+/// Packages carry the models (embeddings, speech) as resources: point the
+/// core at them unless `WAGNER_MODELS_DIR` says otherwise. The .deb and the
+/// AppImage put resources in `<exe>/../lib/Wagner Coach/`.
+fn use_bundled_models() {
+    if std::env::var_os("WAGNER_MODELS_DIR").is_some() {
+        return;
+    }
+    let Some(bin_dir) =
+        std::env::current_exe().ok().and_then(|e| e.parent().map(std::path::Path::to_path_buf))
+    else {
+        return;
+    };
+    let bundled = bin_dir.join("../lib/Wagner Coach/models");
+    if bundled.is_dir() {
+        // SAFETY: called first thing in main, before any other thread exists.
+        unsafe { std::env::set_var("WAGNER_MODELS_DIR", bundled) };
+    }
+}
+
 fn main() {
+    let _ = desktop_commands::STARTED.set(std::time::Instant::now());
+    use_bundled_models();
     tracing_subscriber_init();
     let builder = commands::builder();
+    let db = database_path().ok();
     let result = tauri::Builder::default()
+        // First, so a second instance hands over and exits before anything else starts.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(single_instance_id(db.as_deref()))
+                .callback(|app, _args, _cwd| focus_main_window(app))
+                .build(),
+        )
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::SIZE
+                        | tauri_plugin_window_state::StateFlags::POSITION
+                        | tauri_plugin_window_state::StateFlags::MAXIMIZED,
+                )
+                .build(),
+        )
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
@@ -92,6 +152,7 @@ fn main() {
                 tauri::async_runtime::spawn(background_start(store.clone()));
             }
             app.manage(core);
+            app.manage(commands::RunningImport::default());
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"));

@@ -79,6 +79,10 @@ enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// This week day by day with its totals (the week starts on the day set in settings).
+    Week(wagner::dashboard::cli::PeriodArgs),
+    /// This month day by day with its totals.
+    Month(wagner::dashboard::cli::PeriodArgs),
     /// The AI provider used to read entries (optional: everything works offline).
     Ai {
         #[command(subcommand)]
@@ -424,6 +428,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 print!("{}", render_today(&today));
             }
+        }
+        Command::Week(args) => {
+            print!(
+                "{}",
+                dashboard::cli::run_period(&store, dashboard::PeriodKind::Week, &args, cli.json).await?
+            );
+        }
+        Command::Month(args) => {
+            print!(
+                "{}",
+                dashboard::cli::run_period(&store, dashboard::PeriodKind::Month, &args, cli.json).await?
+            );
         }
         Command::Ai { command } => {
             let profile = profile::require_default(&store).await?;
@@ -864,5 +880,6 @@ fn render_today(t: &Today) -> String {
             e.raw_text.as_deref().unwrap_or("(attachment)")
         );
     }
+    out.push_str(&dashboard::cli::render_today_extras(t));
     out
 }

@@ -271,6 +271,25 @@ pub async fn search(store: &Store, profile: &Profile, filter: &EntryFilter) -> R
     .await?)
 }
 
+/// Entries logged before `before` (a database timestamp) that are still
+/// pending, being read, or failed: newest first.
+pub async fn needing_attention(
+    store: &Store,
+    user_id: &str,
+    before: &str,
+    limit: u32,
+) -> Result<Vec<QuickEntry>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT_ENTRY} WHERE user_id = ? AND logged_at < ? \
+         AND processing_status IN ('pending', 'processing', 'failed') ORDER BY logged_at DESC, id DESC LIMIT ?"
+    )))
+    .bind(user_id)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?)
+}
+
 /// Entries logged in `[start, end)`, oldest first.
 pub async fn between(
     store: &Store,

@@ -247,12 +247,30 @@ pub async fn import_paths_counted(
     store: &Store,
     profile: &Profile,
     paths: &[PathBuf],
+    progress: impl FnMut(ImportProgress),
+) -> Result<Vec<ImportResult>> {
+    let never = std::sync::atomic::AtomicBool::new(false);
+    import_paths_cancellable(store, profile, paths, &never, progress).await
+}
+
+/// [`import_paths_counted`] that stops before the next file once `cancel` is
+/// set. Each file is stored in its own transaction, so what was imported
+/// before the stop stays and nothing is half-stored; an export ZIP counts as
+/// one file.
+pub async fn import_paths_cancellable(
+    store: &Store,
+    profile: &Profile,
+    paths: &[PathBuf],
+    cancel: &std::sync::atomic::AtomicBool,
     mut progress: impl FnMut(ImportProgress),
 ) -> Result<Vec<ImportResult>> {
     let files = collect_files(paths)?;
     let total = files.len();
     let mut results = Vec::new();
     for (i, file) in files.into_iter().enumerate() {
+        if cancel.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
         let done =
             import_paths(store, profile, &[file], |r| progress(ImportProgress::new(i + 1, total, r))).await?;
         results.extend(done);

@@ -38,6 +38,10 @@ import type {
   MealSummary,
   NewGoal,
   TargetProposal,
+  Period,
+  PeriodKind,
+  Preferences,
+  ReadyReport,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -122,6 +126,10 @@ export const api = {
       channel.onmessage = onProgress;
       return c.importActivityPaths(paths, channel);
     }),
+  /** Stops the running import by path before its next file. */
+  cancelImport: async (): Promise<void> => {
+    await (await getBackend()).cancelImport();
+  },
   /** Imports one picked file's contents (`index` of `total` picked). */
   importActivityFile: (name: string, bytes: Uint8Array, index: number, total: number): Promise<ImportProgress[]> =>
     call((c) => c.importActivityFile(name, Array.from(bytes), index, total)),
@@ -154,7 +162,24 @@ export const api = {
   goalAdd: (goal: NewGoal): Promise<GoalProgress> => call((c) => c.goalAdd(goal)),
   goalSetStatus: (id: string, status: string): Promise<GoalProgress> => call((c) => c.goalSetStatus(id, status)),
   goalDelete: (id: string): Promise<null> => call((c) => c.goalDelete(id)),
+  /** The week or month holding `date` (today by default), day by day with totals. */
+  period: (kind: PeriodKind, date: string | null = null): Promise<Period> => call((c) => c.period(kind, date)),
+  savePreferences: (preferences: Preferences): Promise<Profile> => call((c) => c.savePreferences(preferences)),
+  timeZones: async (): Promise<string[]> => (await getBackend()).timeZones(),
+  rememberPage: (page: string): Promise<null> => call((c) => c.rememberPage(page)),
+  /** Opens the data folder in the file manager; returns the folder. */
+  openDataFolder: (): Promise<string> => call((c) => c.openDataFolder()),
+  /** Tells the shell the first page shows real data (the start-up benchmark's marker). */
+  windowReady: async (page: string): Promise<ReadyReport> => (await getBackend()).windowReady(page),
 };
+
+/** Calls `handler` when a second launch of the app focused this window instead. */
+export async function onSecondLaunch(handler: () => void): Promise<() => void> {
+  if (mockVariant() !== null || typeof window === "undefined" || !("__TAURI_INTERNALS__" in window)) {
+    return () => {};
+  }
+  return events.secondLaunch.listen(() => handler());
+}
 
 /**
  * Calls `handler` with the id of every quick entry the core finishes reading

@@ -16,7 +16,9 @@ export const imports = $state<{
   error: ApiError | null;
   /** Files are being dragged over the window. */
   dragging: boolean;
-}>({ running: false, done: 0, total: 0, current: null, results: [], error: null, dragging: false });
+  /** The user asked to stop; the import ends after the file in hand. */
+  cancelled: boolean;
+}>({ running: false, done: 0, total: 0, current: null, results: [], error: null, dragging: false, cancelled: false });
 
 function begin(total: number): boolean {
   if (imports.running) return false;
@@ -26,7 +28,19 @@ function begin(total: number): boolean {
   imports.current = null;
   imports.results = [];
   imports.error = null;
+  imports.cancelled = false;
   return true;
+}
+
+/** Stops the running import before its next file; what was imported stays. */
+export async function cancelImport(): Promise<void> {
+  if (!imports.running) return;
+  imports.cancelled = true;
+  try {
+    await api.cancelImport();
+  } catch {
+    /* picked files stop in the loop below; a drop import then just runs to its end */
+  }
 }
 
 function finish(): void {
@@ -57,6 +71,7 @@ export async function importFiles(files: File[]): Promise<void> {
   if (files.length === 0 || !begin(files.length)) return;
   try {
     for (const [i, file] of files.entries()) {
+      if (imports.cancelled) break;
       imports.current = file.name;
       const bytes = new Uint8Array(await file.arrayBuffer());
       const results = await api.importActivityFile(file.name, bytes, i + 1, files.length);

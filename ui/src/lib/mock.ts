@@ -35,6 +35,13 @@ import type {
   DayTotals,
   DayView,
   GoalProgress,
+  Period,
+  PeriodDay,
+  PeriodKind,
+  Preferences,
+  ReadyReport,
+  Streaks,
+  TrainingLoad,
 } from "./bindings";
 import { calendarDateIn } from "./format";
 
@@ -60,6 +67,45 @@ type State = {
 type Reading = Omit<EntryDetails, "entry">;
 
 const updateListeners = new Set<(id: string) => void>();
+
+function mockTraining(): TrainingLoad {
+  return {
+    fitness: 38.2,
+    fatigue: 45.9,
+    form: -6.1,
+    band: "neutral",
+    load_today: 52,
+    load_7d: 310,
+    activities_7d: 5,
+    minutes_7d: 262,
+    distance_7d_m: 61000,
+  };
+}
+
+function mockStreaks(logged: boolean): Streaks {
+  return logged
+    ? { logging: { current: 14, longest: 14, today_done: true }, nutrition: { current: 14, longest: 14, today_done: true } }
+    : { logging: { current: 0, longest: 0, today_done: false }, nutrition: { current: 0, longest: 0, today_done: false } };
+}
+
+function addDays(ymd: string, n: number): string {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The week (Monday first) or month holding `ymd`. */
+function mockBounds(kind: PeriodKind, ymd: string): [string, string] {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  if (kind === "week") {
+    const back = (d.getUTCDay() + 6) % 7;
+    const start = addDays(ymd, -back);
+    return [start, addDays(start, 6)];
+  }
+  const start = `${ymd.slice(0, 8)}01`;
+  const end = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
+  return [start, end];
+}
 
 /** api.ts's onEntryUpdated in the preview: the fake reads entries "in the background" too. */
 export function onMockEntryUpdated(handler: (id: string) => void): () => void {
@@ -102,6 +148,9 @@ function profileFor(fullName: string, demo: boolean): Profile {
     full_name: fullName,
     time_zone: zone,
     units: "metric",
+    week_start: "monday",
+    theme: "system",
+    last_page: null,
     daily_calorie_target: demo ? 2400 : null,
     daily_protein_target_g: demo ? 160 : null,
     daily_carbs_target_g: demo ? 260 : null,
@@ -584,7 +633,137 @@ export function createMockCommands(variant: string): Partial<Commands> {
         body: state.body,
         program: state.program,
         entries: [...state.entries],
+        micronutrients:
+          n.length === 0
+            ? []
+            : [
+                { key: "sodium_mg", label: "Sodium", amount: 2480, unit: "mg", reference: 2300, percent: 107.8, goal: "limit" },
+                { key: "calcium_mg", label: "Calcium", amount: 420, unit: "mg", reference: 1300, percent: 32.3, goal: "reach" },
+                { key: "dietary_fiber_g", label: "Fibre", amount: 21, unit: "g", reference: 28, percent: 75, goal: "reach" },
+              ],
+        training: mockTraining(),
+        attention: {
+          pending: state.entries.filter((e) => e.processing_status === "pending" || e.processing_status === "processing").length,
+          failed: state.entries.filter((e) => e.processing_status === "failed").length,
+          entries: state.entries.filter((e) => e.processing_status !== "completed").slice(0, 5),
+        },
+        coach_tip: state.hasData && state.meals.length > 0
+          ? {
+              id: "tip-1",
+              conversation_id: "conv-1",
+              content: "Protein is on track this week. Add a short easy run on Wednesday to keep the load steady.",
+              created_at: at(8, 5, 1),
+            }
+          : null,
+        streaks: mockStreaks(state.meals.length > 0),
       });
+    },
+
+    async period(kind: PeriodKind, date: string | null): Promise<Result<Period, CommandError>> {
+      await delay(150);
+      const profile = state.profile;
+      if (!profile) return fail("no_profile", "Create a profile first.");
+      const today = calendarDateIn(new Date(), profile.time_zone);
+      const asked = date ?? today;
+      const [start, end] = mockBounds(kind, asked);
+      const days: PeriodDay[] = [];
+      for (let d = start; d <= end; d = addDays(d, 1)) {
+        const future = d > asked;
+        const seed = Number(d.slice(8, 10));
+        const logged = !future && state.meals.length > 0;
+        days.push({
+          date: d,
+          future,
+          calories: logged ? 2100 + ((seed * 37) % 500) : 0,
+          protein_g: logged ? 140 + (seed % 30) : 0,
+          carbs_g: logged ? 230 + (seed % 40) : 0,
+          fat_g: logged ? 70 + (seed % 15) : 0,
+          meals: logged ? 3 : 0,
+          activities: logged && seed % 7 !== 3 ? 1 : 0,
+          training_minutes: logged && seed % 7 !== 3 ? 45 : 0,
+          distance_m: logged && seed % 2 === 0 ? 8000 : 0,
+          load: logged && seed % 7 !== 3 ? 60 : 0,
+          weight_kg: logged ? 82.4 - seed * 0.03 : null,
+          trend_kg: logged ? 82.6 - seed * 0.03 : null,
+          program_items: logged ? 2 : 0,
+          program_items_done: logged ? 1 : 0,
+          logged,
+        });
+      }
+      const past = days.filter((d) => !d.future);
+      const eaten = past.filter((d) => d.meals > 0);
+      const avg = (f: (d: PeriodDay) => number): number | null =>
+        eaten.length === 0 ? null : eaten.reduce((a, d) => a + f(d), 0) / eaten.length;
+      const first = past.find((d) => d.trend_kg !== null)?.trend_kg ?? null;
+      const last = [...past].reverse().find((d) => d.trend_kg !== null)?.trend_kg ?? null;
+      return ok({
+        kind,
+        date: asked,
+        start,
+        end,
+        previous: kind === "week" ? addDays(start, -7) : addDays(start, -1),
+        next: kind === "week" ? addDays(start, 7) : addDays(end, 1),
+        time_zone: profile.time_zone,
+        profile,
+        days,
+        summary: {
+          days_elapsed: past.length,
+          days_logged: past.filter((d) => d.logged).length,
+          days_with_meals: eaten.length,
+          avg_calories: avg((d) => d.calories),
+          avg_protein_g: avg((d) => d.protein_g),
+          avg_carbs_g: avg((d) => d.carbs_g),
+          avg_fat_g: avg((d) => d.fat_g),
+          calorie_target: profile.daily_calorie_target,
+          days_on_target: eaten.filter((d) => profile.daily_calorie_target !== null && Math.abs(d.calories - profile.daily_calorie_target) <= profile.daily_calorie_target * 0.1).length,
+          activities: past.reduce((a, d) => a + d.activities, 0),
+          training_minutes: past.reduce((a, d) => a + d.training_minutes, 0),
+          distance_m: past.reduce((a, d) => a + d.distance_m, 0),
+          load: past.reduce((a, d) => a + d.load, 0),
+          trend_start_kg: first,
+          trend_end_kg: last,
+          trend_change_kg: first !== null && last !== null ? last - first : null,
+          program_items: past.reduce((a, d) => a + d.program_items, 0),
+          program_items_done: past.reduce((a, d) => a + d.program_items_done, 0),
+        },
+        training: mockTraining(),
+        streaks: mockStreaks(state.meals.length > 0),
+      });
+    },
+
+    async savePreferences(preferences: Preferences): Promise<Result<Profile, CommandError>> {
+      await delay(150);
+      if (!state.profile) return fail("no_profile", "Create a profile first.");
+      const p = state.profile;
+      state.profile = {
+        ...p,
+        units: preferences.units ?? p.units,
+        time_zone: preferences.time_zone ?? p.time_zone,
+        week_start: preferences.week_start ?? p.week_start,
+        theme: preferences.theme ?? p.theme,
+      };
+      return ok(state.profile);
+    },
+
+    async timeZones(): Promise<string[]> {
+      return ["America/New_York", "Europe/Berlin", "UTC", zone].filter((z, i, all) => all.indexOf(z) === i).sort();
+    },
+
+    async rememberPage(page: string): Promise<Result<null, CommandError>> {
+      if (state.profile) state.profile = { ...state.profile, last_page: page };
+      return ok(null);
+    },
+
+    async openDataFolder(): Promise<Result<string, CommandError>> {
+      return ok(DB_PATH.slice(0, DB_PATH.lastIndexOf("/")));
+    },
+
+    async cancelImport(): Promise<null> {
+      return null;
+    },
+
+    async windowReady(page: string): Promise<ReadyReport> {
+      return { page, since_start_ms: 0 };
     },
 
     async logEntry(text: string | null, uploads: Upload[] = [], paths: string[] = []): Promise<Result<QuickEntry, CommandError>> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activityHref, href, parseHash, PAGES } from "./router";
+import { activityHref, href, parseHash, PAGES, todayHref } from "./router";
 
 describe("parseHash", () => {
   it("defaults to today", () => {
@@ -38,5 +38,12 @@ describe("parseHash", () => {
     expect(parseHash("#/activities/a%2Fb")).toEqual({ page: "activities", id: "a/b" });
     expect(parseHash("#/activities/x/y")).toEqual({ page: "not-found", path: "/activities/x/y" });
     expect(parseHash("#/log/x")).toEqual({ page: "not-found", path: "/log/x" });
+  });
+
+  it("reads the dashboard's week and month views", () => {
+    expect(parseHash(todayHref("week"))).toEqual({ page: "today", id: "week" });
+    expect(parseHash(todayHref("month"))).toEqual({ page: "today", id: "month" });
+    expect(parseHash(todayHref("day"))).toEqual({ page: "today" });
+    expect(parseHash("#/today/year")).toEqual({ page: "not-found", path: "/today/year" });
   });
 });

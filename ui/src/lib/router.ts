@@ -50,6 +50,9 @@ export function parseHash(hash: string): Route {
   }
   if (segments.length === 1 && isPageId(name)) return { page: name };
   const second = segments[1];
+  if (segments.length === 2 && name === "today" && (second === "week" || second === "month")) {
+    return { page: "today", id: second };
+  }
   if (segments.length === 2 && second !== undefined && name === "activities") {
     try {
       return { page: "activities", id: decodeURIComponent(second) };
@@ -67,4 +70,9 @@ export function href(page: PageId): string {
 /** "#/activities/<id>": one activity's detail page. */
 export function activityHref(id: string): string {
   return `#/activities/${encodeURIComponent(id)}`;
+}
+
+/** "#/today", "#/today/week", "#/today/month": the dashboard's three views. */
+export function todayHref(view: "day" | "week" | "month"): string {
+  return view === "day" ? "#/today" : `#/today/${view}`;
 }
