@@ -129,6 +129,7 @@ async fn micronutrients_show_a_passed_limit_first() {
             carbs_g: 80.0,
             fat_g: 22.0,
             food_id: None,
+            nutrients: Default::default(),
         }],
         source: wagner::nutrition::MealSource::Manual,
         quick_entry_log_id: None,
