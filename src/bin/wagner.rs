@@ -86,6 +86,8 @@ enum Command {
     },
     /// Body measurements, trend weight and energy expenditure (`wagner body add weight=82.4`).
     Body(wagner::body::cli::BodyArgs),
+    /// 12-week programs: `wagner program new --answers FILE`, today's day, calendar, done/skip, ics.
+    Program(wagner::programs::cli::ProgramArgs),
     /// Database health.
     Db {
         #[command(subcommand)]
@@ -456,6 +458,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Body(args) => print!("{}", wagner::body::cli::run(&store, args, cli.json).await?),
+        Command::Program(args) => print!("{}", wagner::programs::cli::run(&store, args, cli.json).await?),
         Command::Db { command: DbCommand::Check } => {
             let check = store.check().await?;
             if cli.json {
