@@ -29,7 +29,7 @@ pub enum Core {
 }
 
 impl Core {
-    fn store(&self) -> CommandResult<&Store> {
+    pub(crate) fn store(&self) -> CommandResult<&Store> {
         match self {
             Core::Ready(store) => Ok(store),
             Core::Failed(err) => Err(err.clone()),
@@ -412,6 +412,14 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             import_activity_paths,
             import_activity_file,
             fitness,
+            crate::programs_commands::program_create,
+            crate::programs_commands::program_day,
+            crate::programs_commands::program_calendar,
+            crate::programs_commands::program_item,
+            crate::programs_commands::program_mark,
+            crate::programs_commands::program_pause,
+            crate::programs_commands::program_resume,
+            crate::programs_commands::program_export_ics,
         ],
     )
 }

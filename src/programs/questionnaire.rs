@@ -150,7 +150,7 @@ impl Answers {
         serde_json::from_str(text).map_err(|e| Error::invalid(format!("the questionnaire is not valid: {e}")))
     }
 
-    /// Checks every answer; the error lists every problem, one per line.
+    /// Checks every answer; the error lists every problem, separated by "; ".
     pub fn validate(&self) -> Result<Questionnaire> {
         let mut problems: Vec<String> = Vec::new();
         let goal = match self.primary_goal.as_deref() {
@@ -248,7 +248,7 @@ impl Answers {
             ));
         }
         if !problems.is_empty() {
-            return Err(Error::invalid(problems.join("\n")));
+            return Err(Error::invalid(problems.join("; ")));
         }
         let (Some(goal), Some(experience)) = (goal, experience) else {
             return Err(Error::invalid("the questionnaire is incomplete"));

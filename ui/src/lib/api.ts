@@ -26,6 +26,13 @@ import type {
   Result,
   Today,
   Upload,
+  Answers,
+  Calendar,
+  ItemDetails,
+  Progress,
+  ProgramCreated,
+  ProgramDay,
+  Status,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -114,6 +121,21 @@ export const api = {
   importActivityFile: (name: string, bytes: Uint8Array, index: number, total: number): Promise<ImportProgress[]> =>
     call((c) => c.importActivityFile(name, Array.from(bytes), index, total)),
   fitness: (from: string, to: string): Promise<FitnessDay[]> => call((c) => c.fitness(from, to)),
+  /** Generates a 12-week program (AI when configured unless `offline`); `onProgress` hears each week. */
+  programCreate: (answers: Answers, offline: boolean, onProgress: (p: Progress) => void): Promise<ProgramCreated> =>
+    call((c) => {
+      const channel = mockVariant() === null ? new Channel<Progress>() : ({} as Channel<Progress>);
+      channel.onmessage = onProgress;
+      return c.programCreate(answers, offline, channel);
+    }),
+  programDay: (date: string | null = null): Promise<ProgramDay | null> => call((c) => c.programDay(date)),
+  programCalendar: (): Promise<Calendar | null> => call((c) => c.programCalendar()),
+  programItem: (id: string): Promise<ItemDetails> => call((c) => c.programItem(id)),
+  /** An item id, or a day id for the whole day. */
+  programMark: (id: string, status: Status): Promise<null> => call((c) => c.programMark(id, status)),
+  programPause: (): Promise<null> => call((c) => c.programPause()),
+  programResume: (): Promise<number> => call((c) => c.programResume()),
+  programExportIcs: (path: string): Promise<number> => call((c) => c.programExportIcs(path)),
 };
 
 /**

@@ -277,6 +277,86 @@ async fitness(from: string, to: string) : Promise<Result<FitnessDay[], CommandEr
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Generates a program from the questionnaire (with the configured AI provider
+ * unless `offline`, or when none is configured) and makes it the active one.
+ */
+async programCreate(answers: Answers, offline: boolean, onProgress: TAURI_CHANNEL<Progress>) : Promise<Result<ProgramCreated, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_create", { answers, offline, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The active program's day for a date (default today), or none.
+ */
+async programDay(date: string | null) : Promise<Result<ProgramDay | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_day", { date }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async programCalendar() : Promise<Result<Calendar | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_calendar") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async programItem(id: string) : Promise<Result<ItemDetails, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_item", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Marks an item, or a whole day by its id, completed / skipped / pending.
+ */
+async programMark(id: string, status: Status) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_mark", { id, status }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async programPause() : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_pause") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Resumes; returns how many days the rest of the program moved.
+ */
+async programResume() : Promise<Result<number, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_resume") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Writes the program to an .ics file; returns the number of days written.
+ */
+async programExportIcs(path: string) : Promise<Result<number, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_export_ics", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -338,6 +418,12 @@ export type AiStatus = { config: ProviderConfig | null; key_env: string | null; 
  */
 active: boolean }
 /**
+ * The answers as a user writes them (JSON file or the form): free text is
+ * accepted where people use synonyms, and `validate` turns it into a
+ * [`Questionnaire`] or says exactly what is wrong.
+ */
+export type Answers = { primary_goal: string | null; experience_level: string | null; training_frequency: number | null; session_minutes: number | null; available_equipment?: string[]; injury_limitations?: string[]; dietary_restrictions?: string[]; daily_calorie_target: number | null; daily_protein_target_g: number | null; daily_carbs_target_g: number | null; daily_fat_target_g: number | null }
+/**
  * What the window needs at start-up to choose between the welcome screen
  * (no profile or no data yet) and Today.
  */
@@ -374,6 +460,12 @@ trend_kg: number | null;
  */
 weekly_rate_kg: number | null }
 export type BodySource = "manual" | "quick_entry" | "scale" | "import"
+export type Calendar = { program_id: string; name: string; description: string | null; status: string; start_date: string; current_day: number | null; 
+/**
+ * 12 rows of 7 days.
+ */
+weeks: CalendarDay[][]; adherence: WeekAdherence[] }
+export type CalendarDay = { id: string; day_number: number; week_number: number; scheduled_date: string | null; day_name: string | null; day_focus: string | null; is_rest_day: boolean; status: Status; items_total: number; items_completed: number; workout_completed: boolean }
 /**
  * Streams ready to plot: one time axis (seconds from the start) and one
  * array per channel of the same length, `null` where the sensor had
@@ -429,6 +521,7 @@ text: string | null; limit: number | null }
  * Tells the window an entry changed state (read, failed, waiting).
  */
 export type EntryUpdated = { id: string }
+export type Equipment = "bodyweight" | "barbell" | "dumbbells" | "kettlebell" | "pull_up_bar" | "bench" | "cable" | "machine" | "resistance_bands" | "bike" | "treadmill" | "rower"
 /**
  * Volume and estimated one-rep max of one exercise in a strength session.
  */
@@ -573,6 +666,10 @@ export type ImportStatus = { status: "imported" } |
 { status: "not_activity"; reason: string } | { status: "failed"; reason: string }
 export type ImportedActivity = { id: string; name: string; activity_type: ActivityType; start_date: string; elapsed_time_seconds: number | null; distance_meters: number | null }
 export type InputType = "text" | "voice" | "image" | "multimodal" | "pdf"
+/**
+ * Full details of an item: the exercises of a workout or the foods of a meal.
+ */
+export type ItemDetails = { id: string; item_type: ItemType; title: string; status: Status; workout_type: string | null; duration_minutes: number | null; exercises: PlannedExercise[]; meal_type: string | null; foods: MealFood[]; calories: number | null; protein_g: number | null; carbs_g: number | null; fat_g: number | null; linked_activity_id: string | null; linked_meal_log_id: string | null }
 export type ItemType = "meal" | "workout"
 export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
 /**
@@ -616,10 +713,29 @@ export type Measurement = { id: string; measured_at: string; local_date: string;
  * Other measures in SI units, e.g. `{"waist_cm": 84.0}`.
  */
 measurements: Partial<{ [key in string]: JsonValue }>; source: BodySource; notes: string | null; photo_url: string | null; quick_entry_log_id: string | null; ai_extracted: boolean }
+export type Pattern = "squat" | "hinge" | "lunge" | "horizontal_push" | "horizontal_pull" | "vertical_push" | "vertical_pull" | "arms" | "calves" | "core" | "conditioning"
+/**
+ * One exercise of a planned workout: `sets` × `reps` (or seconds) at a
+ * load given as %1RM or as RPE, with `rest_seconds` between sets.
+ */
+export type PlannedExercise = { name: string; pattern: Pattern; equipment: Equipment[]; sets: number; reps: number; unit: RepUnit; pct_1rm: number | null; rpe: number | null; rest_seconds: number }
 export type ProcessingStatus = "pending" | "processing" | "completed" | "failed"
 export type Profile = { id: string; full_name: string; time_zone: string; units: Units; daily_calorie_target: number | null; daily_protein_target_g: number | null; daily_carbs_target_g: number | null; daily_fat_target_g: number | null }
-export type ProgramDay = { program_id: string; program_name: string; day_number: number; total_days: number; week_number: number; day_name: string; day_focus: string | null; is_rest_day: boolean; is_completed: boolean; items: ProgramItem[] }
-export type ProgramItem = { id: string; item_type: ItemType; item_order: number; title: string; detail: string | null; is_completed: boolean }
+export type ProgramCreated = { id: string; 
+/**
+ * "offline templates" or the provider and model.
+ */
+generated_by: string }
+export type ProgramDay = { program_id: string; program_name: string; day_id: string; day_number: number; total_days: number; week_number: number; scheduled_date: string | null; day_name: string; day_focus: string | null; is_rest_day: boolean; is_completed: boolean; status: Status; paused: boolean; items: ProgramItem[] }
+export type ProgramItem = { id: string; item_type: ItemType; item_order: number; title: string; detail: string | null; is_completed: boolean; status: Status; linked_activity_id: string | null; linked_meal_log_id: string | null }
+/**
+ * Progress of a generation: `week` of `weeks` is being asked for.
+ */
+export type Progress = { week: number; weeks: number; 
+/**
+ * 1, or 2 when the first answer was invalid and is being repaired.
+ */
+attempt: number }
 /**
  * The user's choice of provider, kept in `users.settings.ai` (never the key).
  */
@@ -646,7 +762,9 @@ raw_transcription: string | null; processing_status: ProcessingStatus; logged_at
  * Photos, relative to the data folder.
  */
 image_urls: string[]; audio_url: string | null; document_urls: string[] }
+export type RepUnit = "reps" | "seconds"
 export type SegmentRow = { segment_type: string; segment_index: number; start_offset_seconds: number | null; elapsed_time_seconds: number | null; moving_time_seconds: number | null; distance_meters: number | null; average_heartrate: number | null; max_heartrate: number | null; average_power_w: number | null; average_cadence: number | null; average_speed_mps: number | null; exercise_name: string | null; reps: number | null; weight_kg: number | null }
+export type Status = "pending" | "completed" | "skipped"
 /**
  * Where a kind's value lives in `body_measurements`.
  */
@@ -696,6 +814,15 @@ export type Units = "metric" | "imperial"
  * A file picked or pasted in the window, sent as base64 (compact over IPC).
  */
 export type Upload = { name: string; data_base64: string }
+export type WeekAdherence = { week: number; 
+/**
+ * Items scheduled before today, or already marked.
+ */
+due: number; completed: number; skipped: number; 
+/**
+ * completed / due, as a percentage; None before anything is due.
+ */
+adherence_pct: number | null }
 export type WeighIn = { id: string; measured_at: string; local_date: string; weight_kg: number }
 
 /** tauri-specta globals **/
