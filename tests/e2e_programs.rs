@@ -61,6 +61,19 @@ async fn create_a_program_offline_tick_todays_workout_and_see_the_calendar() {
     .await;
     save_screenshot(&client, "programs-ticked").await;
 
+    // Swapping a meal replaces it with another of about the same calories.
+    let meal = client
+        .find(fantoccini::Locator::Css("[data-testid='program-item-row'][data-type='meal']"))
+        .await
+        .unwrap();
+    let before = meal.prop("textContent").await.unwrap().unwrap_or_default();
+    meal.find(fantoccini::Locator::Css("button[aria-label^='Swap']")).await.unwrap().click().await.unwrap();
+    eventually("the meal is swapped", || async {
+        let now = texts_css(&client, "[data-testid='program-item-row'][data-type='meal']").await;
+        if now.first().is_some_and(|t| *t != before) { Ok(()) } else { Err(format!("{now:?}")) }
+    })
+    .await;
+
     // The window shows what the core stored.
     let store = Store::open(&db).await.unwrap();
     let (status, kcal): (String, i64) = sqlx::query_as(

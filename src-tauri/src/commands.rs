@@ -420,6 +420,11 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::programs_commands::program_pause,
             crate::programs_commands::program_resume,
             crate::programs_commands::program_export_ics,
+            crate::programs_commands::program_swap_meal,
+            crate::programs_commands::program_swap_exercise,
+            crate::programs_commands::program_unlink,
+            crate::programs_commands::program_move_day,
+            crate::programs_commands::program_regenerate,
         ],
     )
 }

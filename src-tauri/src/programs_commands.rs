@@ -116,3 +116,52 @@ pub async fn program_export_ics(core: State<'_, Core>, path: String) -> CommandR
     let n = programs::ics::export(store, &profile, std::path::Path::new(&path), chrono::Utc::now()).await?;
     Ok(n as u32)
 }
+
+/// Replaces a planned meal with another of about the same calories; returns its name.
+#[tauri::command]
+#[specta::specta]
+pub async fn program_swap_meal(core: State<'_, Core>, id: String) -> CommandResult<String> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(tracking::swap_meal(store, &profile.id, &id).await?)
+}
+
+/// Replaces exercise `index` (from 0) of a workout with another of the same pattern.
+#[tauri::command]
+#[specta::specta]
+pub async fn program_swap_exercise(
+    core: State<'_, Core>,
+    id: String,
+    index: u32,
+) -> CommandResult<wagner::programs::PlannedExercise> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(tracking::swap_exercise(store, &profile.id, &id, index as usize, None).await?)
+}
+
+/// Unlinks a workout from the logged activity that completed it.
+#[tauri::command]
+#[specta::specta]
+pub async fn program_unlink(core: State<'_, Core>, id: String) -> CommandResult<()> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(tracking::unlink_activity(store, &profile.id, &id).await?)
+}
+
+/// Swaps what two days hold (day numbers 1 to 84).
+#[tauri::command]
+#[specta::specta]
+pub async fn program_move_day(core: State<'_, Core>, from: u32, to: u32) -> CommandResult<()> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(tracking::move_day(store, &profile.id, from as i64, to as i64).await?)
+}
+
+/// Regenerates every untouched day from `week` on; returns how many days changed.
+#[tauri::command]
+#[specta::specta]
+pub async fn program_regenerate(core: State<'_, Core>, week: u32) -> CommandResult<u32> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(tracking::regenerate_from(store, &profile, week, dashboard::today_for(&profile)).await?)
+}

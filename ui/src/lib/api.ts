@@ -32,6 +32,7 @@ import type {
   Progress,
   ProgramCreated,
   ProgramDay,
+  PlannedExercise,
   Status,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
@@ -136,6 +137,14 @@ export const api = {
   programPause: (): Promise<null> => call((c) => c.programPause()),
   programResume: (): Promise<number> => call((c) => c.programResume()),
   programExportIcs: (path: string): Promise<number> => call((c) => c.programExportIcs(path)),
+  programSwapMeal: (id: string): Promise<string> => call((c) => c.programSwapMeal(id)),
+  programSwapExercise: (id: string, index: number): Promise<PlannedExercise> =>
+    call((c) => c.programSwapExercise(id, index)),
+  programUnlink: (id: string): Promise<null> => call((c) => c.programUnlink(id)),
+  /** Swaps what two days (1 to 84) hold. */
+  programMoveDay: (from: number, to: number): Promise<null> => call((c) => c.programMoveDay(from, to)),
+  /** Regenerates the untouched days from `week` on; returns how many changed. */
+  programRegenerate: (week: number): Promise<number> => call((c) => c.programRegenerate(week)),
 };
 
 /**

@@ -357,6 +357,61 @@ async programExportIcs(path: string) : Promise<Result<number, CommandError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Replaces a planned meal with another of about the same calories; returns its name.
+ */
+async programSwapMeal(id: string) : Promise<Result<string, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_swap_meal", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces exercise `index` (from 0) of a workout with another of the same pattern.
+ */
+async programSwapExercise(id: string, index: number) : Promise<Result<PlannedExercise, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_swap_exercise", { id, index }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Unlinks a workout from the logged activity that completed it.
+ */
+async programUnlink(id: string) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_unlink", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Swaps what two days hold (day numbers 1 to 84).
+ */
+async programMoveDay(from: number, to: number) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_move_day", { from, to }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Regenerates every untouched day from `week` on; returns how many days changed.
+ */
+async programRegenerate(week: number) : Promise<Result<number, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_regenerate", { week }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 

@@ -982,5 +982,21 @@ export function createMockCommands(variant: string): Partial<Commands> {
     async programExportIcs(_path: string): Promise<Result<number, CommandError>> {
       return ok(84);
     },
+
+    async programSwapMeal(_id: string): Promise<Result<string, CommandError>> {
+      return ok("Tofu, quinoa, zucchini and olive oil");
+    },
+
+    async programUnlink(_id: string): Promise<Result<null, CommandError>> {
+      return ok(null);
+    },
+
+    async programMoveDay(_from: number, _to: number): Promise<Result<null, CommandError>> {
+      return fail("invalid_input", "The preview cannot move days.");
+    },
+
+    async programRegenerate(_week: number): Promise<Result<number, CommandError>> {
+      return ok(0);
+    },
   };
 }
