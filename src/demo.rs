@@ -13,7 +13,7 @@ use crate::clock;
 use crate::error::{Error, Result};
 use crate::nutrition::{self, MealCategory, MealFood, MealSource, NewMeal};
 use crate::profile::{self, NewProfile, Profile};
-use crate::programs::{self, NewProgram, NewProgramDay, NewProgramItem, PROGRAM_DAYS};
+use crate::programs::{self, NewProgram, PROGRAM_DAYS};
 use crate::store::Store;
 
 pub const DEMO_DAYS: i64 = 14;
@@ -228,71 +228,38 @@ fn activity_for(date: NaiveDate, tz: chrono_tz::Tz, noise: &mut Noise) -> Option
     }
 }
 
-fn program_template(start_date: NaiveDate) -> NewProgram {
-    let workout =
-        |name: &str, kind: &str, minutes: i64, exercises: serde_json::Value| NewProgramItem::Workout {
-            workout_name: name.into(),
-            workout_type: kind.into(),
-            exercises,
-            duration_minutes: minutes,
-        };
-    let meal = |meal_type: &str, name: &str, kcal: f64, p: f64, c: f64, f: f64| NewProgramItem::Meal {
-        meal_type: meal_type.into(),
-        meal_name: name.into(),
-        foods: json!([{ "name": name, "calories": kcal }]),
-        calories: kcal,
-        protein_g: p,
-        carbs_g: c,
-        fat_g: f,
-    };
-    let days = (0..PROGRAM_DAYS)
-        .map(|index| {
-            let week = index / 7 + 1;
-            // Every fourth week is a deload: fewer sets, same movements.
-            let sets = if week % 4 == 0 { 2 } else { 3 + (week - 1) % 4 / 2 };
-            let ex = |name: &str, reps: i64, rpe: f64| json!({ "name": name, "sets": sets, "reps": reps, "rpe": rpe, "rest_seconds": 120 });
-            let (day_name, focus, session) = match index % 7 {
-                0 => ("Upper A", "Horizontal push and pull", Some(workout("Upper A", "strength", 55, json!([ex("Bench press", 8, 7.5), ex("Barbell row", 10, 7.5), ex("Overhead press", 8, 7.0)])))),
-                1 => ("Lower A", "Squat pattern", Some(workout("Lower A", "strength", 60, json!([ex("Back squat", 6, 8.0), ex("Romanian deadlift", 8, 7.5), ex("Walking lunge", 10, 7.0)])))),
-                2 => ("Rest", "Recovery: walk and mobility", None),
-                3 => ("Upper B", "Vertical push and pull", Some(workout("Upper B", "strength", 55, json!([ex("Pull-up", 6, 8.0), ex("Incline dumbbell press", 10, 7.5), ex("Face pull", 15, 7.0)])))),
-                4 => ("Lower B", "Hinge pattern", Some(workout("Lower B", "strength", 60, json!([ex("Deadlift", 5, 8.0), ex("Front squat", 8, 7.5), ex("Calf raise", 12, 7.0)])))),
-                5 => ("Conditioning", "Aerobic base", Some(workout("Zone 2 ride", "cardio", 75, json!([{ "name": "Ride at zone 2", "duration_minutes": 75 }])))),
-                _ => ("Rest", "Full rest", None),
-            };
-            let mut items: Vec<NewProgramItem> = session.into_iter().collect();
-            items.push(meal("breakfast", "Oatmeal with banana and milk", 534.0, 18.3, 91.0, 12.7));
-            items.push(meal("lunch", "Chicken, brown rice and broccoli", 494.0, 54.6, 50.8, 7.6));
-            items.push(meal("snack", "Protein shake and an apple", 215.0, 24.5, 28.1, 1.8));
-            items.push(meal("dinner", "Salmon, potatoes and salad", 646.0, 37.9, 50.4, 32.3));
-            NewProgramDay {
-                day_name: format!("Day {}: {day_name}", index + 1),
-                day_focus: Some(focus.into()),
-                is_rest_day: session_is_rest(index),
-                items,
-            }
-        })
-        .collect();
-    NewProgram {
-        name: "12-week recomposition".into(),
-        description: Some(
-            "Four strength sessions and one aerobic session a week, deload every fourth week.".into(),
-        ),
-        goal: Some("lose_fat".into()),
-        start_date,
-        questions_answers: json!({
-            "primary_goal": "lose_fat", "experience_level": "intermediate", "training_frequency": 5,
-            "session_minutes": 60, "available_equipment": ["barbell", "dumbbells", "pull-up bar", "bike"],
-            "injury_limitations": [], "dietary_restrictions": [], "daily_calorie_target": 2200
-        }),
-        ai_provider: "offline".into(),
-        ai_model: Some("demo-template".into()),
-        days,
+/// The demo's questionnaire: what the generator builds the demo program from.
+fn demo_answers() -> programs::Answers {
+    programs::Answers {
+        primary_goal: Some("lose_fat".into()),
+        experience_level: Some("intermediate".into()),
+        training_frequency: Some(4),
+        session_minutes: Some(60),
+        available_equipment: vec![
+            "barbell".into(),
+            "dumbbells".into(),
+            "bench".into(),
+            "pull-up bar".into(),
+            "bike".into(),
+        ],
+        daily_calorie_target: Some(2200),
+        daily_protein_target_g: Some(160),
+        ..programs::Answers::default()
     }
 }
 
-fn session_is_rest(index: i64) -> bool {
-    matches!(index % 7, 2 | 6)
+/// The demo program, from the real offline generator.
+fn demo_program(start_date: NaiveDate) -> Result<NewProgram> {
+    let q = demo_answers().validate()?;
+    Ok(NewProgram {
+        plan: programs::generate::offline(&q, 0)?,
+        goal: Some(q.primary_goal.as_str().into()),
+        start_date,
+        questions_answers: q.to_json(),
+        ai_provider: "offline".into(),
+        ai_model: Some("template-v1".into()),
+        ai_cost_usd: 0.0,
+    })
 }
 
 const MEAL_TIMES: [(MealCategory, u32, u32); 4] = [
@@ -488,8 +455,7 @@ async fn fill(conn: &mut SqliteConnection, profile: &Profile, now: DateTime<Utc>
         }
     }
 
-    programs::create(conn, profile, &program_template(today - Duration::days(PROGRAM_STARTED_DAYS_AGO)))
-        .await?;
+    programs::create(conn, profile, &demo_program(today - Duration::days(PROGRAM_STARTED_DAYS_AGO))?).await?;
     Ok(DemoReport {
         profile: profile.clone(),
         meals,

@@ -471,6 +471,19 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::desktop_commands::remember_page,
             crate::desktop_commands::open_data_folder,
             crate::desktop_commands::window_ready,
+            crate::programs_commands::program_create,
+            crate::programs_commands::program_day,
+            crate::programs_commands::program_calendar,
+            crate::programs_commands::program_item,
+            crate::programs_commands::program_mark,
+            crate::programs_commands::program_pause,
+            crate::programs_commands::program_resume,
+            crate::programs_commands::program_export_ics,
+            crate::programs_commands::program_swap_meal,
+            crate::programs_commands::program_swap_exercise,
+            crate::programs_commands::program_unlink,
+            crate::programs_commands::program_move_day,
+            crate::programs_commands::program_regenerate,
         ])
 }
 

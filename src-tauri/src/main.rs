@@ -10,6 +10,7 @@ mod desktop_commands;
 mod e2e_hooks;
 mod error;
 mod nutrition_commands;
+mod programs_commands;
 
 use std::path::PathBuf;
 

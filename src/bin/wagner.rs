@@ -100,6 +100,8 @@ enum Command {
     Targets(wagner::nutrition::cli::TargetsArgs),
     /// Ask the coach (`wagner coach "how much protein did I average this week?"`); `--list` conversations.
     Coach(wagner::coach::cli::CoachArgs),
+    /// 12-week programs: `wagner program new --answers FILE`, today's day, calendar, done/skip, ics.
+    Program(wagner::programs::cli::ProgramArgs),
     /// Database health.
     Db {
         #[command(subcommand)]
@@ -501,6 +503,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", wagner::nutrition::cli::run_targets(&store, args, cli.json).await?)
         }
         Command::Coach(args) => wagner::coach::cli::run(&store, args, cli.json).await?,
+        Command::Program(args) => print!("{}", wagner::programs::cli::run(&store, args, cli.json).await?),
         Command::Db { command: DbCommand::Check } => {
             let check = store.check().await?;
             if cli.json {

@@ -42,6 +42,14 @@ import type {
   PeriodKind,
   Preferences,
   ReadyReport,
+  Answers,
+  Calendar,
+  ItemDetails,
+  Progress,
+  ProgramCreated,
+  ProgramDay,
+  PlannedExercise,
+  Status,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -171,6 +179,29 @@ export const api = {
   openDataFolder: (): Promise<string> => call((c) => c.openDataFolder()),
   /** Tells the shell the first page shows real data (the start-up benchmark's marker). */
   windowReady: async (page: string): Promise<ReadyReport> => (await getBackend()).windowReady(page),
+  /** Generates a 12-week program (AI when configured unless `offline`); `onProgress` hears each week. */
+  programCreate: (answers: Answers, offline: boolean, onProgress: (p: Progress) => void): Promise<ProgramCreated> =>
+    call((c) => {
+      const channel = mockVariant() === null ? new Channel<Progress>() : ({} as Channel<Progress>);
+      channel.onmessage = onProgress;
+      return c.programCreate(answers, offline, channel);
+    }),
+  programDay: (date: string | null = null): Promise<ProgramDay | null> => call((c) => c.programDay(date)),
+  programCalendar: (): Promise<Calendar | null> => call((c) => c.programCalendar()),
+  programItem: (id: string): Promise<ItemDetails> => call((c) => c.programItem(id)),
+  /** An item id, or a day id for the whole day. */
+  programMark: (id: string, status: Status): Promise<null> => call((c) => c.programMark(id, status)),
+  programPause: (): Promise<null> => call((c) => c.programPause()),
+  programResume: (): Promise<number> => call((c) => c.programResume()),
+  programExportIcs: (path: string): Promise<number> => call((c) => c.programExportIcs(path)),
+  programSwapMeal: (id: string): Promise<string> => call((c) => c.programSwapMeal(id)),
+  programSwapExercise: (id: string, index: number): Promise<PlannedExercise> =>
+    call((c) => c.programSwapExercise(id, index)),
+  programUnlink: (id: string): Promise<null> => call((c) => c.programUnlink(id)),
+  /** Swaps what two days (1 to 84) hold. */
+  programMoveDay: (from: number, to: number): Promise<null> => call((c) => c.programMoveDay(from, to)),
+  /** Regenerates the untouched days from `week` on; returns how many changed. */
+  programRegenerate: (week: number): Promise<number> => call((c) => c.programRegenerate(week)),
 };
 
 /** Calls `handler` when a second launch of the app focused this window instead. */

@@ -27,6 +27,14 @@ import type {
   Measurement,
   Profile,
   ProgramDay,
+  ProgramItem,
+  Calendar,
+  CalendarDay,
+  ItemDetails,
+  Progress,
+  ProgramCreated,
+  Answers,
+  Status,
   ProviderConfig,
   QuickEntry,
   Result,
@@ -288,11 +296,15 @@ function demoData(state: State): void {
     day_focus: "Chest, shoulders and triceps",
     is_rest_day: false,
     is_completed: false,
+    day_id: id("day"),
+    scheduled_date: calendarDateIn(new Date(), zone),
+    status: "pending",
+    paused: false,
     items: [
-      { id: id("item"), item_type: "meal", item_order: 1, title: "High-protein breakfast", detail: "40 g protein, oats or eggs", is_completed: true },
-      { id: id("item"), item_type: "workout", item_order: 2, title: "Bench press 4×6", detail: "RPE 8, 2 min rest", is_completed: false },
-      { id: id("item"), item_type: "workout", item_order: 3, title: "Overhead press 3×8", detail: null, is_completed: false },
-      { id: id("item"), item_type: "meal", item_order: 4, title: "Post-workout meal", detail: "Carbs + 40 g protein within 2 h", is_completed: false },
+      mockItem("workout", 0, "Push", "strength · 55 min", false),
+      mockItem("meal", 1, "Scrambled eggs, oats, blueberries and almonds", "breakfast · 560 kcal", true),
+      mockItem("meal", 2, "Chicken breast, brown rice, broccoli and olive oil", "lunch · 690 kcal", false),
+      mockItem("meal", 3, "Salmon, sweet potato, green beans and avocado", "dinner · 760 kcal", false),
     ],
   };
   state.entries = [
@@ -300,6 +312,63 @@ function demoData(state: State): void {
     { id: id("entry"), input_type: "text", raw_text: "ran 8.2k this morning, felt strong", processing_status: "completed", logged_at: at(7, 50), error_message: null , raw_transcription: null, image_urls: [], audio_url: null, document_urls: [] },
     { id: id("entry"), input_type: "voice", raw_text: null, processing_status: "failed", logged_at: at(13, 5), error_message: "The voice note could not be transcribed." , raw_transcription: null, image_urls: [], audio_url: "attachments/ab/voice.wav", document_urls: [] },
   ];
+}
+
+function mockItem(itemType: "meal" | "workout", order: number, title: string, detail: string, done: boolean): ProgramItem {
+  return {
+    id: id("item"),
+    item_type: itemType,
+    item_order: order,
+    title,
+    detail,
+    is_completed: done,
+    status: done ? "completed" : "pending",
+    linked_activity_id: null,
+    linked_meal_log_id: null,
+  };
+}
+
+/** Twelve weeks around the demo's program day (day 12). */
+function mockCalendar(day: ProgramDay): Calendar {
+  const weeks: CalendarDay[][] = [];
+  const start = new Date(Date.now() - (day.day_number - 1) * 86_400_000);
+  for (let w = 0; w < 12; w += 1) {
+    const row: CalendarDay[] = [];
+    for (let d = 0; d < 7; d += 1) {
+      const n = w * 7 + d + 1;
+      const rest = d === 2 || d === 6;
+      const done = n < day.day_number && n % 5 !== 0;
+      row.push({
+        id: n === day.day_number ? day.day_id : id("day"),
+        day_number: n,
+        week_number: w + 1,
+        scheduled_date: calendarDateIn(new Date(start.getTime() + (n - 1) * 86_400_000), zone),
+        day_name: rest ? `Day ${n}: Rest` : `Day ${n}: ${["Upper", "Lower", "", "Upper", "Lower", "Conditioning"][d]}`,
+        day_focus: null,
+        is_rest_day: rest,
+        status: n === day.day_number ? day.status : done ? "completed" : "pending",
+        items_total: rest ? 4 : 5,
+        items_completed: n === day.day_number ? day.items.filter((i) => i.is_completed).length : done ? (rest ? 4 : 5) : 0,
+        workout_completed: !rest && done,
+      });
+    }
+    weeks.push(row);
+  }
+  const adherence = Array.from({ length: 12 }, (_, i) => {
+    const due = i < 1 ? 33 : i === 1 ? 20 : 0;
+    const completed = i < 1 ? 27 : i === 1 ? 15 : 0;
+    return { week: i + 1, due, completed, skipped: 0, adherence_pct: due ? Math.round((1000 * completed) / due) / 10 : null };
+  });
+  return {
+    program_id: day.program_id,
+    name: day.program_name,
+    description: "4 sessions a week (upper/lower), 60 min each, undulating progression with deload weeks 4, 8 and 12.",
+    status: day.paused ? "paused" : "active",
+    start_date: calendarDateIn(start, zone),
+    current_day: day.day_number,
+    weeks,
+    adherence,
+  };
 }
 
 function measurement(measuredAt: string, weightKg: number | null, bodyFat: number | null): Measurement {
@@ -1181,6 +1250,84 @@ function mockCoachCommands(): Partial<Commands> {
     async coachMessages(conversationId: string) {
       const own = messages.filter((m) => m.conversation_id === conversationId);
       return own.length ? ok(own) : fail<CoachMessage[]>("not_found", `conversation ${conversationId} not found`);
+    async programDay(_date: string | null): Promise<Result<ProgramDay | null, CommandError>> {
+      await delay(80);
+      return ok(state.program);
+    },
+
+    async programCalendar(): Promise<Result<Calendar | null, CommandError>> {
+      await delay(100);
+      return ok(state.program ? mockCalendar(state.program) : null);
+    },
+
+    async programItem(itemId: string): Promise<Result<ItemDetails, CommandError>> {
+      const item = state.program?.items.find((i) => i.id === itemId);
+      if (!item) return fail("not_found", "not found: program item");
+      const workout = item.item_type === "workout";
+      return ok({
+        id: item.id, item_type: item.item_type, title: item.title, status: item.status,
+        workout_type: workout ? "strength" : null, duration_minutes: workout ? 55 : null,
+        exercises: workout
+          ? [{ name: "Dumbbell bench press", pattern: "horizontal_push", equipment: ["dumbbells", "bench"], sets: 4, reps: 6, unit: "reps", pct_1rm: 75, rpe: null, rest_seconds: 150 }]
+          : [],
+        meal_type: workout ? null : "lunch",
+        foods: workout ? [] : [{ name: "Chicken, broilers or fryers, breast, meat only, cooked, roasted", quantity: 160, unit: "g", grams: 160, calories: 264, protein_g: 49.6, carbs_g: 0, fat_g: 5.7, food_id: null }],
+        calories: workout ? null : 690, protein_g: workout ? null : 55, carbs_g: workout ? null : 70, fat_g: workout ? null : 20,
+        linked_activity_id: null, linked_meal_log_id: null,
+      });
+    },
+
+    async programMark(itemId: string, status: Status): Promise<Result<null, CommandError>> {
+      const p = state.program;
+      if (!p) return fail("not_found", "not found: an active program");
+      const items = itemId === p.day_id ? p.items : p.items.filter((i) => i.id === itemId);
+      for (const i of items) {
+        i.status = status;
+        i.is_completed = status === "completed";
+      }
+      const open = p.items.some((i) => i.status === "pending");
+      p.status = open ? "pending" : p.items.some((i) => i.status === "completed") ? "completed" : "skipped";
+      p.is_completed = p.status === "completed";
+      return ok(null);
+    },
+
+    async programCreate(_answers: Answers, _offline: boolean, onProgress: Channel<Progress>): Promise<Result<ProgramCreated, CommandError>> {
+      for (let week = 1; week <= 12; week += 1) {
+        onProgress.onmessage?.({ week, weeks: 12, attempt: 1 });
+        await delay(30);
+      }
+      if (!state.program) demoData(state);
+      return ok({ id: state.program?.program_id ?? id("prog"), generated_by: "offline templates" });
+    },
+
+    async programPause(): Promise<Result<null, CommandError>> {
+      if (state.program) state.program = { ...state.program, paused: true };
+      return ok(null);
+    },
+
+    async programResume(): Promise<Result<number, CommandError>> {
+      if (state.program) state.program = { ...state.program, paused: false };
+      return ok(0);
+    },
+
+    async programExportIcs(_path: string): Promise<Result<number, CommandError>> {
+      return ok(84);
+    },
+
+    async programSwapMeal(_id: string): Promise<Result<string, CommandError>> {
+      return ok("Tofu, quinoa, zucchini and olive oil");
+    },
+
+    async programUnlink(_id: string): Promise<Result<null, CommandError>> {
+      return ok(null);
+    },
+
+    async programMoveDay(_from: number, _to: number): Promise<Result<null, CommandError>> {
+      return fail("invalid_input", "The preview cannot move days.");
+    },
+
+    async programRegenerate(_week: number): Promise<Result<number, CommandError>> {
+      return ok(0);
     },
   };
 }
