@@ -9,6 +9,7 @@ pub mod body;
 pub mod clock;
 pub mod dashboard;
 pub mod demo;
+pub mod embeddings;
 pub mod error;
 pub mod http;
 pub mod integrations;
@@ -16,6 +17,7 @@ pub mod nutrition;
 pub mod profile;
 pub mod programs;
 pub mod quick_entry;
+pub mod search;
 pub mod store;
 
 pub use error::{Error, Result};

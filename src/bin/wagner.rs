@@ -86,6 +86,10 @@ enum Command {
     },
     /// Body measurements, trend weight and energy expenditure (`wagner body add weight=82.4`).
     Body(wagner::body::cli::BodyArgs),
+    /// Search everything you logged, by meaning and by words (`wagner search "pasta dinners" --type meal`).
+    Search(wagner::search::cli::SearchArgs),
+    /// Embed every entry not yet searchable by meaning, now (progress on stderr).
+    Embed,
     /// Database health.
     Db {
         #[command(subcommand)]
@@ -456,6 +460,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Body(args) => print!("{}", wagner::body::cli::run(&store, args, cli.json).await?),
+        Command::Search(args) => print!("{}", wagner::search::cli::run(&store, args, cli.json).await?),
+        Command::Embed => print!("{}", wagner::embeddings::cli::run(&store, cli.json).await?),
         Command::Db { command: DbCommand::Check } => {
             let check = store.check().await?;
             if cli.json {
