@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::nutrition::MealFood;
 
 /// What a document points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
@@ -373,8 +373,6 @@ struct MealRow {
     foods: Vec<MealFood>,
     total_calories: f64,
     total_protein_g: f64,
-    total_carbs_g: f64,
-    total_fat_g: f64,
 }
 
 async fn meals_where(
@@ -384,8 +382,8 @@ async fn meals_where(
     id: &str,
 ) -> Result<Vec<MealRow>> {
     let sql = format!(
-        "SELECT category, name, notes, logged_at, local_date, foods, total_calories, total_protein_g, \
-         total_carbs_g, total_fat_g FROM meal_logs WHERE user_id = ? AND {filter} ORDER BY logged_at, id"
+        "SELECT category, name, notes, logged_at, local_date, foods, total_calories, total_protein_g \
+         FROM meal_logs WHERE user_id = ? AND {filter} ORDER BY logged_at, id"
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id).bind(id).fetch_all(conn).await?)
 }
@@ -409,33 +407,18 @@ fn number(value: f64) -> String {
 /// (the line of the document text, one summary sentence)
 fn describe_meal(m: &MealRow) -> (String, String) {
     let category = capitalized(&m.category);
-    let foods: Vec<String> = m
-        .foods
-        .iter()
-        .map(|f| {
-            let unit = f.unit.trim();
-            if unit.is_empty() {
-                format!("{} {}", number(f.quantity), f.name)
-            } else {
-                format!("{} {} {}", number(f.quantity), unit, f.name)
-            }
-        })
-        .collect();
+    // Food names only: amounts and macros are numbers the embedder reads as
+    // noise; they are in the summary.
+    let foods: Vec<String> = m.foods.iter().map(|f| f.name.trim().to_string()).collect();
     let short_foods: Vec<String> = m.foods.iter().map(|f| short_food_name(&f.name)).collect();
     let mut line = category.clone();
     if let Some(name) = m.name.as_deref().filter(|n| !n.trim().is_empty()) {
         let _ = write!(line, " ({})", name.trim());
     }
-    line.push_str(": ");
-    line.push_str(if foods.is_empty() { "no foods listed" } else { "" });
-    line.push_str(&foods.join(", "));
     let _ = write!(
         line,
-        ". {} kcal, {} g protein, {} g carbs, {} g fat.",
-        number(m.total_calories),
-        number(m.total_protein_g),
-        number(m.total_carbs_g),
-        number(m.total_fat_g)
+        ": {}.",
+        if foods.is_empty() { "no foods listed".to_string() } else { foods.join("; ") }
     );
     if let Some(notes) = m.notes.as_deref().filter(|n| !n.trim().is_empty()) {
         let _ = write!(line, " {}", notes.trim());

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::Notify;
 
-use super::{EmbedReport, Embedder, embed_pending, locate, sync_all};
+use super::{EmbedReport, Embedder, embed_pending, sync_all};
 use crate::store::Store;
 
 const POLL: Duration = Duration::from_secs(5);
@@ -102,18 +102,14 @@ impl EmbedQueue {
     }
 
     async fn load_model(&self, extra_dirs: &[PathBuf]) {
-        let dirs = extra_dirs.to_vec();
-        // One ONNX thread: the queue runs beside the UI on a small machine.
-        let loaded = tokio::task::spawn_blocking(move || {
-            let location = locate(&dirs)?;
-            Embedder::load(&location, Some(1))
-        })
-        .await;
+        // One model per process, shared with search.
+        crate::search::add_model_dirs(extra_dirs.to_vec());
+        let loaded = tokio::task::spawn_blocking(crate::search::shared_embedder).await;
         match loaded {
             Ok(Ok(embedder)) => {
                 let dir = embedder.location().dir.display().to_string();
                 if let Ok(mut slot) = self.embedder.lock() {
-                    *slot = Some(Arc::new(embedder));
+                    *slot = Some(embedder);
                 }
                 self.update(|s| {
                     s.model_dir = Some(dir);

@@ -134,7 +134,11 @@ const RETRY_AFTER: Duration = Duration::from_secs(30);
 /// More places to find the model (the desktop shell's resources dir).
 pub fn add_model_dirs(dirs: Vec<std::path::PathBuf>) {
     if let Ok(mut extra) = EXTRA_DIRS.lock() {
-        extra.extend(dirs);
+        for dir in dirs {
+            if !extra.contains(&dir) {
+                extra.push(dir);
+            }
+        }
     }
 }
 
@@ -241,6 +245,22 @@ pub async fn search_with(
     }
     let hits = fuse(store, &profile.id, &semantic, &keyword, &query.kinds, limit).await?;
     Ok(SearchResults { hits, mode, notice })
+}
+
+/// Semantic list only (for the quality bench: how much each list brings).
+pub async fn semantic_only(
+    store: &Store,
+    profile: &Profile,
+    query: &SearchQuery,
+    embedder: &Embedder,
+) -> Result<SearchResults> {
+    embeddings::documents::sync(store.pool(), &profile.id, profile.tz()).await?;
+    let limit = if query.limit == 0 { 10 } else { (query.limit as usize).min(MAX_LIMIT) };
+    let filter = Filter::new(query);
+    let vector = embedder.embed_one(query.text.trim())?;
+    let semantic = semantic_ranked(store, &profile.id, &vector, &filter, limit, None).await?;
+    let hits = fuse(store, &profile.id, &semantic, &[], &query.kinds, limit).await?;
+    Ok(SearchResults { hits, mode: SearchMode::Hybrid, notice: None })
 }
 
 /// Items like the given one (a meal → meals, an activity → workouts):

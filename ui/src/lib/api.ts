@@ -26,6 +26,11 @@ import type {
   Result,
   Today,
   Upload,
+  SearchQuery,
+  SearchResults,
+  SearchHit,
+  SourceKind,
+  EmbeddingStatus,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -114,6 +119,11 @@ export const api = {
   importActivityFile: (name: string, bytes: Uint8Array, index: number, total: number): Promise<ImportProgress[]> =>
     call((c) => c.importActivityFile(name, Array.from(bytes), index, total)),
   fitness: (from: string, to: string): Promise<FitnessDay[]> => call((c) => c.fitness(from, to)),
+  /** Hybrid (meaning + words) search over everything logged; keyword-only without the model, with a notice. */
+  search: (query: SearchQuery): Promise<SearchResults> => call((c) => c.search(query)),
+  similar: (kind: SourceKind, id: string, limit: number | null = null): Promise<SearchHit[]> =>
+    call((c) => c.similar(kind, id, limit)),
+  embeddingStatus: (): Promise<EmbeddingStatus> => call((c) => c.embeddingStatus()),
 };
 
 /**
