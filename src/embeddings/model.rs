@@ -255,6 +255,16 @@ impl Embedder {
         Ok(out)
     }
 
+    /// fastembed as it comes: texts in the given order, fixed batches (the
+    /// throughput bench's baseline).
+    pub fn embed_unsorted(&self, texts: &[&str], batch: usize) -> Result<Vec<Vec<f32>>> {
+        let mut model =
+            self.model.lock().map_err(|_| Error::ModelUnavailable("the embedding model crashed".into()))?;
+        model
+            .embed(texts, Some(batch.max(1)))
+            .map_err(|e| Error::ModelUnavailable(format!("embedding failed: {e}")))
+    }
+
     pub fn embed_one(&self, text: &str) -> Result<Vec<f32>> {
         self.embed(&[text])?.pop().ok_or_else(|| Error::ModelUnavailable("embedding returned nothing".into()))
     }

@@ -277,6 +277,30 @@ async fitness(from: string, to: string) : Promise<Result<FitnessDay[], CommandEr
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async search(query: SearchQuery) : Promise<Result<SearchResults, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("search", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async similar(kind: SourceKind, id: string, limit: number | null) : Promise<Result<SearchHit[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("similar", { kind, id, limit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async embeddingStatus() : Promise<Result<EmbeddingStatus, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("embedding_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -404,6 +428,11 @@ export type Confidence =
 "formula" | "low" | "medium" | "high"
 export type DayNutrition = { calories: number; protein_g: number; carbs_g: number; fat_g: number; fiber_g: number; targets: MacroTargets; remaining: MacroTargets; meals: MealSummary[] }
 export type DemoReport = { profile: Profile; meals: number; activities: number; measurements: number; entries: number; program_days: number }
+/**
+ * Documents of one profile, for the UI and `wagner embed`.
+ */
+export type EmbeddingCounts = { documents: number; embedded: number; pending: number }
+export type EmbeddingStatus = { counts: EmbeddingCounts; queue: QueueStatus }
 /**
  * Everything the review panel shows about one entry: who read it, what it
  * cost, what was extracted and why a provider's reading was not used.
@@ -573,6 +602,10 @@ export type ImportStatus = { status: "imported" } |
 { status: "not_activity"; reason: string } | { status: "failed"; reason: string }
 export type ImportedActivity = { id: string; name: string; activity_type: ActivityType; start_date: string; elapsed_time_seconds: number | null; distance_meters: number | null }
 export type InputType = "text" | "voice" | "image" | "multimodal" | "pdf"
+/**
+ * The kinds of things one can filter by.
+ */
+export type ItemKind = "meal" | "workout" | "body"
 export type ItemType = "meal" | "workout"
 export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
 /**
@@ -637,6 +670,30 @@ export type ProviderKind = "anthropic" | "groq" | "openrouter" |
  * Any OpenAI-compatible server, typically local (llama.cpp, Ollama, LM Studio).
  */
 "openai_compatible"
+/**
+ * What the queue is doing, for a status line in the UI.
+ */
+export type QueueStatus = { 
+/**
+ * The model folder in use, once loaded.
+ */
+model_dir: string | null; 
+/**
+ * Why semantic search is off (model or runtime missing), if it is.
+ */
+model_error: string | null; 
+/**
+ * True while a round is running.
+ */
+busy: boolean; 
+/**
+ * Vectors computed since start.
+ */
+embedded_total: number; 
+/**
+ * The last error of a round (the queue keeps going).
+ */
+last_error: string | null }
 export type QuickEntry = { id: string; input_type: InputType; raw_text: string | null; 
 /**
  * A voice note's transcript or a PDF's text.
@@ -646,7 +703,70 @@ raw_transcription: string | null; processing_status: ProcessingStatus; logged_at
  * Photos, relative to the data folder.
  */
 image_urls: string[]; audio_url: string | null; document_urls: string[] }
+/**
+ * One result. `kind`/`id` say what to open: a meal, an activity, a
+ * measurement, or the quick entry when it logged several things.
+ */
+export type SearchHit = { kind: SourceKind; id: string; 
+/**
+ * The quick entry it came from, if any.
+ */
+entry_id: string | null; 
+/**
+ * The search document (quick_entry_embeddings.id): what the coach cites.
+ */
+doc_id: string; 
+/**
+ * Local date, YYYY-MM-DD.
+ */
+date: string; logged_at: string; 
+/**
+ * The first line of the document: what was typed, or the item described.
+ */
+text: string; summary: string; 
+/**
+ * Fused score (higher is better).
+ */
+score: number; 
+/**
+ * Cosine similarity to the query when it came up in the semantic list.
+ */
+similarity: number | null; 
+/**
+ * Rank in the keyword list (1 = best), when it matched words.
+ */
+keyword_rank: number | null }
+export type SearchMode = 
+/**
+ * Semantic and keyword lists fused.
+ */
+"hybrid" | 
+/**
+ * No model: words only.
+ */
+"keyword_only"
+/**
+ * What to look for. Dates are local calendar days, both inclusive.
+ */
+export type SearchQuery = { text: string; 
+/**
+ * Empty = every kind.
+ */
+kinds?: ItemKind[]; from?: string | null; to?: string | null; 
+/**
+ * 0 = the default (10).
+ */
+limit?: number }
+export type SearchResults = { hits: SearchHit[]; mode: SearchMode; 
+/**
+ * Why the search is keyword-only, or that some entries are not embedded yet.
+ */
+notice: string | null }
 export type SegmentRow = { segment_type: string; segment_index: number; start_offset_seconds: number | null; elapsed_time_seconds: number | null; moving_time_seconds: number | null; distance_meters: number | null; average_heartrate: number | null; max_heartrate: number | null; average_power_w: number | null; average_cadence: number | null; average_speed_mps: number | null; exercise_name: string | null; reps: number | null; weight_kg: number | null }
+/**
+ * What a document points at.
+ */
+export type SourceKind = "quick_entry" | "meal" | "activity" | "body_measurement"
 /**
  * Where a kind's value lives in `body_measurements`.
  */
