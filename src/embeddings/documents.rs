@@ -185,15 +185,15 @@ async fn insert(
 /// True when the text changed (the vector then goes pending by its hash).
 async fn update(conn: &mut SqliteConnection, user_id: &str, doc_id: &str, built: &Built) -> Result<bool> {
     let hash = content_hash(&built.content_text);
-    let old: Option<(Option<String>, Option<String>, String, Option<String>, Option<String>)> =
-        sqlx::query_as(
-            "SELECT content_hash, content_summary, logged_at, local_date, source_classification \
+    type Stored = (Option<String>, Option<String>, String, Option<String>, Option<String>);
+    let old: Option<Stored> = sqlx::query_as(
+        "SELECT content_hash, content_summary, logged_at, local_date, source_classification \
          FROM quick_entry_embeddings WHERE id = ? AND user_id = ?",
-        )
-        .bind(doc_id)
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    )
+    .bind(doc_id)
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
     let unchanged = old.as_ref().is_some_and(|(h, summary, logged_at, local_date, class)| {
         h.as_deref() == Some(hash.as_str())
             && summary.as_deref() == Some(built.content_summary.as_str())

@@ -297,7 +297,7 @@ mod tests {
         let models = dir.path().join("models").join(MODEL_DIR_NAME);
         std::fs::create_dir_all(&models).unwrap();
         std::fs::write(models.join("tokenizer.json"), b"{}").unwrap();
-        let Err(Error::ModelUnavailable(message)) = locate_in(&[models.clone()], None) else {
+        let Err(Error::ModelUnavailable(message)) = locate_in(std::slice::from_ref(&models), None) else {
             panic!("a folder with only the tokenizer is not a model");
         };
         assert!(message.contains("model.onnx"), "{message}");

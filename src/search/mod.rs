@@ -515,7 +515,9 @@ async fn fuse(
     kinds: &[ItemKind],
     limit: usize,
 ) -> Result<Vec<SearchHit>> {
-    let mut scores: HashMap<&str, (f64, Option<f32>, Option<u32>)> = HashMap::new();
+    /// (fused score, similarity, keyword rank)
+    type Fused = (f64, Option<f32>, Option<u32>);
+    let mut scores: HashMap<&str, Fused> = HashMap::new();
     for (rank, (id, sim)) in semantic.iter().enumerate() {
         let entry = scores.entry(id).or_insert((0.0, None, None));
         entry.0 += 1.0 / (RRF_K + rank as f64 + 1.0);
@@ -526,7 +528,7 @@ async fn fuse(
         entry.0 += 1.0 / (RRF_K + rank as f64 + 1.0);
         entry.2 = Some(rank as u32 + 1);
     }
-    let mut ranked: Vec<(&str, (f64, Option<f32>, Option<u32>))> = scores.into_iter().collect();
+    let mut ranked: Vec<(&str, Fused)> = scores.into_iter().collect();
     // Ties (one list each at the same rank) go to the closer meaning, then the newer id.
     ranked.sort_by(|a, b| {
         b.1.0
