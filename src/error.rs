@@ -47,6 +47,10 @@ pub enum Error {
     /// The keyring or the secrets file could not be used.
     #[error("secret storage: {0}")]
     Secrets(String),
+    /// The embedding model or ONNX Runtime is not installed (or cannot load):
+    /// semantic search is off, everything else works.
+    #[error("{0}")]
+    ModelUnavailable(String),
     #[error("no food with barcode {code}: add it with `wagner food add --barcode {code} --name … --kcal …`")]
     UnknownBarcode { code: String },
 }
@@ -70,6 +74,7 @@ impl Error {
             Error::Integration { .. } => "integration",
             Error::Secrets(_) => "secrets",
             Error::UnknownBarcode { .. } => "unknown_barcode",
+            Error::ModelUnavailable(_) => "model_unavailable",
         }
     }
 
@@ -77,7 +82,11 @@ impl Error {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            Error::NotFound { .. } | Error::Invalid(_) | Error::NoProfile | Error::UnknownBarcode { .. }
+            Error::NotFound { .. }
+                | Error::Invalid(_)
+                | Error::NoProfile
+                | Error::UnknownBarcode { .. }
+                | Error::ModelUnavailable(_)
         )
     }
 

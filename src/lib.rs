@@ -10,6 +10,7 @@ pub mod clock;
 pub mod coach;
 pub mod dashboard;
 pub mod demo;
+pub mod embeddings;
 pub mod error;
 pub mod http;
 pub mod integrations;
@@ -17,6 +18,7 @@ pub mod nutrition;
 pub mod profile;
 pub mod programs;
 pub mod quick_entry;
+pub mod search;
 pub mod store;
 
 pub use error::{Error, Result};

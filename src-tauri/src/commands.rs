@@ -484,6 +484,9 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::programs_commands::program_unlink,
             crate::programs_commands::program_move_day,
             crate::programs_commands::program_regenerate,
+            crate::search_commands::search,
+            crate::search_commands::similar,
+            crate::search_commands::embedding_status,
         ])
 }
 

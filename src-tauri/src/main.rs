@@ -11,6 +11,7 @@ mod e2e_hooks;
 mod error;
 mod nutrition_commands;
 mod programs_commands;
+mod search_commands;
 
 use std::path::PathBuf;
 
@@ -151,6 +152,13 @@ fn main() {
             let core = tauri::async_runtime::block_on(start_core());
             if let Core::Ready(store) = &core {
                 tauri::async_runtime::spawn(background_start(store.clone()));
+                // Embeddings in the background; packages may ship the model in resources.
+                let resources: Vec<PathBuf> = app.path().resource_dir().into_iter().collect();
+                let store = store.clone();
+                let queue = tauri::async_runtime::block_on(async move {
+                    wagner::embeddings::EmbedQueue::start(store, resources)
+                });
+                app.manage(queue);
             }
             app.manage(core);
             app.manage(commands::RunningImport::default());

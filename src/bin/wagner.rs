@@ -102,6 +102,10 @@ enum Command {
     Coach(wagner::coach::cli::CoachArgs),
     /// 12-week programs: `wagner program new --answers FILE`, today's day, calendar, done/skip, ics.
     Program(wagner::programs::cli::ProgramArgs),
+    /// Search everything you logged, by meaning and by words (`wagner search "pasta dinners" --type meal`).
+    Search(wagner::search::cli::SearchArgs),
+    /// Embed every entry not yet searchable by meaning, now (progress on stderr).
+    Embed,
     /// Database health.
     Db {
         #[command(subcommand)]
@@ -504,6 +508,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Coach(args) => wagner::coach::cli::run(&store, args, cli.json).await?,
         Command::Program(args) => print!("{}", wagner::programs::cli::run(&store, args, cli.json).await?),
+        Command::Search(args) => print!("{}", wagner::search::cli::run(&store, args, cli.json).await?),
+        Command::Embed => print!("{}", wagner::embeddings::cli::run(&store, cli.json).await?),
         Command::Db { command: DbCommand::Check } => {
             let check = store.check().await?;
             if cli.json {

@@ -50,6 +50,11 @@ import type {
   ProgramDay,
   PlannedExercise,
   Status,
+  SearchQuery,
+  SearchResults,
+  SearchHit,
+  SourceKind,
+  EmbeddingStatus,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -202,6 +207,11 @@ export const api = {
   programMoveDay: (from: number, to: number): Promise<null> => call((c) => c.programMoveDay(from, to)),
   /** Regenerates the untouched days from `week` on; returns how many changed. */
   programRegenerate: (week: number): Promise<number> => call((c) => c.programRegenerate(week)),
+  /** Hybrid (meaning + words) search over everything logged; keyword-only without the model, with a notice. */
+  search: (query: SearchQuery): Promise<SearchResults> => call((c) => c.search(query)),
+  similar: (kind: SourceKind, id: string, limit: number | null = null): Promise<SearchHit[]> =>
+    call((c) => c.similar(kind, id, limit)),
+  embeddingStatus: (): Promise<EmbeddingStatus> => call((c) => c.embeddingStatus()),
 };
 
 /** Calls `handler` when a second launch of the app focused this window instead. */

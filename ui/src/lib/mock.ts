@@ -50,6 +50,11 @@ import type {
   ReadyReport,
   Streaks,
   TrainingLoad,
+  SearchQuery,
+  SearchResults,
+  SearchHit,
+  SourceKind,
+  EmbeddingStatus,
 } from "./bindings";
 import { calendarDateIn } from "./format";
 
@@ -1328,6 +1333,35 @@ function mockCoachCommands(): Partial<Commands> {
 
     async programRegenerate(_week: number): Promise<Result<number, CommandError>> {
       return ok(0);
+    },
+    // The preview has no model: words only, flagged like the real keyword-only mode.
+    async search(query: SearchQuery): Promise<Result<SearchResults, CommandError>> {
+      await delay(100);
+      const words = query.text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 1);
+      if (words.length === 0) return fail("invalid_input", "invalid input: the search is empty: type what to look for");
+      const hits: SearchHit[] = [...state.entries]
+        .reverse()
+        .filter((e) => e.processing_status === "completed" && words.some((w) => (e.raw_text ?? "").toLowerCase().includes(w)))
+        .slice(0, query.limit || 10)
+        .map((e, i) => ({
+          kind: "quick_entry" as const, id: e.id, entry_id: e.id, doc_id: `doc-${e.id}`, date: e.logged_at.slice(0, 10),
+          logged_at: e.logged_at, text: e.raw_text ?? "", summary: "", score: 1 / (61 + i), similarity: null, keyword_rank: i + 1,
+        }));
+      return ok({ hits, mode: "keyword_only", notice: "keyword search only: the preview has no embedding model" });
+    },
+
+    async similar(_kind: SourceKind, _id: string, _limit: number | null): Promise<Result<SearchHit[], CommandError>> {
+      await delay(60);
+      return ok([]);
+    },
+
+    async embeddingStatus(): Promise<Result<EmbeddingStatus, CommandError>> {
+      await delay(40);
+      const documents = state.entries.filter((e) => e.processing_status === "completed").length;
+      return ok({
+        counts: { documents, embedded: 0, pending: documents },
+        queue: { model_dir: null, model_error: "the preview has no embedding model", busy: false, embedded_total: 0, last_error: null },
+      });
     },
   };
 }

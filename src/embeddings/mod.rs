@@ -1,0 +1,197 @@
+//! Local embeddings: search documents for everything logged (see
+//! [`documents`]), their all-MiniLM-L6-v2 vectors in the sqlite-vec table
+//! `quick_entry_embedding_vectors`, and the background queue that keeps them
+//! current without ever holding up logging.
+//!
+//! Without the model files or ONNX Runtime nothing fails: documents (and so
+//! keyword search) are still kept, and vectors wait until the model appears.
+
+pub mod cli;
+pub mod documents;
+pub mod model;
+mod queue;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use documents::{SourceKind, SyncReport};
+pub use model::{DIMENSIONS, Embedder, MODEL_ID, ModelLocation, locate, vector_blob};
+pub use queue::{EmbedQueue, QueueStatus};
+
+use crate::error::Result;
+use crate::profile::Profile;
+use crate::store::Store;
+
+/// Brings every profile's documents up to date (no model needed).
+pub async fn sync_all(store: &Store) -> Result<SyncReport> {
+    let users: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, coalesce(json_extract(settings, '$.time_zone'), 'UTC') FROM users")
+            .fetch_all(store.pool())
+            .await?;
+    let mut total = SyncReport::default();
+    for (user_id, tz) in users {
+        let tz = tz.parse().unwrap_or(chrono_tz::Tz::UTC);
+        let r = documents::sync(store.pool(), &user_id, tz).await?;
+        total.created += r.created;
+        total.updated += r.updated;
+        total.unchanged += r.unchanged;
+        total.removed += r.removed;
+    }
+    Ok(total)
+}
+
+/// Documents of one profile, for the UI and `wagner embed`.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EmbeddingCounts {
+    pub documents: u32,
+    pub embedded: u32,
+    pub pending: u32,
+}
+
+pub async fn counts(store: &Store, profile: &Profile) -> Result<EmbeddingCounts> {
+    let (documents, embedded): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(embedded_hash IS NOT NULL AND embedded_hash = content_hash \
+         AND embedding_model = ?), 0) FROM quick_entry_embeddings WHERE user_id = ?",
+    )
+    .bind(MODEL_ID)
+    .bind(&profile.id)
+    .fetch_one(store.pool())
+    .await?;
+    Ok(EmbeddingCounts {
+        documents: documents as u32,
+        embedded: embedded as u32,
+        pending: (documents - embedded).max(0) as u32,
+    })
+}
+
+/// What one [`embed_pending`] run did.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EmbedReport {
+    /// Vectors computed by the model.
+    pub embedded: u32,
+    /// Vectors copied from another document with the same text (same model).
+    pub reused: u32,
+}
+
+/// Texts per round: sorted by length across the round, so the model's
+/// batches (of [`model::BATCH_SIZE`]) hold texts of similar length.
+const ROUND: usize = 256;
+
+#[derive(sqlx::FromRow)]
+struct Pending {
+    id: String,
+    user_id: String,
+    content_text: String,
+    content_hash: String,
+}
+
+/// Embeds every document whose vector is missing, of older text, or of
+/// another model (`user_id` None = every profile). `progress(done, total)`
+/// is called after each round. Text seen before (same hash, same model) is
+/// never embedded twice: its vector is copied.
+pub async fn embed_pending(
+    store: &Store,
+    embedder: &Arc<Embedder>,
+    user_id: Option<&str>,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<EmbedReport> {
+    let pool = store.pool();
+    let pending: Vec<Pending> = sqlx::query_as(
+        "SELECT id, user_id, content_text, content_hash FROM quick_entry_embeddings \
+         WHERE content_text IS NOT NULL AND content_hash IS NOT NULL \
+         AND (embedded_hash IS NULL OR embedded_hash <> content_hash OR embedding_model <> ?) \
+         AND (?2 IS NULL OR user_id = ?2) ORDER BY length(content_text), id",
+    )
+    .bind(MODEL_ID)
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    let total = pending.len();
+    let mut report = EmbedReport::default();
+    let mut done = 0;
+    for round in pending.chunks(ROUND) {
+        // Reuse: a vector already computed for the same text of this user.
+        let mut vectors: HashMap<(String, String), Vec<u8>> = HashMap::new();
+        for doc in round {
+            let key = (doc.user_id.clone(), doc.content_hash.clone());
+            if vectors.contains_key(&key) {
+                continue;
+            }
+            let existing: Option<Vec<u8>> = sqlx::query_scalar(
+                "SELECT v.embedding FROM quick_entry_embeddings e \
+                 JOIN quick_entry_embedding_vectors v ON v.embedding_id = e.id \
+                 WHERE e.user_id = ? AND e.content_hash = ? AND e.embedded_hash = e.content_hash \
+                 AND e.embedding_model = ? LIMIT 1",
+            )
+            .bind(&doc.user_id)
+            .bind(&doc.content_hash)
+            .bind(MODEL_ID)
+            .fetch_optional(pool)
+            .await?;
+            if let Some(blob) = existing {
+                vectors.insert(key, blob);
+            }
+        }
+        let mut to_embed: Vec<(String, String)> = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
+        for doc in round {
+            let key = (doc.user_id.clone(), doc.content_hash.clone());
+            if !vectors.contains_key(&key) && !to_embed.contains(&key) {
+                to_embed.push(key);
+                texts.push(doc.content_text.clone());
+            }
+        }
+        let model = Arc::clone(embedder);
+        let computed = tokio::task::spawn_blocking(move || {
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            model.embed(&refs)
+        })
+        .await
+        .map_err(|e| crate::Error::ModelUnavailable(format!("the embedding thread stopped: {e}")))??;
+        report.embedded += computed.len() as u32;
+        for (key, vector) in to_embed.into_iter().zip(computed) {
+            vectors.insert(key, vector_blob(&vector));
+        }
+
+        let mut tx = pool.begin().await?;
+        for doc in round {
+            let Some(blob) = vectors.get(&(doc.user_id.clone(), doc.content_hash.clone())) else { continue };
+            // vec0 rows cannot be updated or replaced: delete, then insert.
+            sqlx::query("DELETE FROM quick_entry_embedding_vectors WHERE embedding_id = ?")
+                .bind(&doc.id)
+                .execute(&mut *tx)
+                .await?;
+            // The document may have been rebuilt or deleted meanwhile: only a
+            // row still holding this text gets the vector.
+            let marked = sqlx::query(
+                "UPDATE quick_entry_embeddings SET embedded_hash = content_hash, embedding_model = ? \
+                 WHERE id = ? AND user_id = ? AND content_hash = ?",
+            )
+            .bind(MODEL_ID)
+            .bind(&doc.id)
+            .bind(&doc.user_id)
+            .bind(&doc.content_hash)
+            .execute(&mut *tx)
+            .await?;
+            if marked.rows_affected() == 1 {
+                sqlx::query(
+                    "INSERT INTO quick_entry_embedding_vectors (embedding_id, user_id, embedding) VALUES (?, ?, ?)",
+                )
+                .bind(&doc.id)
+                .bind(&doc.user_id)
+                .bind(blob)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        done += round.len();
+        progress(done, total);
+    }
+    report.reused = (total as u32).saturating_sub(report.embedded);
+    Ok(report)
+}
