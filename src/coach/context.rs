@@ -129,10 +129,55 @@ pub fn terms(question: &str) -> Vec<String> {
 
 /// The entries most relevant to `question`, best first, at most `k`.
 ///
-/// Today this is keyword search over meals, activities, measurements and
-/// quick entries (each matching word counts, rarer hits rank by recency);
-/// it is the one place to switch to hybrid (semantic + keyword) search.
+/// Hybrid search (semantic + BM25, fused) first; the plain keyword matches
+/// fill what it leaves, so a question still finds its rows when the
+/// embedding model is missing or the search documents are not built yet.
 pub async fn retrieve(store: &Store, profile: &Profile, question: &str, k: usize) -> Result<Vec<Retrieved>> {
+    if k == 0 || question.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let query = crate::search::SearchQuery { text: question.to_string(), limit: k as u32, ..Default::default() };
+    let mut out: Vec<Retrieved> = match crate::search::hybrid(store, profile, &query).await {
+        Ok(hits) => hits
+            .into_iter()
+            .map(|hit| Retrieved {
+                kind: coach_kind(hit.kind).to_string(),
+                id: hit.id,
+                date: hit.date,
+                text: hit.text,
+                score: (hit.score * 1000.0).round() / 1000.0,
+            })
+            .collect(),
+        Err(err) => {
+            tracing::info!("hybrid search unavailable for the coach, keyword matching only: {err}");
+            Vec::new()
+        }
+    };
+    for hit in retrieve_by_keywords(store, profile, question, k).await? {
+        if out.len() >= k {
+            break;
+        }
+        if !out.iter().any(|r| r.kind == hit.kind && r.id == hit.id) {
+            out.push(hit);
+        }
+    }
+    Ok(out)
+}
+
+/// The coach's names for search kinds (the window links sources by them).
+fn coach_kind(kind: crate::embeddings::documents::SourceKind) -> &'static str {
+    use crate::embeddings::documents::SourceKind;
+    match kind {
+        SourceKind::QuickEntry => "entry",
+        SourceKind::Meal => "meal",
+        SourceKind::Activity => "activity",
+        SourceKind::BodyMeasurement => "measurement",
+    }
+}
+
+/// Keyword matching over meals, activities, measurements and quick entries:
+/// each matching word counts, among equals newer first.
+async fn retrieve_by_keywords(store: &Store, profile: &Profile, question: &str, k: usize) -> Result<Vec<Retrieved>> {
     let terms = terms(question);
     if terms.is_empty() || k == 0 {
         return Ok(Vec::new());
