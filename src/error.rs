@@ -47,6 +47,9 @@ pub enum Error {
     /// The keyring or the secrets file could not be used.
     #[error("secret storage: {0}")]
     Secrets(String),
+    /// A voice note could not be decoded or transcribed on this computer.
+    #[error("voice note: {0}")]
+    Transcription(String),
     #[error("no food with barcode {code}: add it with `wagner food add --barcode {code} --name … --kcal …`")]
     UnknownBarcode { code: String },
 }
@@ -70,6 +73,7 @@ impl Error {
             Error::Integration { .. } => "integration",
             Error::Secrets(_) => "secrets",
             Error::UnknownBarcode { .. } => "unknown_barcode",
+            Error::Transcription(_) => "transcription",
         }
     }
 

@@ -17,6 +17,7 @@ pub mod profile;
 pub mod programs;
 pub mod quick_entry;
 pub mod store;
+pub mod voice;
 
 pub use error::{Error, Result};
 pub use store::Store;
