@@ -29,7 +29,7 @@ pub enum Core {
 }
 
 impl Core {
-    fn store(&self) -> CommandResult<&Store> {
+    pub(crate) fn store(&self) -> CommandResult<&Store> {
         match self {
             Core::Ready(store) => Ok(store),
             Core::Failed(err) => Err(err.clone()),
@@ -412,6 +412,9 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             import_activity_paths,
             import_activity_file,
             fitness,
+            crate::ai_commands::set_ai_key,
+            crate::ai_commands::ai_prices,
+            crate::ai_commands::save_ai_prices,
         ],
     )
 }

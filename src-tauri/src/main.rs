@@ -3,6 +3,7 @@
 
 //! The desktop shell: starts the core, exposes typed commands, nothing more.
 
+mod ai_commands;
 mod commands;
 #[cfg(debug_assertions)]
 mod e2e_hooks;

@@ -26,6 +26,9 @@ import type {
   Result,
   Today,
   Upload,
+  PriceOverride,
+  PriceRow,
+  ProviderKind,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -114,6 +117,11 @@ export const api = {
   importActivityFile: (name: string, bytes: Uint8Array, index: number, total: number): Promise<ImportProgress[]> =>
     call((c) => c.importActivityFile(name, Array.from(bytes), index, total)),
   fitness: (from: string, to: string): Promise<FitnessDay[]> => call((c) => c.fitness(from, to)),
+  /** Saves the provider's API key in the OS keyring; `null` forgets it. The answer never holds the key. */
+  setAiKey: (kind: ProviderKind, key: string | null): Promise<AiStatus> => call((c) => c.setAiKey(kind, key)),
+  aiPrices: (): Promise<PriceRow[]> => call((c) => c.aiPrices()),
+  /** Replaces the user's prices; built-in models not listed keep their published price. */
+  saveAiPrices: (prices: PriceOverride[]): Promise<PriceRow[]> => call((c) => c.saveAiPrices(prices)),
 };
 
 /**
