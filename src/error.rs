@@ -51,6 +51,9 @@ pub enum Error {
     /// semantic search is off, everything else works.
     #[error("{0}")]
     ModelUnavailable(String),
+    /// A voice note could not be decoded or transcribed on this computer.
+    #[error("voice note: {0}")]
+    Transcription(String),
     #[error("no food with barcode {code}: add it with `wagner food add --barcode {code} --name … --kcal …`")]
     UnknownBarcode { code: String },
 }
@@ -75,6 +78,7 @@ impl Error {
             Error::Secrets(_) => "secrets",
             Error::UnknownBarcode { .. } => "unknown_barcode",
             Error::ModelUnavailable(_) => "model_unavailable",
+            Error::Transcription(_) => "transcription",
         }
     }
 

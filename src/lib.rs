@@ -20,6 +20,7 @@ pub mod programs;
 pub mod quick_entry;
 pub mod search;
 pub mod store;
+pub mod voice;
 
 pub use error::{Error, Result};
 pub use store::Store;

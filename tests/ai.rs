@@ -390,3 +390,54 @@ async fn settings_that_could_never_work_are_refused_when_saved() {
     wagner::ai::save_config(&store, &me.id, Some(&good)).await.unwrap();
     assert_eq!(wagner::ai::load_config(&store, &me.id).await.unwrap(), Some(good));
 }
+
+#[tokio::test]
+async fn the_users_price_table_sets_what_calls_cost() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(anthropic_message(
+            "claude-3-5-haiku-20241022",
+            extraction(),
+            1000,
+            500,
+        )))
+        .mount(&server)
+        .await;
+    let (_dir, store, me) = setup().await;
+    let price = |i: f64, o: f64| wagner::ai::prices::Price { input_per_mtok: i, output_per_mtok: o };
+
+    // Refused, and nothing kept: a negative price, a nameless model, an absurd amount.
+    for (model, p, says) in [
+        ("claude-3-5-haiku-20241022", price(-1.0, 4.0), "between 0 and"),
+        ("  ", price(1.0, 1.0), "model name"),
+        ("claude-3-5-haiku-20241022", price(1.0, 1e9), "between 0 and"),
+    ] {
+        let mine = std::collections::HashMap::from([(model.to_string(), p)]);
+        let err = wagner::ai::save_price_overrides(&store, &me.id, &mine).await.unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+        assert!(err.to_string().contains(says), "{err}");
+    }
+    assert!(wagner::ai::price_overrides(&store, &me.id).await.unwrap().is_empty());
+
+    let mine = std::collections::HashMap::from([("claude-3-5-haiku-20241022".to_string(), price(2.0, 10.0))]);
+    wagner::ai::save_price_overrides(&store, &me.id, &mine).await.unwrap();
+    let table = wagner::ai::price_table(&store, &me.id).await.unwrap();
+    let row = table.iter().find(|r| r.model == "claude-3-5-haiku-20241022").unwrap();
+    assert!(row.overridden && row.built_in.is_none(), "a dated id is the user's own row");
+    assert!(table.iter().any(|r| r.model == "claude-3-5-haiku" && !r.overridden), "built-ins stay listed");
+
+    let p = provider(ProviderKind::Anthropic, "claude-3-5-haiku-20241022", &server);
+    let entry = quick_entry::log_text(&store, &me, "2 eggs and toast").await.unwrap();
+    pipeline::process(&store, &me, &entry.id, Reader::Ai(&p)).await.unwrap();
+    let (_, _, cost, _) = stored(&store, &entry.id).await;
+    // 1,000 in × $2/M + 500 out × $10/M, not the list price ($0.0028).
+    assert!((cost - 0.007).abs() < 1e-9, "{cost}");
+    assert!((wagner::ai::status(&store, &me.id).await.unwrap().month_spend_usd - 0.007).abs() < 1e-9);
+
+    // Back to the built-in price.
+    wagner::ai::save_price_overrides(&store, &me.id, &Default::default()).await.unwrap();
+    let entry = quick_entry::log_text(&store, &me, "2 eggs and toast").await.unwrap();
+    pipeline::process(&store, &me, &entry.id, Reader::Ai(&p)).await.unwrap();
+    assert!((stored(&store, &entry.id).await.2 - 0.0028).abs() < 1e-9);
+}

@@ -487,6 +487,9 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::search_commands::search,
             crate::search_commands::similar,
             crate::search_commands::embedding_status,
+            crate::ai_commands::set_ai_key,
+            crate::ai_commands::ai_prices,
+            crate::ai_commands::save_ai_prices,
         ])
 }
 

@@ -4,6 +4,7 @@
 //! The desktop shell: starts the core, exposes typed commands, nothing more.
 
 mod coach_commands;
+mod ai_commands;
 mod commands;
 mod desktop_commands;
 #[cfg(debug_assertions)]

@@ -2,11 +2,13 @@
 //! formats that matter (Anthropic Messages and OpenAI-compatible chat, which
 //! covers Groq, OpenRouter and local servers such as llama.cpp, Ollama or LM
 //! Studio), with retries, prices, a monthly budget and per-provider request
-//! limits. Keys come from the environment (or the OS keyring, later) and are
-//! never stored, logged or put in an error.
+//! limits. Keys come from the environment or the OS keyring (`keys`) and are
+//! never stored in the database, logged or put in an error.
 
 pub mod budget;
+pub mod cli;
 pub mod extract;
+pub mod keys;
 pub mod prices;
 pub mod stream;
 mod wire;
@@ -314,11 +316,49 @@ pub async fn price_overrides(
     Ok(raw.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default())
 }
 
+/// Replaces the user's price overrides (model → USD per million tokens).
+/// Validated here so a typo cannot make every call free or absurdly dear.
+pub async fn save_price_overrides(
+    store: &crate::Store,
+    user_id: &str,
+    overrides: &std::collections::HashMap<String, prices::Price>,
+) -> Result<()> {
+    for (model, price) in overrides {
+        prices::validate(model, *price)?;
+    }
+    let query = if overrides.is_empty() {
+        sqlx::query("UPDATE users SET settings = json_remove(settings, '$.ai_prices') WHERE id = ?")
+    } else {
+        let trimmed: std::collections::BTreeMap<&str, prices::Price> =
+            overrides.iter().map(|(m, p)| (m.trim(), *p)).collect();
+        let json = serde_json::to_string(&trimmed).map_err(|e| Error::invalid(e.to_string()))?;
+        sqlx::query("UPDATE users SET settings = json_set(settings, '$.ai_prices', json(?)) WHERE id = ?")
+            .bind(json)
+    };
+    let done = query.bind(user_id).execute(store.pool()).await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::not_found(format!("profile {user_id}")));
+    }
+    Ok(())
+}
+
+/// The price table the Settings page edits: every built-in model and every
+/// model the user priced, with the price in use.
+pub async fn price_table(store: &crate::Store, user_id: &str) -> Result<Vec<prices::PriceRow>> {
+    Ok(prices::table(&price_overrides(store, user_id).await?))
+}
+
 /// The provider to read entries with: configured and with a key (local
 /// servers need none). `None` means offline, which always works.
 pub async fn configured_provider(store: &crate::Store, user_id: &str) -> Result<Option<Provider>> {
     let Some(config) = load_config(store, user_id).await? else { return Ok(None) };
-    let key = Provider::key_from_env(config.kind);
+    let key = match keys::find(store, config.kind) {
+        Ok(found) => found.map(|(key, _)| key),
+        Err(err) => {
+            tracing::warn!("the saved API key could not be read: {err}");
+            None
+        }
+    };
     match Provider::new(config, key) {
         Ok(p) => Ok(Some(p)),
         Err(err) => {
@@ -336,6 +376,10 @@ pub struct AiStatus {
     pub config: Option<ProviderConfig>,
     pub key_env: Option<String>,
     pub key_present: bool,
+    /// Where the key in use comes from (the environment overrides a saved key).
+    pub key_source: Option<keys::KeySource>,
+    /// Where a key saved from Settings is kept ("the OS keyring" or the file).
+    pub key_store: String,
     pub month_spend_usd: f64,
     /// True when entries are read by a provider now, false when offline.
     pub active: bool,
@@ -343,7 +387,15 @@ pub struct AiStatus {
 
 pub async fn status(store: &crate::Store, user_id: &str) -> Result<AiStatus> {
     let config = load_config(store, user_id).await?;
-    let key_present = config.as_ref().is_some_and(|c| Provider::key_from_env(c.kind).is_some());
+    let key_source = match &config {
+        Some(c) => keys::find(store, c.kind).unwrap_or_else(|err| {
+            tracing::warn!("the saved API key could not be read: {err}");
+            None
+        }),
+        None => None,
+    }
+    .map(|(_, source)| source);
+    let key_present = key_source.is_some();
     let month = chrono::Utc::now().format("%Y-%m").to_string();
     let month_spend_usd: f64 = sqlx::query_scalar(
         "SELECT COALESCE(SUM(month_spend_usd), 0.0) FROM rate_limits WHERE user_id = ? AND operation = 'ai' AND month = ?",
@@ -356,6 +408,8 @@ pub async fn status(store: &crate::Store, user_id: &str) -> Result<AiStatus> {
     Ok(AiStatus {
         key_env: config.as_ref().map(|c| c.kind.key_env().to_string()),
         key_present,
+        key_source,
+        key_store: keys::store_description(store),
         config,
         month_spend_usd,
         active,

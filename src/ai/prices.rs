@@ -41,6 +41,73 @@ pub fn price_for(model: &str, overrides: &HashMap<String, Price>) -> Option<Pric
         .map(|&(_, input_per_mtok, output_per_mtok)| Price { input_per_mtok, output_per_mtok })
 }
 
+/// A price the user set for a model (what the Settings page saves).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PriceOverride {
+    pub model: String,
+    pub price: Price,
+}
+
+/// One row of the editable price table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PriceRow {
+    pub model: String,
+    /// The price calls are charged at now.
+    pub price: Price,
+    /// The published price, for models the app knows.
+    pub built_in: Option<Price>,
+    /// True when the user's price replaces (or adds) this model's.
+    pub overridden: bool,
+}
+
+/// Built-in models first (in list order), then the user's own, by name.
+pub fn table(overrides: &HashMap<String, Price>) -> Vec<PriceRow> {
+    let mut rows: Vec<PriceRow> = BUILT_IN
+        .iter()
+        .map(|&(model, input_per_mtok, output_per_mtok)| {
+            let built_in = Price { input_per_mtok, output_per_mtok };
+            let mine = overrides.get(model).copied();
+            PriceRow {
+                model: model.to_string(),
+                price: mine.unwrap_or(built_in),
+                built_in: Some(built_in),
+                overridden: mine.is_some(),
+            }
+        })
+        .collect();
+    let mut extra: Vec<_> =
+        overrides.iter().filter(|(m, _)| !BUILT_IN.iter().any(|(b, _, _)| *b == m.as_str())).collect();
+    extra.sort_by(|a, b| a.0.cmp(b.0));
+    rows.extend(extra.into_iter().map(|(model, price)| PriceRow {
+        model: model.clone(),
+        price: *price,
+        built_in: None,
+        overridden: true,
+    }));
+    rows
+}
+
+/// The highest price accepted per million tokens: above any published list price.
+pub const MAX_PER_MTOK: f64 = 1_000.0;
+
+/// A user's price must name a model and be a real, non-negative amount.
+pub fn validate(model: &str, price: Price) -> crate::Result<()> {
+    let model = model.trim();
+    if model.is_empty() || model.len() > 200 {
+        return Err(crate::Error::invalid("a price needs a model name (at most 200 characters)"));
+    }
+    for (what, v) in [("input", price.input_per_mtok), ("output", price.output_per_mtok)] {
+        if !(v.is_finite() && (0.0..=MAX_PER_MTOK).contains(&v)) {
+            return Err(crate::Error::invalid(format!(
+                "{model}: the {what} price {v} must be between 0 and {MAX_PER_MTOK} US dollars per million tokens"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Cost in USD; a local or unpriced model costs nothing we can know.
 pub fn cost_usd(price: Option<Price>, usage: Usage) -> f64 {
     price.map_or(0.0, |p| {
@@ -65,5 +132,23 @@ mod tests {
         assert_eq!(price_for("smollm2", &mine).unwrap().output_per_mtok, 0.0);
         assert_eq!(price_for("unknown-model", &none), None);
         assert_eq!(cost_usd(None, Usage { input_tokens: 10, output_tokens: 10 }), 0.0);
+    }
+
+    #[test]
+    fn the_table_shows_built_ins_with_overrides_and_the_users_own_models() {
+        let mut mine = HashMap::new();
+        mine.insert("claude-haiku-4-5".to_string(), Price { input_per_mtok: 0.5, output_per_mtok: 2.5 });
+        mine.insert("my-local".to_string(), Price { input_per_mtok: 0.0, output_per_mtok: 0.0 });
+        let rows = table(&mine);
+        let haiku = rows.iter().find(|r| r.model == "claude-haiku-4-5").unwrap();
+        assert!(haiku.overridden);
+        assert_eq!(haiku.price.input_per_mtok, 0.5);
+        assert_eq!(haiku.built_in.unwrap().input_per_mtok, 1.0);
+        let last = rows.last().unwrap();
+        assert_eq!((last.model.as_str(), last.built_in, last.overridden), ("my-local", None, true));
+        assert!(validate(" ", Price { input_per_mtok: 1.0, output_per_mtok: 1.0 }).is_err());
+        assert!(validate("m", Price { input_per_mtok: -1.0, output_per_mtok: 1.0 }).is_err());
+        assert!(validate("m", Price { input_per_mtok: f64::NAN, output_per_mtok: 1.0 }).is_err());
+        assert!(validate("m", Price { input_per_mtok: 3.0, output_per_mtok: 15.0 }).is_ok());
     }
 }

@@ -170,6 +170,16 @@ enum AiCommand {
     },
     /// Stop using a provider: read entries offline.
     Off,
+    /// Save or forget a provider's API key in the OS keyring (environment variables still win).
+    Key {
+        #[command(subcommand)]
+        action: ai::cli::KeyAction,
+    },
+    /// The per-model price table costs are computed with; `set`/`reset` edit it.
+    Prices {
+        #[command(subcommand)]
+        action: Option<ai::cli::PricesAction>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -470,6 +480,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     ai::save_config(&store, &profile.id, Some(&config)).await?;
                 }
                 Some(AiCommand::Off) => ai::save_config(&store, &profile.id, None).await?,
+                Some(AiCommand::Key { action }) => {
+                    print!("{}", ai::cli::key(&store, action)?);
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Some(AiCommand::Prices { action }) => {
+                    print!("{}", ai::cli::prices(&store, &profile, action, cli.json).await?);
+                    return Ok(ExitCode::SUCCESS);
+                }
                 None => {}
             }
             let config = ai::load_config(&store, &profile.id).await?;
@@ -479,7 +497,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 match config {
                     None => println!("No AI provider: entries are read by the offline parser."),
                     Some(c) => {
-                        let key = if ai::Provider::key_from_env(c.kind).is_some() {
+                        let key = if ai::keys::find(&store, c.kind).ok().flatten().is_some() {
                             "key found"
                         } else if c.kind == ai::ProviderKind::OpenaiCompatible {
                             "no key (fine for a local server)"

@@ -60,11 +60,11 @@ static HOURS: LazyLock<Regex> = LazyLock::new(|| re(r"(\d+(?:\.\d+)?)\s*(?:h|hr|
 static MINUTES: LazyLock<Regex> =
     LazyLock::new(|| re(r"(\d+(?:\.\d+)?)\s*(?:min|mins|minutes?|m(?:in)?\.)\b"));
 static SETS_X_REPS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(\d+)\s*[x×]\s*(\d+)(?:\s*(?:@|at|with|,)?\s*(\d+(?:\.\d+)?)\s*(kg|kgs|lbs?|pounds?)?)?")
+    re(r"(\d+)\s*[x×]\s*(\d+)(?:\s*(?:@|at|with|,)?\s*(\d+(?:\.\d+)?)\s*(kg|kgs|kilos?|lbs?|pounds?)?)?")
 });
 static SETS_OF: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(\d+)\s*sets?\s*of\s*(\d+)(?:\s*reps?)?(?:\s*(?:of\s+)?([a-z][a-z\s-]*?))?(?:\s*(?:@|at|with)\s*(\d+(?:\.\d+)?)\s*(kg|kgs|lbs?|pounds?)?)?$",
+        r"(\d+)\s*sets?\s*of\s*(\d+)(?:\s*reps?)?(?:\s*(?:of\s+)?([a-z][a-z\s-]*?))?(?:\s*(?:@|at|with)\s*(\d+(?:\.\d+)?)\s*(kg|kgs|kilos?|lbs?|pounds?)?)?$",
     )
 });
 static WEIGHT_X_REPS: LazyLock<Regex> =
@@ -72,7 +72,7 @@ static WEIGHT_X_REPS: LazyLock<Regex> =
 static REPS_ONLY: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+)\s+([a-z][a-z\s-]*)$"));
 static NUMBER_WORD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(a couple of|a couple|couple of|a few|a dozen|dozen|half a|half an|a half|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|half)\b",
+        r"\b(a couple of|a couple|couple of|a few|a dozen|dozen|half a|half an|a half|a hundred|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|half)\b",
     )
 });
 static QUANTITY: LazyLock<Regex> =
@@ -446,23 +446,40 @@ fn normalize(text: &str) -> String {
             "ten" => "10",
             "eleven" => "11",
             "twelve" => "12",
+            "thirteen" => "13",
+            "fourteen" => "14",
             "fifteen" => "15",
+            "sixteen" => "16",
+            "seventeen" => "17",
+            "eighteen" => "18",
+            "nineteen" => "19",
             "twenty" => "20",
             "thirty" => "30",
             "forty" => "40",
             "fifty" => "50",
             "sixty" => "60",
+            "seventy" => "70",
+            "eighty" => "80",
+            "ninety" => "90",
+            // Kept as a word so "a hundred and fifty" becomes 150 below.
+            "a hundred" => "1 hundred",
             other => other,
         }
         .to_string()
     });
-    // "20 5" from "twenty five" → "25"; "5 k" from speech → "5k"; "point" → ".".
+    // "20 5" (or "20-5") from "twenty five" → "25"; "1 hundred and 50" → "150";
+    // "5 k" from speech → "5k"; "point" → ".".
     let compounds = COMPOUND.replace_all(&words, |c: &regex::Captures| {
         let tens: u32 = c[1].parse().unwrap_or(0);
         let ones: u32 = c[2].parse().unwrap_or(0);
         (tens + ones).to_string()
     });
-    let spoken_k = SPOKEN_K.replace_all(&compounds, "${1}k");
+    let hundreds = HUNDRED.replace_all(&compounds, |c: &regex::Captures| {
+        let times: u32 = c.get(1).and_then(|m| m.as_str().parse().ok()).unwrap_or(1);
+        let rest: u32 = c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+        (times * 100 + rest).to_string()
+    });
+    let spoken_k = SPOKEN_K.replace_all(&hundreds, "${1}k");
     spoken_k.replace(" point ", ".")
 }
 
@@ -564,7 +581,9 @@ static LEADING_FILLER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TRAILING_CONTEXT: LazyLock<Regex> =
     LazyLock::new(|| re(r"\s+\b(?:after|before|post|pre|during|at|on the way)\b.*$"));
-static COMPOUND: LazyLock<Regex> = LazyLock::new(|| re(r"\b([2-6]0) ([1-9])\b"));
+static COMPOUND: LazyLock<Regex> = LazyLock::new(|| re(r"\b([2-9]0)[ -]([1-9])\b"));
+static HUNDRED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:([1-9])\s+)?hundred\b(?:(?:\s+and)?\s+(\d{1,2})\b)?"));
 static SPOKEN_K: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d+(?:\.\d+)?) k\b"));
 static K_DISTANCE: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d+(?:\.\d+)?k\b"));
 static QUANTITY_FOOD: LazyLock<Regex> = LazyLock::new(|| {
@@ -920,6 +939,33 @@ mod tests {
         assert_eq!(e.meals[0].foods[0].quantity, 2.0);
         assert_eq!(e.meals[0].category, Some(MealCategory::Breakfast));
         assert_eq!(p("ran five k in twenty five minutes").workouts[0].distance_meters, Some(5000.0));
+    }
+
+    /// What a speech model writes: capitals, full stops, hyphens, numbers as words.
+    #[test]
+    fn transcribed_speech_reads_like_typed_text() {
+        let foods = |text: &str| -> Vec<(String, f64, String, Option<f64>)> {
+            p(text)
+                .meals
+                .iter()
+                .flat_map(|m| &m.foods)
+                .map(|f| (f.name.clone(), f.quantity, f.unit.clone(), f.grams))
+                .collect()
+        };
+        assert_eq!(foods("Three eggs and a banana.")[0].1, 3.0);
+        assert_eq!(foods("Three eggs and a banana.")[1], ("banana".into(), 1.0, "serving".into(), None));
+        let chicken = &foods("A hundred and fifty grams of chicken breast for lunch.")[0];
+        assert_eq!((chicken.0.as_str(), chicken.3), ("chicken breast", Some(150.0)));
+        assert_eq!(foods("Two hundred grams of rice.")[0].3, Some(200.0));
+        assert_eq!(foods("Eighteen almonds.")[0].1, 18.0);
+        let e = p("I weighed eighty-two point four kilos this morning.");
+        assert_eq!(e.measurements[0].weight_kg, Some(82.4));
+        let e = p("Ran ten kilometers in fifty-five minutes.");
+        assert_eq!(e.workouts[0].distance_meters, Some(10000.0));
+        assert_eq!(e.workouts[0].duration_seconds, Some(55 * 60));
+        let sets = &p("Bench press three sets of eight at seventy kilos.").workouts[0].sets;
+        assert_eq!(sets.len(), 3);
+        assert_eq!(sets[0].weight_kg, Some(70.0));
     }
 
     #[test]

@@ -163,10 +163,14 @@ struct Claimed {
     #[sqlx(json)]
     image_urls: Vec<String>,
     audio_url: Option<String>,
+    /// Who turned the voice note into text in this run, if anyone did.
+    #[sqlx(skip)]
+    transcribed_by: Option<String>,
 }
 
-/// A voice note becomes text through the provider's transcription endpoint;
-/// without one the entry waits.
+/// A voice note becomes text through the provider's transcription endpoint
+/// when there is one, else (or when it fails) through the offline speech
+/// model; with neither the entry waits, marked "needs transcription".
 async fn transcribe_if_needed(
     store: &Store,
     profile: &Profile,
@@ -177,22 +181,45 @@ async fn transcribe_if_needed(
     let Some(audio) = claimed.audio_url.clone().filter(|_| claimed.raw_transcription.is_none()) else {
         return Ok(());
     };
-    let provider = match reader {
-        Reader::Ai(p) if p.config.kind != ai::ProviderKind::Anthropic => p,
-        _ => {
-            return Err(Error::Waiting(
-                "needs transcription: this voice note waits until a transcription provider (Groq or a local \
-                 Whisper server) is set up; local offline transcription is not built yet"
-                    .into(),
-            ));
-        }
-    };
     let bytes = crate::attachments::load(store, &audio)?;
     let name = audio.rsplit('/').next().unwrap_or("voice-note").to_string();
-    let text = provider
-        .transcribe(bytes, &name)
-        .await
-        .map_err(|e| Error::Waiting(format!("transcription failed, will retry: {e}")))?;
+    let mut provider_error = None;
+    let mut transcribed = None;
+    if let Reader::Ai(p) = reader
+        && p.config.kind != ai::ProviderKind::Anthropic
+    {
+        match p.transcribe(bytes.clone(), &name).await {
+            Ok(text) => transcribed = Some((text, p.config.kind.as_str().to_string())),
+            Err(e) => {
+                tracing::warn!("provider transcription failed, trying the offline model: {e}");
+                provider_error = Some(e);
+            }
+        }
+    }
+    if transcribed.is_none() {
+        match crate::voice::transcribe_local(bytes, &name).await? {
+            Some(text) => transcribed = Some((text, crate::voice::LOCAL_MODEL_LABEL.to_string())),
+            None => {
+                let local = crate::voice::unavailable_reason().unwrap_or_default();
+                return Err(Error::Waiting(match provider_error {
+                    Some(e) => {
+                        format!("needs transcription: the provider failed ({e}) and {local}; will retry")
+                    }
+                    None => format!(
+                        "needs transcription: {local}. It is read once the model is installed or a \
+                         transcription provider (Groq or a local Whisper server) is set up"
+                    ),
+                }));
+            }
+        }
+    }
+    let Some((text, by)) = transcribed else { return Ok(()) };
+    let text = text.trim().to_string();
+    if text.is_empty() {
+        return Err(Error::Transcription(
+            "no speech was recognised in it: record it again or type what you ate".into(),
+        ));
+    }
     sqlx::query("UPDATE quick_entry_logs SET raw_transcription = ? WHERE id = ? AND user_id = ?")
         .bind(&text)
         .bind(entry_id)
@@ -200,6 +227,7 @@ async fn transcribe_if_needed(
         .execute(store.pool())
         .await?;
     claimed.raw_transcription = Some(text);
+    claimed.transcribed_by = Some(by);
     Ok(())
 }
 
@@ -372,6 +400,7 @@ async fn read_and_store(
         "body_measurement_ids": body_measurement_ids,
         "usage": usage,
         "provider_error": provider_error,
+        "transcribed_by": claimed.transcribed_by,
     });
     sqlx::query(
         "UPDATE quick_entry_logs SET processing_status = 'completed', error_message = NULL, ai_provider = ?, \

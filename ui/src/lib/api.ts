@@ -55,6 +55,9 @@ import type {
   SearchHit,
   SourceKind,
   EmbeddingStatus,
+  PriceOverride,
+  PriceRow,
+  ProviderKind,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -212,6 +215,11 @@ export const api = {
   similar: (kind: SourceKind, id: string, limit: number | null = null): Promise<SearchHit[]> =>
     call((c) => c.similar(kind, id, limit)),
   embeddingStatus: (): Promise<EmbeddingStatus> => call((c) => c.embeddingStatus()),
+  /** Saves the provider's API key in the OS keyring; `null` forgets it. The answer never holds the key. */
+  setAiKey: (kind: ProviderKind, key: string | null): Promise<AiStatus> => call((c) => c.setAiKey(kind, key)),
+  aiPrices: (): Promise<PriceRow[]> => call((c) => c.aiPrices()),
+  /** Replaces the user's prices; built-in models not listed keep their published price. */
+  saveAiPrices: (prices: PriceOverride[]): Promise<PriceRow[]> => call((c) => c.saveAiPrices(prices)),
 };
 
 /** Calls `handler` when a second launch of the app focused this window instead. */

@@ -36,6 +36,9 @@ import type {
   Answers,
   Status,
   ProviderConfig,
+  ProviderKind,
+  PriceOverride,
+  PriceRow,
   QuickEntry,
   Result,
   Today,
@@ -74,6 +77,9 @@ type State = {
   entries: QuickEntry[];
   readings: Map<string, Reading>;
   ai: ProviderConfig | null;
+  /** Providers with a key "in the keyring" (the preview keeps no key itself). */
+  keys: Set<string>;
+  prices: PriceOverride[];
 };
 
 /** What the fake "read" of an entry produced (the review panel shows it). */
@@ -536,6 +542,8 @@ function emptyState(): State {
     entries: [],
     readings: new Map(),
     ai: null,
+    keys: new Set(),
+    prices: [],
   };
 }
 
@@ -653,7 +661,9 @@ export function createMockCommands(variant: string): Partial<Commands> {
     return {
       config: state.ai,
       key_env: keyEnv,
-      key_present: false,
+      key_present: state.ai ? state.keys.has(state.ai.kind) : false,
+      key_source: state.ai && state.keys.has(state.ai.kind) ? "keyring" : null,
+      key_store: "the OS keyring",
       month_spend_usd: 0.0123,
       active: state.ai?.kind === "openai_compatible",
     };
@@ -923,6 +933,27 @@ export function createMockCommands(variant: string): Partial<Commands> {
       }
       state.ai = config;
       return ok(aiStatus());
+    },
+
+    async setAiKey(kind: ProviderKind, key: string | null): Promise<Result<AiStatus, CommandError>> {
+      await delay(150);
+      if (key !== null && /\s/.test(key.trim())) {
+        return fail("invalid_input", "that does not look like an API key (no spaces, at most 512 characters): paste it again");
+      }
+      if (key === null || key.trim() === "") state.keys.delete(kind);
+      else state.keys.add(kind);
+      return ok(aiStatus());
+    },
+
+    async aiPrices(): Promise<Result<PriceRow[], CommandError>> {
+      await delay(100);
+      return ok(mockPriceTable(state.prices));
+    },
+
+    async saveAiPrices(prices: PriceOverride[]): Promise<Result<PriceRow[], CommandError>> {
+      await delay(150);
+      state.prices = prices.map((p) => ({ ...p, model: p.model.trim() }));
+      return ok(mockPriceTable(state.prices));
     },
 
     async recentEntries(limit: number): Promise<Result<QuickEntry[], CommandError>> {
@@ -1364,4 +1395,26 @@ function mockCoachCommands(): Partial<Commands> {
       });
     },
   };
+}
+
+const MOCK_BUILT_IN_PRICES: [string, number, number][] = [
+  ["claude-haiku-4-5", 1, 5],
+  ["claude-sonnet-4-5", 3, 15],
+  ["llama-3.3-70b-versatile", 0.59, 0.79],
+  ["openai/gpt-4o-mini", 0.15, 0.6],
+];
+
+function mockPriceTable(overrides: PriceOverride[]): PriceRow[] {
+  const mine = new Map(overrides.map((o) => [o.model, o.price]));
+  const rows: PriceRow[] = MOCK_BUILT_IN_PRICES.map(([model, i, o]) => {
+    const built_in = { input_per_mtok: i, output_per_mtok: o };
+    const own = mine.get(model);
+    return { model, price: own ?? built_in, built_in, overridden: own !== undefined };
+  });
+  for (const o of overrides) {
+    if (!MOCK_BUILT_IN_PRICES.some(([m]) => m === o.model)) {
+      rows.push({ model: o.model, price: o.price, built_in: null, overridden: true });
+    }
+  }
+  return rows;
 }
