@@ -441,3 +441,32 @@ async fn the_users_price_table_sets_what_calls_cost() {
     pipeline::process(&store, &me, &entry.id, Reader::Ai(&p)).await.unwrap();
     assert!((stored(&store, &entry.id).await.2 - 0.0028).abs() < 1e-9);
 }
+
+#[tokio::test]
+async fn foods_a_provider_extracts_get_micronutrients_from_the_food_database() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(anthropic_message("claude-3-5-haiku-20241022", extraction(), 1000, 500)))
+        .mount(&server)
+        .await;
+    let (_dir, store, me) = setup().await;
+    wagner::nutrition::foods::ensure_loaded(&store).await.unwrap();
+    let p = provider(ProviderKind::Anthropic, "claude-3-5-haiku-20241022", &server);
+    let entry = quick_entry::log_text(&store, &me, "2 eggs and toast").await.unwrap();
+    pipeline::process(&store, &me, &entry.id, Reader::Ai(&p)).await.unwrap();
+
+    let (foods, nutrients): (String, String) =
+        sqlx::query_as("SELECT foods, nutrients FROM meal_logs WHERE quick_entry_log_id = ?")
+            .bind(&entry.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let foods: Value = serde_json::from_str(&foods).unwrap();
+    assert_eq!(foods[0]["calories"], json!(143.0), "the provider's macros are kept");
+    let egg_cholesterol = foods[0]["nutrients"]["cholesterol_mg"].as_f64().expect("the egg's cholesterol");
+    // Two large eggs (100 g, 143 kcal) hold about 370 mg of cholesterol (USDA SR).
+    assert!((300.0..450.0).contains(&egg_cholesterol), "{egg_cholesterol}");
+    let meal: Value = serde_json::from_str(&nutrients).unwrap();
+    assert!(meal["cholesterol_mg"].as_f64().unwrap_or(0.0) >= egg_cholesterol, "{meal}");
+}

@@ -514,12 +514,17 @@ async fn read_with_ai(
 /// Fills a food's nutrition from the best food-database match; false when
 /// none matched or its unit could not be turned into grams.
 async fn resolve_food(store: &Store, user_id: &str, food: &mut ExtractedFood) -> Result<bool> {
-    // A provider's own estimate is kept; offline foods arrive with no nutrition.
-    if food.food_id.is_some() || food.calories > 0.0 {
+    if food.food_id.is_some() {
+        return Ok(true);
+    }
+    // A provider's own macros are kept; the food database only adds the
+    // micronutrients it does not give. Offline foods arrive with no nutrition.
+    let from_provider = food.calories > 0.0;
+    if from_provider && !food.nutrients.is_empty() {
         return Ok(true);
     }
     let Some(hit) = foods::search(store, user_id, &food.name, 1).await?.into_iter().next() else {
-        return Ok(false);
+        return Ok(from_provider);
     };
     let details = foods::get(store, user_id, &hit.id).await?;
     let eaten = match food.grams {
@@ -528,8 +533,17 @@ async fn resolve_food(store: &Store, user_id: &str, food: &mut ExtractedFood) ->
             // "a slice of X" where X has no slice measure: its typical portion.
             .or_else(|_| portions::eaten_of(&details, food.quantity, "serving")),
     };
-    let Ok(eaten) = eaten else { return Ok(false) };
+    let Ok(eaten) = eaten else { return Ok(from_provider) };
     tracing::debug!(typed = %food.name, matched = %details.name, "food matched");
+    if from_provider {
+        // Scaled to the provider's energy estimate, so the micronutrients
+        // describe the portion whose macros are stored.
+        if eaten.food.calories > 0.0 {
+            let scale = food.calories / eaten.food.calories;
+            food.nutrients = eaten.food.nutrients.into_iter().map(|(k, v)| (k, v * scale)).collect();
+        }
+        return Ok(true);
+    }
     // The name stays as the user typed it; the id says what it matched.
     *food =
         MealFood { name: food.name.clone(), quantity: food.quantity, unit: food.unit.clone(), ..eaten.food };
