@@ -29,7 +29,7 @@ pub enum Core {
 }
 
 impl Core {
-    fn store(&self) -> CommandResult<&Store> {
+    pub(crate) fn store(&self) -> CommandResult<&Store> {
         match self {
             Core::Ready(store) => Ok(store),
             Core::Failed(err) => Err(err.clone()),
@@ -412,6 +412,14 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             import_activity_paths,
             import_activity_file,
             fitness,
+            crate::activities_commands::weekly_volume,
+            crate::activities_commands::watch_devices,
+            crate::activities_commands::import_watch_device,
+            crate::integrations_commands::strava_status,
+            crate::integrations_commands::strava_save_app,
+            crate::integrations_commands::strava_connect,
+            crate::integrations_commands::strava_sync,
+            crate::integrations_commands::strava_disconnect,
         ],
     )
 }
