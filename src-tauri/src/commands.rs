@@ -21,6 +21,7 @@ use wagner::quick_entry::{self, EntryDetails, EntryFilter, QuickEntry};
 use wagner::{Store, clock};
 
 use crate::error::{CommandError, CommandResult};
+use crate::{activities_commands, integrations_commands};
 
 /// The core as the shell holds it: a failed start-up is kept and shown, not a crash.
 pub enum Core {
@@ -412,14 +413,14 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             import_activity_paths,
             import_activity_file,
             fitness,
-            crate::activities_commands::weekly_volume,
-            crate::activities_commands::watch_devices,
-            crate::activities_commands::import_watch_device,
-            crate::integrations_commands::strava_status,
-            crate::integrations_commands::strava_save_app,
-            crate::integrations_commands::strava_connect,
-            crate::integrations_commands::strava_sync,
-            crate::integrations_commands::strava_disconnect,
+            activities_commands::weekly_volume,
+            activities_commands::watch_devices,
+            activities_commands::import_watch_device,
+            integrations_commands::strava_status,
+            integrations_commands::strava_save_app,
+            integrations_commands::strava_connect,
+            integrations_commands::strava_sync,
+            integrations_commands::strava_disconnect,
         ],
     )
 }
