@@ -21,7 +21,6 @@ use wagner::quick_entry::{self, EntryDetails, EntryFilter, QuickEntry};
 use wagner::{Store, clock};
 
 use crate::error::{CommandError, CommandResult};
-use crate::{activities_commands, integrations_commands};
 
 /// The core as the shell holds it: a failed start-up is kept and shown, not a crash.
 pub enum Core {
@@ -30,7 +29,7 @@ pub enum Core {
 }
 
 impl Core {
-    pub(crate) fn store(&self) -> CommandResult<&Store> {
+    fn store(&self) -> CommandResult<&Store> {
         match self {
             Core::Ready(store) => Ok(store),
             Core::Failed(err) => Err(err.clone()),
@@ -413,14 +412,6 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             import_activity_paths,
             import_activity_file,
             fitness,
-            activities_commands::weekly_volume,
-            activities_commands::watch_devices,
-            activities_commands::import_watch_device,
-            integrations_commands::strava_status,
-            integrations_commands::strava_save_app,
-            integrations_commands::strava_connect,
-            integrations_commands::strava_sync,
-            integrations_commands::strava_disconnect,
         ],
     )
 }

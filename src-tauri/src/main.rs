@@ -3,12 +3,10 @@
 
 //! The desktop shell: starts the core, exposes typed commands, nothing more.
 
-mod activities_commands;
 mod commands;
 #[cfg(debug_assertions)]
 mod e2e_hooks;
 mod error;
-mod integrations_commands;
 
 use std::path::PathBuf;
 
