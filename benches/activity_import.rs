@@ -97,7 +97,7 @@ fn main() {
             }
         }
     }
-    let parse_secs = report("wagner parse (fitparser)", start.elapsed(), files.len(), bytes);
+    let parse_secs = report("wagner parse (own FIT decoder)", start.elapsed(), files.len(), bytes);
     println!("  ({} activities per round)", activities / ROUNDS);
 
     // Parse + import into SQLite: a fresh database per round, so nothing is a duplicate.

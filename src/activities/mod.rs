@@ -2,9 +2,11 @@
 //! file imports with their streams (`activity_streams`) and training metrics.
 
 pub mod charts;
+pub mod device;
 pub mod import;
 pub mod metrics;
 pub mod view;
+pub mod volume;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -124,13 +124,23 @@ enum Command {
     },
     /// Import FIT, GPX and TCX files (also .gz), folders of them, or export ZIPs (Strava, Garmin).
     Import {
-        #[arg(required = true, value_name = "PATH")]
+        #[arg(required_unless_present = "watch_device", value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// A Garmin watch plugged in over USB: its GARMIN/Activity folder, only files not imported
+        /// before. PATH is where it is mounted; without it the usual mount points are searched.
+        #[arg(long, value_name = "PATH", num_args = 0..=1, conflicts_with = "paths")]
+        watch_device: Option<Option<PathBuf>>,
     },
-    /// List activities, newest first.
+    /// List activities, newest first; `--weekly`: distance, time and load per ISO week and sport.
     Activities {
         #[arg(long, default_value_t = 20)]
         limit: u32,
+        /// Weekly volume by sport instead of the list.
+        #[arg(long)]
+        weekly: bool,
+        /// With --weekly: how many weeks, ending this week (or at the newest activity if older).
+        #[arg(long, default_value_t = 12, requires = "weekly")]
+        weeks: u32,
     },
     /// One activity: summary, laps or sets, streams.
     Activity { id: String },
@@ -574,7 +584,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        Command::Import { paths } => {
+        Command::Import { watch_device: Some(at), .. } => {
+            let profile = profile::require_default(&store).await?;
+            let code = wagner::activities::device::run_cli(&store, &profile, at.as_deref(), cli.json).await?;
+            store.close().await;
+            return Ok(ExitCode::from(code));
+        }
+        Command::Import { paths, .. } => {
             let profile = profile::require_default(&store).await?;
             let json = cli.json;
             let results = activity_import::import_paths(&store, &profile, &paths, |r| {
@@ -599,7 +615,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.close().await;
             return Ok(ExitCode::from(code));
         }
-        Command::Activities { limit } => {
+        Command::Activities { weekly: true, weeks, .. } => {
+            let profile = profile::require_default(&store).await?;
+            let today = wagner::clock::local_date(chrono::Utc::now(), profile.tz());
+            let volume = wagner::activities::volume::recent_weeks(&store, &profile.id, today, weeks).await?;
+            if cli.json {
+                print_json(&volume)?;
+            } else {
+                print!("{}", wagner::activities::volume::render(&volume));
+            }
+        }
+        Command::Activities { limit, .. } => {
             let profile = profile::require_default(&store).await?;
             let items = activity_view::list(&store, &profile.id, limit).await?;
             if cli.json {

@@ -1182,3 +1182,31 @@ async fn apply(store: &Store, secrets: Secrets, user_id: &str, event: &Event) ->
         }
     }
 }
+
+/// What the Settings page shows about Strava.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StravaStatus {
+    /// The API application's client id, once saved.
+    pub client_id: Option<String>,
+    /// Whether a client secret is saved in the secret store.
+    pub has_client_secret: bool,
+    /// The integrations row, once connected.
+    pub integration: Option<super::Integration>,
+}
+
+pub async fn status(store: &Store, secrets: &Secrets, user_id: &str) -> Result<StravaStatus> {
+    Ok(StravaStatus {
+        client_id: load_settings(store, user_id).await?.map(|s| s.client_id),
+        has_client_secret: secrets.get(&client_secret_name(user_id))?.is_some(),
+        integration: super::get(store, user_id, PROVIDER).await?,
+    })
+}
+
+/// Forgets the tokens and marks the connection disconnected; activities
+/// already synced stay. Strava keeps the app authorized until the user
+/// revokes it at strava.com/settings/apps.
+pub async fn disconnect(store: &Store, secrets: &Secrets, user_id: &str) -> Result<()> {
+    secrets.delete(&tokens_name(user_id))?;
+    super::set_status(store, user_id, PROVIDER, "disconnected", None).await
+}

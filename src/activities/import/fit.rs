@@ -1,5 +1,6 @@
-//! FIT files (Garmin, Wahoo, Coros, Zwift…) through the `fitparser` crate:
-//! `session`, `lap`, `length`, `set` and `record` messages.
+//! FIT files (Garmin, Wahoo, Coros, Zwift…): `file_id`, `sport`, `session`,
+//! `lap`, `length`, `set` and `record` messages, decoded by [`fit_decode`]
+//! (`fitparser` remains the reference it is checked against).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -9,6 +10,9 @@ use fitparser::profile::MesgNum;
 use fitparser::{ErrorKind, FitDataRecord, Value};
 
 use super::ParseError;
+use super::fit_decode::{
+    self, Decoded, FileIdMsg, FitMsg, LapMsg, LengthMsg, RecordMsg, SessionMsg, SetMsg, SportMsg,
+};
 use super::parsed::{ParsedActivity, ParsedSegment, Sample, SegmentKind, StreamBuilder, Summary};
 use crate::activities::ActivityType;
 
@@ -68,16 +72,16 @@ fn num(v: &Value) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-/// Decodes every data message it can. A damaged or truncated file yields
-/// the messages before the damage plus a description of what was wrong.
-fn decode(bytes: &[u8]) -> Result<(Vec<FitDataRecord>, Option<String>), ParseError> {
-    if bytes.len() < 12 || &bytes[8..12] != b".FIT" || !matches!(bytes[0], 12 | 14) {
+/// The same messages through `fitparser`'s full decoder: the reference the
+/// focused decoder is checked against (tests and the benchmark).
+pub fn decode_with_fitparser(bytes: &[u8]) -> Result<Decoded, ParseError> {
+    if !fit_decode::is_fit_header(bytes) {
         return Err(ParseError::Invalid("not a FIT file (no FIT header)".into()));
     }
     let mut processor = FitStreamProcessor::new();
     // Fields outside the SDK profile (vendor "unknown_NN") are never read: skip building them.
     processor.add_option(DecodeOption::DropUnknownFields);
-    let mut records = Vec::new();
+    let mut messages = Vec::new();
     let mut rest = bytes;
     let mut damage = None;
     while !rest.is_empty() {
@@ -98,15 +102,13 @@ fn decode(bytes: &[u8]) -> Result<(Vec<FitDataRecord>, Option<String>), ParseErr
         match obj {
             FitObject::Crc(_) => {
                 processor.reset();
-                // Chained FIT files follow; anything else after the checksum is padding.
-                let chained = rest.len() >= 12 && &rest[8..12] == b".FIT" && matches!(rest[0], 12 | 14);
-                if !chained {
+                if !fit_decode::is_fit_header(rest) {
                     break;
                 }
             }
             FitObject::DataMessage(msg) => {
                 match catch_unwind(AssertUnwindSafe(|| processor.decode_message(msg))) {
-                    Ok(Ok(rec)) => records.push(rec),
+                    Ok(Ok(rec)) => messages.extend(typed(&rec)),
                     Ok(Err(e)) => {
                         damage = Some(describe(&e, offset));
                         break;
@@ -120,7 +122,85 @@ fn decode(bytes: &[u8]) -> Result<(Vec<FitDataRecord>, Option<String>), ParseErr
             FitObject::Header(_) | FitObject::DefinitionMessage(_) => {}
         }
     }
-    Ok((records, damage))
+    Ok(Decoded { messages, damage })
+}
+
+/// A `fitparser` record as the typed message the import reads.
+fn typed(rec: &FitDataRecord) -> Option<FitMsg> {
+    let f = Fields(rec);
+    Some(match rec.kind() {
+        MesgNum::FileId => FitMsg::FileId(FileIdMsg {
+            file_type: f.text("type"),
+            manufacturer: f.text("manufacturer"),
+            garmin_product: f.text("garmin_product"),
+            product_name: f.text("product_name"),
+            time_created: f.time("time_created"),
+        }),
+        MesgNum::Sport => FitMsg::Sport(SportMsg { sport: f.text("sport"), sub_sport: f.text("sub_sport") }),
+        MesgNum::Record => FitMsg::Record(RecordMsg {
+            timestamp: f.time("timestamp"),
+            position_lat: f.num("position_lat"),
+            position_long: f.num("position_long"),
+            altitude: f.num2("enhanced_altitude", "altitude"),
+            heart_rate: f.num("heart_rate"),
+            cadence: f.num("cadence"),
+            fractional_cadence: f.num("fractional_cadence"),
+            distance: f.num("distance"),
+            speed: f.num2("enhanced_speed", "speed"),
+            power: f.num("power"),
+            temperature: f.num("temperature"),
+        }),
+        MesgNum::Lap => FitMsg::Lap(LapMsg {
+            start_time: f.time("start_time"),
+            total_elapsed_time: f.num("total_elapsed_time"),
+            total_timer_time: f.num("total_timer_time"),
+            total_distance: f.num("total_distance"),
+            avg_heart_rate: f.num("avg_heart_rate"),
+            max_heart_rate: f.num("max_heart_rate"),
+            avg_power: f.num("avg_power"),
+            avg_cadence: f.num2("avg_cadence", "avg_running_cadence"),
+            avg_speed: f.num2("enhanced_avg_speed", "avg_speed"),
+            total_ascent: f.num("total_ascent"),
+        }),
+        MesgNum::Length => FitMsg::Length(LengthMsg {
+            start_time: f.time("start_time"),
+            total_elapsed_time: f.num("total_elapsed_time"),
+            total_timer_time: f.num("total_timer_time"),
+            avg_speed: f.num("avg_speed"),
+            swim_stroke: f.text("swim_stroke"),
+            length_type: f.text("length_type"),
+        }),
+        MesgNum::Set => FitMsg::Set(SetMsg {
+            timestamp: f.time("timestamp"),
+            start_time: f.time("start_time"),
+            duration: f.num("duration"),
+            repetitions: f.num("repetitions"),
+            weight: f.num("weight"),
+            set_type: f.text("set_type"),
+            category: f.text("category"),
+        }),
+        MesgNum::Session => FitMsg::Session(SessionMsg {
+            start_time: f.time("start_time"),
+            sport: f.text("sport"),
+            sub_sport: f.text("sub_sport"),
+            total_elapsed_time: f.num("total_elapsed_time"),
+            total_timer_time: f.num("total_timer_time"),
+            total_distance: f.num("total_distance"),
+            total_ascent: f.num("total_ascent"),
+            total_descent: f.num("total_descent"),
+            total_calories: f.num("total_calories"),
+            avg_heart_rate: f.num("avg_heart_rate"),
+            max_heart_rate: f.num("max_heart_rate"),
+            avg_power: f.num("avg_power"),
+            max_power: f.num("max_power"),
+            normalized_power: f.num("normalized_power"),
+            avg_cadence: f.num2("avg_cadence", "avg_running_cadence"),
+            avg_speed: f.num2("enhanced_avg_speed", "avg_speed"),
+            max_speed: f.num2("enhanced_max_speed", "max_speed"),
+            pool_length: f.num("pool_length"),
+        }),
+        _ => return None,
+    })
 }
 
 fn describe(e: &ErrorKind, offset: usize) -> String {
@@ -172,9 +252,33 @@ struct Session {
     pool_length_m: Option<f64>,
 }
 
+/// Bytes to one activity through the focused decoder.
 pub fn parse(bytes: &[u8]) -> Result<ParsedActivity, ParseError> {
-    let (records, damage) = decode(bytes)?;
-    if records.is_empty() {
+    if !fit_decode::is_fit_header(bytes) {
+        return Err(ParseError::Invalid("not a FIT file (no FIT header)".into()));
+    }
+    interpret(fit_decode::decode(bytes))
+}
+
+/// Bytes to one activity through `fitparser` (the reference).
+pub fn parse_with_fitparser(bytes: &[u8]) -> Result<ParsedActivity, ParseError> {
+    interpret(decode_with_fitparser(bytes)?)
+}
+
+/// The FIT file type its file_id message names ("activity", "weight", …).
+pub fn file_type(bytes: &[u8]) -> Option<String> {
+    if !fit_decode::is_fit_header(bytes) {
+        return None;
+    }
+    fit_decode::decode(bytes).messages.into_iter().find_map(|m| match m {
+        FitMsg::FileId(f) => f.file_type,
+        _ => None,
+    })
+}
+
+fn interpret(decoded: Decoded) -> Result<ParsedActivity, ParseError> {
+    let Decoded { messages, damage } = decoded;
+    if messages.is_empty() {
         return Err(ParseError::Invalid(damage.unwrap_or_else(|| "the FIT file holds no messages".into())));
     }
     let mut file_type = None;
@@ -184,96 +288,91 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedActivity, ParseError> {
     let mut sessions: Vec<Session> = Vec::new();
     let mut segments = Vec::new();
     let mut builder = StreamBuilder::default();
-    for rec in &records {
-        let f = Fields(rec);
-        match rec.kind() {
-            MesgNum::FileId => {
-                file_type = file_type.or_else(|| f.text("type"));
-                created = created.or_else(|| f.time("time_created"));
-                creator = creator.or_else(|| {
-                    let maker = f.text("manufacturer")?;
-                    Some(match f.text("garmin_product").or_else(|| f.text("product_name")) {
+    for msg in messages {
+        match msg {
+            FitMsg::FileId(f) => {
+                file_type = file_type.or(f.file_type);
+                created = created.or(f.time_created);
+                if creator.is_none() {
+                    creator = f.manufacturer.map(|maker| match f.garmin_product.or(f.product_name) {
                         Some(product) => format!("{maker} {product}"),
                         None => maker,
-                    })
-                });
+                    });
+                }
             }
-            MesgNum::Sport => {
-                sport_msg.get_or_insert((
-                    f.text("sport").unwrap_or_default(),
-                    f.text("sub_sport").unwrap_or_default(),
-                ));
+            FitMsg::Sport(s) => {
+                sport_msg.get_or_insert((s.sport.unwrap_or_default(), s.sub_sport.unwrap_or_default()));
             }
-            MesgNum::Record => builder.push(Sample {
-                time: f.time("timestamp"),
-                distance: f.num("distance"),
-                heartrate: f.num("heart_rate").filter(|h| *h > 0.0),
-                power: f.num("power"),
-                cadence: f.num("cadence").map(|c| c + f.num("fractional_cadence").unwrap_or(0.0)),
-                altitude: f.num2("enhanced_altitude", "altitude"),
-                speed: f.num2("enhanced_speed", "speed"),
-                temperature: f.num("temperature"),
-                latlng: match (f.num("position_lat"), f.num("position_long")) {
+            FitMsg::Record(r) => builder.push(Sample {
+                time: r.timestamp,
+                distance: r.distance,
+                heartrate: r.heart_rate.filter(|h| *h > 0.0),
+                power: r.power,
+                cadence: r.cadence.map(|c| c + r.fractional_cadence.unwrap_or(0.0)),
+                altitude: r.altitude,
+                speed: r.speed,
+                temperature: r.temperature,
+                latlng: match (r.position_lat, r.position_long) {
                     (Some(lat), Some(lng)) => Some([lat * SEMICIRCLE_TO_DEG, lng * SEMICIRCLE_TO_DEG]),
                     _ => None,
                 },
             }),
-            MesgNum::Lap => {
+            FitMsg::Lap(l) => {
                 let mut seg = ParsedSegment::new(SegmentKind::Lap);
-                seg.start = f.time("start_time");
-                seg.elapsed_s = f.num("total_elapsed_time");
-                seg.moving_s = f.num("total_timer_time");
-                seg.distance_m = f.num("total_distance");
-                seg.average_heartrate = f.num("avg_heart_rate");
-                seg.max_heartrate = f.num("max_heart_rate");
-                seg.average_power_w = f.num("avg_power");
-                seg.average_cadence = f.num("avg_cadence");
-                seg.average_speed_mps = f.num2("enhanced_avg_speed", "avg_speed");
-                seg.elevation_gain_m = f.num("total_ascent");
+                seg.start = l.start_time;
+                seg.elapsed_s = l.total_elapsed_time;
+                seg.moving_s = l.total_timer_time;
+                seg.distance_m = l.total_distance;
+                seg.average_heartrate = l.avg_heart_rate;
+                seg.max_heartrate = l.max_heart_rate;
+                seg.average_power_w = l.avg_power;
+                seg.average_cadence = l.avg_cadence;
+                seg.average_speed_mps = l.avg_speed;
+                seg.elevation_gain_m = l.total_ascent;
                 segments.push(seg);
             }
-            MesgNum::Length if f.text("length_type").as_deref() != Some("idle") => {
+            FitMsg::Length(l) if l.length_type.as_deref() != Some("idle") => {
                 let mut seg = ParsedSegment::new(SegmentKind::Length);
-                seg.start = f.time("start_time");
-                seg.elapsed_s = f.num("total_elapsed_time");
-                seg.moving_s = f.num("total_timer_time");
-                seg.average_speed_mps = f.num2("enhanced_avg_speed", "avg_speed");
-                seg.notes = f.text("swim_stroke");
+                seg.start = l.start_time;
+                seg.elapsed_s = l.total_elapsed_time;
+                seg.moving_s = l.total_timer_time;
+                seg.average_speed_mps = l.avg_speed;
+                seg.notes = l.swim_stroke;
                 segments.push(seg);
             }
-            MesgNum::Set if f.text("set_type").as_deref() != Some("rest") => {
+            FitMsg::Set(s) if s.set_type.as_deref() != Some("rest") => {
                 let mut seg = ParsedSegment::new(SegmentKind::Set);
-                seg.start = f.time("start_time").or_else(|| f.time("timestamp"));
-                seg.elapsed_s = f.num("duration");
-                seg.reps = f.num("repetitions").map(|r| r.round() as i64);
-                seg.weight_kg = f.num("weight");
-                seg.exercise_name = f.text("category").map(|c| exercise_name(&c));
+                seg.start = s.start_time.or(s.timestamp);
+                seg.elapsed_s = s.duration;
+                seg.reps = s.repetitions.map(|r| r.round() as i64);
+                seg.weight_kg = s.weight;
+                seg.exercise_name = s.category.map(|c| exercise_name(&c));
                 segments.push(seg);
             }
-            MesgNum::Session => {
+            FitMsg::Session(f) => {
                 let summary = Summary {
-                    elapsed_s: f.num("total_elapsed_time"),
-                    moving_s: f.num("total_timer_time"),
-                    distance_m: f.num("total_distance"),
-                    elevation_gain_m: f.num("total_ascent"),
-                    elevation_loss_m: f.num("total_descent"),
-                    calories: f.num("total_calories"),
-                    average_heartrate: f.num("avg_heart_rate"),
-                    max_heartrate: f.num("max_heart_rate"),
-                    average_power_w: f.num("avg_power"),
-                    max_power_w: f.num("max_power"),
-                    normalized_power_w: f.num("normalized_power"),
-                    average_cadence: f.num("avg_cadence"),
-                    average_speed_mps: f.num2("enhanced_avg_speed", "avg_speed"),
-                    max_speed_mps: f.num2("enhanced_max_speed", "max_speed"),
+                    elapsed_s: f.total_elapsed_time,
+                    moving_s: f.total_timer_time,
+                    distance_m: f.total_distance,
+                    elevation_gain_m: f.total_ascent,
+                    elevation_loss_m: f.total_descent,
+                    calories: f.total_calories,
+                    average_heartrate: f.avg_heart_rate,
+                    max_heartrate: f.max_heart_rate,
+                    average_power_w: f.avg_power,
+                    max_power_w: f.max_power,
+                    normalized_power_w: f.normalized_power,
+                    average_cadence: f.avg_cadence,
+                    average_speed_mps: f.avg_speed,
+                    max_speed_mps: f.max_speed,
                     ..Summary::default()
                 };
                 sessions.push(Session {
-                    start: f.time("start_time"),
-                    sport: f.text("sport").unwrap_or_default(),
-                    sub_sport: f.text("sub_sport").unwrap_or_default(),
+                    start: f.start_time,
+                    sport: f.sport.unwrap_or_default(),
+                    sub_sport: f.sub_sport.unwrap_or_default(),
                     summary,
-                    pool_length_m: f.num("pool_length"),
+                    pool_length_m: f.pool_length,
                 });
             }
             _ => {}

@@ -5,6 +5,7 @@
 
 mod archive;
 pub mod fit;
+pub mod fit_decode;
 pub mod gpx;
 pub mod parsed;
 pub mod tcx;
@@ -525,12 +526,7 @@ fn is_weight_scale_fit(bytes: &[u8]) -> bool {
     } else {
         bytes
     };
-    fitparser::from_bytes(bytes).is_ok_and(|records| {
-        records.iter().any(|r| {
-            r.kind() == fitparser::profile::MesgNum::FileId
-                && r.fields().iter().any(|f| f.name() == "type" && f.value().to_string() == "weight")
-        })
-    })
+    fit::file_type(bytes).as_deref() == Some("weight")
 }
 
 /// The activity already stored as this one: the same service id, else the
