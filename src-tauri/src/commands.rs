@@ -21,6 +21,7 @@ use wagner::quick_entry::{self, EntryDetails, EntryFilter, QuickEntry};
 use wagner::{Store, clock};
 
 use crate::error::{CommandError, CommandResult};
+use crate::{activities_commands, integrations_commands};
 
 /// The core as the shell holds it: a failed start-up is kept and shown, not a crash.
 pub enum Core {
@@ -490,6 +491,14 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::ai_commands::set_ai_key,
             crate::ai_commands::ai_prices,
             crate::ai_commands::save_ai_prices,
+            crate::activities_commands::weekly_volume,
+            crate::activities_commands::watch_devices,
+            crate::activities_commands::import_watch_device,
+            crate::integrations_commands::strava_status,
+            crate::integrations_commands::strava_save_app,
+            crate::integrations_commands::strava_connect,
+            crate::integrations_commands::strava_sync,
+            crate::integrations_commands::strava_disconnect,
         ])
 }
 

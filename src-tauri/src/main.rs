@@ -5,6 +5,7 @@
 
 mod coach_commands;
 mod ai_commands;
+mod activities_commands;
 mod commands;
 mod desktop_commands;
 #[cfg(debug_assertions)]
@@ -13,6 +14,7 @@ mod error;
 mod nutrition_commands;
 mod programs_commands;
 mod search_commands;
+mod integrations_commands;
 
 use std::path::PathBuf;
 

@@ -58,6 +58,13 @@ import type {
   PriceOverride,
   PriceRow,
   ProviderKind,
+  WeekVolume,
+  Device,
+  DeviceImport,
+  StravaStatus,
+  Connection,
+  SyncItem,
+  SyncReport,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -220,6 +227,29 @@ export const api = {
   aiPrices: (): Promise<PriceRow[]> => call((c) => c.aiPrices()),
   /** Replaces the user's prices; built-in models not listed keep their published price. */
   saveAiPrices: (prices: PriceOverride[]): Promise<PriceRow[]> => call((c) => c.saveAiPrices(prices)),
+  /** Distance, time and load per ISO week and sport (the last `weeks` weeks, or up to the newest activity). */
+  weeklyVolume: (weeks: number): Promise<WeekVolume[]> => call((c) => c.weeklyVolume(weeks)),
+  /** Garmin watches plugged in over USB (a GARMIN/Activity folder on a mounted drive). */
+  watchDevices: (): Promise<Device[]> => call((c) => c.watchDevices()),
+  /** Imports a watch's files not imported before; `onProgress` hears each file as it is done. */
+  importWatchDevice: (mountPath: string, onProgress: (p: ImportProgress) => void): Promise<DeviceImport> =>
+    call((c) => {
+      const channel = mockVariant() === null ? new Channel<ImportProgress>() : ({} as Channel<ImportProgress>);
+      channel.onmessage = onProgress;
+      return c.importWatchDevice(mountPath, channel);
+    }),
+  stravaStatus: (): Promise<StravaStatus> => call((c) => c.stravaStatus()),
+  stravaSaveApp: (clientId: string, clientSecret: string | null): Promise<StravaStatus> =>
+    call((c) => c.stravaSaveApp(clientId, clientSecret)),
+  /** Opens Strava's authorization page in the system browser and waits for its answer. */
+  stravaConnect: (): Promise<Connection> => call((c) => c.stravaConnect()),
+  stravaSync: (onProgress: (item: SyncItem) => void): Promise<SyncReport> =>
+    call((c) => {
+      const channel = mockVariant() === null ? new Channel<SyncItem>() : ({} as Channel<SyncItem>);
+      channel.onmessage = onProgress;
+      return c.stravaSync(channel);
+    }),
+  stravaDisconnect: (): Promise<StravaStatus> => call((c) => c.stravaDisconnect()),
 };
 
 /** Calls `handler` when a second launch of the app focused this window instead. */

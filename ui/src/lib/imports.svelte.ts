@@ -84,3 +84,20 @@ export async function importFiles(files: File[]): Promise<void> {
     finish();
   }
 }
+
+/** A Garmin watch plugged in over USB: its files not imported before, read by the core. */
+export async function importWatch(mountPath: string): Promise<void> {
+  if (!begin(0)) return;
+  try {
+    await api.importWatchDevice(mountPath, (p) => {
+      imports.total = p.total;
+      imports.done = p.index;
+      imports.current = p.file_name;
+      imports.results = [...imports.results, p];
+    });
+  } catch (e) {
+    imports.error = toApiError(e);
+  } finally {
+    finish();
+  }
+}

@@ -58,6 +58,13 @@ import type {
   SearchHit,
   SourceKind,
   EmbeddingStatus,
+  WeekVolume,
+  Device,
+  DeviceImport,
+  StravaStatus,
+  Connection,
+  SyncItem,
+  SyncReport,
 } from "./bindings";
 import { calendarDateIn } from "./format";
 
@@ -1199,6 +1206,62 @@ export function createMockCommands(variant: string): Partial<Commands> {
     },
     async nutritionHistory(): Promise<Result<DayTotals[], CommandError>> {
       return ok([]);
+    async weeklyVolume(weeks: number): Promise<Result<WeekVolume[], CommandError>> {
+      await delay(100);
+      const out: WeekVolume[] = [];
+      const monday = new Date();
+      monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+      for (let i = weeks - 1; i >= 0; i--) {
+        const d = new Date(monday);
+        d.setUTCDate(d.getUTCDate() - 7 * i);
+        const run = { activity_type: "run" as const, activities: 3, distance_meters: 20000 + 3000 * Math.sin(i), time_seconds: 7200, load: 150 };
+        const ride = { activity_type: "ride" as const, activities: 1, distance_meters: 40000, time_seconds: 5400, load: 90 };
+        const sports = i % 3 === 0 ? [run] : [run, ride];
+        out.push({
+          week: `W${i}`,
+          week_start: d.toISOString().slice(0, 10),
+          sports,
+          distance_meters: sports.reduce((a, s) => a + s.distance_meters, 0),
+          time_seconds: sports.reduce((a, s) => a + s.time_seconds, 0),
+          load: sports.reduce((a, s) => a + s.load, 0),
+        });
+      }
+      return ok(out);
+    },
+
+    async watchDevices(): Promise<Result<Device[], CommandError>> {
+      await delay(80);
+      return ok([]);
+    },
+
+    async importWatchDevice(mountPath: string): Promise<Result<DeviceImport, CommandError>> {
+      await delay(200);
+      return fail("invalid_input", `The preview cannot read ${mountPath}.`);
+    },
+
+    async stravaStatus(): Promise<Result<StravaStatus, CommandError>> {
+      await delay(80);
+      return ok({ client_id: null, has_client_secret: false, integration: null });
+    },
+
+    async stravaSaveApp(clientId: string, clientSecret: string | null): Promise<Result<StravaStatus, CommandError>> {
+      await delay(80);
+      return ok({ client_id: clientId, has_client_secret: clientSecret !== null, integration: null });
+    },
+
+    async stravaConnect(): Promise<Result<Connection, CommandError>> {
+      await delay(200);
+      return fail("invalid_input", "The preview cannot open a browser.");
+    },
+
+    async stravaSync(_onProgress: Channel<SyncItem>): Promise<Result<SyncReport, CommandError>> {
+      await delay(200);
+      return fail("invalid_input", "Strava is not connected in the preview.");
+    },
+
+    async stravaDisconnect(): Promise<Result<StravaStatus, CommandError>> {
+      await delay(80);
+      return ok({ client_id: null, has_client_secret: false, integration: null });
     },
   };
 }

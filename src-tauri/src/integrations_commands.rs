@@ -1,0 +1,105 @@
+//! Settings → Integrations: Strava set-up, connect, sync and disconnect.
+
+use std::time::Duration;
+
+use tauri::State;
+use tauri::ipc::Channel;
+use wagner::integrations::secrets::Secrets;
+use wagner::integrations::strava::{
+    self, Connection, Strava, StravaSettings, StravaStatus, SyncItem, SyncReport,
+};
+use wagner::profile;
+
+use crate::commands::Core;
+use crate::error::{CommandError, CommandResult};
+
+/// How long Connect waits for the browser to come back.
+const CONNECT_WAIT: Duration = Duration::from_secs(300);
+
+#[tauri::command]
+#[specta::specta]
+pub async fn strava_status(core: State<'_, Core>) -> CommandResult<StravaStatus> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(strava::status(store, &Secrets::detect(store), &profile.id).await?)
+}
+
+/// Saves the user's own API application: the client id in the profile's
+/// settings, the secret (when given) in the OS keyring.
+#[tauri::command]
+#[specta::specta]
+pub async fn strava_save_app(
+    core: State<'_, Core>,
+    client_id: String,
+    client_secret: Option<String>,
+) -> CommandResult<StravaStatus> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let mut settings = StravaSettings::new(client_id.trim());
+    if let Some(old) = strava::load_settings(store, &profile.id).await? {
+        settings.api_base_url = old.api_base_url;
+        settings.oauth_base_url = old.oauth_base_url;
+        settings.per_page = old.per_page;
+    }
+    strava::save_settings(store, &profile.id, &settings).await?;
+    let secrets = Secrets::detect(store);
+    if let Some(secret) = client_secret.filter(|s| !s.trim().is_empty()) {
+        strava::save_client_secret(&secrets, &profile.id, &secret)?;
+    }
+    Ok(strava::status(store, &secrets, &profile.id).await?)
+}
+
+/// Opens Strava's authorization page in the system browser and waits for
+/// its redirect to the loopback listener.
+#[tauri::command]
+#[specta::specta]
+pub async fn strava_connect(core: State<'_, Core>) -> CommandResult<Connection> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let mut client = Strava::new(store, &profile, Secrets::detect(store)).await?;
+    let pending = client.begin_connect(0).await?;
+    open_in_browser(&pending.authorize_url)?;
+    Ok(client.finish_connect(pending, CONNECT_WAIT).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn strava_sync(core: State<'_, Core>, on_progress: Channel<SyncItem>) -> CommandResult<SyncReport> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let mut client = Strava::new(store, &profile, Secrets::detect(store)).await?;
+    Ok(client
+        .sync(|item| {
+            let _ = on_progress.send(item.clone());
+        })
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn strava_disconnect(core: State<'_, Core>) -> CommandResult<StravaStatus> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let secrets = Secrets::detect(store);
+    strava::disconnect(store, &secrets, &profile.id).await?;
+    Ok(strava::status(store, &secrets, &profile.id).await?)
+}
+
+/// The system browser, without a plugin: xdg-open, open or `start`.
+fn open_in_browser(url: &str) -> CommandResult<()> {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    cmd.arg(url).spawn().map(drop).map_err(|e| {
+        CommandError::new(
+            "io",
+            format!("could not open the browser ({e}); open this address yourself: {url}"),
+        )
+    })
+}
