@@ -47,6 +47,9 @@ pub enum Error {
     /// The keyring or the secrets file could not be used.
     #[error("secret storage: {0}")]
     Secrets(String),
+    /// The Postgres sync server refused or failed (the message never holds a password).
+    #[error("sync: {0}")]
+    Sync(String),
     #[error("no food with barcode {code}: add it with `wagner food add --barcode {code} --name … --kcal …`")]
     UnknownBarcode { code: String },
 }
@@ -70,6 +73,7 @@ impl Error {
             Error::Integration { .. } => "integration",
             Error::Secrets(_) => "secrets",
             Error::UnknownBarcode { .. } => "unknown_barcode",
+            Error::Sync(_) => "sync",
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod ai;
 pub mod attachments;
+pub mod backup;
 pub mod body;
 pub mod clock;
 pub mod dashboard;
@@ -17,6 +18,7 @@ pub mod profile;
 pub mod programs;
 pub mod quick_entry;
 pub mod store;
+pub mod sync;
 
 pub use error::{Error, Result};
 pub use store::Store;

@@ -86,6 +86,26 @@ enum Command {
     },
     /// Body measurements, trend weight and energy expenditure (`wagner body add weight=82.4`).
     Body(wagner::body::cli::BodyArgs),
+    /// Back up the database and attachments into one zip (`--keep N`: a rolling backup in the data folder).
+    Backup {
+        file: Option<PathBuf>,
+        /// Make a rolling backup in <data folder>/backups and keep the newest N.
+        #[arg(long, value_name = "N")]
+        keep: Option<usize>,
+    },
+    /// Restore a backup after verifying it (the current database is kept beside it).
+    Restore {
+        file: PathBuf,
+        /// Confirm replacing an existing database.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Export everything as JSON, CSV per table, activity files / GPX and attachments.
+    Export { dir: PathBuf },
+    /// Load a `wagner export` folder into an empty database.
+    ImportExport { dir: PathBuf },
+    /// Two-way sync with a Postgres server (`wagner sync --postgres URL`, `wagner sync status`).
+    Sync(wagner::sync::cli::SyncArgs),
     /// Database health.
     Db {
         #[command(subcommand)]
@@ -267,6 +287,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     if let Command::Food { command: FoodCommand::ConvertFndds { csv, out, sr24 } } = &cli.command {
         convert_fndds(csv, out, sr24.as_deref())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Restoring replaces the database file: it must not be open.
+    if let Command::Restore { file, yes } = &cli.command {
+        let path = match &cli.db {
+            Some(path) => path.clone(),
+            None => wagner::store::default_db_path()?,
+        };
+        print!("{}", wagner::backup::cli::restore(file, &path, *yes, cli.json).await?);
         return Ok(ExitCode::SUCCESS);
     }
     let store = open(cli.db).await?;
@@ -456,6 +485,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Body(args) => print!("{}", wagner::body::cli::run(&store, args, cli.json).await?),
+        Command::Backup { file, keep } => {
+            print!("{}", wagner::backup::cli::backup(&store, file, keep, cli.json).await?)
+        }
+        // Handled above, before the store is opened.
+        Command::Restore { .. } => {}
+        Command::Export { dir } => print!("{}", wagner::backup::cli::export(&store, &dir, cli.json).await?),
+        Command::ImportExport { dir } => {
+            print!("{}", wagner::backup::cli::import_export(&store, &dir, cli.json).await?)
+        }
+        Command::Sync(args) => print!("{}", wagner::sync::cli::run(&store, args, cli.json).await?),
         Command::Db { command: DbCommand::Check } => {
             let check = store.check().await?;
             if cli.json {
