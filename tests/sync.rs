@@ -94,7 +94,18 @@ fn assert_same(a: &serde_json::Map<String, Value>, b: &serde_json::Map<String, V
 async fn two_installs_editing_offline_converge() {
     let Some(url) = fresh_server().await else { return };
     let (_da, a) = demo_store().await;
-    let first = sync::sync(&a, &url, &opts()).await.expect("first sync");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let with_progress = SyncOptions {
+        progress: Some(std::sync::Arc::new(move |p: &sync::SyncProgress| {
+            log.lock().unwrap().push(p.clone())
+        })),
+        ..opts()
+    };
+    let first = sync::sync(&a, &url, &with_progress).await.expect("first sync");
+    let last_push =
+        seen.lock().unwrap().iter().rev().find(|p| p.phase == "push").cloned().expect("push progress");
+    assert_eq!((Some(last_push.done), last_push.total), (Some(first.pushed), Some(first.pushed)));
     assert!(first.pushed > 100, "the demo data went up: {first:?}");
     assert!(first.errors.is_empty(), "{:?}", first.errors);
 
@@ -185,7 +196,7 @@ async fn a_sync_killed_midway_and_rerun_loses_and_duplicates_nothing() {
     let Some(url) = fresh_server().await else { return };
     let (_da, a) = demo_store().await;
     let total = sync::pending_count(&a).await.unwrap();
-    let small = SyncOptions { batch_size: 50, fail_after_batches: Some(3), attachments: true };
+    let small = SyncOptions { batch_size: 50, fail_after_batches: Some(3), ..SyncOptions::default() };
     let err = sync::sync(&a, &url, &small).await.expect_err("the test hook stops it");
     assert!(err.to_string().contains("interrupted"), "{err}");
     let left = sync::pending_count(&a).await.unwrap();
@@ -200,7 +211,7 @@ async fn a_sync_killed_midway_and_rerun_loses_and_duplicates_nothing() {
 
     // The pulling side is interrupted too, then resumes from its cursor.
     let (_db, b) = empty_install().await;
-    let stop = SyncOptions { batch_size: 40, fail_after_batches: Some(2), attachments: true };
+    let stop = SyncOptions { batch_size: 40, fail_after_batches: Some(2), ..SyncOptions::default() };
     sync::join(&b, &url, None, &stop).await.expect_err("stopped mid-pull");
     let resumed = sync::sync(&b, &url, &SyncOptions { batch_size: 40, ..SyncOptions::default() })
         .await

@@ -75,7 +75,20 @@ fn rank(table: &str) -> usize {
     SYNCED_TABLES.iter().position(|t| *t == table).unwrap_or(usize::MAX)
 }
 
-#[derive(Debug, Clone)]
+/// Where a running sync is, reported after each batch.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncProgress {
+    /// "pull", "push" or "attachments".
+    pub phase: String,
+    pub done: i64,
+    /// Known for the push (the pending rows), not for the pull.
+    pub total: Option<i64>,
+}
+
+pub type ProgressFn = std::sync::Arc<dyn Fn(&SyncProgress) + Send + Sync>;
+
+#[derive(Clone)]
 pub struct SyncOptions {
     /// Rows per Postgres transaction (push) and per SQLite transaction (pull).
     pub batch_size: usize,
@@ -83,11 +96,30 @@ pub struct SyncOptions {
     /// counted together), as a killed process would.
     pub fail_after_batches: Option<usize>,
     pub attachments: bool,
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for SyncOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncOptions")
+            .field("batch_size", &self.batch_size)
+            .field("fail_after_batches", &self.fail_after_batches)
+            .field("attachments", &self.attachments)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions { batch_size: 1000, fail_after_batches: None, attachments: true }
+        SyncOptions { batch_size: 1000, fail_after_batches: None, attachments: true, progress: None }
+    }
+}
+
+impl SyncOptions {
+    fn report(&self, phase: &str, done: i64, total: Option<i64>) {
+        if let Some(progress) = &self.progress {
+            progress(&SyncProgress { phase: phase.into(), done, total });
+        }
     }
 }
 
@@ -232,6 +264,28 @@ pub async fn status(store: &Store) -> Result<SyncStatus> {
         last_report: state_get(&mut conn, "last_report").await?,
         local_only_tables: LOCAL_ONLY_TABLES.iter().map(|(t, why)| format!("{t}: {why}")).collect(),
     })
+}
+
+/// Saves the server to sync with (Settings). A URL with a password is
+/// refused: secrets never go into the database.
+pub async fn save_server(store: &Store, url: &str) -> Result<()> {
+    let url = url.trim();
+    let mut conn = store.pool().acquire().await?;
+    if url.is_empty() {
+        sqlx::query("DELETE FROM sync_state WHERE key = 'server_url'").execute(&mut *conn).await?;
+        return Ok(());
+    }
+    let parsed = reqwest::Url::parse(url).map_err(|e| Error::invalid(format!("Postgres URL: {e}")))?;
+    if !matches!(parsed.scheme(), "postgres" | "postgresql") {
+        return Err(Error::invalid("the URL must start with postgres://"));
+    }
+    if parsed.password().is_some() {
+        return Err(Error::invalid(
+            "leave the password out of the URL: set WAGNER_POSTGRES_PASSWORD (or PGPASSWORD) instead",
+        ));
+    }
+    connect_options(url)?;
+    state_set(&mut conn, "server_url", url).await
 }
 
 /// The server URL saved by the last sync (password removed).
@@ -436,6 +490,11 @@ async fn push(ctx: &mut Ctx<'_>, report: &mut SyncReport) -> Result<()> {
                 }
             }
         }
+        ctx.opts.report(
+            "push",
+            report.pushed + report.push_skipped + report.refused,
+            Some(pending.len() as i64),
+        );
         ctx.batch_done()?;
     }
     Ok(())
@@ -612,6 +671,7 @@ async fn pull(ctx: &mut Ctx<'_>, report: &mut SyncReport) -> Result<()> {
         let (applied, skipped) = apply_pulled(ctx, &versions, last_seq).await?;
         report.pulled += applied;
         report.pull_skipped += skipped;
+        ctx.opts.report("pull", report.pulled + report.pull_skipped, None);
         ctx.batch_done()?;
     }
     let violations = sqlx::query("PRAGMA foreign_key_check").fetch_all(ctx.store.pool()).await?;
