@@ -29,7 +29,7 @@ pub enum Core {
 }
 
 impl Core {
-    fn store(&self) -> CommandResult<&Store> {
+    pub(crate) fn store(&self) -> CommandResult<&Store> {
         match self {
             Core::Ready(store) => Ok(store),
             Core::Failed(err) => Err(err.clone()),
@@ -412,6 +412,10 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             import_activity_paths,
             import_activity_file,
             fitness,
+            crate::sync_commands::sync_status,
+            crate::sync_commands::sync_save_server,
+            crate::sync_commands::sync_now,
+            crate::sync_commands::backup_now,
         ],
     )
 }

@@ -7,6 +7,7 @@ mod commands;
 #[cfg(debug_assertions)]
 mod e2e_hooks;
 mod error;
+mod sync_commands;
 
 use std::path::PathBuf;
 

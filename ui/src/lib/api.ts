@@ -26,6 +26,10 @@ import type {
   Result,
   Today,
   Upload,
+  BackupReport,
+  SyncProgress,
+  SyncReport,
+  SyncSettings,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -114,6 +118,16 @@ export const api = {
   importActivityFile: (name: string, bytes: Uint8Array, index: number, total: number): Promise<ImportProgress[]> =>
     call((c) => c.importActivityFile(name, Array.from(bytes), index, total)),
   fitness: (from: string, to: string): Promise<FitnessDay[]> => call((c) => c.fitness(from, to)),
+  syncStatus: (): Promise<SyncSettings> => call((c) => c.syncStatus()),
+  syncSaveServer: (url: string): Promise<SyncSettings> => call((c) => c.syncSaveServer(url)),
+  /** Syncs in the background; `onProgress` hears each finished batch. */
+  syncNow: (onProgress: (p: SyncProgress) => void): Promise<SyncReport> =>
+    call((c) => {
+      const channel = mockVariant() === null ? new Channel<SyncProgress>() : ({} as Channel<SyncProgress>);
+      channel.onmessage = onProgress;
+      return c.syncNow(channel);
+    }),
+  backupNow: (): Promise<BackupReport> => call((c) => c.backupNow()),
 };
 
 /**
