@@ -16,7 +16,10 @@ step "format and lints (the shell embeds ui/dist, so after the UI build)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-step "core: unit and integration tests"
+step "core: unit and integration tests (with a throwaway Postgres for the sync tests)"
+WAGNER_TEST_PG_URL=$(scripts/pg.sh start)
+export WAGNER_TEST_PG_URL WAGNER_REQUIRE_PG=1
+trap 'scripts/pg.sh stop' EXIT
 cargo test -p wagner-coach
 
 step "desktop shell: bindings up to date, debug build"

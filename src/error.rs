@@ -54,6 +54,9 @@ pub enum Error {
     /// A voice note could not be decoded or transcribed on this computer.
     #[error("voice note: {0}")]
     Transcription(String),
+    /// The Postgres sync server refused or failed (the message never holds a password).
+    #[error("sync: {0}")]
+    Sync(String),
     #[error("no food with barcode {code}: add it with `wagner food add --barcode {code} --name … --kcal …`")]
     UnknownBarcode { code: String },
 }
@@ -79,6 +82,7 @@ impl Error {
             Error::UnknownBarcode { .. } => "unknown_barcode",
             Error::ModelUnavailable(_) => "model_unavailable",
             Error::Transcription(_) => "transcription",
+            Error::Sync(_) => "sync",
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod ai;
 pub mod attachments;
+pub mod backup;
 pub mod body;
 pub mod clock;
 pub mod coach;
@@ -21,6 +22,7 @@ pub mod quick_entry;
 pub mod search;
 pub mod store;
 pub mod voice;
+pub mod sync;
 
 pub use error::{Error, Result};
 pub use store::Store;

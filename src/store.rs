@@ -140,6 +140,11 @@ impl Store {
     }
 }
 
+/// The newest schema version this build knows (a backup from a newer one is refused).
+pub fn latest_schema_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 /// Where the database lives when neither `--db` nor `WAGNER_DB` says otherwise:
 /// the platform's data dir (XDG on Linux, Application Support on macOS,
 /// AppData on Windows).

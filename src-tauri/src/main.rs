@@ -15,6 +15,7 @@ mod nutrition_commands;
 mod programs_commands;
 mod search_commands;
 mod integrations_commands;
+mod sync_commands;
 
 use std::path::PathBuf;
 

@@ -106,6 +106,26 @@ enum Command {
     Search(wagner::search::cli::SearchArgs),
     /// Embed every entry not yet searchable by meaning, now (progress on stderr).
     Embed,
+    /// Back up the database and attachments into one zip (`--keep N`: a rolling backup in the data folder).
+    Backup {
+        file: Option<PathBuf>,
+        /// Make a rolling backup in <data folder>/backups and keep the newest N.
+        #[arg(long, value_name = "N")]
+        keep: Option<usize>,
+    },
+    /// Restore a backup after verifying it (the current database is kept beside it).
+    Restore {
+        file: PathBuf,
+        /// Confirm replacing an existing database.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Export everything as JSON, CSV per table, activity files / GPX and attachments.
+    Export { dir: PathBuf },
+    /// Load a `wagner export` folder into an empty database.
+    ImportExport { dir: PathBuf },
+    /// Two-way sync with a Postgres server (`wagner sync --postgres URL`, `wagner sync status`).
+    Sync(wagner::sync::cli::SyncArgs),
     /// Database health.
     Db {
         #[command(subcommand)]
@@ -317,6 +337,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     if let Command::Food { command: FoodCommand::ConvertFndds { csv, out, sr24 } } = &cli.command {
         convert_fndds(csv, out, sr24.as_deref())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Restoring replaces the database file: it must not be open.
+    if let Command::Restore { file, yes } = &cli.command {
+        let path = match &cli.db {
+            Some(path) => path.clone(),
+            None => wagner::store::default_db_path()?,
+        };
+        print!("{}", wagner::backup::cli::restore(file, &path, *yes, cli.json).await?);
         return Ok(ExitCode::SUCCESS);
     }
     let store = open(cli.db).await?;
@@ -538,6 +567,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Program(args) => print!("{}", wagner::programs::cli::run(&store, args, cli.json).await?),
         Command::Search(args) => print!("{}", wagner::search::cli::run(&store, args, cli.json).await?),
         Command::Embed => print!("{}", wagner::embeddings::cli::run(&store, cli.json).await?),
+        Command::Backup { file, keep } => {
+            print!("{}", wagner::backup::cli::backup(&store, file, keep, cli.json).await?)
+        }
+        // Handled above, before the store is opened.
+        Command::Restore { .. } => {}
+        Command::Export { dir } => print!("{}", wagner::backup::cli::export(&store, &dir, cli.json).await?),
+        Command::ImportExport { dir } => {
+            print!("{}", wagner::backup::cli::import_export(&store, &dir, cli.json).await?)
+        }
+        Command::Sync(args) => print!("{}", wagner::sync::cli::run(&store, args, cli.json).await?),
         Command::Db { command: DbCommand::Check } => {
             let check = store.check().await?;
             if cli.json {

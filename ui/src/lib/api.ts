@@ -65,6 +65,10 @@ import type {
   Connection,
   SyncItem,
   SyncReport,
+  BackupReport,
+  SyncProgress,
+  SyncReport,
+  SyncSettings,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -250,6 +254,16 @@ export const api = {
       return c.stravaSync(channel);
     }),
   stravaDisconnect: (): Promise<StravaStatus> => call((c) => c.stravaDisconnect()),
+  syncStatus: (): Promise<SyncSettings> => call((c) => c.syncStatus()),
+  syncSaveServer: (url: string): Promise<SyncSettings> => call((c) => c.syncSaveServer(url)),
+  /** Syncs in the background; `onProgress` hears each finished batch. */
+  syncNow: (onProgress: (p: SyncProgress) => void): Promise<SyncReport> =>
+    call((c) => {
+      const channel = mockVariant() === null ? new Channel<SyncProgress>() : ({} as Channel<SyncProgress>);
+      channel.onmessage = onProgress;
+      return c.syncNow(channel);
+    }),
+  backupNow: (): Promise<BackupReport> => call((c) => c.backupNow()),
 };
 
 /** Calls `handler` when a second launch of the app focused this window instead. */

@@ -65,6 +65,11 @@ import type {
   Connection,
   SyncItem,
   SyncReport,
+  BackupReport,
+  SyncProgress,
+  SyncReport,
+  SyncSettings,
+  SyncStatus,
 } from "./bindings";
 import { calendarDateIn } from "./format";
 
@@ -1262,6 +1267,56 @@ export function createMockCommands(variant: string): Partial<Commands> {
     async stravaDisconnect(): Promise<Result<StravaStatus, CommandError>> {
       await delay(80);
       return ok({ client_id: null, has_client_secret: false, integration: null });
+    async syncStatus(): Promise<Result<SyncSettings, CommandError>> {
+      await delay(80);
+      return ok({ status: { ...mockSync }, url_from_env: false });
+    },
+
+    async syncSaveServer(url: string): Promise<Result<SyncSettings, CommandError>> {
+      await delay(80);
+      if (url.includes(":") && /\/\/[^/@]*:[^/@]*@/.test(url)) {
+        return fail("invalid_input", "leave the password out of the URL: set WAGNER_POSTGRES_PASSWORD (or PGPASSWORD) instead");
+      }
+      mockSync.server = url.trim() === "" ? null : url.trim();
+      return ok({ status: { ...mockSync }, url_from_env: false });
+    },
+
+    async syncNow(progress: Channel<SyncProgress>): Promise<Result<SyncReport, CommandError>> {
+      await delay(300);
+      if (mockSync.server === null) return fail("invalid_input", "no server yet: enter a Postgres URL first");
+      progress.onmessage?.({ phase: "push", done: mockSync.pending_changes, total: mockSync.pending_changes });
+      const pushed = mockSync.pending_changes;
+      mockSync.pending_changes = 0;
+      mockSync.last_sync_at = new Date().toISOString();
+      return ok({
+        user_id: "preview",
+        pushed,
+        push_skipped: 0,
+        pulled: 0,
+        pull_skipped: 0,
+        attachments_up: 0,
+        attachments_down: 0,
+        refused: 0,
+        errors: [],
+        pending_after: 0,
+        millis: 300,
+      });
+    },
+
+    async backupNow(): Promise<Result<BackupReport, CommandError>> {
+      await delay(200);
+      return ok({
+        file: "~/.local/share/wagner-coach/backups/wagner-preview.zip",
+        bytes: 1_234_567,
+        manifest: {
+          format: "wagner-backup-1",
+          created_at: new Date().toISOString(),
+          app_version: "preview",
+          schema_version: 0,
+          counts: { meal_logs: 42 },
+          attachments: 3,
+        },
+      });
     },
   };
 }
@@ -1481,3 +1536,11 @@ function mockPriceTable(overrides: PriceOverride[]): PriceRow[] {
   }
   return rows;
 }
+const mockSync: SyncStatus = {
+  server: null,
+  pending_changes: 12,
+  last_sync_at: null,
+  last_error: null,
+  last_report: null,
+  local_only_tables: ["daily_nutrition_summaries: derived from meal_logs; recomputed on each install"],
+};
