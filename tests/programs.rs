@@ -293,6 +293,7 @@ async fn a_logged_activity_completes_the_days_workout_until_unlinked() {
                 carbs_g: 54.0,
                 fat_g: 5.0,
                 food_id: None,
+                nutrients: Default::default(),
             }],
             source: MealSource::Manual,
             quick_entry_log_id: None,

@@ -117,6 +117,7 @@ async fn items_logged_outside_quick_entry_are_searchable_and_deleting_them_drops
                 carbs_g: 80.0,
                 fat_g: 24.0,
                 food_id: None,
+                nutrients: Default::default(),
             }],
             source: wagner::nutrition::MealSource::Manual,
             quick_entry_log_id: None,

@@ -157,6 +157,7 @@ pub fn validate_week(
                             carbs_g: f.carbs_g,
                             fat_g: f.fat_g,
                             food_id: None,
+                            nutrients: Default::default(),
                         })
                         .collect(),
                 })

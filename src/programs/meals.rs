@@ -173,6 +173,7 @@ fn meal_food(f: &CatalogFood, grams: f64) -> MealFood {
         carbs_g: r1(c * grams),
         fat_g: r1(fat * grams),
         food_id: Some(f.id.clone()),
+        nutrients: Default::default(),
     }
 }
 
