@@ -287,7 +287,7 @@ async fn serve_details(env: &Env, list: &[Value]) {
         .await;
 }
 
-async fn sync(env: &Env) -> (wagner::Result<strava::SyncReport>, Vec<SyncItem>) {
+async fn sync(env: &Env) -> (wagner::Result<strava::StravaSyncReport>, Vec<SyncItem>) {
     let mut items = Vec::new();
     let report = env.client().sync(|i| items.push(i.clone())).await;
     (report, items)

@@ -6,7 +6,7 @@ use tauri::State;
 use tauri::ipc::Channel;
 use wagner::integrations::secrets::Secrets;
 use wagner::integrations::strava::{
-    self, Connection, Strava, StravaSettings, StravaStatus, SyncItem, SyncReport,
+    self, Connection, Strava, StravaSettings, StravaStatus, StravaSyncReport, SyncItem,
 };
 use wagner::profile;
 
@@ -64,7 +64,7 @@ pub async fn strava_connect(core: State<'_, Core>) -> CommandResult<Connection> 
 
 #[tauri::command]
 #[specta::specta]
-pub async fn strava_sync(core: State<'_, Core>, on_progress: Channel<SyncItem>) -> CommandResult<SyncReport> {
+pub async fn strava_sync(core: State<'_, Core>, on_progress: Channel<SyncItem>) -> CommandResult<StravaSyncReport> {
     let store = core.store()?;
     let profile = profile::require_default(store).await?;
     let mut client = Strava::new(store, &profile, Secrets::detect(store)).await?;

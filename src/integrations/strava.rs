@@ -198,7 +198,7 @@ pub struct SyncItem {
 
 #[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct SyncReport {
+pub struct StravaSyncReport {
     pub imported: u32,
     pub duplicates: u32,
     pub requests: u32,
@@ -568,7 +568,7 @@ impl Strava {
     /// Imports activities that started after the last synced one, oldest
     /// first, calling `progress` for each. Strava's request limit ends the
     /// sync early with `stopped` set; everything imported until then is kept.
-    pub async fn sync(&mut self, mut progress: impl FnMut(&SyncItem)) -> Result<SyncReport> {
+    pub async fn sync(&mut self, mut progress: impl FnMut(&SyncItem)) -> Result<StravaSyncReport> {
         let integration = super::get(&self.store, &self.profile.id, PROVIDER).await?;
         let integration = match integration {
             Some(i) if i.status == "connected" => i,
@@ -583,7 +583,7 @@ impl Strava {
         let after = integration.settings.get("sync_after").and_then(Value::as_i64).unwrap_or(0);
         let per_page = self.settings.per_page.unwrap_or(100).clamp(1, 200);
         let thresholds = import::thresholds(&self.store, &self.profile.id).await?;
-        let mut report = SyncReport::default();
+        let mut report = StravaSyncReport::default();
         let mut cursor = after;
         let outcome: Result<()> = async {
             for page in 1.. {

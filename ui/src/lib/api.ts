@@ -64,7 +64,7 @@ import type {
   StravaStatus,
   Connection,
   SyncItem,
-  SyncReport,
+  StravaSyncReport,
   BackupReport,
   SyncProgress,
   SyncReport,
@@ -247,7 +247,7 @@ export const api = {
     call((c) => c.stravaSaveApp(clientId, clientSecret)),
   /** Opens Strava's authorization page in the system browser and waits for its answer. */
   stravaConnect: (): Promise<Connection> => call((c) => c.stravaConnect()),
-  stravaSync: (onProgress: (item: SyncItem) => void): Promise<SyncReport> =>
+  stravaSync: (onProgress: (item: SyncItem) => void): Promise<StravaSyncReport> =>
     call((c) => {
       const channel = mockVariant() === null ? new Channel<SyncItem>() : ({} as Channel<SyncItem>);
       channel.onmessage = onProgress;

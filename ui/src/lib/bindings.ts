@@ -256,6 +256,12 @@ async importActivityPaths(paths: string[], onProgress: TAURI_CHANNEL<ImportProgr
 }
 },
 /**
+ * Stops the running import by path before its next file; what was imported stays.
+ */
+async cancelImport() : Promise<void> {
+    await TAURI_INVOKE("cancel_import");
+},
+/**
  * Imports one file's contents (the file picker gives contents, not paths);
  * `index` of `total` is the picker's count, echoed in the results.
  */
@@ -273,6 +279,158 @@ async importActivityFile(name: string, bytes: number[], index: number, total: nu
 async fitness(from: string, to: string) : Promise<Result<FitnessDay[], CommandError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("fitness", { from, to }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async nutritionDay(date: string | null) : Promise<Result<DayView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("nutrition_day", { date }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async foodSearch(query: string) : Promise<Result<FoodHit[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("food_search", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The food with this barcode; with `online`, one not in the database is
+ * looked up in Open Food Facts and kept. Unknown is the `unknown_barcode` error.
+ */
+async foodBarcode(code: string, online: boolean) : Promise<Result<FoodHit, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("food_barcode", { code, online }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A food with its portions, for the portion picker.
+ */
+async foodDetails(id: string) : Promise<Result<FoodDetails, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("food_details", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Logs a food as a new meal of `category` on `date` (now, or noon of another day).
+ */
+async mealLogFood(date: string | null, category: MealCategory, foodId: string, quantity: number, unit: string) : Promise<Result<MealSummary, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("meal_log_food", { date, category, foodId, quantity, unit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async mealAddFood(mealId: string, foodId: string, quantity: number, unit: string) : Promise<Result<MealSummary, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("meal_add_food", { mealId, foodId, quantity, unit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async mealEdit(id: string, edit: MealEdit) : Promise<Result<MealSummary, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("meal_edit", { id, edit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async mealCopy(id: string, to: string, category: MealCategory | null) : Promise<Result<MealSummary, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("meal_copy", { id, to, category }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async mealCopyDay(from: string, to: string) : Promise<Result<MealSummary[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("meal_copy_day", { from, to }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes meals; `meal_undo` puts them back.
+ */
+async mealDelete(ids: string[]) : Promise<Result<DeletedMeal[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("meal_delete", { ids }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async mealUndo() : Promise<Result<DeletedMeal[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("meal_undo") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Daily totals from `from` to `to` (inclusive) for the weekly and monthly charts.
+ */
+async nutritionHistory(from: string, to: string) : Promise<Result<DayTotals[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("nutrition_history", { from, to }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async nutritionTargets(activity: ActivityLevel | null, goalRateKgPerWeek: number, apply: boolean) : Promise<Result<TargetProposal, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("nutrition_targets", { activity, goalRateKgPerWeek, apply }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async goalsList() : Promise<Result<GoalProgress[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("goals_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async goalAdd(goal: NewGoal) : Promise<Result<GoalProgress, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("goal_add", { goal }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async goalSetStatus(id: string, status: string) : Promise<Result<GoalProgress, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("goal_set_status", { id, status }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async goalDelete(id: string) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("goal_delete", { id }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -316,6 +474,381 @@ async coachMessages(conversationId: string) : Promise<Result<Message[], CommandE
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The week or month that holds `date` (today by default), day by day with totals.
+ */
+async period(kind: PeriodKind, date: string | null) : Promise<Result<Period, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("period", { kind, date }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Units, time zone, first day of the week, theme; returns the updated profile.
+ */
+async savePreferences(preferences: Preferences) : Promise<Result<Profile, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_preferences", { preferences }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every IANA time zone name, for the Settings picker.
+ */
+async timeZones() : Promise<string[]> {
+    return await TAURI_INVOKE("time_zones");
+},
+/**
+ * Remembers the page shown, so the next launch reopens it.
+ */
+async rememberPage(page: string) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remember_page", { page }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Where the data lives, opened in the system's file manager; returns the folder.
+ */
+async openDataFolder() : Promise<Result<string, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_data_folder") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The window calls this once its first page shows real data. Logged, and
+ * written to `WAGNER_READY_FILE` (the start-up benchmark) when that is set.
+ */
+async windowReady(page: string) : Promise<ReadyReport> {
+    return await TAURI_INVOKE("window_ready", { page });
+},
+/**
+ * Generates a program from the questionnaire (with the configured AI provider
+ * unless `offline`, or when none is configured) and makes it the active one.
+ */
+async programCreate(answers: Answers, offline: boolean, onProgress: TAURI_CHANNEL<Progress>) : Promise<Result<ProgramCreated, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_create", { answers, offline, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The active program's day for a date (default today), or none.
+ */
+async programDay(date: string | null) : Promise<Result<ProgramDay | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_day", { date }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async programCalendar() : Promise<Result<Calendar | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_calendar") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async programItem(id: string) : Promise<Result<ItemDetails, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_item", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Marks an item, or a whole day by its id, completed / skipped / pending.
+ */
+async programMark(id: string, status: Status) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_mark", { id, status }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async programPause() : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_pause") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Resumes; returns how many days the rest of the program moved.
+ */
+async programResume() : Promise<Result<number, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_resume") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Writes the program to an .ics file; returns the number of days written.
+ */
+async programExportIcs(path: string) : Promise<Result<number, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_export_ics", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces a planned meal with another of about the same calories; returns its name.
+ */
+async programSwapMeal(id: string) : Promise<Result<string, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_swap_meal", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces exercise `index` (from 0) of a workout with another of the same pattern.
+ */
+async programSwapExercise(id: string, index: number) : Promise<Result<PlannedExercise, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_swap_exercise", { id, index }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Unlinks a workout from the logged activity that completed it.
+ */
+async programUnlink(id: string) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_unlink", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Swaps what two days hold (day numbers 1 to 84).
+ */
+async programMoveDay(from: number, to: number) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_move_day", { from, to }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Regenerates every untouched day from `week` on; returns how many days changed.
+ */
+async programRegenerate(week: number) : Promise<Result<number, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_regenerate", { week }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async search(query: SearchQuery) : Promise<Result<SearchResults, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("search", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async similar(kind: SourceKind, id: string, limit: number | null) : Promise<Result<SearchHit[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("similar", { kind, id, limit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async embeddingStatus() : Promise<Result<EmbeddingStatus, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("embedding_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the provider's API key in the OS keyring (or forgets it with `null`).
+ * The answer says only whether a key is there, never the key.
+ */
+async setAiKey(kind: ProviderKind, key: string | null) : Promise<Result<AiStatus, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_ai_key", { kind, key }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every built-in model and every model the user priced, with the price in use.
+ */
+async aiPrices() : Promise<Result<PriceRow[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_prices") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces the user's prices (all of them: an empty list means "built-ins only").
+ */
+async saveAiPrices(prices: PriceOverride[]) : Promise<Result<PriceRow[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_ai_prices", { prices }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Distance, time and load per ISO week and sport: the last `weeks` weeks,
+ * or the weeks up to the newest activity when all are older.
+ */
+async weeklyVolume(weeks: number) : Promise<Result<WeekVolume[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("weekly_volume", { weeks }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Garmin watches mounted now (a `GARMIN/Activity` folder on a removable
+ * drive), with how many of their files are new.
+ */
+async watchDevices() : Promise<Result<Device[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("watch_devices") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports the watch's files not imported before, one progress message per file.
+ */
+async importWatchDevice(mountPath: string, onProgress: TAURI_CHANNEL<ImportProgress>) : Promise<Result<DeviceImport, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_watch_device", { mountPath, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async stravaStatus() : Promise<Result<StravaStatus, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("strava_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the user's own API application: the client id in the profile's
+ * settings, the secret (when given) in the OS keyring.
+ */
+async stravaSaveApp(clientId: string, clientSecret: string | null) : Promise<Result<StravaStatus, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("strava_save_app", { clientId, clientSecret }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens Strava's authorization page in the system browser and waits for
+ * its redirect to the loopback listener.
+ */
+async stravaConnect() : Promise<Result<Connection, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("strava_connect") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async stravaSync(onProgress: TAURI_CHANNEL<SyncItem>) : Promise<Result<StravaSyncReport, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("strava_sync", { onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async stravaDisconnect() : Promise<Result<StravaStatus, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("strava_disconnect") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async syncStatus() : Promise<Result<SyncSettings, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves (or, when empty, forgets) the server; a URL with a password is refused.
+ */
+async syncSaveServer(url: string) : Promise<Result<SyncSettings, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_save_server", { url }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Syncs now. The sync runs on its own task with short transactions, so
+ * logging goes on meanwhile; progress arrives on `progress` after each batch.
+ */
+async syncNow(progress: TAURI_CHANNEL<SyncProgress>) : Promise<Result<SyncReport, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_now", { progress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A rolling backup into the data folder's backups/ (the newest 10 are kept).
+ */
+async backupNow() : Promise<Result<BackupReport, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -323,9 +856,11 @@ async coachMessages(conversationId: string) : Promise<Result<Message[], CommandE
 
 
 export const events = __makeEvents__<{
-entryUpdated: EntryUpdated
+entryUpdated: EntryUpdated,
+secondLaunch: SecondLaunch
 }>({
-entryUpdated: "entry-updated"
+entryUpdated: "entry-updated",
+secondLaunch: "second-launch"
 })
 
 /** user-defined constants **/
@@ -355,6 +890,10 @@ text: string | null;
  * At most this many, newest first (default 200, at most 1000).
  */
 limit: number | null }
+/**
+ * The usual activity levels and their multipliers of resting energy.
+ */
+export type ActivityLevel = "sedentary" | "light" | "moderate" | "very_active" | "extra_active"
 export type ActivityRow = { id: string; name: string | null; activity_type: ActivityType; source: ActivitySource; start_date: string; local_date: string | null; elapsed_time_seconds: number | null; moving_time_seconds: number | null; distance_meters: number | null; total_elevation_gain_m: number | null; total_elevation_loss_m: number | null; calories: number | null; average_heartrate: number | null; max_heartrate: number | null; average_power_w: number | null; max_power_w: number | null; normalized_power_w: number | null; average_cadence: number | null; average_speed_mps: number | null; max_speed_mps: number | null; training_load: number | null; original_file_path: string | null; notes: string | null }
 export type ActivitySource = "strava" | "garmin" | "manual" | "quick_entry" | "file" | "apple_health"
 export type ActivitySummary = { id: string; name: string; activity_type: ActivityType; source: ActivitySource; start_date: string; elapsed_time_seconds: number; distance_meters: number | null; calories: number | null; average_heartrate: number | null }
@@ -371,16 +910,36 @@ max_hr: number; strength: ExerciseSummary[] }
  * What the Settings page shows: the choice, whether its key is there (never
  * the key) and this month's spend.
  */
-export type AiStatus = { config: ProviderConfig | null; key_env: string | null; key_present: boolean; month_spend_usd: number; 
+export type AiStatus = { config: ProviderConfig | null; key_env: string | null; key_present: boolean; 
+/**
+ * Where the key in use comes from (the environment overrides a saved key).
+ */
+key_source: KeySource | null; 
+/**
+ * Where a key saved from Settings is kept ("the OS keyring" or the file).
+ */
+key_store: string; month_spend_usd: number; 
 /**
  * True when entries are read by a provider now, false when offline.
  */
 active: boolean }
 /**
+ * The answers as a user writes them (JSON file or the form): free text is
+ * accepted where people use synonyms, and `validate` turns it into a
+ * [`Questionnaire`] or says exactly what is wrong.
+ */
+export type Answers = { primary_goal: string | null; experience_level: string | null; training_frequency: number | null; session_minutes: number | null; available_equipment?: string[]; injury_limitations?: string[]; dietary_restrictions?: string[]; daily_calorie_target: number | null; daily_protein_target_g: number | null; daily_carbs_target_g: number | null; daily_fat_target_g: number | null }
+/**
  * What the window needs at start-up to choose between the welcome screen
  * (no profile or no data yet) and Today.
  */
 export type AppStatus = { db_path: string; profile: Profile | null; has_data: boolean; schema_version: number }
+export type Attention = { pending: number; failed: number; 
+/**
+ * The newest of them, newest first.
+ */
+entries: QuickEntry[] }
+export type BackupReport = { file: string; bytes: number; manifest: Manifest }
 /**
  * Best efforts computed from the stored streams.
  */
@@ -413,6 +972,13 @@ trend_kg: number | null;
  */
 weekly_rate_kg: number | null }
 export type BodySource = "manual" | "quick_entry" | "scale" | "import"
+export type Calendar = { program_id: string; name: string; description: string | null; status: string; start_date: string; current_day: number | null; 
+/**
+ * 12 rows of 7 days.
+ */
+weeks: CalendarDay[][]; adherence: WeekAdherence[] }
+export type CalendarDay = { id: string; day_number: number; week_number: number; scheduled_date: string | null; day_name: string | null; day_focus: string | null; is_rest_day: boolean; status: Status; items_total: number; items_completed: number; workout_completed: boolean }
+export type CategoryMeals = { category: MealCategory; totals: Totals; meals: MealSummary[] }
 /**
  * Streams ready to plot: one time axis (seconds from the start) and one
  * array per channel of the same length, `null` where the sensor had
@@ -446,6 +1012,7 @@ month: string; month_usage: MonthUsage;
  * True when a provider would answer; false means the offline coach.
  */
 provider_active: boolean }
+export type CoachTip = { id: string; conversation_id: string; content: string; created_at: string }
 export type CommandError = { code: string; message: string }
 export type Confidence = 
 /**
@@ -456,6 +1023,10 @@ export type Confidence =
  * The formula alone.
  */
 "formula" | "low" | "medium" | "high"
+/**
+ * A successful authorization.
+ */
+export type Connection = { athlete_id: string; athlete_name: string; scopes: string[]; token_expires_at: string }
 /**
  * `context_used` of an assistant message: what the answer was based on.
  */
@@ -485,7 +1056,66 @@ export type Conversation = { id: string;
  */
 title: string; messages: number; tokens: number; cost_usd: number; started_at: string; last_at: string }
 export type DayNutrition = { calories: number; protein_g: number; carbs_g: number; fat_g: number; fiber_g: number; targets: MacroTargets; remaining: MacroTargets; meals: MealSummary[] }
+/**
+ * Calories and macros per day over a range (days without meals are left
+ * out), for the weekly and monthly charts.
+ */
+export type DayTotals = { date: string; calories: number; protein_g: number; carbs_g: number; fat_g: number; calorie_target: number | null }
+/**
+ * The day view: meals by category, totals against targets, and every
+ * micronutrient against its daily value.
+ */
+export type DayView = { date: string; nutrition: DayNutrition; 
+/**
+ * Breakfast, lunch, dinner, snack: each with its meals and totals.
+ */
+categories: CategoryMeals[]; micros: MicroLine[] }
+/**
+ * A deleted meal row, every column, so undo puts it back exactly (same id).
+ */
+export type DeletedMeal = { id: string; quick_entry_log_id: string | null; category: MealCategory; name: string | null; notes: string | null; logged_at: string; local_date: string; foods: string; total_calories: number; total_protein_g: number; total_carbs_g: number; total_fat_g: number; total_fiber_g: number | null; total_sugar_g: number | null; total_sodium_mg: number | null; nutrients: string; source: MealSource; ai_extracted: boolean; ai_confidence: number | null; image_url: string | null; created_at: string; 
+/**
+ * Set on meals imported from another tracker (see `import`).
+ */
+import_key?: string | null }
 export type DemoReport = { profile: Profile; meals: number; activities: number; measurements: number; entries: number; program_days: number }
+/**
+ * A mounted watch.
+ */
+export type Device = { 
+/**
+ * The volume's name ("GARMIN", "FENIX 6").
+ */
+name: string; 
+/**
+ * Where the volume is mounted.
+ */
+mount_path: string; 
+/**
+ * Its `GARMIN/Activity` folder.
+ */
+activity_path: string; 
+/**
+ * FIT files in that folder.
+ */
+files: number; 
+/**
+ * Of those, files whose content is not in the database yet (0 until counted against a profile).
+ */
+new_files: number }
+/**
+ * What importing from a watch did.
+ */
+export type DeviceImport = { device: Device; 
+/**
+ * Files already imported before (same content): not read again.
+ */
+already_imported: number; results: ImportResult[] }
+/**
+ * Documents of one profile, for the UI and `wagner embed`.
+ */
+export type EmbeddingCounts = { documents: number; embedded: number; pending: number }
+export type EmbeddingStatus = { counts: EmbeddingCounts; queue: QueueStatus }
 /**
  * Everything the review panel shows about one entry: who read it, what it
  * cost, what was extracted and why a provider's reading was not used.
@@ -511,6 +1141,7 @@ text: string | null; limit: number | null }
  * Tells the window an entry changed state (read, failed, waiting).
  */
 export type EntryUpdated = { id: string }
+export type Equipment = "bodyweight" | "barbell" | "dumbbells" | "kettlebell" | "pull_up_bar" | "bench" | "cable" | "machine" | "resistance_bands" | "bike" | "treadmill" | "rower"
 /**
  * Volume and estimated one-rep max of one exercise in a strength session.
  */
@@ -600,9 +1231,76 @@ fatigue: number;
  */
 form: number }
 /**
+ * Every stored value of a food the user can see: per-100 g nutrients by column.
+ */
+export type FoodDetails = { id: string; name: string; brand_name: string | null; barcode_ean: string | null; barcode_upc: string | null; serving_size: number | null; serving_unit: string | null; serving_grams: number | null; portions: Portion[]; source: string; source_id: string | null; nutrients: Partial<{ [key in string]: number }> }
+/**
+ * One search result; nutrients per 100 g.
+ */
+export type FoodHit = { id: string; name: string; brand_name: string | null; food_group: string | null; source: string; calories: number | null; protein_g: number | null; carbs_g: number | null; fat_g: number | null; 
+/**
+ * How often the user logged this food in the last 180 days.
+ */
+times_logged: number }
+/**
+ * One line of a meal as the user edits it.
+ */
+export type FoodLine = 
+/**
+ * A food of the database in any unit it supports (g, ml, oz, cup, tbsp,
+ * piece, its named portions): nutrients are computed from the food.
+ */
+{ kind: "food"; food_id: string; quantity: number; unit: string } | 
+/**
+ * A food that is not in the database (an AI estimate, an import): kept
+ * as it is, or scaled to a new quantity of the same unit.
+ */
+{ kind: "kept"; food: MealFood; quantity: number | null }
+/**
+ * Where form (TSB) puts the athlete, in the usual performance-management bands.
+ */
+export type FormBand = 
+/**
+ * No training load on record yet.
+ */
+"no_data" | 
+/**
+ * Above +25: rested so long that fitness fades.
+ */
+"detraining" | 
+/**
+ * +5 to +25: ready for a hard day or a race.
+ */
+"fresh" | 
+/**
+ * −10 to +5.
+ */
+"neutral" | 
+/**
+ * −30 to −10: the load that builds fitness.
+ */
+"productive" | 
+/**
+ * Below −30: rest soon.
+ */
+"overreaching"
+/**
  * The formula estimate and how it was made.
  */
 export type FormulaEstimate = { weight_kg: number; height_cm: number; age: number; biological_sex: string | null; training_frequency: number | null; bmr_kcal: number; activity_factor: number; tdee_kcal: number }
+export type Goal = { id: string; goal_type: string; title: string; target_value: number | null; target_unit: string | null; start_value: number | null; current_value: number | null; start_date: string | null; target_date: string | null; status: string; notes: string | null }
+/**
+ * A goal with its progress, 0–100 % (None when there is nothing to measure).
+ */
+export type GoalProgress = { goal: Goal; 
+/**
+ * Measured now from the data (or the stored value).
+ */
+current_value: number | null; percent: number | null; 
+/**
+ * How the current value is measured.
+ */
+measured_as: string }
 /**
  * One heart-rate zone and the time spent in it.
  */
@@ -655,8 +1353,40 @@ export type ImportStatus = { status: "imported" } |
 { status: "not_activity"; reason: string } | { status: "failed"; reason: string }
 export type ImportedActivity = { id: string; name: string; activity_type: ActivityType; start_date: string; elapsed_time_seconds: number | null; distance_meters: number | null }
 export type InputType = "text" | "voice" | "image" | "multimodal" | "pdf"
+/**
+ * One user's connection to a provider, as stored.
+ */
+export type Integration = { id: string; provider: string; external_account_id: string | null; scopes: string[]; token_expires_at: string | null; last_sync_at: string | null; 
+/**
+ * connected, disconnected, error or expired.
+ */
+status: string; error_message: string | null }
+/**
+ * Full details of an item: the exercises of a workout or the foods of a meal.
+ */
+export type ItemDetails = { id: string; item_type: ItemType; title: string; status: Status; workout_type: string | null; duration_minutes: number | null; exercises: PlannedExercise[]; meal_type: string | null; foods: MealFood[]; calories: number | null; protein_g: number | null; carbs_g: number | null; fat_g: number | null; linked_activity_id: string | null; linked_meal_log_id: string | null }
+/**
+ * The kinds of things one can filter by.
+ */
+export type ItemKind = "meal" | "workout" | "body"
 export type ItemType = "meal" | "workout"
 export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
+/**
+ * Where the key in use came from.
+ */
+export type KeySource = 
+/**
+ * The provider's environment variable (overrides a saved key).
+ */
+"environment" | 
+/**
+ * Saved from Settings in the OS keyring.
+ */
+"keyring" | 
+/**
+ * Saved from Settings in the private secrets file (no keyring here).
+ */
+"file"
 /**
  * A kind as the window needs it to show and enter values in the user's units.
  */
@@ -678,8 +1408,30 @@ digits: number; storage: Storage; custom: boolean }
  * A measure's latest value, in SI and as text in the user's units.
  */
 export type LatestValue = { key: string; label: string; value: number; display: string; local_date: string }
+export type MacroPlan = { calories: number; protein_g: number; carbs_g: number; fat_g: number }
 export type MacroTargets = { calories: number | null; protein_g: number | null; carbs_g: number | null; fat_g: number | null }
+export type Manifest = { format: string; created_at: string; app_version: string; schema_version: number; 
+/**
+ * Rows per table at the time of the backup.
+ */
+counts: Partial<{ [key in string]: number }>; attachments: number }
 export type MealCategory = "breakfast" | "lunch" | "dinner" | "snack"
+/**
+ * What to change in a meal; `None` keeps the current value.
+ */
+export type MealEdit = { category: MealCategory | null; 
+/**
+ * Move the meal to this local date (same time of day).
+ */
+date: string | null; 
+/**
+ * A new name; an empty string removes it.
+ */
+name: string | null; 
+/**
+ * The meal's foods, replacing the current list.
+ */
+foods: FoodLine[] | null }
 /**
  * One food in a meal, with the nutrition of the quantity eaten.
  */
@@ -687,9 +1439,18 @@ export type MealFood = { name: string; quantity: number; unit: string; grams: nu
 /**
  * The foods_enhanced row the nutrition came from, when one matched.
  */
-food_id?: string | null }
+food_id?: string | null; 
+/**
+ * Every known nutrient of the quantity eaten, keyed by `foods_enhanced`
+ * column (fiber, sodium, vitamins…); empty when only the macros are known.
+ */
+nutrients?: Partial<{ [key in string]: number }> }
 export type MealSource = "quick_entry" | "manual" | "imported" | "program"
-export type MealSummary = { id: string; category: MealCategory; logged_at: string; name: string | null; foods: MealFood[]; total_calories: number; total_protein_g: number; total_carbs_g: number; total_fat_g: number; source: MealSource }
+export type MealSummary = { id: string; category: MealCategory; logged_at: string; local_date: string; name: string | null; foods: MealFood[]; total_calories: number; total_protein_g: number; total_carbs_g: number; total_fat_g: number; total_fiber_g: number | null; total_sugar_g: number | null; total_sodium_mg: number | null; 
+/**
+ * Every other nutrient of the meal, keyed by `foods_enhanced` column.
+ */
+nutrients: Partial<{ [key in string]: number }>; source: MealSource }
 /**
  * One row of `body_measurements`, as the history table and the CLI show it.
  */
@@ -708,13 +1469,138 @@ role: string; content: string; context_used: ContextUsed | null; ai_provider: st
  */
 conversation_cost_usd: number }
 /**
+ * One row of the micronutrient panel.
+ */
+export type MicroLine = { key: string; label: string; unit: string; 
+/**
+ * None when no food of the day has a value for it.
+ */
+amount: number | null; target: number; kind: TargetKind; 
+/**
+ * amount / target × 100, rounded.
+ */
+percent: number | null }
+/**
  * Tokens and cost of the coach in a calendar month (`YYYY-MM`, UTC).
  */
 export type MonthUsage = { tokens: number; cost_usd: number; answers: number }
+/**
+ * A goal to create.
+ */
+export type NewGoal = { goal_type: string; title: string | null; target_value: number; target_unit: string | null; target_date: string | null; notes: string | null }
+/**
+ * Whether a nutrient is one to reach (fibre, potassium) or to stay under (sodium).
+ */
+export type NutrientGoal = "reach" | "limit"
+export type NutrientHighlight = { 
+/**
+ * The nutrient column, e.g. `dietary_fiber_g`.
+ */
+key: string; label: string; amount: number; unit: string; 
+/**
+ * The adult daily value (US FDA, 2,000 kcal reference diet).
+ */
+reference: number; 
+/**
+ * amount / reference × 100.
+ */
+percent: number; goal: NutrientGoal }
+export type Pattern = "squat" | "hinge" | "lunge" | "horizontal_push" | "horizontal_pull" | "vertical_push" | "vertical_pull" | "arms" | "calves" | "core" | "conditioning"
+export type Period = { kind: PeriodKind; 
+/**
+ * The day asked for (today by default).
+ */
+date: string; start: string; end: string; 
+/**
+ * A day in the period before and after, for paging.
+ */
+previous: string; next: string; time_zone: string; profile: Profile; days: PeriodDay[]; summary: PeriodSummary; 
+/**
+ * Fitness, fatigue and form at the end of the period (or on `date`, if earlier).
+ */
+training: TrainingLoad; streaks: Streaks }
+export type PeriodDay = { date: string; 
+/**
+ * After the day the period was asked for: nothing to show yet.
+ */
+future: boolean; calories: number; protein_g: number; carbs_g: number; fat_g: number; meals: number; activities: number; training_minutes: number; distance_m: number; load: number; 
+/**
+ * The mean of the day's weigh-ins.
+ */
+weight_kg: number | null; 
+/**
+ * The trend weight as it stood that day.
+ */
+trend_kg: number | null; program_items: number; program_items_done: number; 
+/**
+ * A meal, an activity or a measurement was logged.
+ */
+logged: boolean }
+export type PeriodKind = "week" | "month"
+export type PeriodSummary = { 
+/**
+ * Days of the period up to the day asked for.
+ */
+days_elapsed: number; days_logged: number; days_with_meals: number; 
+/**
+ * Means over the days with meals (days without logs are not zeros).
+ */
+avg_calories: number | null; avg_protein_g: number | null; avg_carbs_g: number | null; avg_fat_g: number | null; calorie_target: number | null; 
+/**
+ * Days with meals whose calories were within ±10% of the target.
+ */
+days_on_target: number; activities: number; training_minutes: number; distance_m: number; load: number; trend_start_kg: number | null; trend_end_kg: number | null; trend_change_kg: number | null; program_items: number; program_items_done: number }
+/**
+ * One exercise of a planned workout: `sets` × `reps` (or seconds) at a
+ * load given as %1RM or as RPE, with `rest_seconds` between sets.
+ */
+export type PlannedExercise = { name: string; pattern: Pattern; equipment: Equipment[]; sets: number; reps: number; unit: RepUnit; pct_1rm: number | null; rpe: number | null; rest_seconds: number }
+/**
+ * A named household measure: `amount` of `name` weighs `grams`.
+ */
+export type Portion = { name: string; amount: number; grams: number }
+/**
+ * Display preferences the Settings page edits; `None` leaves a value as it is.
+ */
+export type Preferences = { units: Units | null; time_zone: string | null; week_start: WeekStart | null; theme: Theme | null }
+export type Price = { input_per_mtok: number; output_per_mtok: number }
+/**
+ * A price the user set for a model (what the Settings page saves).
+ */
+export type PriceOverride = { model: string; price: Price }
+/**
+ * One row of the editable price table.
+ */
+export type PriceRow = { model: string; 
+/**
+ * The price calls are charged at now.
+ */
+price: Price; 
+/**
+ * The published price, for models the app knows.
+ */
+built_in: Price | null; 
+/**
+ * True when the user's price replaces (or adds) this model's.
+ */
+overridden: boolean }
 export type ProcessingStatus = "pending" | "processing" | "completed" | "failed"
-export type Profile = { id: string; full_name: string; time_zone: string; units: Units; daily_calorie_target: number | null; daily_protein_target_g: number | null; daily_carbs_target_g: number | null; daily_fat_target_g: number | null }
-export type ProgramDay = { program_id: string; program_name: string; day_number: number; total_days: number; week_number: number; day_name: string; day_focus: string | null; is_rest_day: boolean; is_completed: boolean; items: ProgramItem[] }
-export type ProgramItem = { id: string; item_type: ItemType; item_order: number; title: string; detail: string | null; is_completed: boolean }
+export type Profile = { id: string; full_name: string; time_zone: string; units: Units; week_start: WeekStart; theme: Theme; last_page: string | null; daily_calorie_target: number | null; daily_protein_target_g: number | null; daily_carbs_target_g: number | null; daily_fat_target_g: number | null }
+export type ProgramCreated = { id: string; 
+/**
+ * "offline templates" or the provider and model.
+ */
+generated_by: string }
+export type ProgramDay = { program_id: string; program_name: string; day_id: string; day_number: number; total_days: number; week_number: number; scheduled_date: string | null; day_name: string; day_focus: string | null; is_rest_day: boolean; is_completed: boolean; status: Status; paused: boolean; items: ProgramItem[] }
+export type ProgramItem = { id: string; item_type: ItemType; item_order: number; title: string; detail: string | null; is_completed: boolean; status: Status; linked_activity_id: string | null; linked_meal_log_id: string | null }
+/**
+ * Progress of a generation: `week` of `weeks` is being asked for.
+ */
+export type Progress = { week: number; weeks: number; 
+/**
+ * 1, or 2 when the first answer was invalid and is being repaired.
+ */
+attempt: number }
 /**
  * The user's choice of provider, kept in `users.settings.ai` (never the key).
  */
@@ -732,6 +1618,30 @@ export type ProviderKind = "anthropic" | "groq" | "openrouter" |
  * Any OpenAI-compatible server, typically local (llama.cpp, Ollama, LM Studio).
  */
 "openai_compatible"
+/**
+ * What the queue is doing, for a status line in the UI.
+ */
+export type QueueStatus = { 
+/**
+ * The model folder in use, once loaded.
+ */
+model_dir: string | null; 
+/**
+ * Why semantic search is off (model or runtime missing), if it is.
+ */
+model_error: string | null; 
+/**
+ * True while a round is running.
+ */
+busy: boolean; 
+/**
+ * Vectors computed since start.
+ */
+embedded_total: number; 
+/**
+ * The last error of a round (the queue keeps going).
+ */
+last_error: string | null }
 export type QuickEntry = { id: string; input_type: InputType; raw_text: string | null; 
 /**
  * A voice note's transcript or a PDF's text.
@@ -741,6 +1651,11 @@ raw_transcription: string | null; processing_status: ProcessingStatus; logged_at
  * Photos, relative to the data folder.
  */
 image_urls: string[]; audio_url: string | null; document_urls: string[] }
+/**
+ * How long the window took to become usable, as the window reports it.
+ */
+export type ReadyReport = { page: string; since_start_ms: number }
+export type RepUnit = "reps" | "seconds"
 /**
  * One logged thing the question brought up.
  */
@@ -757,13 +1672,195 @@ date: string; text: string;
  * Higher is more relevant; comparable within one answer only.
  */
 score: number }
+/**
+ * One result. `kind`/`id` say what to open: a meal, an activity, a
+ * measurement, or the quick entry when it logged several things.
+ */
+export type SearchHit = { kind: SourceKind; id: string; 
+/**
+ * The quick entry it came from, if any.
+ */
+entry_id: string | null; 
+/**
+ * The search document (quick_entry_embeddings.id): what the coach cites.
+ */
+doc_id: string; 
+/**
+ * Local date, YYYY-MM-DD.
+ */
+date: string; logged_at: string; 
+/**
+ * The first line of the document: what was typed, or the item described.
+ */
+text: string; summary: string; 
+/**
+ * Fused score (higher is better).
+ */
+score: number; 
+/**
+ * Cosine similarity to the query when it came up in the semantic list.
+ */
+similarity: number | null; 
+/**
+ * Rank in the keyword list (1 = best), when it matched words.
+ */
+keyword_rank: number | null }
+export type SearchMode = 
+/**
+ * Semantic and keyword lists fused.
+ */
+"hybrid" | 
+/**
+ * No model: words only.
+ */
+"keyword_only"
+/**
+ * What to look for. Dates are local calendar days, both inclusive.
+ */
+export type SearchQuery = { text: string; 
+/**
+ * Empty = every kind.
+ */
+kinds?: ItemKind[]; from?: string | null; to?: string | null; 
+/**
+ * 0 = the default (10).
+ */
+limit?: number }
+export type SearchResults = { hits: SearchHit[]; mode: SearchMode; 
+/**
+ * Why the search is keyword-only, or that some entries are not embedded yet.
+ */
+notice: string | null }
+/**
+ * A second launch of the app focused this window instead of opening another.
+ */
+export type SecondLaunch = Record<string, never>
 export type SegmentRow = { segment_type: string; segment_index: number; start_offset_seconds: number | null; elapsed_time_seconds: number | null; moving_time_seconds: number | null; distance_meters: number | null; average_heartrate: number | null; max_heartrate: number | null; average_power_w: number | null; average_cadence: number | null; average_speed_mps: number | null; exercise_name: string | null; reps: number | null; weight_kg: number | null }
+/**
+ * What a document points at.
+ */
+export type SourceKind = "quick_entry" | "meal" | "activity" | "body_measurement"
+/**
+ * One sport in one week.
+ */
+export type SportVolume = { activity_type: ActivityType; activities: number; distance_meters: number; 
+/**
+ * Moving time where the activity has one, else elapsed time.
+ */
+time_seconds: number; 
+/**
+ * Sum of the activities' training load (TSS or TRIMP).
+ */
+load: number }
+export type Status = "pending" | "completed" | "skipped"
 /**
  * Where a kind's value lives in `body_measurements`.
  */
 export type Storage = { kind: "weight_column" } | { kind: "body_fat_column" } | { kind: "json"; key: string }
+/**
+ * What the Settings page shows about Strava.
+ */
+export type StravaStatus = { 
+/**
+ * The API application's client id, once saved.
+ */
+client_id: string | null; 
+/**
+ * Whether a client secret is saved in the secret store.
+ */
+has_client_secret: boolean; 
+/**
+ * The integrations row, once connected.
+ */
+integration: Integration | null }
+export type StravaSyncReport = { imported: number; duplicates: number; requests: number; 
+/**
+ * Set when Strava's request limit stopped the sync: what happened and when to retry.
+ */
+stopped: string | null; last_sync_at: string | null }
+export type Streak = { 
+/**
+ * Consecutive days up to this one (or up to yesterday while this day has nothing yet).
+ */
+current: number; 
+/**
+ * The longest run in the last year.
+ */
+longest: number; 
+/**
+ * Whether this day already counts.
+ */
+today_done: boolean }
+export type Streaks = { 
+/**
+ * Days with anything logged: a meal, an activity or a measurement.
+ */
+logging: Streak; 
+/**
+ * Days with at least one meal.
+ */
+nutrition: Streak }
 export type StreamInfo = { stream_type: string; sample_count: number }
+/**
+ * One activity seen by a sync or a webhook.
+ */
+export type SyncItem = { strava_id: string; name: string; start_date: string; status: ImportStatus; 
+/**
+ * The local activity, when this sync stored it.
+ */
+activity_id: string | null }
+/**
+ * Where a running sync is, reported after each batch.
+ */
+export type SyncProgress = { 
+/**
+ * "pull", "push" or "attachments".
+ */
+phase: string; done: number; 
+/**
+ * Known for the push (the pending rows), not for the pull.
+ */
+total: number | null }
+export type SyncReport = { user_id: string; 
+/**
+ * Rows the server took (newer than its copy).
+ */
+pushed: number; 
+/**
+ * Rows pushed whose server copy was newer (the pull brings that one).
+ */
+push_skipped: number; 
+/**
+ * Rows applied locally from the server.
+ */
+pulled: number; 
+/**
+ * Pulled rows whose local copy was newer (pushed instead).
+ */
+pull_skipped: number; attachments_up: number; attachments_down: number; 
+/**
+ * Rows the server refused; they stay pending and are retried next time.
+ */
+refused: number; 
+/**
+ * The first problems met (at most 20).
+ */
+errors: string[]; pending_after: number; millis: number }
+export type SyncSettings = { status: SyncStatus; 
+/**
+ * The URL the next sync uses: WAGNER_POSTGRES_URL wins over the saved one.
+ */
+url_from_env: boolean }
+export type SyncStatus = { 
+/**
+ * The server URL without its password, if sync was ever set up.
+ */
+server: string | null; pending_changes: number; last_sync_at: string | null; last_error: string | null; last_report: string | null; local_only_tables: string[] }
 export type TAURI_CHANNEL<TSend> = null
+/**
+ * Whether a daily value is an amount to reach or a limit to stay under.
+ */
+export type TargetKind = "reach" | "limit"
 /**
  * A calorie target the user can pick: the goal rate and what it means.
  */
@@ -772,11 +1869,33 @@ export type TargetOffer = {
  * kg per week, negative to lose.
  */
 goal_rate_kg: number; calorie_target: number }
+/**
+ * The targets proposed for the profile, and how they were made.
+ */
+export type TargetProposal = { bmr_kcal: number | null; activity_factor: number | null; 
+/**
+ * Formula energy expenditure (BMR × activity).
+ */
+formula_tdee_kcal: number | null; 
+/**
+ * What the targets start from: the adaptive blend when it has data,
+ * else the formula.
+ */
+tdee_kcal: number | null; goal_rate_kg_per_week: number; weight_kg: number | null; plan: MacroPlan | null; notes: string[] }
+/**
+ * The window's colours: the OS setting, or forced.
+ */
+export type Theme = "system" | "light" | "dark"
 export type Today = { 
 /**
  * The local day shown, YYYY-MM-DD in `time_zone`.
  */
 date: string; time_zone: string; profile: Profile; nutrition: DayNutrition; 
+/**
+ * Fibre, sodium, vitamins… eaten this day against daily reference values,
+ * the most notable first; empty when the day's foods carry no such data.
+ */
+micronutrients: NutrientHighlight[]; 
 /**
  * Activities that started on this day.
  */
@@ -784,11 +1903,41 @@ activities: ActivitySummary[];
 /**
  * The latest activities up to the end of this day, newest first.
  */
-recent_activities: ActivitySummary[]; body: BodySnapshot | null; program: ProgramDay | null; 
+recent_activities: ActivitySummary[]; 
+/**
+ * Fitness, fatigue and form on this day, and the last 7 days' training.
+ */
+training: TrainingLoad; body: BodySnapshot | null; program: ProgramDay | null; 
 /**
  * Quick entries logged on this day, oldest first.
  */
-entries: QuickEntry[] }
+entries: QuickEntry[]; 
+/**
+ * Entries from any day still waiting to be read or that could not be read.
+ */
+attention: Attention; 
+/**
+ * The coach's latest message up to this day, if the coach has spoken.
+ */
+coach_tip: CoachTip | null; streaks: Streaks }
+export type Totals = { calories: number; protein_g: number; carbs_g: number; fat_g: number }
+export type TrainingLoad = { 
+/**
+ * CTL (42-day) at the end of the day.
+ */
+fitness: number; 
+/**
+ * ATL (7-day) at the end of the day.
+ */
+fatigue: number; 
+/**
+ * TSB: how fresh the day started.
+ */
+form: number; band: FormBand; load_today: number; 
+/**
+ * The last 7 days including this one.
+ */
+load_7d: number; activities_7d: number; minutes_7d: number; distance_7d_m: number }
 /**
  * The trend on a day with a weigh-in.
  */
@@ -807,6 +1956,35 @@ export type Units = "metric" | "imperial"
  * A file picked or pasted in the window, sent as base64 (compact over IPC).
  */
 export type Upload = { name: string; data_base64: string }
+export type WeekAdherence = { week: number; 
+/**
+ * Items scheduled before today, or already marked.
+ */
+due: number; completed: number; skipped: number; 
+/**
+ * completed / due, as a percentage; None before anything is due.
+ */
+adherence_pct: number | null }
+/**
+ * The first day of a week in the week view and weekly totals.
+ */
+export type WeekStart = "monday" | "sunday" | "saturday"
+/**
+ * One ISO week; weeks without activities are included with no sports.
+ */
+export type WeekVolume = { 
+/**
+ * "2026-W47".
+ */
+week: string; 
+/**
+ * The week's Monday, YYYY-MM-DD.
+ */
+week_start: string; 
+/**
+ * Sports in a stable order (the `ActivityType` order).
+ */
+sports: SportVolume[]; distance_meters: number; time_seconds: number; load: number }
 export type WeighIn = { id: string; measured_at: string; local_date: string; weight_kg: number }
 
 /** tauri-specta globals **/

@@ -64,7 +64,7 @@ import type {
   StravaStatus,
   Connection,
   SyncItem,
-  SyncReport,
+  StravaSyncReport,
   BackupReport,
   SyncProgress,
   SyncReport,
@@ -854,9 +854,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
       return ok(DB_PATH.slice(0, DB_PATH.lastIndexOf("/")));
     },
 
-    async cancelImport(): Promise<null> {
-      return null;
-    },
+    async cancelImport(): Promise<void> {},
 
     async windowReady(page: string): Promise<ReadyReport> {
       return { page, since_start_ms: 0 };
@@ -1211,6 +1209,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
     },
     async nutritionHistory(): Promise<Result<DayTotals[], CommandError>> {
       return ok([]);
+    },
     async weeklyVolume(weeks: number): Promise<Result<WeekVolume[], CommandError>> {
       await delay(100);
       const out: WeekVolume[] = [];
@@ -1259,7 +1258,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
       return fail("invalid_input", "The preview cannot open a browser.");
     },
 
-    async stravaSync(_onProgress: Channel<SyncItem>): Promise<Result<SyncReport, CommandError>> {
+    async stravaSync(_onProgress: Channel<SyncItem>): Promise<Result<StravaSyncReport, CommandError>> {
       await delay(200);
       return fail("invalid_input", "Strava is not connected in the preview.");
     },
@@ -1267,6 +1266,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
     async stravaDisconnect(): Promise<Result<StravaStatus, CommandError>> {
       await delay(80);
       return ok({ client_id: null, has_client_secret: false, integration: null });
+    },
     async syncStatus(): Promise<Result<SyncSettings, CommandError>> {
       await delay(80);
       return ok({ status: { ...mockSync }, url_from_env: false });
@@ -1318,92 +1318,6 @@ export function createMockCommands(variant: string): Partial<Commands> {
         },
       });
     },
-  };
-}
-
-// --- Coach chat (preview): an offline answer streamed word by word. ---
-import type { CoachEvent, CoachOverview, Message as CoachMessage, Retrieved } from "./bindings";
-
-function mockCoachCommands(): Partial<Commands> {
-  const messages: CoachMessage[] = [];
-  const stopped = new Set<string>();
-  const sources: Retrieved[] = [
-    { kind: "activity", id: "act-0001", date: at(7, 0, 2).slice(0, 10), text: "run: Easy run 7.45 km in 41 min", score: 0.59 },
-    { kind: "meal", id: "meal-0001", date: at(8, 0).slice(0, 10), text: "breakfast: oatmeal with a banana and milk (534 kcal, 18 g protein)", score: 0.5 },
-  ];
-  function store(conversationId: string, role: string, content: string, offline: boolean): CoachMessage {
-    const m: CoachMessage = {
-      id: id("msg"),
-      conversation_id: conversationId,
-      role,
-      content,
-      context_used:
-        role === "assistant"
-          ? { retrieved: sources, stats: ["nutrition_7d", "weight_trend"], offline, provider_error: null, trimmed_messages: 0, stopped: false }
-          : null,
-      ai_provider: role === "assistant" ? "offline" : null,
-      ai_model: null,
-      tokens_input: null,
-      tokens_output: null,
-      cost_usd: 0,
-      created_at: new Date().toISOString(),
-      conversation_cost_usd: 0,
-    };
-    messages.push(m);
-    return m;
-  }
-  return {
-    async coachAsk(requestId: string, question: string, conversationId: string | null, _offline: boolean, onEvent: Channel<CoachEvent>) {
-      const send = (e: CoachEvent) => (onEvent as unknown as { onmessage?: (e: CoachEvent) => void }).onmessage?.(e);
-      if (question.trim() === "") return fail<CoachMessage>("invalid_input", "the question is empty");
-      const conv = conversationId ?? id("conv");
-      store(conv, "user", question.trim(), true);
-      send({ event: "started", data: { conversation_id: conv, offline: true } });
-      await delay(150);
-      send({ event: "sources", data: { sources } });
-      const answer = "[offline] You averaged 99 g of protein a day over the 7 days with meals logged. Your target is 160 g.";
-      let text = "";
-      for (const word of answer.split(/(?<= )/)) {
-        if (stopped.has(requestId)) {
-          text += " [stopped]";
-          break;
-        }
-        await delay(40);
-        text += word;
-        send({ event: "delta", data: { text: word } });
-      }
-      const m = store(conv, "assistant", text, true);
-      send({ event: "done", data: m });
-      return ok(m);
-    },
-    async coachStop(requestId: string) {
-      stopped.add(requestId);
-      return ok(true);
-    },
-    async coachConversations() {
-      const ids = [...new Set(messages.map((m) => m.conversation_id))];
-      const overview: CoachOverview = {
-        conversations: ids.reverse().map((c) => {
-          const own = messages.filter((m) => m.conversation_id === c);
-          return {
-            id: c,
-            title: own[0]?.content.slice(0, 80) ?? "",
-            messages: own.length,
-            tokens: 0,
-            cost_usd: 0,
-            started_at: own[0]?.created_at ?? "",
-            last_at: own[own.length - 1]?.created_at ?? "",
-          };
-        }),
-        month: new Date().toISOString().slice(0, 7),
-        month_usage: { tokens: 0, cost_usd: 0, answers: messages.filter((m) => m.role === "assistant").length },
-        provider_active: false,
-      };
-      return ok(overview);
-    },
-    async coachMessages(conversationId: string) {
-      const own = messages.filter((m) => m.conversation_id === conversationId);
-      return own.length ? ok(own) : fail<CoachMessage[]>("not_found", `conversation ${conversationId} not found`);
     async programDay(_date: string | null): Promise<Result<ProgramDay | null, CommandError>> {
       await delay(80);
       return ok(state.program);
@@ -1511,6 +1425,93 @@ function mockCoachCommands(): Partial<Commands> {
         counts: { documents, embedded: 0, pending: documents },
         queue: { model_dir: null, model_error: "the preview has no embedding model", busy: false, embedded_total: 0, last_error: null },
       });
+    },
+  };
+}
+
+// --- Coach chat (preview): an offline answer streamed word by word. ---
+import type { CoachEvent, CoachOverview, Message as CoachMessage, Retrieved } from "./bindings";
+
+function mockCoachCommands(): Partial<Commands> {
+  const messages: CoachMessage[] = [];
+  const stopped = new Set<string>();
+  const sources: Retrieved[] = [
+    { kind: "activity", id: "act-0001", date: at(7, 0, 2).slice(0, 10), text: "run: Easy run 7.45 km in 41 min", score: 0.59 },
+    { kind: "meal", id: "meal-0001", date: at(8, 0).slice(0, 10), text: "breakfast: oatmeal with a banana and milk (534 kcal, 18 g protein)", score: 0.5 },
+  ];
+  function store(conversationId: string, role: string, content: string, offline: boolean): CoachMessage {
+    const m: CoachMessage = {
+      id: id("msg"),
+      conversation_id: conversationId,
+      role,
+      content,
+      context_used:
+        role === "assistant"
+          ? { retrieved: sources, stats: ["nutrition_7d", "weight_trend"], offline, provider_error: null, trimmed_messages: 0, stopped: false }
+          : null,
+      ai_provider: role === "assistant" ? "offline" : null,
+      ai_model: null,
+      tokens_input: null,
+      tokens_output: null,
+      cost_usd: 0,
+      created_at: new Date().toISOString(),
+      conversation_cost_usd: 0,
+    };
+    messages.push(m);
+    return m;
+  }
+  return {
+    async coachAsk(requestId: string, question: string, conversationId: string | null, _offline: boolean, onEvent: Channel<CoachEvent>) {
+      const send = (e: CoachEvent) => (onEvent as unknown as { onmessage?: (e: CoachEvent) => void }).onmessage?.(e);
+      if (question.trim() === "") return fail<CoachMessage>("invalid_input", "the question is empty");
+      const conv = conversationId ?? id("conv");
+      store(conv, "user", question.trim(), true);
+      send({ event: "started", data: { conversation_id: conv, offline: true } });
+      await delay(150);
+      send({ event: "sources", data: { sources } });
+      const answer = "[offline] You averaged 99 g of protein a day over the 7 days with meals logged. Your target is 160 g.";
+      let text = "";
+      for (const word of answer.split(/(?<= )/)) {
+        if (stopped.has(requestId)) {
+          text += " [stopped]";
+          break;
+        }
+        await delay(40);
+        text += word;
+        send({ event: "delta", data: { text: word } });
+      }
+      const m = store(conv, "assistant", text, true);
+      send({ event: "done", data: m });
+      return ok(m);
+    },
+    async coachStop(requestId: string) {
+      stopped.add(requestId);
+      return ok(true);
+    },
+    async coachConversations() {
+      const ids = [...new Set(messages.map((m) => m.conversation_id))];
+      const overview: CoachOverview = {
+        conversations: ids.reverse().map((c) => {
+          const own = messages.filter((m) => m.conversation_id === c);
+          return {
+            id: c,
+            title: own[0]?.content.slice(0, 80) ?? "",
+            messages: own.length,
+            tokens: 0,
+            cost_usd: 0,
+            started_at: own[0]?.created_at ?? "",
+            last_at: own[own.length - 1]?.created_at ?? "",
+          };
+        }),
+        month: new Date().toISOString().slice(0, 7),
+        month_usage: { tokens: 0, cost_usd: 0, answers: messages.filter((m) => m.role === "assistant").length },
+        provider_active: false,
+      };
+      return ok(overview);
+    },
+    async coachMessages(conversationId: string) {
+      const own = messages.filter((m) => m.conversation_id === conversationId);
+      return own.length ? ok(own) : fail<CoachMessage[]>("not_found", `conversation ${conversationId} not found`);
     },
   };
 }

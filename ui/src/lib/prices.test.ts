@@ -9,7 +9,7 @@ describe("the price table editor", () => {
       { model: "claude-haiku-4-5", price: haiku, built_in: haiku, overridden: false },
       { model: "llama-3.1-8b-instant", price: { input_per_mtok: 0.05, output_per_mtok: 0.08 }, built_in: { input_per_mtok: 0.05, output_per_mtok: 0.08 }, overridden: false },
     ]);
-    rows[0].input = "0.5";
+    rows[0]!.input = "0.5";
     rows.push({ model: " my-local ", input: "0", output: "$0", builtIn: null });
     const { overrides, errors } = priceOverridesFrom(rows);
     expect(errors).toEqual({});
