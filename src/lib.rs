@@ -21,8 +21,8 @@ pub mod programs;
 pub mod quick_entry;
 pub mod search;
 pub mod store;
-pub mod voice;
 pub mod sync;
+pub mod voice;
 
 pub use error::{Error, Result};
 pub use store::Store;

@@ -447,7 +447,12 @@ async fn foods_a_provider_extracts_get_micronutrients_from_the_food_database() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/messages"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(anthropic_message("claude-3-5-haiku-20241022", extraction(), 1000, 500)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(anthropic_message(
+            "claude-3-5-haiku-20241022",
+            extraction(),
+            1000,
+            500,
+        )))
         .mount(&server)
         .await;
     let (_dir, store, me) = setup().await;

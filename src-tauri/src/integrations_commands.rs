@@ -64,7 +64,10 @@ pub async fn strava_connect(core: State<'_, Core>) -> CommandResult<Connection> 
 
 #[tauri::command]
 #[specta::specta]
-pub async fn strava_sync(core: State<'_, Core>, on_progress: Channel<SyncItem>) -> CommandResult<StravaSyncReport> {
+pub async fn strava_sync(
+    core: State<'_, Core>,
+    on_progress: Channel<SyncItem>,
+) -> CommandResult<StravaSyncReport> {
     let store = core.store()?;
     let profile = profile::require_default(store).await?;
     let mut client = Strava::new(store, &profile, Secrets::detect(store)).await?;

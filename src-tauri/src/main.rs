@@ -3,18 +3,18 @@
 
 //! The desktop shell: starts the core, exposes typed commands, nothing more.
 
-mod coach_commands;
-mod ai_commands;
 mod activities_commands;
+mod ai_commands;
+mod coach_commands;
 mod commands;
 mod desktop_commands;
 #[cfg(debug_assertions)]
 mod e2e_hooks;
 mod error;
+mod integrations_commands;
 mod nutrition_commands;
 mod programs_commands;
 mod search_commands;
-mod integrations_commands;
 mod sync_commands;
 
 use std::path::PathBuf;

@@ -136,7 +136,8 @@ pub async fn retrieve(store: &Store, profile: &Profile, question: &str, k: usize
     if k == 0 || question.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let query = crate::search::SearchQuery { text: question.to_string(), limit: k as u32, ..Default::default() };
+    let query =
+        crate::search::SearchQuery { text: question.to_string(), limit: k as u32, ..Default::default() };
     let mut out: Vec<Retrieved> = match crate::search::hybrid(store, profile, &query).await {
         Ok(hits) => hits
             .into_iter()
@@ -177,7 +178,12 @@ fn coach_kind(kind: crate::embeddings::documents::SourceKind) -> &'static str {
 
 /// Keyword matching over meals, activities, measurements and quick entries:
 /// each matching word counts, among equals newer first.
-async fn retrieve_by_keywords(store: &Store, profile: &Profile, question: &str, k: usize) -> Result<Vec<Retrieved>> {
+async fn retrieve_by_keywords(
+    store: &Store,
+    profile: &Profile,
+    question: &str,
+    k: usize,
+) -> Result<Vec<Retrieved>> {
     let terms = terms(question);
     if terms.is_empty() || k == 0 {
         return Ok(Vec::new());
