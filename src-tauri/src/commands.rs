@@ -21,7 +21,6 @@ use wagner::quick_entry::{self, EntryDetails, EntryFilter, QuickEntry};
 use wagner::{Store, clock};
 
 use crate::error::{CommandError, CommandResult};
-use crate::{activities_commands, integrations_commands};
 
 /// The core as the shell holds it: a failed start-up is kept and shown, not a crash.
 pub enum Core {
