@@ -37,7 +37,8 @@ async fn global_search_finds_a_logged_entry_by_meaning() {
     input.send_keys("porridge").await.unwrap();
     eventually("a search result about oatmeal", || async {
         let found = texts(&client, "search-result-text").await;
-        if found.iter().any(|t| t.contains("steel cut oatmeal")) {
+        // "porridge" is never typed in the demo: only meaning finds its oatmeal breakfasts, first.
+        if found.first().is_some_and(|t| t.to_lowercase().contains("oatmeal")) {
             Ok(())
         } else {
             Err(format!("results: {found:?}"))

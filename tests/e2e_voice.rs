@@ -29,7 +29,7 @@ async fn a_voice_note_with_no_provider_becomes_a_meal_on_today() {
     let clip = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/voice/breakfast.wav");
     testid(&client, "quick-entry-file").await.send_keys(clip.to_str().unwrap()).await.unwrap();
     let chip = testid(&client, "quick-entry-chip").await;
-    assert_eq!(chip.attr("data-kind").await.unwrap().as_deref(), Some("audio"));
+    assert_eq!(chip.attr("data-kind").await.unwrap().as_deref(), Some("voice"));
     save_screenshot(&client, "voice-attached").await;
 
     testid(&client, "quick-entry-submit").await.click().await.unwrap();
