@@ -81,41 +81,15 @@ pub async fn send(
     retry_status: impl Fn(u16) -> bool,
     build: impl Fn() -> reqwest::RequestBuilder,
 ) -> Result<Reply, Failure> {
-    let mut attempt = 1;
-    loop {
-        let (message, retry_after) = match build().send().await {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                let headers = response.headers().clone();
-                let body = response.text().await.unwrap_or_default();
-                if !retry_status(status) || attempt >= policy.attempts {
-                    return Ok(Reply { status, headers, body, attempts: attempt });
-                }
-                (format!("HTTP {status}"), retry_after(&headers))
-            }
-            Err(e) => {
-                let message = if e.is_timeout() {
-                    format!("no answer within {} s", policy.timeout.as_secs())
-                } else if e.is_connect() {
-                    format!("could not connect to {label}")
-                } else {
-                    return Err(Failure {
-                        message: format!("request failed: {}", without_url(&e)),
-                        retryable: false,
-                        attempts: attempt,
-                    });
-                };
-                if attempt >= policy.attempts {
-                    return Err(Failure { message, retryable: true, attempts: attempt });
-                }
-                (message, None)
-            }
-        };
-        let backoff = policy.base_delay * 2u32.saturating_pow(attempt - 1);
-        let wait = retry_after.unwrap_or(backoff).min(policy.max_delay);
-        tracing::info!(server = label, attempt, ?wait, "retrying: {message}");
-        tokio::time::sleep(wait).await;
-        attempt += 1;
+    // One retry loop for both: a success's body is read here instead of streamed.
+    match open(policy, label, retry_status, build).await? {
+        Opened::Reply(reply) => Ok(reply),
+        Opened::Stream { response, attempts } => {
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.text().await.unwrap_or_default();
+            Ok(Reply { status, headers, body, attempts })
+        }
     }
 }
 

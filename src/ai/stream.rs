@@ -13,7 +13,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 
-use super::wire::{ANTHROPIC_VERSION, Turn, error_message};
+use super::wire::{ANTHROPIC_VERSION, Turn, error_message, retryable, tries};
 use super::{Provider, Usage, Wire};
 use crate::error::{Error, Result};
 use crate::http::{self, Opened};
@@ -232,8 +232,6 @@ impl Provider {
                 (Wire::OpenAiChat, None) => request,
             }
         };
-        let retryable = |status: u16| status == 429 || (500..600).contains(&status);
-        let tries = |n: u32| if n > 1 { format!(" (after {n} attempts)") } else { String::new() };
         let label = self.base_url();
         let opened = tokio::select! {
             opened = http::open(&self.retry, &label, retryable, build) => opened,

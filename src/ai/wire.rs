@@ -26,10 +26,18 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// Statuses worth another attempt at every provider: rate limited or a server error.
+pub(super) fn retryable(status: u16) -> bool {
+    status == 429 || (500..600).contains(&status)
+}
+
+/// " (after N attempts)" when a call took more than one.
+pub(super) fn tries(attempts: u32) -> String {
+    if attempts > 1 { format!(" (after {attempts} attempts)") } else { String::new() }
+}
+
 /// Sends a request, retrying passing failures; returns the body of a 2xx.
 async fn send(provider: &Provider, build: impl Fn() -> reqwest::RequestBuilder) -> Result<String> {
-    let retryable = |status: u16| status == 429 || (500..600).contains(&status);
-    let tries = |n: u32| if n > 1 { format!(" (after {n} attempts)") } else { String::new() };
     let label = provider.base_url();
     match http::send(&provider.retry, &label, retryable, build).await {
         Ok(reply) if reply.is_success() => Ok(reply.body),
