@@ -29,7 +29,4 @@ cargo build -p wagner-desktop
 step "e2e: the real window under Xvfb"
 export WAGNER_DESKTOP_BIN="$CARGO_TARGET_DIR/debug/wagner-desktop"
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
-  cargo test -p wagner-coach --test 'e2e*' -- --ignored --test-threads=1 \
-  `# KNOWN FAILING, left out until fixed (README "Not built yet"): after creating a` \
-  `# program the Programs page sometimes shows "No program day today" for day 1.` \
-  --skip create_a_program_offline_tick_todays_workout_and_see_the_calendar
+  cargo test -p wagner-coach --test 'e2e*' -- --ignored --test-threads=1

@@ -272,7 +272,7 @@ const MEAL_TIMES: [(MealCategory, u32, u32); 4] = [
 /// Fills the default profile (created if missing) with the demo data.
 /// Refuses when the profile already has data, so nothing real is mixed in.
 pub async fn load(store: &Store, now: DateTime<Utc>, time_zone: Option<String>) -> Result<DemoReport> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let existing: Option<String> = sqlx::query_scalar("SELECT id FROM users ORDER BY created_at, id LIMIT 1")
         .fetch_optional(&mut *tx)
         .await?;
@@ -286,7 +286,7 @@ pub async fn load(store: &Store, now: DateTime<Utc>, time_zone: Option<String>) 
                     profile.full_name
                 )));
             }
-            tx = store.pool().begin().await?;
+            tx = store.begin_write().await?;
             adopt_demo_targets(&mut tx, &profile.id).await?;
             profile
         }

@@ -226,7 +226,7 @@ pub async fn require_default(store: &Store) -> Result<Profile> {
 
 /// Creates the default profile when there is none; returns it and whether it was created.
 pub async fn ensure_default(store: &Store, new: NewProfile) -> Result<(Profile, bool)> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let existing: Option<UserRow> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_USER} ORDER BY created_at, id LIMIT 1")))
             .fetch_optional(&mut *tx)
@@ -322,7 +322,7 @@ pub async fn set_last_page(store: &Store, user_id: &str, page: &str) -> Result<(
 }
 
 async fn patch_settings(store: &Store, user_id: &str, patch: serde_json::Value) -> Result<Profile> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let updated = sqlx::query("UPDATE users SET settings = json_patch(settings, ?) WHERE id = ?")
         .bind(patch.to_string())
         .bind(user_id)

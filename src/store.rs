@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use sqlx::{Connection, SqliteConnection, Transaction};
 
 use crate::error::{Error, Result};
 
@@ -66,6 +67,20 @@ impl DbCheck {
     }
 }
 
+/// Begins a transaction that holds the write lock from its first statement
+/// (`BEGIN IMMEDIATE`). A deferred transaction that reads and then writes
+/// cannot wait for the lock: when another connection committed in between,
+/// SQLite answers "database is locked" at once instead of using the busy
+/// timeout. Every transaction here that may write starts this way.
+pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
+/// [`begin_write`] on a connection already held.
+pub async fn begin_write_on(conn: &mut SqliteConnection) -> Result<Transaction<'_, Sqlite>> {
+    Ok(conn.begin_with("BEGIN IMMEDIATE").await?)
+}
+
 impl Store {
     /// Opens (creating if needed) the database file and applies migrations.
     pub async fn open(path: &Path) -> Result<Self> {
@@ -95,6 +110,11 @@ impl Store {
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// A write transaction: see [`begin_write`].
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
+        begin_write(&self.pool).await
     }
 
     pub fn path(&self) -> &Path {

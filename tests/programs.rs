@@ -382,3 +382,35 @@ async fn the_ics_export_parses_back_with_one_event_per_day() {
     assert!(first.get_description().unwrap().contains("Workout:"));
     assert!(text.contains("BEGIN:VCALENDAR") && text.contains("END:VCALENDAR"));
 }
+
+/// The window loads the day and the calendar side by side (and again on a
+/// refresh) while the embedding queue and logging write: every load must get
+/// its day, never a "database is locked" that the page would show as no day.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_day_and_calendar_load_side_by_side_with_other_writes() {
+    let start = day(2026, 11, 2);
+    let (_dir, store, me, _id) = with_program(start).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for round in 0..24i64 {
+        let (store, me) = (store.clone(), me.clone());
+        // Different dates move current_day, so each refresh really writes.
+        let on = start + Duration::days(round % 20);
+        tasks.spawn(async move {
+            let day = tracking::today(&store, &me, on).await.map_err(|e| format!("today {on}: {e}"))?;
+            let day = day.ok_or_else(|| format!("no program day on {on}"))?;
+            let calendar =
+                tracking::calendar(&store, &me, on).await.map_err(|e| format!("calendar {on}: {e}"))?;
+            if calendar.is_none() {
+                return Err(format!("no calendar on {on}"));
+            }
+            Ok::<i64, String>(day.day_number)
+        });
+    }
+    let mut days = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        days.push(joined.unwrap().unwrap_or_else(|e| panic!("a load failed: {e}")));
+    }
+    days.sort();
+    days.dedup();
+    assert_eq!(days, (1..=20).collect::<Vec<_>>());
+}

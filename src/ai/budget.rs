@@ -32,7 +32,7 @@ pub async fn admit(
     limits: Limits,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     sqlx::query(
         "INSERT INTO rate_limits (id, user_id, provider, operation, window_seconds, max_requests, window_started_at, month) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, provider, operation, window_seconds) DO NOTHING",

@@ -330,7 +330,7 @@ pub async fn import_export(store: &Store, dir: &Path) -> Result<ImportReport> {
     let pos = |t: &str| ORDER.iter().position(|o| *o == t).unwrap_or(ORDER.len());
     let mut names: Vec<&String> = file.tables.keys().collect();
     names.sort_by(|a, b| pos(a).cmp(&pos(b)).then(a.cmp(b)));
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
     // The bundled foods may already be loaded: the export's copy wins.
     sqlx::query("DELETE FROM foods_enhanced WHERE user_id IS NULL").execute(&mut *tx).await?;

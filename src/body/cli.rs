@@ -168,7 +168,7 @@ pub async fn run(store: &Store, args: BodyArgs, as_json: bool) -> Result<String>
             Ok(format!("Restored {} ({}: {})\n", m.id, m.local_date, line(&m, &kinds, profile.units)))
         }
         Some(BodyAction::Kinds { action }) => {
-            let mut tx = store.pool().begin().await?;
+            let mut tx = store.begin_write().await?;
             let out = match action.unwrap_or(KindsAction::List) {
                 KindsAction::List => {
                     let kinds = units::kinds(&mut tx, &profile.id).await?;

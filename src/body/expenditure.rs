@@ -402,7 +402,7 @@ pub async fn apply_target(
     };
     let target = target_for(estimate, goal_rate_kg_per_week)?;
     let today = clock::local_date(chrono::Utc::now(), profile.tz());
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     sqlx::query("UPDATE users SET daily_calorie_target = ? WHERE id = ?")
         .bind(target)
         .bind(&profile.id)

@@ -383,7 +383,7 @@ pub async fn add_from_text(
     at: Option<&str>,
 ) -> Result<Measurement> {
     let measured_at = cli::parse_at(at, profile)?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let kinds = units::kinds(&mut tx, &profile.id).await?;
     let parsed = units::parse_values(values, &kinds, profile.units, false)?;
     let id = insert(&mut tx, profile, &new_from_values(measured_at, &parsed)).await?;
@@ -405,7 +405,7 @@ pub async fn edit_from_text(
     if values.is_empty() && at.is_none_or(|a| a.trim().is_empty()) {
         return Err(Error::invalid("nothing to change: give key=value pairs or a new time"));
     }
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let kinds = units::kinds(&mut tx, &profile.id).await?;
     let mut m = get(&mut tx, &profile.id, id).await?;
     if !values.is_empty() {
@@ -422,7 +422,7 @@ pub async fn edit_from_text(
 /// Deletes a measurement and remembers it in `users.settings.body_last_deleted`
 /// for [`undo_delete`], in one transaction.
 pub async fn delete_with_undo(store: &Store, user_id: &str, id: &str) -> Result<Measurement> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let m = delete(&mut tx, user_id, id).await?;
     let json = serde_json::to_string(&m).map_err(|e| Error::invalid(e.to_string()))?;
     sqlx::query(
@@ -438,7 +438,7 @@ pub async fn delete_with_undo(store: &Store, user_id: &str, id: &str) -> Result<
 
 /// Puts back the measurement deleted last by [`delete_with_undo`].
 pub async fn undo_delete(store: &Store, user_id: &str) -> Result<Measurement> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let saved: Option<Option<String>> =
         sqlx::query_scalar("SELECT json_extract(settings, '$.body_last_deleted') FROM users WHERE id = ?")
             .bind(user_id)

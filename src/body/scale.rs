@@ -211,7 +211,7 @@ pub async fn import_scale_fit(
         return Err(Error::invalid(format!("{file_name} has no weight-scale readings")));
     }
     let users: BTreeSet<i64> = readings.iter().filter_map(|r| r.user_profile_index).collect();
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let chosen = if users.len() > 1 {
         let me: Facts = sqlx::query_as("SELECT biological_sex, height_cm, age FROM users WHERE id = ?")
             .bind(&profile.id)

@@ -118,7 +118,7 @@ pub async fn sync(pool: &SqlitePool, user_id: &str, tz: Tz) -> Result<SyncReport
 
     // Small transactions: logging never waits long for the write lock.
     for chunk in todo.chunks(100) {
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::store::begin_write(pool).await?;
         for (kind, source_id, doc_id) in chunk {
             let built = build(&mut tx, user_id, *kind, source_id, tz).await?;
             match (built, doc_id) {

@@ -157,7 +157,7 @@ pub async fn embed_pending(
             vectors.insert(key, vector_blob(&vector));
         }
 
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::store::begin_write(pool).await?;
         for doc in round {
             let Some(blob) = vectors.get(&(doc.user_id.clone(), doc.content_hash.clone())) else { continue };
             // vec0 rows cannot be updated or replaced: delete, then insert.

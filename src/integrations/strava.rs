@@ -893,7 +893,7 @@ fn when(at: DateTime<Utc>, now: DateTime<Utc>, profile: &Profile) -> String {
 
 /// Counts one request in both windows, or says when the next one may go.
 async fn admit(store: &Store, profile: &Profile, now: DateTime<Utc>) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     for (window, default_max, label) in WINDOWS {
         let start = window_start(now, window);
         sqlx::query(

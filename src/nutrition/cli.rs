@@ -227,7 +227,7 @@ pub async fn run_meal(store: &Store, args: MealArgs, as_json: bool) -> Result<St
             "Updated",
         ),
         MealAction::Set { meal_id, index, quantity, unit } => {
-            let mut tx = store.pool().begin().await?;
+            let mut tx = store.begin_write().await?;
             let meal = meals::get(&mut tx, &profile.id, &meal_id).await?;
             let mut lines: Vec<FoodLine> = meal.foods.iter().map(FoodLine::of).collect();
             let line = nth(&mut lines, index)?;
@@ -251,7 +251,7 @@ pub async fn run_meal(store: &Store, args: MealArgs, as_json: bool) -> Result<St
             meal_out(m, "Updated")
         }
         MealAction::Remove { meal_id, index } => {
-            let mut tx = store.pool().begin().await?;
+            let mut tx = store.begin_write().await?;
             let meal = meals::get(&mut tx, &profile.id, &meal_id).await?;
             let mut lines: Vec<FoodLine> = meal.foods.iter().map(FoodLine::of).collect();
             nth(&mut lines, index)?;

@@ -209,7 +209,7 @@ pub async fn load_records(store: &Store, records: &[FoodRecord]) -> Result<LoadR
         )
     };
 
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let mut existing: HashSet<(String, String)> = HashSet::new();
     for source in BUNDLED_SOURCES {
         let ids: Vec<String> = sqlx::query_scalar(

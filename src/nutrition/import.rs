@@ -333,7 +333,7 @@ fn food_from(
 pub async fn import_file(store: &Store, profile: &Profile, path: &Path) -> Result<ImportReport> {
     let (format, meals, rows) = read_meals(path)?;
     let mut report = ImportReport { format: Some(format), rows, ..ImportReport::default() };
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     for meal in &meals {
         match upsert(&mut tx, profile, meal).await? {
             Upsert::Added => report.meals_added += 1,

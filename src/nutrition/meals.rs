@@ -395,7 +395,7 @@ pub async fn delete_with_undo(store: &Store, user_id: &str, ids: &[String]) -> R
     if ids.is_empty() {
         return Err(Error::invalid("no meal to delete"));
     }
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let rows = delete(&mut tx, user_id, ids).await?;
     sqlx::query(
         "UPDATE users SET settings = json_set(settings, '$.nutrition_last_deleted', json(?)) WHERE id = ?",
@@ -410,7 +410,7 @@ pub async fn delete_with_undo(store: &Store, user_id: &str, ids: &[String]) -> R
 
 /// Puts back the meals deleted last by [`delete_with_undo`].
 pub async fn undo_delete(store: &Store, user_id: &str) -> Result<Vec<DeletedMeal>> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let saved: Option<Option<String>> = sqlx::query_scalar(
         "SELECT json_extract(settings, '$.nutrition_last_deleted') FROM users WHERE id = ?",
     )
@@ -435,7 +435,7 @@ pub async fn undo_delete(store: &Store, user_id: &str) -> Result<Vec<DeletedMeal
 
 /// [`update`] in its own transaction.
 pub async fn update_tx(store: &Store, profile: &Profile, id: &str, edit: &MealEdit) -> Result<MealSummary> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let meal = update(&mut tx, profile, id, edit).await?;
     tx.commit().await?;
     Ok(meal)
@@ -449,7 +449,7 @@ pub async fn copy_meal_tx(
     to: NaiveDate,
     category: Option<MealCategory>,
 ) -> Result<MealSummary> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let meal = copy_meal(&mut tx, profile, id, to, category).await?;
     tx.commit().await?;
     Ok(meal)
@@ -462,7 +462,7 @@ pub async fn copy_day_tx(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<MealSummary>> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let meals = copy_day(&mut tx, profile, from, to).await?;
     tx.commit().await?;
     Ok(meals)
@@ -478,7 +478,7 @@ pub async fn log_food_tx(
     quantity: f64,
     unit: &str,
 ) -> Result<MealSummary> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let meal = log_food(&mut tx, profile, category, at, food_id, quantity, unit).await?;
     tx.commit().await?;
     Ok(meal)
@@ -493,7 +493,7 @@ pub async fn add_food_tx(
     quantity: f64,
     unit: &str,
 ) -> Result<MealSummary> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let meal = add_food(&mut tx, profile, meal_id, food_id, quantity, unit).await?;
     tx.commit().await?;
     Ok(meal)

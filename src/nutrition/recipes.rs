@@ -114,7 +114,7 @@ fn portions_json(serving_grams: f64) -> Result<String> {
 
 /// Creates a recipe for the user in one transaction. Returns it.
 pub async fn create(store: &Store, user_id: &str, recipe: &NewRecipe) -> Result<Recipe> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let c = compute(&mut tx, user_id, recipe).await?;
     let serving_grams = c.total_grams / recipe.servings;
     let values = per_100g(&c);
@@ -142,7 +142,7 @@ pub async fn create(store: &Store, user_id: &str, recipe: &NewRecipe) -> Result<
 
 /// Replaces a recipe's name, servings and ingredients; its nutrients are recomputed.
 pub async fn update(store: &Store, user_id: &str, id: &str, recipe: &NewRecipe) -> Result<Recipe> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let is_mine: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM foods_enhanced WHERE id = ? AND user_id = ? AND is_recipe = 1)",
     )

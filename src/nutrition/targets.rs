@@ -172,7 +172,7 @@ pub fn proposal_from(exp: &Expenditure, activity: Option<ActivityLevel>, goal_ra
 /// Sets the four daily targets and refreshes today's summary snapshot, in
 /// one transaction.
 pub async fn apply(store: &Store, profile: &Profile, plan: &MacroPlan) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     sqlx::query(
         "UPDATE users SET daily_calorie_target = ?, daily_protein_target_g = ?, daily_carbs_target_g = ?, \
          daily_fat_target_g = ? WHERE id = ?",

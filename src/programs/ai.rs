@@ -288,7 +288,7 @@ pub async fn create_with_ai(
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<(String, Generated)> {
     let generated = generate(store, profile, provider, q, progress).await?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let id = super::create(
         &mut tx,
         profile,

@@ -231,7 +231,7 @@ pub async fn create_offline(
 ) -> Result<String> {
     let q = answers.validate()?;
     let plan = generate::offline(&q, 0)?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let id = create(
         &mut tx,
         profile,

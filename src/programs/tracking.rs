@@ -94,7 +94,7 @@ async fn require_active(conn: &mut SqliteConnection, user_id: &str) -> Result<Ac
 /// Keeps `current_day` in step with the calendar and completes a program whose
 /// last day has passed. Returns the program if it is still current.
 pub async fn refresh(store: &Store, profile: &Profile, today: NaiveDate) -> Result<Option<ActiveProgram>> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let Some(p) = active(&mut tx, &profile.id).await? else { return Ok(None) };
     let raw = (today - p.start_date).num_days() + 1
         - p.paused_days
@@ -122,7 +122,7 @@ pub async fn refresh(store: &Store, profile: &Profile, today: NaiveDate) -> Resu
 }
 
 pub async fn pause(store: &Store, profile: &Profile, now: DateTime<Utc>) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let p = require_active(&mut tx, &profile.id).await?;
     if p.paused_on.is_some() {
         return Err(Error::invalid("the program is already paused"));
@@ -142,7 +142,7 @@ pub async fn pause(store: &Store, profile: &Profile, now: DateTime<Utc>) -> Resu
 /// Ends a pause: the days paused are added to `paused_days` and the remaining
 /// days move later on the calendar by as many days.
 pub async fn resume(store: &Store, profile: &Profile, now: DateTime<Utc>) -> Result<i64> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let p = require_active(&mut tx, &profile.id).await?;
     let Some(paused_on) = p.paused_on else {
         return Err(Error::invalid("the program is not paused"));
@@ -247,7 +247,7 @@ async fn write_item_status(
 
 /// Marks one item completed, skipped or pending again (offline, no provider).
 pub async fn set_item_status(store: &Store, user_id: &str, item_id: &str, status: Status) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let (day_id, _, _) = owned_item(&mut tx, user_id, item_id).await?;
     let now = clock::now_db();
     write_item_status(&mut tx, item_id, status, &now).await?;
@@ -258,7 +258,7 @@ pub async fn set_item_status(store: &Store, user_id: &str, item_id: &str, status
 
 /// Marks every pending item of a day (by id, or by number in the active program).
 pub async fn set_day_status(store: &Store, user_id: &str, day: &str, status: Status) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let day_id: Option<String> = sqlx::query_scalar(
         "SELECT d.id FROM ai_program_days d JOIN ai_generated_programs p ON p.id = d.program_id \
          WHERE p.user_id = ? AND (d.id = ? OR (p.is_active = 1 AND CAST(d.day_number AS TEXT) = ?))",
@@ -372,7 +372,7 @@ pub async fn sync_activities(conn: &mut SqliteConnection, user_id: &str, program
 /// Undoes an automatic (or manual) activity link: the workout is pending
 /// again and stays unlinked.
 pub async fn unlink_activity(store: &Store, user_id: &str, item_id: &str) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let (day_id, kind, _) = owned_item(&mut tx, user_id, item_id).await?;
     if kind != ItemType::Workout {
         return Err(Error::invalid("only workouts are linked to activities"));
@@ -391,7 +391,7 @@ pub async fn unlink_activity(store: &Store, user_id: &str, item_id: &str) -> Res
 
 /// A logged meal completes a planned one.
 pub async fn link_meal(store: &Store, user_id: &str, item_id: &str, meal_log_id: &str) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let (day_id, kind, _) = owned_item(&mut tx, user_id, item_id).await?;
     if kind != ItemType::Meal {
         return Err(Error::invalid("only a planned meal can be completed by a logged meal"));
@@ -623,7 +623,7 @@ pub async fn move_day(store: &Store, user_id: &str, from: i64, to: i64) -> Resul
     if from == to || !(1..=PROGRAM_DAYS).contains(&from) || !(1..=PROGRAM_DAYS).contains(&to) {
         return Err(Error::invalid(format!("days are 1 to {PROGRAM_DAYS} and must differ")));
     }
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let p = require_active(&mut tx, user_id).await?;
     let mut ids = Vec::new();
     for n in [from, to] {
@@ -692,7 +692,7 @@ pub async fn swap_exercise(
     index: usize,
     replacement: Option<&str>,
 ) -> Result<PlannedExercise> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let p = require_active(&mut tx, user_id).await?;
     let q = p.questionnaire()?;
     let (_, kind, program_id) = owned_item(&mut tx, user_id, item_id).await?;
@@ -750,7 +750,7 @@ pub async fn swap_exercise(
 
 /// Replaces a planned meal by another of the same type with about the same calories.
 pub async fn swap_meal(store: &Store, user_id: &str, item_id: &str) -> Result<String> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let p = require_active(&mut tx, user_id).await?;
     let q = p.questionnaire()?;
     let (_, kind, _) = owned_item(&mut tx, user_id, item_id).await?;
@@ -817,7 +817,7 @@ pub async fn regenerate_from(store: &Store, profile: &Profile, week: u32, today:
     if !(1..=12).contains(&week) {
         return Err(Error::invalid("weeks are 1 to 12"));
     }
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let p = require_active(&mut tx, &profile.id).await?;
     let current_week = p.day_number_on(today).map(|d| (d - 1) / 7 + 1).unwrap_or(1);
     if (week as i64) < current_week {

@@ -111,7 +111,7 @@ pub async fn edit(
     if current.processing_status == ProcessingStatus::Processing {
         return Err(Error::invalid(format!("entry {entry_id} is being processed: try again in a moment")));
     }
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     for table in ["meal_logs", "activities", "body_measurements"] {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DELETE FROM {table} WHERE quick_entry_log_id = ? AND user_id = ?"
@@ -309,7 +309,7 @@ async fn read_and_store(
         extraction.confidence = (extraction.confidence * 100.0).round() / 100.0;
     }
 
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let mut meal_log_ids = Vec::new();
     for meal in &extraction.meals {
         let foods = meal.foods.clone();

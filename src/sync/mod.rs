@@ -340,7 +340,7 @@ pub async fn join(store: &Store, url: &str, user_id: Option<&str>, opts: &SyncOp
             ));
         }
     }
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     sqlx::query("UPDATE sync_clock SET applying = 1").execute(&mut *tx).await?;
     for local in locals.iter().filter(|l| **l != target) {
         sqlx::query("DELETE FROM users WHERE id = ?").bind(local).execute(&mut *tx).await?;
@@ -724,7 +724,7 @@ async fn apply_in_tx(
     fetched: &HashMap<&str, Vec<Value>>,
     last_seq: i64,
 ) -> Result<(i64, i64)> {
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::store::begin_write_on(conn).await?;
     sqlx::query("UPDATE sync_clock SET applying = 1").execute(&mut *tx).await?;
     let keys: Vec<(&str, &str)> = versions.iter().map(|v| (v.tbl.as_str(), v.row_id.as_str())).collect();
     let local: Vec<(String, String, String)> = sqlx::query_as(

@@ -490,7 +490,7 @@ pub(crate) async fn store_activity(
         None => None,
     };
     let stored = async {
-        let mut tx = store.pool().begin().await?;
+        let mut tx = store.begin_write().await?;
         let file = kept.as_ref().map(|(hash, (relative, _))| (*hash, relative.as_str()));
         let stored = insert_parsed(&mut tx, profile, &activity, file, source, origin).await?;
         tx.commit().await?;
