@@ -15,6 +15,7 @@ pub mod embeddings;
 pub mod error;
 pub mod http;
 pub mod integrations;
+pub mod models;
 pub mod nutrition;
 pub mod profile;
 pub mod programs;

@@ -105,28 +105,8 @@ fn focus_main_window(app: &tauri::AppHandle) {
     let _ = commands::SecondLaunch {}.emit(app);
 }
 
-/// Packages carry the models (embeddings, speech) as resources: point the
-/// core at them unless `WAGNER_MODELS_DIR` says otherwise. The .deb and the
-/// AppImage put resources in `<exe>/../lib/Wagner Coach/`.
-fn use_bundled_models() {
-    if std::env::var_os("WAGNER_MODELS_DIR").is_some() {
-        return;
-    }
-    let Some(bin_dir) =
-        std::env::current_exe().ok().and_then(|e| e.parent().map(std::path::Path::to_path_buf))
-    else {
-        return;
-    };
-    let bundled = bin_dir.join("../lib/Wagner Coach/models");
-    if bundled.is_dir() {
-        // SAFETY: called first thing in main, before any other thread exists.
-        unsafe { std::env::set_var("WAGNER_MODELS_DIR", bundled) };
-    }
-}
-
 fn main() {
     let _ = desktop_commands::STARTED.set(std::time::Instant::now());
-    use_bundled_models();
     tracing_subscriber_init();
     let builder = commands::builder();
     let db = database_path().ok();

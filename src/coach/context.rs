@@ -154,6 +154,10 @@ pub async fn retrieve(store: &Store, profile: &Profile, question: &str, k: usize
             Vec::new()
         }
     };
+    // Keyword scans only fill what hybrid search left empty.
+    if out.len() >= k {
+        return Ok(out);
+    }
     for hit in retrieve_by_keywords(store, profile, question, k).await? {
         if out.len() >= k {
             break;

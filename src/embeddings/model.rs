@@ -35,30 +35,18 @@ pub struct ModelLocation {
     pub runtime: PathBuf,
 }
 
-/// Folders searched, in order: `$WAGNER_MODELS_DIR`, the `extra` roots (the
-/// desktop shell passes its resources dir), beside the executable, then the
-/// platform data dir (`~/.local/share/wagner-coach/models` on Linux), where
-/// scripts/setup.sh installs it.
+/// Folders searched, in order: the `extra` roots (the desktop shell passes
+/// its resources dir), then [`crate::models::roots`]; `$WAGNER_MODELS_DIR`
+/// may also be the model folder itself.
 pub fn candidate_dirs(extra: &[PathBuf]) -> Vec<PathBuf> {
-    let mut roots: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = std::env::var_os("WAGNER_MODELS_DIR").filter(|v| !v.is_empty()) {
-        let dir = PathBuf::from(dir);
-        // Either the model folder itself or a folder of models.
-        roots.push(dir.join(MODEL_DIR_NAME));
-        roots.push(dir);
-    }
+    let mut dirs: Vec<PathBuf> = Vec::new();
     for root in extra {
-        roots.push(root.join("models").join(MODEL_DIR_NAME));
-        roots.push(root.join(MODEL_DIR_NAME));
+        dirs.push(root.join("models").join(MODEL_DIR_NAME));
+        dirs.push(root.join(MODEL_DIR_NAME));
     }
-    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|p| p.parent().map(Path::to_path_buf)) {
-        roots.push(exe_dir.join("models").join(MODEL_DIR_NAME));
-        roots.push(exe_dir.join("../lib/wagner-coach/models").join(MODEL_DIR_NAME));
-    }
-    if let Some(dirs) = directories::ProjectDirs::from("app", "Wagner Coach", "wagner-coach") {
-        roots.push(dirs.data_dir().join("models").join(MODEL_DIR_NAME));
-    }
-    roots
+    dirs.extend(crate::models::roots().into_iter().map(|root| root.join(MODEL_DIR_NAME)));
+    dirs.extend(crate::models::env_dir());
+    dirs
 }
 
 /// The first candidate folder with every model file, and the runtime library
