@@ -236,3 +236,62 @@ async fn anthropic_tool_use_works_and_a_week_invalid_twice_stores_nothing() {
     let day = programs::day_on(&store, &me.id, start).await.unwrap().unwrap();
     assert_eq!((day.program_id, day.day_number), (id, 1));
 }
+
+/// A model that takes a moment per week, like a real one.
+struct Slow(Model);
+
+impl Respond for Slow {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        self.0.respond(request).set_delay(Duration::from_millis(80))
+    }
+}
+
+/// The window's Cancel drops the generation task between two weeks: nothing
+/// of the new program is stored and the current one stays active.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generation_stopped_midway_stores_nothing_and_keeps_the_current_program() {
+    let (_dir, store, me) = support::store_with_profile("Ada", "UTC").await;
+    let start = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    let answers = Answers {
+        primary_goal: Some("general_fitness".into()),
+        daily_calorie_target: Some(2200),
+        ..Answers::default()
+    };
+    let current = programs::create_offline(&store, &me, &answers, start).await.unwrap();
+    let server = MockServer::start().await;
+    let (responder, calls) = model(false, 0, 0);
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(Slow(responder))
+        .mount(&server)
+        .await;
+    let p = provider(ProviderKind::Groq, "llama-3.3-70b-versatile", &server);
+
+    let (weeks_tx, mut weeks_rx) = tokio::sync::mpsc::unbounded_channel();
+    let task = {
+        let (store, me) = (store.clone(), me.clone());
+        tokio::spawn(async move {
+            let mut progress = |pr: ai::Progress| {
+                let _ = weeks_tx.send(pr.week);
+            };
+            ai::create_with_ai(&store, &me, &p, &questionnaire(), start, &mut progress).await
+        })
+    };
+    while let Some(week) = weeks_rx.recv().await {
+        if week >= 4 {
+            task.abort();
+            break;
+        }
+    }
+    assert!(task.await.unwrap_err().is_cancelled());
+    assert!(calls.load(Ordering::SeqCst) < 12, "stopped before the last week");
+
+    let programs: Vec<(String, bool)> = sqlx::query_as("SELECT id, is_active FROM ai_generated_programs")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(programs, vec![(current.clone(), true)]);
+    let days: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM ai_program_days").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(days, 84, "only the current program's days");
+}

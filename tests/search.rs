@@ -313,3 +313,34 @@ async fn one_profile_never_finds_another_profiles_entries() {
     assert_eq!(theirs.len(), 1);
     assert_eq!(theirs[0].entry_id.as_deref(), Some(e.id.as_str()));
 }
+
+/// A paused queue embeds nothing (even the round it was in rolls back);
+/// resumed, it finishes every pending document.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_queue_pauses_and_resumes_indexing() {
+    let (_dir, store, me) = support::store_with_profile("Ada", "Europe/Berlin").await;
+    search_history::load_history(&store, &me).await;
+    model();
+    let queue = embeddings::EmbedQueue::start(store.clone(), Vec::new());
+    queue.set_paused(true);
+    assert!(queue.status().paused);
+    // Long enough for several polls and rounds had it not been paused.
+    tokio::time::sleep(std::time::Duration::from_secs(8)).await;
+    let counts = embeddings::counts(&store, &me).await.unwrap();
+    assert_eq!(counts.embedded, 0, "paused, yet {counts:?}");
+    assert!(!queue.status().busy);
+
+    queue.set_paused(false);
+    let mut waited = 0;
+    loop {
+        let counts = embeddings::counts(&store, &me).await.unwrap();
+        if counts.documents > 0 && counts.pending == 0 {
+            assert_eq!(counts.embedded, counts.documents);
+            break;
+        }
+        waited += 1;
+        assert!(waited < 240, "resumed, but still {counts:?} after 2 minutes");
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(!queue.status().paused);
+}

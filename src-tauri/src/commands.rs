@@ -501,6 +501,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::sync_commands::sync_status,
             crate::sync_commands::sync_save_server,
             crate::sync_commands::sync_now,
+            crate::tasks::cancel_task,
+            crate::search_commands::embedding_pause,
             crate::sync_commands::backup_now,
         ])
 }

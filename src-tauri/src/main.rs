@@ -16,6 +16,7 @@ mod nutrition_commands;
 mod programs_commands;
 mod search_commands;
 mod sync_commands;
+mod tasks;
 
 use std::path::PathBuf;
 
@@ -146,6 +147,7 @@ fn main() {
             }
             app.manage(core);
             app.manage(commands::RunningImport::default());
+            app.manage(tasks::Tasks::default());
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"));

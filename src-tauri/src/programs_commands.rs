@@ -11,6 +11,7 @@ use wagner::{clock, dashboard, profile};
 
 use crate::commands::Core;
 use crate::error::CommandResult;
+use crate::tasks::{TaskKind, Tasks};
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct ProgramCreated {
@@ -21,10 +22,12 @@ pub struct ProgramCreated {
 
 /// Generates a program from the questionnaire (with the configured AI provider
 /// unless `offline`, or when none is configured) and makes it the active one.
+/// `cancel_task("program_generation")` stops an AI generation; nothing is stored.
 #[tauri::command]
 #[specta::specta]
 pub async fn program_create(
     core: State<'_, Core>,
+    tasks: State<'_, Tasks>,
     answers: Answers,
     offline: bool,
     on_progress: Channel<Progress>,
@@ -36,12 +39,17 @@ pub async fn program_create(
     let provider = if offline { None } else { wagner::ai::configured_provider(store, &profile.id).await? };
     match provider {
         Some(p) => {
-            let mut report = |pr: Progress| {
-                // A closed window just stops listening; generation goes on.
-                let _ = on_progress.send(pr);
+            let store = store.clone();
+            let job = async move {
+                let mut report = |pr: Progress| {
+                    // A closed window just stops listening; generation goes on.
+                    let _ = on_progress.send(pr);
+                };
+                let (id, g) =
+                    program_ai::create_with_ai(&store, &profile, &p, &q, start, &mut report).await?;
+                Ok(ProgramCreated { id, generated_by: format!("{} ({})", p.config.kind.as_str(), g.model) })
             };
-            let (id, g) = program_ai::create_with_ai(store, &profile, &p, &q, start, &mut report).await?;
-            Ok(ProgramCreated { id, generated_by: format!("{} ({})", p.config.kind.as_str(), g.model) })
+            tasks.run(TaskKind::ProgramGeneration, job).await
         }
         None => {
             let id = programs::create_offline(store, &profile, &answers, start).await?;

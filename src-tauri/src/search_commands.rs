@@ -48,3 +48,13 @@ pub async fn embedding_status(
     queue.wake();
     Ok(EmbeddingStatus { counts: embeddings::counts(store, &profile).await?, queue: queue.status() })
 }
+
+/// Pauses or resumes the background indexing (embedding) of what was logged.
+/// A pause stops the round in progress (nothing half written) and lasts until
+/// resumed or the app restarts; search keeps working meanwhile.
+#[tauri::command]
+#[specta::specta]
+pub fn embedding_pause(queue: State<'_, EmbedQueue>, paused: bool) -> QueueStatus {
+    queue.set_paused(paused);
+    queue.status()
+}

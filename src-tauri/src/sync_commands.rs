@@ -11,6 +11,7 @@ use wagner::sync::{self, SyncOptions, SyncProgress, SyncReport, SyncStatus};
 
 use crate::commands::Core;
 use crate::error::CommandResult;
+use crate::tasks::{TaskKind, Tasks};
 
 /// Rolling backups kept by "Back up now".
 const KEEP_BACKUPS: usize = 10;
@@ -42,9 +43,14 @@ pub async fn sync_save_server(core: State<'_, Core>, url: String) -> CommandResu
 
 /// Syncs now. The sync runs on its own task with short transactions, so
 /// logging goes on meanwhile; progress arrives on `progress` after each batch.
+/// `cancel_task("sync")` stops it between batches' commits.
 #[tauri::command]
 #[specta::specta]
-pub async fn sync_now(core: State<'_, Core>, progress: Channel<SyncProgress>) -> CommandResult<SyncReport> {
+pub async fn sync_now(
+    core: State<'_, Core>,
+    tasks: State<'_, Tasks>,
+    progress: Channel<SyncProgress>,
+) -> CommandResult<SyncReport> {
     let store = core.store()?.clone();
     let url = match std::env::var("WAGNER_POSTGRES_URL").ok().filter(|u| !u.trim().is_empty()) {
         Some(url) => url,
@@ -58,11 +64,7 @@ pub async fn sync_now(core: State<'_, Core>, progress: Channel<SyncProgress>) ->
         })),
         ..SyncOptions::default()
     };
-    let task = tokio::spawn(async move { sync::sync(&store, &url, &opts).await });
-    match task.await {
-        Ok(result) => Ok(result?),
-        Err(e) => Err(wagner::Error::Sync(format!("the sync task stopped: {e}")).into()),
-    }
+    tasks.run(TaskKind::Sync, async move { sync::sync(&store, &url, &opts).await }).await
 }
 
 /// A rolling backup into the data folder's backups/ (the newest 10 are kept).

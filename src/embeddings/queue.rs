@@ -2,13 +2,16 @@
 //! embeds what is pending, in its own task, so logging never waits for the
 //! model. It wakes when asked ([`EmbedQueue::wake`]) and every few seconds
 //! (entries may arrive from the CLI or a sync in another process).
+//! The user can pause it (a long first indexing on a slow machine): a pause
+//! drops the running round, whose unfinished transaction rolls back, so
+//! nothing is half written; resuming carries on with what is still pending.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use super::{EmbedReport, Embedder, embed_pending, sync_all};
 use crate::store::Store;
@@ -25,6 +28,8 @@ pub struct QueueStatus {
     pub model_error: Option<String>,
     /// True while a round is running.
     pub busy: bool,
+    /// True while the user has paused indexing.
+    pub paused: bool,
     /// Vectors computed since start.
     pub embedded_total: u32,
     /// The last error of a round (the queue keeps going).
@@ -36,6 +41,7 @@ pub struct EmbedQueue {
     wake: Arc<Notify>,
     status: Arc<Mutex<QueueStatus>>,
     embedder: Arc<Mutex<Option<Arc<Embedder>>>>,
+    paused: Arc<watch::Sender<bool>>,
 }
 
 impl EmbedQueue {
@@ -46,6 +52,7 @@ impl EmbedQueue {
             wake: Arc::new(Notify::new()),
             status: Arc::new(Mutex::new(QueueStatus::default())),
             embedder: Arc::new(Mutex::new(None)),
+            paused: Arc::new(watch::Sender::new(false)),
         };
         let worker = queue.clone();
         tokio::spawn(async move { worker.run(store, extra_dirs).await });
@@ -55,6 +62,13 @@ impl EmbedQueue {
     /// Something was logged or changed: look now rather than at the next poll.
     pub fn wake(&self) {
         self.wake.notify_one();
+    }
+
+    /// Pauses (stopping the running round) or resumes indexing.
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.send_replace(paused);
+        self.update(|s| s.paused = paused);
+        self.wake();
     }
 
     pub fn status(&self) -> QueueStatus {
@@ -73,20 +87,29 @@ impl EmbedQueue {
     }
 
     async fn run(self, store: Store, extra_dirs: Vec<PathBuf>) {
+        let mut paused = self.paused.subscribe();
         loop {
+            if *paused.borrow_and_update() {
+                // Wait for a resume; a closed channel cannot happen while `self` holds the sender.
+                let _ = paused.wait_for(|p| !*p).await;
+            }
             if self.embedder().is_none() {
                 self.load_model(&extra_dirs).await;
             }
             self.update(|s| s.busy = true);
-            let outcome = self.round(&store).await;
+            let outcome = tokio::select! {
+                outcome = self.round(&store) => Some(outcome),
+                _ = paused.wait_for(|p| *p) => None,
+            };
             self.update(|s| {
                 s.busy = false;
                 match outcome {
-                    Ok(report) => {
+                    Some(Ok(report)) => {
                         s.embedded_total += report.embedded;
                         s.last_error = None;
                     }
-                    Err(e) => s.last_error = Some(e.to_string()),
+                    Some(Err(e)) => s.last_error = Some(e.to_string()),
+                    None => {}
                 }
             });
             let _ = tokio::time::timeout(POLL, self.wake.notified()).await;

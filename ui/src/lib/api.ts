@@ -6,6 +6,8 @@ import { Channel } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { commands, events } from "./bindings";
 import type {
+  QueueStatus,
+  TaskKind,
   ActivityFilter,
   ActivitySummary,
   ActivityView,
@@ -226,6 +228,10 @@ export const api = {
   similar: (kind: SourceKind, id: string, limit: number | null = null): Promise<SearchHit[]> =>
     call((c) => c.similar(kind, id, limit)),
   embeddingStatus: (): Promise<EmbeddingStatus> => call((c) => c.embeddingStatus()),
+  /** Pauses (stopping the round in progress) or resumes background indexing. */
+  embeddingPause: async (paused: boolean): Promise<QueueStatus> => (await getBackend()).embeddingPause(paused),
+  /** Cancels the running sync or AI program generation; false when none was running. */
+  cancelTask: async (kind: TaskKind): Promise<boolean> => (await getBackend()).cancelTask(kind),
   /** Saves the provider's API key in the OS keyring; `null` forgets it. The answer never holds the key. */
   setAiKey: (kind: ProviderKind, key: string | null): Promise<AiStatus> => call((c) => c.setAiKey(kind, key)),
   aiPrices: (): Promise<PriceRow[]> => call((c) => c.aiPrices()),

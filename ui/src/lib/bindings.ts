@@ -535,6 +535,7 @@ async windowReady(page: string) : Promise<ReadyReport> {
 /**
  * Generates a program from the questionnaire (with the configured AI provider
  * unless `offline`, or when none is configured) and makes it the active one.
+ * `cancel_task("program_generation")` stops an AI generation; nothing is stored.
  */
 async programCreate(answers: Answers, offline: boolean, onProgress: TAURI_CHANNEL<Progress>) : Promise<Result<ProgramCreated, CommandError>> {
     try {
@@ -830,6 +831,7 @@ async syncSaveServer(url: string) : Promise<Result<SyncSettings, CommandError>> 
 /**
  * Syncs now. The sync runs on its own task with short transactions, so
  * logging goes on meanwhile; progress arrives on `progress` after each batch.
+ * `cancel_task("sync")` stops it between batches' commits.
  */
 async syncNow(progress: TAURI_CHANNEL<SyncProgress>) : Promise<Result<SyncReport, CommandError>> {
     try {
@@ -838,6 +840,20 @@ async syncNow(progress: TAURI_CHANNEL<SyncProgress>) : Promise<Result<SyncReport
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Cancels the running job of that kind; false when none was running.
+ */
+async cancelTask(kind: TaskKind) : Promise<boolean> {
+    return await TAURI_INVOKE("cancel_task", { kind });
+},
+/**
+ * Pauses or resumes the background indexing (embedding) of what was logged.
+ * A pause stops the round in progress (nothing half written) and lasts until
+ * resumed or the app restarts; search keeps working meanwhile.
+ */
+async embeddingPause(paused: boolean) : Promise<QueueStatus> {
+    return await TAURI_INVOKE("embedding_pause", { paused });
 },
 /**
  * A rolling backup into the data folder's backups/ (the newest 10 are kept).
@@ -1635,6 +1651,10 @@ model_error: string | null;
  */
 busy: boolean; 
 /**
+ * True while the user has paused indexing.
+ */
+paused: boolean; 
+/**
  * Vectors computed since start.
  */
 embedded_total: number; 
@@ -1882,6 +1902,7 @@ formula_tdee_kcal: number | null;
  * else the formula.
  */
 tdee_kcal: number | null; goal_rate_kg_per_week: number; weight_kg: number | null; plan: MacroPlan | null; notes: string[] }
+export type TaskKind = "sync" | "program_generation"
 /**
  * The window's colours: the OS setting, or forced.
  */

@@ -7,6 +7,8 @@
 import type { Commands } from "./api";
 import type { Channel } from "@tauri-apps/api/core";
 import type {
+  QueueStatus,
+  TaskKind,
   ActivityFilter,
   ActivitySummary,
   AiStatus,
@@ -637,6 +639,7 @@ function remaining(target: number | null, eaten: number): number | null {
 /** Only the commands the preview needs; a missing one fails like an unreachable core. */
 export function createMockCommands(variant: string): Partial<Commands> {
   const state = emptyState();
+  let paused = false;
   if (variant === "demo" || variant === "rest" || variant === "imperial") demoData(state);
   if (variant === "imperial" && state.profile) state.profile = { ...state.profile, units: "imperial" };
   if (variant === "rest" && state.program) {
@@ -1423,8 +1426,17 @@ export function createMockCommands(variant: string): Partial<Commands> {
       const documents = state.entries.filter((e) => e.processing_status === "completed").length;
       return ok({
         counts: { documents, embedded: 0, pending: documents },
-        queue: { model_dir: null, model_error: "the preview has no embedding model", busy: false, embedded_total: 0, last_error: null },
+        queue: { model_dir: null, model_error: "the preview has no embedding model", busy: false, paused, embedded_total: 0, last_error: null },
       });
+    },
+
+    async embeddingPause(value: boolean): Promise<QueueStatus> {
+      paused = value;
+      return { model_dir: null, model_error: "the preview has no embedding model", busy: false, paused, embedded_total: 0, last_error: null };
+    },
+
+    async cancelTask(_kind: TaskKind): Promise<boolean> {
+      return false;
     },
   };
 }
