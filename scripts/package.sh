@@ -60,8 +60,9 @@ done_step "tauri bundle ($bundles)"
 deb=$(ls -t "$release"/bundle/deb/*.deb | head -n 1)
 log "package: $deb ($(du -h "$deb" | cut -f1))"
 contents=$(dpkg-deb -c "$deb")
-for want in ./usr/bin/wagner-desktop ./usr/bin/wagner ./usr/share/applications/ ./usr/share/icons/hicolor/; do
-  grep -q " $want" <<<"$contents" || { echo "the .deb lacks $want" >&2; exit 1; }
+# dpkg-deb lists paths with or without a leading "./" depending on who built the archive.
+for want in usr/bin/wagner-desktop usr/bin/wagner usr/share/applications/ usr/share/icons/hicolor/; do
+  grep -Eq " (\./)?$want" <<<"$contents" || { echo "the .deb lacks /$want" >&2; exit 1; }
 done
 dpkg-deb -I "$deb" | sed -n '/Package:/,/Description:/p'
 
