@@ -344,3 +344,17 @@ async fn the_background_queue_pauses_and_resumes_indexing() {
     }
     assert!(!queue.status().paused);
 }
+
+/// An idle window lets the model go (its memory back to the system) and the
+/// next search loads it again, with the same results.
+#[tokio::test]
+async fn an_idle_model_is_released_and_the_next_search_loads_it_again() {
+    let (_dir, store, me, _ids) = history().await;
+    let before = search::search(&store, &me, &query("porridge for breakfast")).await.unwrap();
+    assert!(!search::release_shared_embedder_if_idle(std::time::Duration::from_secs(3600)), "just used");
+    assert!(search::release_shared_embedder_if_idle(std::time::Duration::ZERO));
+    let after = search::search(&store, &me, &query("porridge for breakfast")).await.unwrap();
+    assert_eq!(after.mode, SearchMode::Hybrid);
+    let ids = |r: &search::SearchResults| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&before), ids(&after));
+}

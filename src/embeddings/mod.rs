@@ -89,6 +89,19 @@ struct Pending {
     content_hash: String,
 }
 
+/// Whether any profile has a document waiting for its vector (same test as
+/// [`embed_pending`]).
+pub async fn has_pending(store: &Store) -> Result<bool> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM quick_entry_embeddings \
+         WHERE content_text IS NOT NULL AND content_hash IS NOT NULL \
+         AND (embedded_hash IS NULL OR embedded_hash <> content_hash OR embedding_model <> ?))",
+    )
+    .bind(MODEL_ID)
+    .fetch_one(store.pool())
+    .await?)
+}
+
 /// Embeds every document whose vector is missing, of older text, or of
 /// another model (`user_id` None = every profile). `progress(done, total)`
 /// is called after each round. Text seen before (same hash, same model) is

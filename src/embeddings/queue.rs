@@ -13,10 +13,12 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::{Notify, watch};
 
-use super::{EmbedReport, Embedder, embed_pending, sync_all};
+use super::{EmbedReport, Embedder, embed_pending, has_pending, sync_all};
 use crate::store::Store;
 
 const POLL: Duration = Duration::from_secs(5);
+/// The model is let go after this long without work or searches.
+const RELEASE_AFTER: Duration = Duration::from_secs(120);
 
 /// What the queue is doing, for a status line in the UI.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -93,12 +95,9 @@ impl EmbedQueue {
                 // Wait for a resume; a closed channel cannot happen while `self` holds the sender.
                 let _ = paused.wait_for(|p| !*p).await;
             }
-            if self.embedder().is_none() {
-                self.load_model(&extra_dirs).await;
-            }
             self.update(|s| s.busy = true);
             let outcome = tokio::select! {
-                outcome = self.round(&store) => Some(outcome),
+                outcome = self.round(&store, &extra_dirs) => Some(outcome),
                 _ = paused.wait_for(|p| *p) => None,
             };
             self.update(|s| {
@@ -116,8 +115,22 @@ impl EmbedQueue {
         }
     }
 
-    async fn round(&self, store: &Store) -> crate::Result<EmbedReport> {
+    /// Brings documents up to date, then embeds what is pending, loading the
+    /// model only when there is something to embed; with nothing to do for a
+    /// while the model is released (see [`crate::search::release_shared_embedder_if_idle`]).
+    async fn round(&self, store: &Store, extra_dirs: &[PathBuf]) -> crate::Result<EmbedReport> {
         sync_all(store).await?;
+        if !has_pending(store).await? {
+            if crate::search::release_shared_embedder_if_idle(RELEASE_AFTER)
+                && let Ok(mut slot) = self.embedder.lock()
+            {
+                *slot = None;
+            }
+            return Ok(EmbedReport::default());
+        }
+        if self.embedder().is_none() {
+            self.load_model(extra_dirs).await;
+        }
         match self.embedder() {
             Some(embedder) => embed_pending(store, &embedder, None, |_, _| {}).await,
             None => Ok(EmbedReport::default()),

@@ -129,7 +129,33 @@ pub struct SearchResults {
 static SHARED: Mutex<Option<Arc<Embedder>>> = Mutex::new(None);
 static SHARED_ERROR: Mutex<Option<(Instant, String)>> = Mutex::new(None);
 static EXTRA_DIRS: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
+static LAST_USE: Mutex<Option<Instant>> = Mutex::new(None);
 const RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// Drops the shared model when nothing used it for `idle`, and hands the
+/// freed memory back to the system: a loaded model with its inference arenas
+/// is most of an idle window's own memory. The next search loads it again.
+/// True when it was released.
+pub fn release_shared_embedder_if_idle(idle: Duration) -> bool {
+    let idle_long_enough = LAST_USE.lock().map(|t| t.is_some_and(|t| t.elapsed() >= idle)).unwrap_or(false);
+    if !idle_long_enough {
+        return false;
+    }
+    let released = SHARED.lock().map(|mut slot| slot.take().is_some()).unwrap_or(false);
+    if released {
+        trim_heap();
+    }
+    released
+}
+
+/// Returns freed heap pages to the system (glibc keeps them otherwise).
+fn trim_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
 
 /// More places to find the model (the desktop shell's resources dir).
 pub fn add_model_dirs(dirs: Vec<std::path::PathBuf>) {
@@ -147,6 +173,9 @@ pub fn add_model_dirs(dirs: Vec<std::path::PathBuf>) {
 pub fn shared_embedder() -> Result<Arc<Embedder>> {
     let poisoned = || Error::ModelUnavailable("the embedding model crashed".into());
     let mut slot = SHARED.lock().map_err(|_| poisoned())?;
+    if let Ok(mut last) = LAST_USE.lock() {
+        *last = Some(Instant::now());
+    }
     if let Some(e) = slot.as_ref() {
         return Ok(Arc::clone(e));
     }
