@@ -12,7 +12,7 @@ use wagner::sync::{self, SyncOptions, SyncProgress, SyncReport, SyncStatus};
 use crate::commands::Core;
 use crate::error::CommandResult;
 
-/// Rolling backups kept by "Back up now".
+/// Manual backups kept by "Back up now" (automatic ones follow their own setting).
 const KEEP_BACKUPS: usize = 10;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -65,9 +65,10 @@ pub async fn sync_now(core: State<'_, Core>, progress: Channel<SyncProgress>) ->
     }
 }
 
-/// A rolling backup into the data folder's backups/ (the newest 10 are kept).
+/// A manual backup into the data folder's backups/ (the newest 10 manual ones are kept).
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_now(core: State<'_, Core>) -> CommandResult<BackupReport> {
-    Ok(backup::rolling(core.store()?, KEEP_BACKUPS).await?)
+    let kind = backup::live::BackupKind::Manual;
+    Ok(backup::live::create_in_folder(core.store()?, kind, KEEP_BACKUPS).await?)
 }

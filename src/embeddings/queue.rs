@@ -36,6 +36,8 @@ pub struct EmbedQueue {
     wake: Arc<Notify>,
     status: Arc<Mutex<QueueStatus>>,
     embedder: Arc<Mutex<Option<Arc<Embedder>>>>,
+    /// A store to switch to (the desktop shell reopens its store after a restore).
+    next_store: Arc<Mutex<Option<Store>>>,
 }
 
 impl EmbedQueue {
@@ -46,10 +48,19 @@ impl EmbedQueue {
             wake: Arc::new(Notify::new()),
             status: Arc::new(Mutex::new(QueueStatus::default())),
             embedder: Arc::new(Mutex::new(None)),
+            next_store: Arc::new(Mutex::new(None)),
         };
         let worker = queue.clone();
         tokio::spawn(async move { worker.run(store, extra_dirs).await });
         queue
+    }
+
+    /// Works on `store` from the next round on (the previous one was closed).
+    pub fn use_store(&self, store: Store) {
+        if let Ok(mut next) = self.next_store.lock() {
+            *next = Some(store);
+        }
+        self.wake();
     }
 
     /// Something was logged or changed: look now rather than at the next poll.
@@ -72,8 +83,11 @@ impl EmbedQueue {
         }
     }
 
-    async fn run(self, store: Store, extra_dirs: Vec<PathBuf>) {
+    async fn run(self, mut store: Store, extra_dirs: Vec<PathBuf>) {
         loop {
+            if let Some(next) = self.next_store.lock().ok().and_then(|mut n| n.take()) {
+                store = next;
+            }
             if self.embedder().is_none() {
                 self.load_model(&extra_dirs).await;
             }
