@@ -191,6 +191,69 @@ async fn a_damaged_backup_picked_for_restore_is_refused_and_changes_nothing() {
     client.close().await.unwrap();
 }
 
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn the_daily_backup_runs_after_start_up_and_its_settings_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+
+    // Never backed up: the first automatic backup follows start-up (about 15 s).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    let last = loop {
+        go(&client, "settings", "card-backups").await;
+        let last = testid(&client, "backup-last-auto").await.text().await.unwrap();
+        if last != "None yet" {
+            break last;
+        }
+        assert!(std::time::Instant::now() < deadline, "no automatic backup after start-up");
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        go(&client, "today", "today-page").await;
+    };
+    assert!(!last.is_empty());
+    let next = testid(&client, "backup-next-due").await.text().await.unwrap();
+    assert!(next != "Off" && !next.starts_with("Due now"), "the next one is a day later: {next:?}");
+    let kinds: Vec<String> = {
+        let mut out = Vec::new();
+        for row in client.find_all(Locator::Css("[data-testid='backup-row']")).await.unwrap() {
+            out.push(row.attr("data-kind").await.unwrap().unwrap_or_default());
+        }
+        out
+    };
+    assert_eq!(kinds, vec!["automatic".to_string()]);
+    let store = Store::open(&db).await.unwrap();
+    let made = live::list(&store).unwrap();
+    assert_eq!(made.len(), 1);
+    assert!(wagner::backup::live::inspect(Path::new(&made[0].path)).await.is_ok(), "a complete backup");
+    store.close().await;
+
+    // Off, keep 3: saved in the profile's settings and shown after a reload.
+    scroll_to(&client, "backup-auto").await;
+    testid(&client, "backup-auto").await.click().await.unwrap();
+    let keep = testid(&client, "backup-keep").await;
+    keep.clear().await.unwrap();
+    keep.send_keys("3").await.unwrap();
+    testid(&client, "backup-schedule-save").await.click().await.unwrap();
+    eventually("the schedule is saved", || async {
+        let next = testid(&client, "backup-next-due").await.text().await.unwrap_or_default();
+        if next == "Off" { Ok(()) } else { Err(next) }
+    })
+    .await;
+    let store = Store::open(&db).await.unwrap();
+    let me = wagner::profile::require_default(&store).await.unwrap();
+    let saved = wagner::backup::schedule::load(&store, &me.id).await.unwrap();
+    assert_eq!(saved, wagner::backup::schedule::ScheduleSettings { automatic: false, keep: 3 });
+    store.close().await;
+    go(&client, "today", "today-page").await;
+    go(&client, "settings", "card-backups").await;
+    assert_eq!(testid(&client, "backup-next-due").await.text().await.unwrap(), "Off");
+    assert!(!testid(&client, "backup-auto").await.is_selected().await.unwrap());
+    assert_eq!(testid(&client, "backup-keep").await.prop("value").await.unwrap().as_deref(), Some("3"));
+    client.close().await.unwrap();
+}
+
 /// A fresh database on the test server, or None when no server is configured
 /// (outside scripts/test.sh, which sets WAGNER_REQUIRE_PG=1).
 async fn fresh_server() -> Option<(String, String)> {

@@ -38,5 +38,10 @@ describe("backups", () => {
     expect(parseKeep("0")).toBeNull();
     expect(parseKeep("2.5")).toBeNull();
     expect(parseKeep("lots")).toBeNull();
+    expect(parseKeep("")).toBeNull();
+    // What a number input binds.
+    expect(parseKeep(3)).toBe(3);
+    expect(parseKeep(null)).toBeNull();
+    expect(parseKeep(undefined)).toBeNull();
   });
 });

@@ -52,8 +52,12 @@ export function nextDueText(nextDue: string | null, now: Date, format: (iso: str
   return format(nextDue);
 }
 
-/** A "keep" value from the form: a whole number from 1 to 365, else null. */
-export function parseKeep(text: string): number | null {
-  const n = Number(text.trim());
+/**
+ * A "keep" value from the form (a number input binds a number, or null when
+ * empty): a whole number from 1 to 365, else null.
+ */
+export function parseKeep(value: number | string | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  const n = typeof value === "number" ? value : value.trim() === "" ? NaN : Number(value.trim());
   return Number.isInteger(n) && n >= 1 && n <= 365 ? n : null;
 }
