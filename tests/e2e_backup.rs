@@ -177,6 +177,20 @@ async fn a_damaged_backup_picked_for_restore_is_refused_and_changes_nothing() {
     assert!(text.contains("Choose another backup"), "says what to do next: {text:?}");
     assert_eq!(count(&client, "backup-confirm").await, 0, "nothing to confirm");
 
+    // The intact file, picked the same way, is checked and offered; cancelling changes nothing either.
+    let intact = dir.path().join("wagner-backup-intact.zip");
+    std::fs::copy(&made.file, &intact).unwrap();
+    testid(&client, "backup-restore-file").await.send_keys(&intact.display().to_string()).await.unwrap();
+    testid(&client, "backup-confirm").await;
+    assert_eq!(count(&client, "backup-restore-error").await, 0, "the earlier error is cleared");
+    let contents = testid(&client, "backup-confirm-contents").await.text().await.unwrap();
+    assert!(contents.contains(&format!("{before} meals")), "{contents:?}");
+    testid(&client, "backup-confirm-cancel").await.click().await.unwrap();
+    eventually("the confirmation closes", || async {
+        if count(&client, "backup-confirm").await == 0 { Ok(()) } else { Err("still open".into()) }
+    })
+    .await;
+
     // Nothing changed: same meals, no safety backup, the window still works.
     assert_eq!(meal_count(&db).await, before);
     let store = Store::open(&db).await.unwrap();
