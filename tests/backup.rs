@@ -145,3 +145,173 @@ async fn export_then_import_into_a_fresh_database_round_trips_losslessly() {
     assert_eq!(check.integrity, "ok");
     assert_eq!(check.foreign_key_violations, 0);
 }
+
+// ------------------------------------------------------------ the window's backups
+
+use wagner::backup::live::{self, BackupKind};
+use wagner::backup::schedule::{self, ScheduleSettings};
+use wagner::nutrition::{self, MealCategory, MealFood, MealSource, NewMeal};
+
+async fn add_meal(store: &Store, name: &str) {
+    let me = wagner::profile::require_default(store).await.unwrap();
+    let mut conn = store.pool().acquire().await.unwrap();
+    nutrition::insert_meal(
+        &mut conn,
+        &me,
+        &NewMeal {
+            category: MealCategory::Snack,
+            logged_at: Utc::now(),
+            name: Some(name.into()),
+            foods: vec![MealFood {
+                name: name.into(),
+                quantity: 1.0,
+                unit: "serving".into(),
+                grams: None,
+                calories: 321.0,
+                protein_g: 12.0,
+                carbs_g: 30.0,
+                fat_g: 9.0,
+                food_id: None,
+                nutrients: Default::default(),
+            }],
+            source: MealSource::Manual,
+            quick_entry_log_id: None,
+            ai_extracted: false,
+            ai_confidence: None,
+            image_url: None,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+async fn meals_named(store: &Store, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM meal_logs WHERE name = ?")
+        .bind(name)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn restoring_over_the_open_store_replaces_its_data_and_can_be_undone() {
+    let (_dir, store) = demo_store().await;
+    let made = live::create_in_folder(&store, BackupKind::Manual, 10).await.unwrap();
+    add_meal(&store, "Late flapjack").await;
+    let with_meal = backup::table_counts(store.pool()).await.unwrap();
+
+    let info = live::inspect(std::path::Path::new(&made.file)).await.unwrap();
+    assert_eq!(info.manifest.counts["meal_logs"], with_meal["meal_logs"] - 1);
+    assert_eq!(info.rows, info.manifest.counts.values().sum::<i64>());
+
+    let (reopened, outcome) = live::restore_live(&store, std::path::Path::new(&made.file), true).await;
+    let report = outcome.unwrap();
+    let restored = reopened.expect("the restored store is open");
+    assert!(store.pool().is_closed(), "the old store was closed");
+    assert_eq!(meals_named(&restored, "Late flapjack").await, 0, "the meal added after the backup is gone");
+    let undo = report.undo_file.clone().expect("a safety backup was made");
+
+    // The list names each kind.
+    let files = live::list(&restored).unwrap();
+    let kinds: Vec<_> = files.iter().map(|f| f.kind).collect();
+    assert!(kinds.contains(&BackupKind::Manual) && kinds.contains(&BackupKind::BeforeRestore), "{files:?}");
+    assert!(files.iter().all(|f| f.bytes > 0 && f.created_at.ends_with('Z')), "{files:?}");
+
+    // Undo: the safety backup brings the meal back, and makes no new safety copy.
+    let (again, outcome) = live::restore_live(&restored, std::path::Path::new(&undo), false).await;
+    assert!(outcome.unwrap().undo_file.is_none());
+    let again = again.unwrap();
+    assert_eq!(meals_named(&again, "Late flapjack").await, 1);
+    // Everything as before the restore, besides the bundled foods, which a
+    // restore loads when the backup lacks them (as start-up does).
+    let mut after = backup::table_counts(again.pool()).await.unwrap();
+    let mut expected = with_meal.clone();
+    assert!(after.remove("foods_enhanced").unwrap() > 0);
+    expected.remove("foods_enhanced");
+    assert_eq!(after, expected);
+    again.close().await;
+}
+
+#[tokio::test]
+async fn a_damaged_backup_is_refused_and_the_open_store_is_untouched() {
+    let (dir, store) = demo_store().await;
+    let made = live::create_in_folder(&store, BackupKind::Manual, 10).await.unwrap();
+    let before = backup::table_counts(store.pool()).await.unwrap();
+
+    // Cut in half: no longer a zip.
+    let bytes = std::fs::read(&made.file).unwrap();
+    let damaged = dir.path().join("damaged.zip");
+    std::fs::write(&damaged, &bytes[..bytes.len() / 2]).unwrap();
+    let staged = live::stage_picked(&store, "../../damaged.zip", &std::fs::read(&damaged).unwrap()).unwrap();
+    assert!(staged.starts_with(live::folder(&store)), "a picked name cannot leave the folder: {staged:?}");
+    assert!(live::inspect(&staged).await.is_err());
+    let (reopened, outcome) = live::restore_live(&store, &staged, true).await;
+    let err = outcome.unwrap_err();
+    assert!(err.to_string().contains("not a Wagner backup"), "{err}");
+    assert!(reopened.is_none(), "nothing was closed");
+    assert!(!store.pool().is_closed());
+    assert_eq!(backup::table_counts(store.pool()).await.unwrap(), before);
+    assert!(
+        live::list(&store).unwrap().iter().all(|f| f.kind != BackupKind::BeforeRestore),
+        "no safety copy for a refused restore"
+    );
+}
+
+#[tokio::test]
+async fn manual_and_safety_backups_survive_automatic_rotation() {
+    let (_dir, store) = demo_store().await;
+    live::create_in_folder(&store, BackupKind::Manual, 10).await.unwrap();
+    for _ in 0..3 {
+        backup::rolling(&store, 1).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let files = live::list(&store).unwrap();
+    assert_eq!(files.iter().filter(|f| f.kind == BackupKind::Automatic).count(), 1, "{files:?}");
+    assert_eq!(files.iter().filter(|f| f.kind == BackupKind::Manual).count(), 1, "{files:?}");
+    assert!(files.windows(2).all(|w| w[0].created_at >= w[1].created_at), "newest first: {files:?}");
+}
+
+#[tokio::test]
+async fn the_daily_backup_runs_when_due_and_follows_the_settings() {
+    let (_dir, store) = demo_store().await;
+    let me = wagner::profile::require_default(&store).await.unwrap();
+    let now = Utc::now();
+
+    // Defaults: on, keep 7; never backed up, so due now.
+    let view = schedule::overview(&store, now).await.unwrap();
+    assert_eq!(view.schedule, ScheduleSettings { automatic: true, keep: 7 });
+    assert!(view.last_automatic.is_none() && view.files.is_empty());
+    assert!(schedule::run_if_due(&store, now).await.unwrap().is_some());
+
+    // Made just now: not due again for 24 hours.
+    assert!(schedule::run_if_due(&store, Utc::now()).await.unwrap().is_none());
+    let view = schedule::overview(&store, Utc::now()).await.unwrap();
+    let last = chrono::DateTime::parse_from_rfc3339(view.last_automatic.as_deref().unwrap()).unwrap();
+    let next = chrono::DateTime::parse_from_rfc3339(view.next_due.as_deref().unwrap()).unwrap();
+    assert_eq!(next - last, chrono::Duration::hours(24));
+
+    // A day later it is due; keep 1 leaves one automatic backup.
+    schedule::save(&store, &me.id, &ScheduleSettings { automatic: true, keep: 1 }).await.unwrap();
+    let later = Utc::now() + chrono::Duration::hours(25);
+    assert!(schedule::run_if_due(&store, later).await.unwrap().is_some());
+    let view = schedule::overview(&store, later).await.unwrap();
+    assert_eq!(view.schedule.keep, 1);
+    assert_eq!(view.files.iter().filter(|f| f.kind == BackupKind::Automatic).count(), 1);
+
+    // Off: never due, and nothing is made.
+    schedule::save(&store, &me.id, &ScheduleSettings { automatic: false, keep: 1 }).await.unwrap();
+    let much_later = later + chrono::Duration::days(3);
+    assert!(schedule::run_if_due(&store, much_later).await.unwrap().is_none());
+    assert!(schedule::overview(&store, much_later).await.unwrap().next_due.is_none());
+
+    // Other settings are left alone, and a keep of 0 is refused.
+    assert_eq!(wagner::profile::require_default(&store).await.unwrap().time_zone, "Europe/Berlin");
+    assert!(schedule::save(&store, &me.id, &ScheduleSettings { automatic: true, keep: 0 }).await.is_err());
+}
+
+#[tokio::test]
+async fn no_profile_means_no_automatic_backup() {
+    let (_dir, store) = support::temp_store().await;
+    assert!(schedule::run_if_due(&store, Utc::now()).await.unwrap().is_none());
+    assert!(schedule::overview(&store, Utc::now()).await.unwrap().next_due.is_none());
+}

@@ -24,16 +24,47 @@ use crate::error::{CommandError, CommandResult};
 
 /// The core as the shell holds it: a failed start-up is kept and shown, not a crash.
 pub enum Core {
-    Ready(Store),
+    Ready(LiveStore),
     Failed(CommandError),
 }
 
 impl Core {
     pub(crate) fn store(&self) -> CommandResult<&Store> {
         match self {
-            Core::Ready(store) => Ok(store),
+            Core::Ready(live) => Ok(live.get()),
             Core::Failed(err) => Err(err.clone()),
         }
+    }
+}
+
+/// The open store, which a restore from a backup swaps for the reopened one.
+/// Every store opened stays allocated for the life of the process (a closed
+/// pool is a few bytes; restores are rare), so commands keep borrowing a
+/// plain `&Store`.
+pub struct LiveStore {
+    current: std::sync::RwLock<&'static Store>,
+    /// Held by a restore and by the scheduled backup, so they never overlap.
+    pub(crate) exclusive: tokio::sync::Mutex<()>,
+    /// Wakes the backup schedule (its settings changed).
+    pub(crate) schedule_changed: tokio::sync::Notify,
+}
+
+impl LiveStore {
+    pub fn new(store: Store) -> Self {
+        LiveStore {
+            current: std::sync::RwLock::new(Box::leak(Box::new(store))),
+            exclusive: tokio::sync::Mutex::new(()),
+            schedule_changed: tokio::sync::Notify::new(),
+        }
+    }
+
+    pub fn get(&self) -> &'static Store {
+        *self.current.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn replace(&self, store: Store) {
+        let store: &'static Store = Box::leak(Box::new(store));
+        *self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = store;
     }
 }
 
@@ -504,6 +535,11 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::tasks::cancel_task,
             crate::search_commands::embedding_pause,
             crate::sync_commands::backup_now,
+            crate::backup_commands::backup_overview,
+            crate::backup_commands::backup_save_schedule,
+            crate::backup_commands::backup_inspect,
+            crate::backup_commands::backup_inspect_upload,
+            crate::backup_commands::backup_restore,
         ])
 }
 

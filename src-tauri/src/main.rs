@@ -5,6 +5,7 @@
 
 mod activities_commands;
 mod ai_commands;
+mod backup_commands;
 mod coach_commands;
 mod commands;
 mod desktop_commands;
@@ -55,7 +56,7 @@ async fn start_core() -> Core {
             if let Err(err) = wagner::nutrition::foods::ensure_loaded(&store).await {
                 tracing::warn!("could not load the food database: {err}");
             }
-            Core::Ready(store)
+            Core::Ready(commands::LiveStore::new(store))
         }
         Err(err) => {
             tracing::error!("start-up failed: {err}");
@@ -135,8 +136,10 @@ fn main() {
             #[cfg(debug_assertions)]
             e2e_hooks::install(app);
             let core = tauri::async_runtime::block_on(start_core());
-            if let Core::Ready(store) = &core {
+            if let Core::Ready(live) = &core {
+                let store = live.get();
                 tauri::async_runtime::spawn(background_start(store.clone()));
+                tauri::async_runtime::spawn(backup_commands::run_schedule(app.handle().clone()));
                 // Embeddings in the background; packages may ship the model in resources.
                 let resources: Vec<PathBuf> = app.path().resource_dir().into_iter().collect();
                 let store = store.clone();

@@ -13,7 +13,7 @@ use crate::commands::Core;
 use crate::error::CommandResult;
 use crate::tasks::{TaskKind, Tasks};
 
-/// Rolling backups kept by "Back up now".
+/// Manual backups kept by "Back up now" (automatic ones follow their own setting).
 const KEEP_BACKUPS: usize = 10;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -67,9 +67,10 @@ pub async fn sync_now(
     tasks.run(TaskKind::Sync, async move { sync::sync(&store, &url, &opts).await }).await
 }
 
-/// A rolling backup into the data folder's backups/ (the newest 10 are kept).
+/// A manual backup into the data folder's backups/ (the newest 10 manual ones are kept).
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_now(core: State<'_, Core>) -> CommandResult<BackupReport> {
-    Ok(backup::rolling(core.store()?, KEEP_BACKUPS).await?)
+    let kind = backup::live::BackupKind::Manual;
+    Ok(backup::live::create_in_folder(core.store()?, kind, KEEP_BACKUPS).await?)
 }

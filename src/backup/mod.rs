@@ -5,6 +5,8 @@
 
 pub mod cli;
 pub mod export;
+pub mod live;
+pub mod schedule;
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -279,41 +281,33 @@ pub async fn restore(file: &Path, db: &Path, overwrite: bool) -> Result<RestoreR
         None
     };
     std::fs::copy(dir.path().join(DB_ENTRY), db).map_err(io(format!("writing {}", db.display())))?;
-    let files = attachment_files(dir.path())?;
+    let attachments = copy_attachments(dir.path(), &data_dir)?;
+    // Opening applies any migrations newer than the backup.
+    let store = Store::open(db).await?;
+    store.close().await;
+    Ok(RestoreReport { db: db.display().to_string(), previous, manifest, attachments })
+}
+
+/// Copies an unpacked backup's attachments into the data folder (existing
+/// ones are kept: content-addressed, same name means same bytes). Returns
+/// how many the backup holds.
+fn copy_attachments(unpacked: &Path, data_dir: &Path) -> Result<i64> {
+    let files = attachment_files(unpacked)?;
     for rel in &files {
         let target = data_dir.join(rel);
         if target.exists() {
-            continue; // content-addressed: same name, same bytes
+            continue;
         }
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(io(format!("creating {}", parent.display())))?;
         }
-        std::fs::copy(dir.path().join(rel), &target).map_err(io(format!("writing {}", target.display())))?;
+        std::fs::copy(unpacked.join(rel), &target).map_err(io(format!("writing {}", target.display())))?;
     }
-    // Opening applies any migrations newer than the backup.
-    let store = Store::open(db).await?;
-    store.close().await;
-    Ok(RestoreReport { db: db.display().to_string(), previous, manifest, attachments: files.len() as i64 })
+    Ok(files.len() as i64)
 }
 
-/// An automatic backup into `<data dir>/backups`, keeping the newest `keep`.
+/// An automatic backup into `<data dir>/backups`, keeping the newest `keep`
+/// automatic ones (manual backups and safety copies are left alone).
 pub async fn rolling(store: &Store, keep: usize) -> Result<BackupReport> {
-    let dir = crate::attachments::data_dir(store).join("backups");
-    let name = format!("wagner-{}.zip", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ"));
-    let report = create(store, &dir.join(name)).await?;
-    let mut existing: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(io(format!("reading {}", dir.display())))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .map(|n| n.to_string_lossy())
-                .is_some_and(|n| n.starts_with("wagner-") && n.ends_with(".zip"))
-        })
-        .collect();
-    existing.sort();
-    let excess = existing.len().saturating_sub(keep.max(1));
-    for old in existing.into_iter().take(excess) {
-        std::fs::remove_file(&old).map_err(io(format!("removing {}", old.display())))?;
-    }
-    Ok(report)
+    live::create_in_folder(store, live::BackupKind::Automatic, keep).await
 }

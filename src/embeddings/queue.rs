@@ -44,6 +44,8 @@ pub struct EmbedQueue {
     status: Arc<Mutex<QueueStatus>>,
     embedder: Arc<Mutex<Option<Arc<Embedder>>>>,
     paused: Arc<watch::Sender<bool>>,
+    /// A store to switch to (the desktop shell reopens its store after a restore).
+    next_store: Arc<Mutex<Option<Store>>>,
 }
 
 impl EmbedQueue {
@@ -55,10 +57,19 @@ impl EmbedQueue {
             status: Arc::new(Mutex::new(QueueStatus::default())),
             embedder: Arc::new(Mutex::new(None)),
             paused: Arc::new(watch::Sender::new(false)),
+            next_store: Arc::new(Mutex::new(None)),
         };
         let worker = queue.clone();
         tokio::spawn(async move { worker.run(store, extra_dirs).await });
         queue
+    }
+
+    /// Works on `store` from the next round on (the previous one was closed).
+    pub fn use_store(&self, store: Store) {
+        if let Ok(mut next) = self.next_store.lock() {
+            *next = Some(store);
+        }
+        self.wake();
     }
 
     /// Something was logged or changed: look now rather than at the next poll.
@@ -88,12 +99,15 @@ impl EmbedQueue {
         }
     }
 
-    async fn run(self, store: Store, extra_dirs: Vec<PathBuf>) {
+    async fn run(self, mut store: Store, extra_dirs: Vec<PathBuf>) {
         let mut paused = self.paused.subscribe();
         loop {
             if *paused.borrow_and_update() {
                 // Wait for a resume; a closed channel cannot happen while `self` holds the sender.
                 let _ = paused.wait_for(|p| !*p).await;
+            }
+            if let Some(next) = self.next_store.lock().ok().and_then(|mut n| n.take()) {
+                store = next;
             }
             self.update(|s| s.busy = true);
             let outcome = tokio::select! {

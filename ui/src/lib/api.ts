@@ -71,6 +71,10 @@ import type {
   SyncProgress,
   SyncReport,
   SyncSettings,
+  BackupInfo,
+  BackupOverview,
+  LiveRestoreReport,
+  ScheduleSettings,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -270,6 +274,16 @@ export const api = {
       return c.syncNow(channel);
     }),
   backupNow: (): Promise<BackupReport> => call((c) => c.backupNow()),
+  backupOverview: (): Promise<BackupOverview> => call((c) => c.backupOverview()),
+  backupSaveSchedule: (settings: ScheduleSettings): Promise<BackupOverview> =>
+    call((c) => c.backupSaveSchedule(settings)),
+  /** Checks a backup (changes nothing) and says what it holds. */
+  backupInspect: (path: string): Promise<BackupInfo> => call((c) => c.backupInspect(path)),
+  /** Checks a picked file; restore it by the returned `file`. */
+  backupInspectUpload: (upload: Upload): Promise<BackupInfo> => call((c) => c.backupInspectUpload(upload)),
+  /** Replaces the data with the backup at `path`; with `undoable`, a safety backup is made first. */
+  backupRestore: (path: string, undoable: boolean): Promise<LiveRestoreReport> =>
+    call((c) => c.backupRestore(path, undoable)),
 };
 
 /** Calls `handler` when a second launch of the app focused this window instead. */

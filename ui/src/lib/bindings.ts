@@ -856,11 +856,66 @@ async embeddingPause(paused: boolean) : Promise<QueueStatus> {
     return await TAURI_INVOKE("embedding_pause", { paused });
 },
 /**
- * A rolling backup into the data folder's backups/ (the newest 10 are kept).
+ * A manual backup into the data folder's backups/ (the newest 10 manual ones are kept).
  */
 async backupNow() : Promise<Result<BackupReport, CommandError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("backup_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The backups folder's files (newest first), the schedule, the last automatic backup and the next.
+ */
+async backupOverview() : Promise<Result<BackupOverview, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_overview") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async backupSaveSchedule(settings: ScheduleSettings) : Promise<Result<BackupOverview, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_save_schedule", { settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Checks a backup in the folder (or any path) and says what it holds; changes nothing.
+ */
+async backupInspect(path: string) : Promise<Result<BackupInfo, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_inspect", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Keeps a file picked in the window beside the backups, then checks it as
+ * `backup_inspect` does; restore it by the `file` it returns.
+ */
+async backupInspectUpload(upload: Upload) : Promise<Result<BackupInfo, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_inspect_upload", { upload }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Restores the backup at `path` over the open database. With `undoable`,
+ * a safety backup of the current database is made first (`undo_file`);
+ * undoing restores that file with `undoable` false.
+ */
+async backupRestore(path: string, undoable: boolean) : Promise<Result<LiveRestoreReport, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_restore", { path, undoable }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -955,6 +1010,52 @@ export type Attention = { pending: number; failed: number;
  * The newest of them, newest first.
  */
 entries: QuickEntry[] }
+/**
+ * One backup in the backups folder.
+ */
+export type BackupFile = { path: string; name: string; 
+/**
+ * UTC, as stored (from the file name, else the file's modification time).
+ */
+created_at: string; bytes: number; kind: BackupKind }
+/**
+ * What a backup holds, checked: shown before the user confirms a restore.
+ */
+export type BackupInfo = { file: string; bytes: number; manifest: Manifest; 
+/**
+ * Rows over every table.
+ */
+rows: number }
+export type BackupKind = 
+/**
+ * Made on the daily schedule (or by `wagner backup --keep N`).
+ */
+"automatic" | 
+/**
+ * "Back up now", or a zip the user put in the folder.
+ */
+"manual" | 
+/**
+ * The database as it was just before a restore replaced it.
+ */
+"before_restore"
+/**
+ * Everything Settings → Backups shows.
+ */
+export type BackupOverview = { folder: string; 
+/**
+ * Newest first.
+ */
+files: BackupFile[]; schedule: ScheduleSettings; 
+/**
+ * When the newest automatic backup was made (UTC), if any.
+ */
+last_automatic: string | null; 
+/**
+ * When the next automatic backup is due (UTC; now or earlier means at
+ * the next check); `None` when automatic backups are off or there is no profile.
+ */
+next_due: string | null }
 export type BackupReport = { file: string; bytes: number; manifest: Manifest }
 /**
  * Best efforts computed from the stored streams.
@@ -1424,6 +1525,18 @@ digits: number; storage: Storage; custom: boolean }
  * A measure's latest value, in SI and as text in the user's units.
  */
 export type LatestValue = { key: string; label: string; value: number; display: string; local_date: string }
+/**
+ * The outcome of a restore over the open database.
+ */
+export type LiveRestoreReport = { 
+/**
+ * The backup that was restored.
+ */
+file: string; manifest: Manifest; attachments: number; 
+/**
+ * The safety backup of the replaced database: restoring it undoes this restore.
+ */
+undo_file: string | null }
 export type MacroPlan = { calories: number; protein_g: number; carbs_g: number; fat_g: number }
 export type MacroTargets = { calories: number | null; protein_g: number | null; carbs_g: number | null; fat_g: number | null }
 export type Manifest = { format: string; created_at: string; app_version: string; schema_version: number; 
@@ -1692,6 +1805,15 @@ date: string; text: string;
  * Higher is more relevant; comparable within one answer only.
  */
 score: number }
+export type ScheduleSettings = { 
+/**
+ * A rolling backup once a day (on by default).
+ */
+automatic: boolean; 
+/**
+ * How many automatic backups to keep.
+ */
+keep: number }
 /**
  * One result. `kind`/`id` say what to open: a meal, an activity, a
  * measurement, or the quick entry when it logged several things.

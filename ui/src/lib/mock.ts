@@ -72,6 +72,12 @@ import type {
   SyncReport,
   SyncSettings,
   SyncStatus,
+  BackupFile,
+  BackupInfo,
+  BackupOverview,
+  LiveRestoreReport,
+  Manifest,
+  ScheduleSettings,
 } from "./bindings";
 import { calendarDateIn } from "./format";
 
@@ -1308,18 +1314,52 @@ export function createMockCommands(variant: string): Partial<Commands> {
 
     async backupNow(): Promise<Result<BackupReport, CommandError>> {
       await delay(200);
-      return ok({
-        file: "~/.local/share/wagner-coach/backups/wagner-preview.zip",
-        bytes: 1_234_567,
-        manifest: {
-          format: "wagner-backup-1",
-          created_at: new Date().toISOString(),
-          app_version: "preview",
-          schema_version: 0,
-          counts: { meal_logs: 42 },
-          attachments: 3,
-        },
-      });
+      const made = mockBackupFile("manual", new Date());
+      mockBackups.files.unshift(made);
+      return ok({ file: made.path, bytes: made.bytes, manifest: mockManifest(made.created_at) });
+    },
+
+    async backupOverview(): Promise<Result<BackupOverview, CommandError>> {
+      await delay(80);
+      return ok(mockBackupOverview());
+    },
+
+    async backupSaveSchedule(settings: ScheduleSettings): Promise<Result<BackupOverview, CommandError>> {
+      await delay(80);
+      if (settings.keep < 1 || settings.keep > 365) {
+        return fail("invalid_input", `keep between 1 and 365 automatic backups, not ${settings.keep}`);
+      }
+      mockBackups.schedule = { ...settings };
+      return ok(mockBackupOverview());
+    },
+
+    async backupInspect(path: string): Promise<Result<BackupInfo, CommandError>> {
+      await delay(150);
+      const found = mockBackups.files.find((f) => f.path === path);
+      if (!found) return fail("io", `opening ${path}: No such file or directory (os error 2)`);
+      const manifest = mockManifest(found.created_at);
+      return ok({ file: path, bytes: found.bytes, manifest, rows: 650 });
+    },
+
+    async backupInspectUpload(upload: Upload): Promise<Result<BackupInfo, CommandError>> {
+      await delay(150);
+      // The preview has no zip reader: any picked file is "damaged" unless named like a backup.
+      if (!upload.name.startsWith("wagner-")) {
+        return fail("invalid_input", "not a Wagner backup (zip): invalid Zip archive: Could not find EOCD");
+      }
+      const file = `${MOCK_BACKUP_DIR}/.picked/${upload.name}`;
+      return ok({ file, bytes: upload.data_base64.length, manifest: mockManifest(new Date().toISOString()), rows: 650 });
+    },
+
+    async backupRestore(path: string, undoable: boolean): Promise<Result<LiveRestoreReport, CommandError>> {
+      await delay(400);
+      let undo: string | null = null;
+      if (undoable) {
+        const safety = mockBackupFile("before_restore", new Date());
+        mockBackups.files.unshift(safety);
+        undo = safety.path;
+      }
+      return ok({ file: path, manifest: mockManifest(new Date().toISOString()), attachments: 3, undo_file: undo });
     },
     async programDay(_date: string | null): Promise<Result<ProgramDay | null, CommandError>> {
       await delay(80);
@@ -1557,3 +1597,45 @@ const mockSync: SyncStatus = {
   last_report: null,
   local_only_tables: ["daily_nutrition_summaries: derived from meal_logs; recomputed on each install"],
 };
+
+const MOCK_BACKUP_DIR = "/home/alex/.local/share/app.wagnercoach.desktop/backups";
+
+function mockManifest(createdAt: string): Manifest {
+  return {
+    format: "wagner-backup-1",
+    created_at: createdAt,
+    app_version: "preview",
+    schema_version: 0,
+    counts: { meal_logs: 42, activities: 9, body_measurements: 14, quick_entry_logs: 20 },
+    attachments: 3,
+  };
+}
+
+function mockBackupFile(kind: BackupFile["kind"], at: Date): BackupFile {
+  const stamp = at.toISOString().replace(/[-:]/g, "");
+  const prefix = kind === "automatic" ? "wagner-" : kind === "manual" ? "wagner-manual-" : "wagner-before-restore-";
+  const name = `${prefix}${stamp}.zip`;
+  return { path: `${MOCK_BACKUP_DIR}/${name}`, name, created_at: at.toISOString(), bytes: 2_345_678, kind };
+}
+
+const mockBackups: { schedule: ScheduleSettings; files: BackupFile[] } = {
+  schedule: { automatic: true, keep: 7 },
+  files: [1, 2, 3].map((days) => mockBackupFile("automatic", new Date(Date.now() - days * 86_400_000 + 3_600_000))),
+};
+
+function mockBackupOverview(): BackupOverview {
+  const autos = mockBackups.files.filter((f) => f.kind === "automatic").map((f) => f.created_at).sort();
+  const last = autos.at(-1) ?? null;
+  const next = !mockBackups.schedule.automatic
+    ? null
+    : last === null
+      ? new Date().toISOString()
+      : new Date(Date.parse(last) + 86_400_000).toISOString();
+  return {
+    folder: MOCK_BACKUP_DIR,
+    files: [...mockBackups.files].sort((a, b) => b.created_at.localeCompare(a.created_at)),
+    schedule: { ...mockBackups.schedule },
+    last_automatic: last,
+    next_due: next,
+  };
+}
