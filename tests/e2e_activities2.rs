@@ -335,3 +335,58 @@ async fn an_activity_page_lists_similar_workouts_of_the_same_sport() {
     .await;
     client.close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn without_the_embedding_model_the_similar_section_says_so_and_the_page_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    let opened: (String, String) = {
+        let store = Store::open(&db).await.unwrap();
+        let me = profile::require_default(&store).await.unwrap();
+        let row = sqlx::query_as(
+            "SELECT id, name FROM activities WHERE user_id = ? ORDER BY start_date DESC LIMIT 1",
+        )
+        .bind(&me.id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        store.close().await;
+        row
+    };
+    // The model is looked for in $WAGNER_MODELS_DIR, beside the executable, in the
+    // data dir ($XDG_DATA_HOME) and in an installed package's resources (left out
+    // by the debug build's hook): none has it here.
+    let empty = dir.path().join("no-models");
+    std::fs::create_dir_all(&empty).unwrap();
+    let env = [
+        ("WAGNER_MODELS_DIR", empty.as_path()),
+        ("XDG_DATA_HOME", empty.as_path()),
+        ("WAGNER_E2E_HIDE_RESOURCE_MODELS", Path::new("1")),
+    ];
+    let driver = start_driver_env(&db, &env).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+    client
+        .execute("window.location.hash = arguments[0];", vec![json!(format!("#/activities/{}", opened.0))])
+        .await
+        .unwrap();
+    eventually("the similar section says the model is missing", || async {
+        let text = testid(&client, "similar-workouts").await.text().await.unwrap_or_default();
+        if text.contains("Similar workouts need the embedding model") { Ok(()) } else { Err(text) }
+    })
+    .await;
+    testid(&client, "similar-unavailable").await;
+    assert_eq!(
+        testid(&client, "activity-name").await.text().await.unwrap(),
+        opened.1,
+        "the page itself loaded"
+    );
+    assert!(client.find_all(Locator::Css("[data-testid='similar-error']")).await.unwrap().is_empty());
+    client
+        .execute("document.querySelector(\"[data-testid='card-similar']\").scrollIntoView();", vec![])
+        .await
+        .unwrap();
+    save_screenshot(&client, "activity-similar-no-model").await;
+    client.close().await.unwrap();
+}
