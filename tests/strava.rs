@@ -841,3 +841,28 @@ async fn the_cli_syncs_with_one_line_per_activity_and_applies_a_webhook_file() {
         String::from_utf8_lossy(&out.stdout).contains("Strava: connected (athlete 134815), last sync 20")
     );
 }
+
+#[tokio::test]
+async fn forgetting_the_app_removes_its_id_and_secret_and_a_new_save_starts_over() {
+    let env = setup().await;
+    let secrets = env.secrets();
+    let saved = strava::status(&env.store, &secrets, &env.me.id).await.unwrap();
+    assert_eq!(saved.client_id.as_deref(), Some("12345"));
+    assert!(saved.has_client_secret);
+
+    strava::forget_app(&env.store, &secrets, &env.me.id).await.unwrap();
+    let cleared = strava::status(&env.store, &secrets, &env.me.id).await.unwrap();
+    assert_eq!(cleared.client_id, None, "the client id is gone from the profile's settings");
+    assert!(!cleared.has_client_secret);
+    let text = std::fs::read_to_string(env.dir.path().join("secrets.json")).unwrap_or_default();
+    assert!(!text.contains(CLIENT_SECRET), "the secret file no longer holds it");
+    // Nothing else in the profile's settings is touched, and forgetting twice is fine.
+    assert_eq!(profile::get(&env.store, &env.me.id).await.unwrap().time_zone, "UTC");
+    strava::forget_app(&env.store, &secrets, &env.me.id).await.unwrap();
+    // Saving again starts over.
+    strava::save_settings(&env.store, &env.me.id, &env.settings()).await.unwrap();
+    assert_eq!(
+        strava::status(&env.store, &secrets, &env.me.id).await.unwrap().client_id.as_deref(),
+        Some("12345")
+    );
+}

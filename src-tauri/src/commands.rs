@@ -529,6 +529,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::integrations_commands::strava_connect,
             crate::integrations_commands::strava_sync,
             crate::integrations_commands::strava_disconnect,
+            crate::integrations_commands::strava_forget_app,
             crate::sync_commands::sync_status,
             crate::sync_commands::sync_save_server,
             crate::sync_commands::sync_now,

@@ -29,6 +29,15 @@ struct DragDropPayload {
     position: Position,
 }
 
+/// Set (with `WAGNER_E2E_HOOKS`) to leave the resources dir out of the
+/// model search: an installed package's `/usr/lib/Wagner Coach/models` would
+/// otherwise give a "model missing" test the model.
+pub const HIDE_RESOURCE_MODELS: &str = "WAGNER_E2E_HIDE_RESOURCE_MODELS";
+
+pub fn hide_resource_models() -> bool {
+    std::env::var_os("WAGNER_E2E_HOOKS").is_some() && std::env::var_os(HIDE_RESOURCE_MODELS).is_some()
+}
+
 pub fn install(app: &tauri::App) {
     if std::env::var_os("WAGNER_E2E_HOOKS").is_none() {
         return;

@@ -88,6 +88,17 @@ pub async fn strava_disconnect(core: State<'_, Core>) -> CommandResult<StravaSta
     Ok(strava::status(store, &secrets, &profile.id).await?)
 }
 
+/// Forgets the API application (client id, secret) and any tokens.
+#[tauri::command]
+#[specta::specta]
+pub async fn strava_forget_app(core: State<'_, Core>) -> CommandResult<StravaStatus> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    let secrets = Secrets::detect(store);
+    strava::forget_app(store, &secrets, &profile.id).await?;
+    Ok(strava::status(store, &secrets, &profile.id).await?)
+}
+
 /// The system browser, without a plugin: xdg-open, open or `start`.
 fn open_in_browser(url: &str) -> CommandResult<()> {
     let mut cmd = if cfg!(target_os = "macos") {

@@ -141,7 +141,11 @@ fn main() {
                 tauri::async_runtime::spawn(background_start(store.clone()));
                 tauri::async_runtime::spawn(backup_commands::run_schedule(app.handle().clone()));
                 // Embeddings in the background; packages may ship the model in resources.
-                let resources: Vec<PathBuf> = app.path().resource_dir().into_iter().collect();
+                let mut resources: Vec<PathBuf> = app.path().resource_dir().into_iter().collect();
+                #[cfg(debug_assertions)]
+                if e2e_hooks::hide_resource_models() {
+                    resources.clear();
+                }
                 let store = store.clone();
                 let queue = tauri::async_runtime::block_on(async move {
                     wagner::embeddings::EmbedQueue::start(store, resources)

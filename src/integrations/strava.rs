@@ -1210,3 +1210,16 @@ pub async fn disconnect(store: &Store, secrets: &Secrets, user_id: &str) -> Resu
     secrets.delete(&tokens_name(user_id))?;
     super::set_status(store, user_id, PROVIDER, "disconnected", None).await
 }
+
+/// Forgets the user's API application: its client id and settings, the
+/// client secret and any tokens (so it is disconnected too). Synced
+/// activities stay; saving an application again starts over.
+pub async fn forget_app(store: &Store, secrets: &Secrets, user_id: &str) -> Result<()> {
+    disconnect(store, secrets, user_id).await?;
+    secrets.delete(&client_secret_name(user_id))?;
+    sqlx::query("UPDATE users SET settings = json_remove(settings, '$.strava') WHERE id = ?")
+        .bind(user_id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}

@@ -54,6 +54,11 @@ pub fn free_port() -> u16 {
 
 /// Starts tauri-driver with the app's database pointed at `db`.
 pub async fn start_driver(db: &Path) -> Driver {
+    start_driver_env(db, &[]).await
+}
+
+/// [`start_driver`] with more environment for the app (e.g. `WAGNER_MEDIA_ROOTS`).
+pub async fn start_driver_env(db: &Path, env: &[(&str, &Path)]) -> Driver {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "E2E needs a display: run under xvfb-run (scripts/test.sh does)"
@@ -65,6 +70,7 @@ pub async fn start_driver(db: &Path) -> Driver {
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .env("WAGNER_DB", db)
         .env("WAGNER_E2E_HOOKS", "1")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()

@@ -264,6 +264,8 @@ export const api = {
       return c.stravaSync(channel);
     }),
   stravaDisconnect: (): Promise<StravaStatus> => call((c) => c.stravaDisconnect()),
+  /** Forgets the Strava API application (client id, secret) and any tokens. */
+  stravaForgetApp: (): Promise<StravaStatus> => call((c) => c.stravaForgetApp()),
   syncStatus: (): Promise<SyncSettings> => call((c) => c.syncStatus()),
   syncSaveServer: (url: string): Promise<SyncSettings> => call((c) => c.syncSaveServer(url)),
   /** Syncs in the background; `onProgress` hears each finished batch. */

@@ -809,6 +809,17 @@ async stravaDisconnect() : Promise<Result<StravaStatus, CommandError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Forgets the API application (client id, secret) and any tokens.
+ */
+async stravaForgetApp() : Promise<Result<StravaStatus, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("strava_forget_app") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async syncStatus() : Promise<Result<SyncSettings, CommandError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("sync_status") };

@@ -18,7 +18,19 @@ export const imports = $state<{
   dragging: boolean;
   /** The user asked to stop; the import ends after the file in hand. */
   cancelled: boolean;
-}>({ running: false, done: 0, total: 0, current: null, results: [], error: null, dragging: false, cancelled: false });
+  /** A watch import: its files imported before (same content), not read again. */
+  alreadyImported: number | null;
+}>({
+  running: false,
+  done: 0,
+  total: 0,
+  current: null,
+  results: [],
+  error: null,
+  dragging: false,
+  cancelled: false,
+  alreadyImported: null,
+});
 
 function begin(total: number): boolean {
   if (imports.running) return false;
@@ -29,6 +41,7 @@ function begin(total: number): boolean {
   imports.results = [];
   imports.error = null;
   imports.cancelled = false;
+  imports.alreadyImported = null;
   return true;
 }
 
@@ -89,12 +102,13 @@ export async function importFiles(files: File[]): Promise<void> {
 export async function importWatch(mountPath: string): Promise<void> {
   if (!begin(0)) return;
   try {
-    await api.importWatchDevice(mountPath, (p) => {
+    const done = await api.importWatchDevice(mountPath, (p) => {
       imports.total = p.total;
       imports.done = p.index;
       imports.current = p.file_name;
       imports.results = [...imports.results, p];
     });
+    imports.alreadyImported = done.already_imported;
   } catch (e) {
     imports.error = toApiError(e);
   } finally {

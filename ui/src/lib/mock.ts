@@ -1276,6 +1276,11 @@ export function createMockCommands(variant: string): Partial<Commands> {
       await delay(80);
       return ok({ client_id: null, has_client_secret: false, integration: null });
     },
+
+    async stravaForgetApp(): Promise<Result<StravaStatus, CommandError>> {
+      await delay(80);
+      return ok({ client_id: null, has_client_secret: false, integration: null });
+    },
     async syncStatus(): Promise<Result<SyncSettings, CommandError>> {
       await delay(80);
       return ok({ status: { ...mockSync }, url_from_env: false });
@@ -1456,9 +1461,10 @@ export function createMockCommands(variant: string): Partial<Commands> {
       return ok({ hits, mode: "keyword_only", notice: "keyword search only: the preview has no embedding model" });
     },
 
+    // Like search: the preview has no model, so similar items say so.
     async similar(_kind: SourceKind, _id: string, _limit: number | null): Promise<Result<SearchHit[], CommandError>> {
       await delay(60);
-      return ok([]);
+      return fail("model_unavailable", "the preview has no embedding model");
     },
 
     async embeddingStatus(): Promise<Result<EmbeddingStatus, CommandError>> {

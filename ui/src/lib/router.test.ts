@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activityHref, href, parseHash, PAGES, todayHref } from "./router";
+import { activityHref, href, mealHref, parseHash, PAGES, todayHref } from "./router";
 
 describe("parseHash", () => {
   it("defaults to today", () => {
@@ -20,6 +20,12 @@ describe("parseHash", () => {
     expect(parseHash("#/log/")).toEqual({ page: "log" });
     expect(parseHash("#/Settings")).toEqual({ page: "settings" });
     expect(parseHash("#/nutrition?date=2025-11-25")).toEqual({ page: "nutrition" });
+  });
+
+  it("opens the Nutrition page on a day, with one meal shown", () => {
+    expect(parseHash("#/nutrition/2025-11-25")).toEqual({ page: "nutrition", id: "2025-11-25" });
+    expect(parseHash(mealHref("2025-11-25", "m/1"))).toEqual({ page: "nutrition", id: "2025-11-25", item: "m/1" });
+    expect(parseHash("#/nutrition/tomorrow")).toEqual({ page: "not-found", path: "/nutrition/tomorrow" });
   });
 
   it("reports unknown paths", () => {

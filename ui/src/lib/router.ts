@@ -16,8 +16,11 @@ export type PageId = (typeof PAGES)[number];
 
 export const DEFAULT_PAGE: PageId = "today";
 
-/** `id` is set on detail routes such as "#/activities/<id>". */
-export type Route = { page: PageId; id?: string } | { page: "not-found"; path: string };
+/**
+ * `id` is set on detail routes such as "#/activities/<id>"; on
+ * "#/nutrition/<date>[/<meal id>]" `id` is the date and `item` the meal to show.
+ */
+export type Route = { page: PageId; id?: string; item?: string } | { page: "not-found"; path: string };
 
 export const PAGE_TITLES: Record<PageId, string> = {
   today: "Today",
@@ -60,6 +63,17 @@ export function parseHash(hash: string): Route {
       return { page: "not-found", path };
     }
   }
+  if (name === "nutrition" && (segments.length === 2 || segments.length === 3)) {
+    const date = segments[1] ?? "";
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return { page: "not-found", path };
+    const meal = segments[2];
+    if (meal === undefined) return { page: "nutrition", id: date };
+    try {
+      return { page: "nutrition", id: date, item: decodeURIComponent(meal) };
+    } catch {
+      return { page: "not-found", path };
+    }
+  }
   return { page: "not-found", path };
 }
 
@@ -75,4 +89,9 @@ export function activityHref(id: string): string {
 /** "#/today", "#/today/week", "#/today/month": the dashboard's three views. */
 export function todayHref(view: "day" | "week" | "month"): string {
   return view === "day" ? "#/today" : `#/today/${view}`;
+}
+
+/** "#/nutrition/<date>/<meal id>": the Nutrition page on that day with the meal shown. */
+export function mealHref(date: string, mealId: string): string {
+  return `#/nutrition/${date}/${encodeURIComponent(mealId)}`;
 }

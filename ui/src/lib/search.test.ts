@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { hitHref, isSearchShortcut, kindLabel, moveSelection } from "./search";
 
 describe("global search", () => {
-  it("opens the activity itself and the page of other kinds", () => {
+  it("opens the activity itself, a meal on its day, and the page of other kinds", () => {
     expect(hitHref({ kind: "activity", id: "a/1", date: "2026-10-01" })).toBe("#/activities/a%2F1");
-    expect(hitHref({ kind: "meal", id: "m1", date: "2026-10-01" })).toBe("#/nutrition");
+    expect(hitHref({ kind: "meal", id: "m/1", date: "2026-10-01" })).toBe("#/nutrition/2026-10-01/m%2F1");
+    expect(hitHref({ kind: "meal", id: "m1", date: "" })).toBe("#/nutrition");
     expect(hitHref({ kind: "body_measurement", id: "b1", date: "2026-10-01" })).toBe("#/body");
     expect(hitHref({ kind: "quick_entry", id: "q1", date: "2026-10-01" })).toBe("#/log");
     expect(kindLabel("activity")).toBe("Workout");

@@ -2,14 +2,15 @@
 // keyboard that opens the dialog. Pure, so they are unit-tested.
 
 import type { ItemKind, SearchHit, SourceKind } from "./bindings";
+import { mealHref } from "./router";
 
-/** The page a hit opens: the activity itself, or the page listing that kind. */
+/** The page a hit opens: the activity itself, a meal on its day, or the page listing that kind. */
 export function hitHref(hit: Pick<SearchHit, "kind" | "id" | "date">): string {
   switch (hit.kind) {
     case "activity":
       return `#/activities/${encodeURIComponent(hit.id)}`;
     case "meal":
-      return "#/nutrition";
+      return /^\d{4}-\d{2}-\d{2}$/.test(hit.date) ? mealHref(hit.date, hit.id) : "#/nutrition";
     case "body_measurement":
       return "#/body";
     default:
