@@ -106,7 +106,7 @@ async fn main() -> anyhow::Result<()> {
         1.0
     );
 
-    for candidates in [40, 100, 200] {
+    for candidates in [40, 100, 160, 200] {
         let sql = format!(
             "WITH coarse AS (SELECT embedding_id FROM bench_binary WHERE embedding MATCH vec_quantize_binary(?1) \
              AND k = {candidates} AND user_id = 'me') \

@@ -105,7 +105,11 @@ impl Store {
             .await
             .map_err(|source| Error::Open { path: path.to_owned(), source })?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool, path: path.to_owned() })
+        let store = Store { pool, path: path.to_owned() };
+        let mut tx = store.begin_write().await?;
+        crate::embeddings::fill_missing_bits(&mut tx).await?;
+        tx.commit().await?;
+        Ok(store)
     }
 
     pub fn pool(&self) -> &SqlitePool {

@@ -358,3 +358,46 @@ async fn an_idle_model_is_released_and_the_next_search_loads_it_again() {
     let ids = |r: &search::SearchResults| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
     assert_eq!(ids(&before), ids(&after));
 }
+
+/// Every float vector has its binary copy (the coarse KNN reads those), a
+/// deleted entry loses both, and a re-imported export gets them back.
+#[tokio::test]
+async fn binary_copies_follow_the_float_vectors() {
+    let (dir, store, me, ids) = history().await;
+    let count = |table: &'static str| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let floats = count("quick_entry_embedding_vectors").await;
+    assert!(floats > 40);
+    assert_eq!(count("quick_entry_embedding_vectors_bits").await, floats);
+
+    sqlx::query("DELETE FROM quick_entry_logs WHERE id = ?")
+        .bind(&ids["oats1"])
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let floats = count("quick_entry_embedding_vectors").await;
+    assert_eq!(count("quick_entry_embedding_vectors_bits").await, floats);
+    let top = search::search(&store, &me, &query("porridge for breakfast")).await.unwrap();
+    assert!(top.hits.iter().all(|h| h.entry_id.as_deref() != Some(ids["oats1"].as_str())));
+
+    let export = dir.path().join("export");
+    wagner::backup::export::export(&store, &export).await.unwrap();
+    let copy = wagner::Store::open(&dir.path().join("copy.db")).await.unwrap();
+    wagner::backup::export::import_export(&copy, &export).await.unwrap();
+    let copied: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM quick_entry_embedding_vectors), (SELECT COUNT(*) FROM quick_entry_embedding_vectors_bits)",
+    )
+    .fetch_one(copy.pool())
+    .await
+    .unwrap();
+    assert_eq!(copied, (floats, floats));
+    let again = search::search(&copy, &me, &query("porridge for breakfast")).await.unwrap();
+    assert_eq!(again.hits.first().map(|h| &h.id), top.hits.first().map(|h| &h.id));
+}

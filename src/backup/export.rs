@@ -368,6 +368,7 @@ pub async fn import_export(store: &Store, dir: &Path) -> Result<ImportReport> {
             rows += 1;
         }
     }
+    crate::embeddings::fill_missing_bits(&mut tx).await?;
     tx.commit().await?;
     let data_dir = crate::attachments::data_dir(store);
     let files = super::attachment_files(dir)?;

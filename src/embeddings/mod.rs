@@ -89,6 +89,40 @@ struct Pending {
     content_hash: String,
 }
 
+/// Fills the binary copies of float vectors that have none: vectors written
+/// before the binary table existed, or imported from an export (which
+/// carries only the float ones). Row by row, because `INSERT ... SELECT`
+/// loses the bit subtype of `vec_quantize_binary`'s result.
+pub(crate) async fn fill_missing_bits(conn: &mut sqlx::SqliteConnection) -> Result<u64> {
+    let (floats, bits): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM quick_entry_embedding_vectors), \
+         (SELECT COUNT(*) FROM quick_entry_embedding_vectors_bits)",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if floats == bits {
+        return Ok(0);
+    }
+    let missing: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT v.embedding_id, v.user_id, v.embedding FROM quick_entry_embedding_vectors v \
+         WHERE v.embedding_id NOT IN (SELECT embedding_id FROM quick_entry_embedding_vectors_bits)",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, user_id, embedding) in &missing {
+        sqlx::query(
+            "INSERT INTO quick_entry_embedding_vectors_bits (embedding_id, user_id, embedding) \
+             VALUES (?, ?, vec_quantize_binary(?))",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(embedding)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(missing.len() as u64)
+}
+
 /// Whether any profile has a document waiting for its vector (same test as
 /// [`embed_pending`]).
 pub async fn has_pending(store: &Store) -> Result<bool> {
@@ -174,10 +208,12 @@ pub async fn embed_pending(
         for doc in round {
             let Some(blob) = vectors.get(&(doc.user_id.clone(), doc.content_hash.clone())) else { continue };
             // vec0 rows cannot be updated or replaced: delete, then insert.
-            sqlx::query("DELETE FROM quick_entry_embedding_vectors WHERE embedding_id = ?")
-                .bind(&doc.id)
-                .execute(&mut *tx)
-                .await?;
+            for table in ["quick_entry_embedding_vectors", "quick_entry_embedding_vectors_bits"] {
+                sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE embedding_id = ?")))
+                    .bind(&doc.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             // The document may have been rebuilt or deleted meanwhile: only a
             // row still holding this text gets the vector.
             let marked = sqlx::query(
@@ -193,6 +229,15 @@ pub async fn embed_pending(
             if marked.rows_affected() == 1 {
                 sqlx::query(
                     "INSERT INTO quick_entry_embedding_vectors (embedding_id, user_id, embedding) VALUES (?, ?, ?)",
+                )
+                .bind(&doc.id)
+                .bind(&doc.user_id)
+                .bind(blob)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO quick_entry_embedding_vectors_bits (embedding_id, user_id, embedding) \
+                     VALUES (?, ?, vec_quantize_binary(?))",
                 )
                 .bind(&doc.id)
                 .bind(&doc.user_id)
