@@ -1,5 +1,6 @@
 //! End-to-end: the Programs page in the real window. Create a program offline
-//! from the questionnaire, tick today's workout, see the calendar update.
+//! from the questionnaire, tick today's workout, see the calendar update;
+//! complete a planned meal with a meal logged that day.
 
 #![cfg(unix)]
 
@@ -87,4 +88,67 @@ async fn create_a_program_offline_tick_todays_workout_and_see_the_calendar() {
     assert_eq!(status, "completed");
     assert!((2185..=2415).contains(&kcal), "day 1 is planned at {kcal} kcal for a 2300 kcal target");
     client.close().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn a_planned_meal_is_completed_by_a_meal_logged_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    // The demo logged today's meals; a program starting today plans its own.
+    let store = Store::open(&db).await.unwrap();
+    let me = wagner::profile::require_default(&store).await.unwrap();
+    sqlx::query("DELETE FROM ai_generated_programs").execute(store.pool()).await.unwrap();
+    let answers = wagner::programs::Answers {
+        primary_goal: Some("general_fitness".into()),
+        daily_calorie_target: Some(2200),
+        ..Default::default()
+    };
+    wagner::programs::create_offline(&store, &me, &answers, wagner::dashboard::today_for(&me)).await.unwrap();
+    store.close().await;
+
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+    client.execute("window.location.hash = '#/programs'", vec![]).await.unwrap();
+    let picker = client
+        .wait()
+        .for_element(fantoccini::Locator::Css(
+            "[data-testid='program-item-row'][data-type='meal'] [data-testid='program-link-meal']",
+        ))
+        .await
+        .unwrap();
+    let logged = picker.find(fantoccini::Locator::Css("option:nth-child(2)")).await.unwrap();
+    let meal_label = logged.text().await.unwrap();
+    assert!(meal_label.contains("kcal"), "a logged meal is offered: {meal_label:?}");
+    picker.select_by_index(1).await.unwrap();
+
+    eventually("the planned meal shows it was done by the logged meal", || async {
+        let rows = client
+            .find_all(fantoccini::Locator::Css(
+                "[data-testid='program-item-row'][data-type='meal'][data-status='completed']",
+            ))
+            .await
+            .map_err(|e| e.to_string())?;
+        let linked = count(&client, "program-item-linked-meal").await;
+        if !rows.is_empty() && linked == 1 {
+            Ok(())
+        } else {
+            Err(format!("{} completed, {linked} linked", rows.len()))
+        }
+    })
+    .await;
+    save_screenshot(&client, "programs-meal-linked").await;
+    client.close().await.unwrap();
+
+    let store = Store::open(&db).await.unwrap();
+    let (status, kcal): (String, f64) = sqlx::query_as(
+        "SELECT i.status, m.total_calories FROM ai_program_items i JOIN meal_logs m ON m.id = i.linked_meal_log_id \
+         WHERE i.item_type = 'meal'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(status, "completed");
+    assert!(meal_label.contains(&format!("{} kcal", kcal.round() as i64)), "{meal_label:?} vs {kcal}");
 }

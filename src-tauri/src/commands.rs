@@ -513,6 +513,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::programs_commands::program_swap_meal,
             crate::programs_commands::program_swap_exercise,
             crate::programs_commands::program_unlink,
+            crate::programs_commands::program_link_meal,
             crate::programs_commands::program_move_day,
             crate::programs_commands::program_regenerate,
             crate::search_commands::search,

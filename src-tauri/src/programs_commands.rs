@@ -156,6 +156,15 @@ pub async fn program_unlink(core: State<'_, Core>, id: String) -> CommandResult<
     Ok(tracking::unlink_activity(store, &profile.id, &id).await?)
 }
 
+/// Completes a planned meal with a meal the user logged (on any day).
+#[tauri::command]
+#[specta::specta]
+pub async fn program_link_meal(core: State<'_, Core>, id: String, meal_log_id: String) -> CommandResult<()> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(tracking::link_meal(store, &profile.id, &id, &meal_log_id).await?)
+}
+
 /// Swaps what two days hold (day numbers 1 to 84).
 #[tauri::command]
 #[specta::specta]

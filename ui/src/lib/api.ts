@@ -223,6 +223,8 @@ export const api = {
   programSwapExercise: (id: string, index: number): Promise<PlannedExercise> =>
     call((c) => c.programSwapExercise(id, index)),
   programUnlink: (id: string): Promise<null> => call((c) => c.programUnlink(id)),
+  /** Completes a planned meal with a logged one. */
+  programLinkMeal: (id: string, mealLogId: string): Promise<null> => call((c) => c.programLinkMeal(id, mealLogId)),
   /** Swaps what two days (1 to 84) hold. */
   programMoveDay: (from: number, to: number): Promise<null> => call((c) => c.programMoveDay(from, to)),
   /** Regenerates the untouched days from `week` on; returns how many changed. */

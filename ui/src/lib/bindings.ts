@@ -647,6 +647,17 @@ async programUnlink(id: string) : Promise<Result<null, CommandError>> {
 }
 },
 /**
+ * Completes a planned meal with a meal the user logged (on any day).
+ */
+async programLinkMeal(id: string, mealLogId: string) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("program_link_meal", { id, mealLogId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Swaps what two days hold (day numbers 1 to 84).
  */
 async programMoveDay(from: number, to: number) : Promise<Result<null, CommandError>> {

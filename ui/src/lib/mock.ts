@@ -1438,6 +1438,10 @@ export function createMockCommands(variant: string): Partial<Commands> {
       return ok(null);
     },
 
+    async programLinkMeal(_id: string, _mealLogId: string): Promise<Result<null, CommandError>> {
+      return fail("invalid_input", "The preview cannot link meals.");
+    },
+
     async programMoveDay(_from: number, _to: number): Promise<Result<null, CommandError>> {
       return fail("invalid_input", "The preview cannot move days.");
     },
