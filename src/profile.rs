@@ -275,6 +275,38 @@ pub async fn settings_section<T: serde::de::DeserializeOwned>(
     .transpose()
 }
 
+/// Writes one section of `users.settings` (`None` removes it); the section
+/// counterpart of [`settings_section`]. Callers validate before.
+pub async fn save_settings_section<T: Serialize>(
+    store: &Store,
+    user_id: &str,
+    key: &str,
+    value: Option<&T>,
+) -> Result<()> {
+    let done = match value {
+        Some(v) => {
+            let json = serde_json::to_string(v).map_err(|e| Error::invalid(e.to_string()))?;
+            sqlx::query("UPDATE users SET settings = json_set(settings, '$.' || ?, json(?)) WHERE id = ?")
+                .bind(key)
+                .bind(json)
+                .bind(user_id)
+                .execute(store.pool())
+                .await?
+        }
+        None => {
+            sqlx::query("UPDATE users SET settings = json_remove(settings, '$.' || ?) WHERE id = ?")
+                .bind(key)
+                .bind(user_id)
+                .execute(store.pool())
+                .await?
+        }
+    };
+    if done.rows_affected() == 0 {
+        return Err(Error::not_found(format!("profile {user_id}")));
+    }
+    Ok(())
+}
+
 /// Display preferences the Settings page edits; `None` leaves a value as it is.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -268,38 +268,28 @@ pub async fn load_config(store: &crate::Store, user_id: &str) -> Result<Option<P
 
 /// Saves (or with `None`, removes) the provider settings. Keys are never stored here.
 pub async fn save_config(store: &crate::Store, user_id: &str, config: Option<&ProviderConfig>) -> Result<()> {
-    let query = match config {
-        Some(c) => {
-            if let Some(url) = &c.base_url
-                && !(url.starts_with("http://") || url.starts_with("https://"))
-            {
-                return Err(Error::invalid(format!("base URL {url:?} must start with http:// or https://")));
-            }
-            // Refused here, where the user can fix it, rather than when an entry is read.
-            if c.model.trim().is_empty() {
-                return Err(Error::invalid("the AI provider needs a model name"));
-            }
-            if let Some(budget) = c.monthly_budget_usd
-                && !(budget.is_finite() && budget >= 0.0)
-            {
-                return Err(Error::invalid(format!("monthly budget {budget} must be 0 or more US dollars")));
-            }
-            if let Some(rpm) = c.requests_per_minute
-                && rpm < 1
-            {
-                return Err(Error::invalid(format!("requests per minute {rpm} must be 1 or more")));
-            }
-            let json = serde_json::to_string(c).map_err(|e| Error::invalid(e.to_string()))?;
-            sqlx::query("UPDATE users SET settings = json_set(settings, '$.ai', json(?)) WHERE id = ?")
-                .bind(json)
+    if let Some(c) = config {
+        if let Some(url) = &c.base_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(Error::invalid(format!("base URL {url:?} must start with http:// or https://")));
         }
-        None => sqlx::query("UPDATE users SET settings = json_remove(settings, '$.ai') WHERE id = ?"),
-    };
-    let done = query.bind(user_id).execute(store.pool()).await?;
-    if done.rows_affected() == 0 {
-        return Err(Error::not_found(format!("profile {user_id}")));
+        // Refused here, where the user can fix it, rather than when an entry is read.
+        if c.model.trim().is_empty() {
+            return Err(Error::invalid("the AI provider needs a model name"));
+        }
+        if let Some(budget) = c.monthly_budget_usd
+            && !(budget.is_finite() && budget >= 0.0)
+        {
+            return Err(Error::invalid(format!("monthly budget {budget} must be 0 or more US dollars")));
+        }
+        if let Some(rpm) = c.requests_per_minute
+            && rpm < 1
+        {
+            return Err(Error::invalid(format!("requests per minute {rpm} must be 1 or more")));
+        }
     }
-    Ok(())
+    crate::profile::save_settings_section(store, user_id, "ai", config).await
 }
 
 /// The user's price overrides (`users.settings.ai_prices`: model → price).
@@ -326,20 +316,10 @@ pub async fn save_price_overrides(
     for (model, price) in overrides {
         prices::validate(model, *price)?;
     }
-    let query = if overrides.is_empty() {
-        sqlx::query("UPDATE users SET settings = json_remove(settings, '$.ai_prices') WHERE id = ?")
-    } else {
-        let trimmed: std::collections::BTreeMap<&str, prices::Price> =
-            overrides.iter().map(|(m, p)| (m.trim(), *p)).collect();
-        let json = serde_json::to_string(&trimmed).map_err(|e| Error::invalid(e.to_string()))?;
-        sqlx::query("UPDATE users SET settings = json_set(settings, '$.ai_prices', json(?)) WHERE id = ?")
-            .bind(json)
-    };
-    let done = query.bind(user_id).execute(store.pool()).await?;
-    if done.rows_affected() == 0 {
-        return Err(Error::not_found(format!("profile {user_id}")));
-    }
-    Ok(())
+    let trimmed: std::collections::BTreeMap<&str, prices::Price> =
+        overrides.iter().map(|(m, p)| (m.trim(), *p)).collect();
+    let section = (!trimmed.is_empty()).then_some(&trimmed);
+    crate::profile::save_settings_section(store, user_id, "ai_prices", section).await
 }
 
 /// The price table the Settings page edits: every built-in model and every

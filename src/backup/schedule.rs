@@ -58,17 +58,7 @@ pub async fn save(store: &Store, user_id: &str, settings: &ScheduleSettings) -> 
             settings.keep
         )));
     }
-    let json = serde_json::to_string(settings).map_err(|e| Error::invalid(e.to_string()))?;
-    let done =
-        sqlx::query("UPDATE users SET settings = json_set(settings, '$.backups', json(?)) WHERE id = ?")
-            .bind(json)
-            .bind(user_id)
-            .execute(store.pool())
-            .await?;
-    if done.rows_affected() == 0 {
-        return Err(Error::not_found(format!("profile {user_id}")));
-    }
-    Ok(())
+    crate::profile::save_settings_section(store, user_id, "backups", Some(settings)).await
 }
 
 fn last_automatic(files: &[BackupFile]) -> Option<chrono::DateTime<chrono::Utc>> {

@@ -86,17 +86,7 @@ pub async fn save_settings(store: &Store, user_id: &str, settings: &StravaSettin
             return Err(Error::invalid(format!("base URL {url:?} must start with http:// or https://")));
         }
     }
-    let json = serde_json::to_string(settings).map_err(|e| Error::invalid(e.to_string()))?;
-    let done =
-        sqlx::query("UPDATE users SET settings = json_set(settings, '$.strava', json(?)) WHERE id = ?")
-            .bind(json)
-            .bind(user_id)
-            .execute(store.pool())
-            .await?;
-    if done.rows_affected() == 0 {
-        return Err(Error::not_found(format!("profile {user_id}")));
-    }
-    Ok(())
+    crate::profile::save_settings_section(store, user_id, "strava", Some(settings)).await
 }
 
 fn client_secret_name(user_id: &str) -> String {
