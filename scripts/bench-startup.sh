@@ -8,8 +8,10 @@
 # app under Xvfb on the same demo database and times from the launch to the
 # moment the window reports Today shown with its data (the UI calls the
 # `window_ready` command after the first paint with data; the shell writes
-# WAGNER_READY_FILE). Then, after 5 s idle, it sums the resident memory (RSS
-# and PSS) of the app and its WebKit child processes.
+# WAGNER_READY_FILE). Then, after IDLE_SECONDS (default 5) idle, it sums the
+# resident memory (RSS and PSS) of the app and its WebKit child processes.
+# IDLE_SECONDS=150 shows memory after the app has let the embedding model go
+# (it does after two minutes without indexing or searches).
 # Run 1 is the first launch after building (files may still be in the page
 # cache; this script does not drop caches on a shared machine).
 set -euo pipefail
@@ -78,7 +80,7 @@ for run in $(seq "$runs"); do
   [ -s "$ready" ] || { echo "run $run: the window never reported ready" >&2; cat "$work/app.log" >&2; exit 1; }
   read -r t_ready in_process _page _pid <"$ready"
   ms=$(( (t_ready - t0) / 1000000 ))
-  sleep 5
+  sleep "${IDLE_SECONDS:-5}"
   pids=$(tree "$app_pid")
   rss=$(kb_sum VmRSS $pids)
   pss=$(kb_sum Pss $pids)
