@@ -107,22 +107,8 @@ fn focus_main_window(app: &tauri::AppHandle) {
     let _ = commands::SecondLaunch {}.emit(app);
 }
 
-/// WebKitGTK's accelerated compositing costs about 120 MB of resident memory
-/// across the app's processes (BENCHMARKS.md, cold start and idle memory) and
-/// buys nothing for these pages (no 3D, no heavy animation); the user can
-/// still turn it back on with WEBKIT_DISABLE_COMPOSITING_MODE=0.
-#[cfg(target_os = "linux")]
-fn prefer_lean_webview() {
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        // SAFETY: called first thing in main, before any other thread exists.
-        unsafe { std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1") };
-    }
-}
-
 fn main() {
     let _ = desktop_commands::STARTED.set(std::time::Instant::now());
-    #[cfg(target_os = "linux")]
-    prefer_lean_webview();
     tracing_subscriber_init();
     let builder = commands::builder();
     let db = database_path().ok();
