@@ -75,7 +75,9 @@ async fn today_shows(client: &Client, meal: &str, shown: bool) {
     .await;
 }
 
+/// Waits for the element (a card may render after its data loads), then scrolls to it.
 async fn scroll_to(client: &Client, id: &str) {
+    testid(client, id).await;
     client
         .execute(&format!("document.querySelector(\"[data-testid='{id}']\").scrollIntoView()"), vec![])
         .await
