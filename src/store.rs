@@ -106,9 +106,15 @@ impl Store {
             .map_err(|source| Error::Open { path: path.to_owned(), source })?;
         MIGRATOR.run(&pool).await?;
         let store = Store { pool, path: path.to_owned() };
-        let mut tx = store.begin_write().await?;
-        crate::embeddings::fill_missing_bits(&mut tx).await?;
-        tx.commit().await?;
+        // Vectors of a database from before the binary copies get theirs once.
+        // The check is a read, so an up-to-date file (every CLI command, the
+        // app while another process writes) opens without taking the write lock.
+        let missing = crate::embeddings::bits_missing(&mut *store.pool.acquire().await?).await?;
+        if missing {
+            let mut tx = store.begin_write().await?;
+            crate::embeddings::fill_missing_bits(&mut tx).await?;
+            tx.commit().await?;
+        }
         Ok(store)
     }
 

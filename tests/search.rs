@@ -400,4 +400,14 @@ async fn binary_copies_follow_the_float_vectors() {
     assert_eq!(copied, (floats, floats));
     let again = search::search(&copy, &me, &query("porridge for breakfast")).await.unwrap();
     assert_eq!(again.hits.first().map(|h| &h.id), top.hits.first().map(|h| &h.id));
+
+    // A database from before the binary copies gets them when it opens.
+    sqlx::query("DELETE FROM quick_entry_embedding_vectors_bits").execute(copy.pool()).await.unwrap();
+    copy.close().await;
+    let reopened = wagner::Store::open(&dir.path().join("copy.db")).await.unwrap();
+    let bits: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM quick_entry_embedding_vectors_bits")
+        .fetch_one(reopened.pool())
+        .await
+        .unwrap();
+    assert_eq!(bits, floats);
 }

@@ -89,18 +89,23 @@ struct Pending {
     content_hash: String,
 }
 
+/// Whether some float vectors have no binary copy (a read: two counts).
+pub(crate) async fn bits_missing(conn: &mut sqlx::SqliteConnection) -> Result<bool> {
+    let (floats, bits): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM quick_entry_embedding_vectors), \
+         (SELECT COUNT(*) FROM quick_entry_embedding_vectors_bits)",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(floats != bits)
+}
+
 /// Fills the binary copies of float vectors that have none: vectors written
 /// before the binary table existed, or imported from an export (which
 /// carries only the float ones). Row by row, because `INSERT ... SELECT`
 /// loses the bit subtype of `vec_quantize_binary`'s result.
 pub(crate) async fn fill_missing_bits(conn: &mut sqlx::SqliteConnection) -> Result<u64> {
-    let (floats, bits): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM quick_entry_embedding_vectors), \
-         (SELECT COUNT(*) FROM quick_entry_embedding_vectors_bits)",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if floats == bits {
+    if !bits_missing(conn).await? {
         return Ok(0);
     }
     let missing: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
