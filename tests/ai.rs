@@ -32,16 +32,7 @@ fn fast_retry() -> RetryPolicy {
 }
 
 fn provider(kind: ProviderKind, model: &str, server: &MockServer) -> Provider {
-    let config = ProviderConfig {
-        kind,
-        model: model.into(),
-        base_url: Some(format!("{}/v1", server.uri())),
-        transcription_model: None,
-        monthly_budget_usd: None,
-        requests_per_minute: None,
-        vision: None,
-    };
-    Provider::with_retry(config, Some(ApiKey::new(FAKE_KEY)), fast_retry()).unwrap()
+    support::loopback_provider(kind, model, &server.uri(), FAKE_KEY, fast_retry())
 }
 
 fn extraction() -> Value {
@@ -236,17 +227,14 @@ async fn a_timeout_is_retried_then_falls_back() {
         .mount(&server)
         .await;
     let (_dir, store, me) = setup().await;
-    let config = ProviderConfig {
-        kind: ProviderKind::Openrouter,
-        model: "openai/gpt-4o-mini".into(),
-        base_url: Some(format!("{}/v1", server.uri())),
-        transcription_model: None,
-        monthly_budget_usd: None,
-        requests_per_minute: None,
-        vision: None,
-    };
     let retry = RetryPolicy { attempts: 2, timeout: Duration::from_millis(300), ..fast_retry() };
-    let p = Provider::with_retry(config, Some(ApiKey::new(FAKE_KEY)), retry).unwrap();
+    let p = support::loopback_provider(
+        ProviderKind::Openrouter,
+        "openai/gpt-4o-mini",
+        &server.uri(),
+        FAKE_KEY,
+        retry,
+    );
     let entry = quick_entry::log_text(&store, &me, "weighed 80.1 kg").await.unwrap();
     let done = pipeline::process(&store, &me, &entry.id, Reader::Ai(&p)).await.unwrap();
     assert_eq!(done.extraction.measurements[0].weight_kg, Some(80.1));

@@ -7,7 +7,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::json;
-use wagner::ai::{ApiKey, Provider, ProviderConfig, ProviderKind, RetryPolicy};
+use wagner::ai::{ProviderKind, RetryPolicy};
 use wagner::profile::Profile;
 use wagner::quick_entry::pipeline::{self, Reader};
 use wagner::quick_entry::{self, InputType, ProcessingStatus};
@@ -101,16 +101,13 @@ async fn a_vision_provider_reads_the_photo() {
         .mount(&server)
         .await;
     let (_dir, store, me) = setup().await;
-    let config = ProviderConfig {
-        kind: ProviderKind::Anthropic,
-        model: "claude-sonnet-4-5-20250929".into(),
-        base_url: Some(format!("{}/v1", server.uri())),
-        transcription_model: None,
-        monthly_budget_usd: None,
-        requests_per_minute: None,
-        vision: None,
-    };
-    let p = Provider::with_retry(config, Some(ApiKey::new("test-key")), RetryPolicy::default()).unwrap();
+    let p = support::loopback_provider(
+        ProviderKind::Anthropic,
+        "claude-sonnet-4-5-20250929",
+        &server.uri(),
+        "test-key",
+        RetryPolicy::default(),
+    );
     let entry = quick_entry::log_with_attachments(&store, &me, None, &[fixture("meal-rotated.jpg")], now())
         .await
         .unwrap();

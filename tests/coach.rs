@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration as Days, NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
 use wagner::Store;
 use wagner::activities::{self, ActivitySource, ActivityType, NewActivity, NewSegment};
-use wagner::ai::{ApiKey, Cancel, Provider, ProviderConfig, ProviderKind, RetryPolicy};
+use wagner::ai::{Cancel, Provider, ProviderConfig, ProviderKind, RetryPolicy};
 use wagner::body::{self, BodySource, NewMeasurement};
 use wagner::coach::{self, AskOptions, CoachEvent, Message};
 use wagner::nutrition::{self, MealCategory, MealFood, MealSource, NewMeal};
@@ -32,16 +32,7 @@ fn fast_retry() -> RetryPolicy {
 }
 
 fn provider(kind: ProviderKind, model: &str, server: &MockServer) -> Provider {
-    let config = ProviderConfig {
-        kind,
-        model: model.into(),
-        base_url: Some(format!("{}/v1", server.uri())),
-        transcription_model: None,
-        monthly_budget_usd: None,
-        requests_per_minute: None,
-        vision: None,
-    };
-    Provider::with_retry(config, Some(ApiKey::new(FAKE_KEY)), fast_retry()).unwrap()
+    support::loopback_provider(kind, model, &server.uri(), FAKE_KEY, fast_retry())
 }
 
 /// Noon UTC on a fixed day: "today" for every test.

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use serde_json::{Value, json};
-use wagner::ai::{ApiKey, Provider, ProviderConfig, ProviderKind, RetryPolicy};
+use wagner::ai::{Provider, ProviderKind, RetryPolicy};
 use wagner::programs::meals::Catalog;
 use wagner::programs::{self, Answers, Questionnaire, ai, generate};
 use wiremock::matchers::{header, method, path};
@@ -36,22 +36,13 @@ fn questionnaire() -> Questionnaire {
 }
 
 fn provider(kind: ProviderKind, model: &str, server: &MockServer) -> Provider {
-    let config = ProviderConfig {
-        kind,
-        model: model.into(),
-        base_url: Some(format!("{}/v1", server.uri())),
-        transcription_model: None,
-        monthly_budget_usd: None,
-        requests_per_minute: None,
-        vision: None,
-    };
     let retry = RetryPolicy {
         attempts: 2,
         base_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(100),
         timeout: Duration::from_secs(5),
     };
-    Provider::with_retry(config, Some(ApiKey::new(FAKE_KEY)), retry).unwrap()
+    support::loopback_provider(kind, model, &server.uri(), FAKE_KEY, retry)
 }
 
 /// What a good model answers for `week`: the week as the schema wants it.

@@ -9,7 +9,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::json;
-use wagner::ai::{ApiKey, Provider, ProviderConfig, ProviderKind, RetryPolicy};
+use wagner::ai::{ProviderKind, RetryPolicy};
 use wagner::nutrition::MealCategory;
 use wagner::profile::Profile;
 use wagner::quick_entry::pipeline::{self, Processed, Reader};
@@ -127,17 +127,14 @@ async fn when_the_provider_cannot_transcribe_the_local_model_does() {
         )
         .mount(&server)
         .await;
-    let config = ProviderConfig {
-        kind: ProviderKind::Groq,
-        model: "llama-3.3-70b-versatile".into(),
-        base_url: Some(format!("{}/v1", server.uri())),
-        transcription_model: None,
-        monthly_budget_usd: None,
-        requests_per_minute: None,
-        vision: None,
-    };
     let retry = RetryPolicy { attempts: 1, ..RetryPolicy::default() };
-    let p = Provider::with_retry(config, Some(ApiKey::new("test-key")), retry).unwrap();
+    let p = support::loopback_provider(
+        ProviderKind::Groq,
+        "llama-3.3-70b-versatile",
+        &server.uri(),
+        "test-key",
+        retry,
+    );
     let id = log_voice(&store, &me, "breakfast.wav").await;
     let done = pipeline::process(&store, &me, &id, Reader::Ai(&p)).await.unwrap();
     let (foods, _) = read(&done);

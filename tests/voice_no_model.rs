@@ -6,7 +6,7 @@
 mod support;
 
 use serde_json::json;
-use wagner::ai::{ApiKey, Provider, ProviderConfig, ProviderKind, RetryPolicy};
+use wagner::ai::{ProviderKind, RetryPolicy};
 use wagner::profile::Profile;
 use wagner::quick_entry::pipeline::{self, Reader};
 use wagner::quick_entry::{self, InputType, ProcessingStatus};
@@ -64,17 +64,14 @@ async fn a_voice_note_waits_for_transcription_then_is_read() {
         )
         .mount(&server)
         .await;
-    let config = ProviderConfig {
-        kind: ProviderKind::Groq,
-        model: "llama-3.3-70b-versatile".into(),
-        base_url: Some(format!("{}/v1", server.uri())),
-        transcription_model: None,
-        monthly_budget_usd: None,
-        requests_per_minute: None,
-        vision: None,
-    };
     let retry = RetryPolicy { attempts: 1, ..RetryPolicy::default() };
-    let p = Provider::with_retry(config, Some(ApiKey::new("test-key")), retry).unwrap();
+    let p = support::loopback_provider(
+        ProviderKind::Groq,
+        "llama-3.3-70b-versatile",
+        &server.uri(),
+        "test-key",
+        retry,
+    );
     // Transcribed by the provider; its chat model fails, so the transcript is read offline.
     let done = pipeline::process(&store, &me, &entry.id, Reader::Ai(&p)).await.unwrap();
     assert_eq!(done.entry.raw_transcription.as_deref(), Some("Two eggs and toast for breakfast."));

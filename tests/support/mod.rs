@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use wagner::Store;
+use wagner::ai::{ApiKey, Provider, ProviderConfig, ProviderKind, RetryPolicy};
 use wagner::profile::{self, NewProfile, Profile};
 
 /// The 18 tables of the consolidated design.
@@ -61,4 +62,29 @@ pub async fn store_with_profile_at(
     let (dir, store) = temp_store_at(relative).await;
     let me = new_profile(&store, name, tz).await;
     (dir, store, me)
+}
+
+/// A `kind` provider's settings for a loopback stub at `server_uri` (the
+/// wire formats' paths follow `/v1`), with no budget or rate limit.
+pub fn loopback_config(kind: ProviderKind, model: &str, server_uri: &str) -> ProviderConfig {
+    ProviderConfig {
+        kind,
+        model: model.into(),
+        base_url: Some(format!("{server_uri}/v1")),
+        transcription_model: None,
+        monthly_budget_usd: None,
+        requests_per_minute: None,
+        vision: None,
+    }
+}
+
+/// That provider with a made-up `key` and the test's retry policy.
+pub fn loopback_provider(
+    kind: ProviderKind,
+    model: &str,
+    server_uri: &str,
+    key: &str,
+    retry: RetryPolicy,
+) -> Provider {
+    Provider::with_retry(loopback_config(kind, model, server_uri), Some(ApiKey::new(key)), retry).unwrap()
 }
