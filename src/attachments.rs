@@ -102,14 +102,35 @@ pub fn detect(bytes: &[u8], name: &str) -> Result<(AttachmentKind, &'static str,
     Ok(found)
 }
 
-/// Decodes an image with its EXIF orientation applied.
+/// Largest image decoded (a 200 MP phone photo is scaled on the phone; 64 MP
+/// covers every camera people photograph meals with).
+pub const MAX_IMAGE_PIXELS: u64 = 64_000_000;
+/// Decoded bytes of one image; the orientation step may need as much again.
+pub const MAX_IMAGE_DECODED_BYTES: u64 = 256 << 20;
+
+/// Decodes an image with its EXIF orientation applied. The header's size is
+/// checked before a pixel is decoded, and the decoder runs under
+/// `image::Limits`, so a 444-byte file claiming 65500×65500 is refused.
 fn decode_upright(bytes: &[u8], name: &str) -> Result<image::DynamicImage> {
     use image::ImageDecoder;
-    let reader = image::ImageReader::new(Cursor::new(bytes))
+    let mut reader = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| Error::invalid(format!("{name}: cannot read the image: {e}")))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(20_000);
+    limits.max_image_height = Some(20_000);
+    limits.max_alloc = Some(MAX_IMAGE_DECODED_BYTES * 2);
+    reader.limits(limits);
     let mut decoder =
         reader.into_decoder().map_err(|e| Error::invalid(format!("{name}: not a readable image: {e}")))?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_IMAGE_PIXELS || decoder.total_bytes() > MAX_IMAGE_DECODED_BYTES {
+        return Err(Error::invalid(format!(
+            "{name}: the image says it is {w}×{h} pixels ({} MB decoded); the limit is {} megapixels",
+            decoder.total_bytes() >> 20,
+            MAX_IMAGE_PIXELS / 1_000_000
+        )));
+    }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = image::DynamicImage::from_decoder(decoder)
         .map_err(|e| Error::invalid(format!("{name}: the image data is damaged: {e}")))?;
@@ -231,9 +252,56 @@ pub fn for_model(store: &Store, relative: &str) -> Result<Vec<u8>> {
     encode_jpeg(&img, 85)
 }
 
+/// Everything a PDF's streams may inflate to: a label or a plan is a few MB.
+pub const MAX_PDF_DECOMPRESSED_BYTES: u64 = 128 << 20;
+
+/// The sum of a PDF's Flate streams once inflated, counted up to the limit
+/// without keeping any of it; `Err` past the limit. The PDF reader inflates
+/// every stream fully, so a 2 MB file with a 2 GiB stream is refused here first.
+fn check_pdf_streams(bytes: &[u8], name: &str) -> Result<()> {
+    use std::io::Read;
+    let mut total: u64 = 0;
+    let mut rest = bytes;
+    while let Some(at) = find(rest, b"stream") {
+        let mut body = &rest[at + 6..];
+        if body.starts_with(b"\r\n") {
+            body = &body[2..];
+        } else if body.starts_with(b"\n") || body.starts_with(b"\r") {
+            body = &body[1..];
+        } else {
+            rest = &rest[at + 6..];
+            continue;
+        }
+        let end = find(body, b"endstream").unwrap_or(body.len());
+        let data = &body[..end];
+        let budget = MAX_PDF_DECOMPRESSED_BYTES - total;
+        let inflated = std::io::copy(
+            &mut flate2::read::ZlibDecoder::new(data).take(budget + 1),
+            &mut std::io::sink(),
+        )
+        .unwrap_or(0);
+        total += inflated;
+        if total > MAX_PDF_DECOMPRESSED_BYTES {
+            return Err(Error::invalid(format!(
+                "{name}: the PDF's content inflates past {} MB: refused",
+                MAX_PDF_DECOMPRESSED_BYTES >> 20
+            )));
+        }
+        rest = &body[end..];
+    }
+    Ok(())
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
 /// The text layer of a PDF (a nutrition label, a training plan).
 pub fn pdf_text(bytes: &[u8], name: &str) -> Result<String> {
-    let text = pdf_extract::extract_text_from_mem(bytes)
+    check_pdf_streams(bytes, name)?;
+    // The PDF reader panics on some damaged files: that is a bad file, not a crash.
+    let text = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes))
+        .map_err(|_| Error::invalid(format!("{name}: cannot read the PDF: it is damaged")))?
         .map_err(|e| Error::invalid(format!("{name}: cannot read the PDF: {e}")))?;
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.is_empty() {

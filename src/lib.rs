@@ -18,11 +18,13 @@ pub mod integrations;
 pub mod models;
 pub mod nutrition;
 pub mod profile;
+pub mod plausibility;
 pub mod programs;
 pub mod quick_entry;
 pub mod search;
 pub mod store;
 pub mod sync;
+pub mod text;
 pub mod voice;
 
 pub use error::{Error, Result};

@@ -106,6 +106,8 @@ impl Store {
             .map_err(|source| Error::Open { path: path.to_owned(), source })?;
         MIGRATOR.run(&pool).await?;
         let store = Store { pool, path: path.to_owned() };
+        // What a killed backup or restore left beside the database goes.
+        crate::backup::restore::clean_leftovers(&crate::attachments::data_dir(&store));
         // Vectors of a database from before the binary copies get theirs once.
         // The check is a read, so an up-to-date file (every CLI command, the
         // app while another process writes) opens without taking the write lock.
@@ -116,6 +118,56 @@ impl Store {
             tx.commit().await?;
         }
         Ok(store)
+    }
+
+    /// Opens a database that must already exist (every command but `init`):
+    /// a missing or empty file is an error that says so, never a new
+    /// database; a file this user cannot write opens read-only (reading
+    /// commands work, writes fail with a clear SQLite error).
+    pub async fn open_existing(path: &Path) -> Result<Self> {
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::invalid(format!(
+                    "{} does not exist: run `wagner init` to create it (or check --db)",
+                    path.display()
+                )));
+            }
+            Err(e) => return Err(Error::io(format!("opening {}", path.display()), e)),
+        };
+        if !meta.is_file() {
+            return Err(Error::invalid(format!("{} is not a database file", path.display())));
+        }
+        if meta.len() == 0 {
+            return Err(Error::invalid(format!(
+                "{} is empty, not a Wagner database: run `wagner init` to create one there",
+                path.display()
+            )));
+        }
+        if std::fs::OpenOptions::new().write(true).open(path).is_ok() {
+            return Self::open(path).await;
+        }
+        register_sqlite_vec();
+        // Read-only: no migration, no WAL set-up; the file must already be current.
+        let options = SqliteConnectOptions::new().filename(path).read_only(true).immutable(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await
+            .map_err(|source| Error::Open { path: path.to_owned(), source })?;
+        let version: Option<i64> =
+            sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success = 1")
+                .fetch_one(&pool)
+                .await
+                .map_err(|_| Error::invalid(format!("{} is not a Wagner database", path.display())))?;
+        if version != Some(latest_schema_version()) {
+            return Err(Error::invalid(format!(
+                "{} is read-only and was made by another version of Wagner Coach: make it writable to update it",
+                path.display()
+            )));
+        }
+        tracing::info!("{} is read-only: opened for reading", path.display());
+        Ok(Store { pool, path: path.to_owned() })
     }
 
     pub fn pool(&self) -> &SqlitePool {

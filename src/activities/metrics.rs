@@ -122,9 +122,16 @@ pub fn max(values: &[f64]) -> Option<f64> {
     values.iter().copied().filter(|v| v.is_finite()).reduce(f64::max)
 }
 
+/// Longest span resampled (8 days of 1 s values: 5.5 MB).
+pub const MAX_RESAMPLE_SECONDS: usize = 8 * 86_400;
+
 /// Resamples a channel onto a 1 s grid from 0 to the last time, holding each
 /// sample until the next one (missing samples count as `fill`). Power
 /// metrics are defined on 1 s data; devices record at 1 s or "smart" rates.
+///
+/// The grid is capped at [`MAX_RESAMPLE_SECONDS`]: importers trim stray
+/// timestamps first, and no input can make this allocate one slot per second
+/// of a ten-year (or year-9999) span.
 pub fn resample_1hz(time: &[f64], values: &[f64], fill: f64) -> Vec<f64> {
     let Some(&end) = time.iter().rev().find(|t| t.is_finite()) else {
         return Vec::new();
@@ -132,7 +139,10 @@ pub fn resample_1hz(time: &[f64], values: &[f64], fill: f64) -> Vec<f64> {
     if end < 0.0 {
         return Vec::new();
     }
-    let len = end.floor() as usize + 1;
+    if end > MAX_RESAMPLE_SECONDS as f64 {
+        tracing::warn!(span_s = end, "activity longer than {MAX_RESAMPLE_SECONDS} s: power metrics use its start only");
+    }
+    let len = (end.floor().min(MAX_RESAMPLE_SECONDS as f64) as usize + 1).min(time.len().max(1) * 3600 + 1);
     let mut out = Vec::with_capacity(len);
     let mut j = 0;
     for s in 0..len {

@@ -140,7 +140,7 @@ pub async fn read_entry(provider: &Provider, text: &str, images: Vec<ImageInput>
             Err(reason) => {
                 let err = Error::Ai {
                     provider: provider.config.kind.as_str().into(),
-                    message: format!("invalid output after one repair attempt: {reason}"),
+                    message: provider.redact(&format!("invalid output after one repair attempt: {reason}")),
                     retryable: false,
                 };
                 return Reading { extraction: Err(err), usage, model, attempts: attempt };

@@ -220,8 +220,16 @@ impl Provider {
             .to_string()
     }
 
+    /// Provider errors are stored, logged and printed: the key (and anything
+    /// key-like a server echoes back) never goes with them.
     fn error(&self, message: impl Into<String>, retryable: bool) -> Error {
-        Error::Ai { provider: self.config.kind.as_str().into(), message: message.into(), retryable }
+        Error::Ai { provider: self.config.kind.as_str().into(), message: self.redact(&message.into()), retryable }
+    }
+
+    /// `s` without this provider's key or anything that looks like a key or an Authorization value.
+    pub fn redact(&self, s: &str) -> String {
+        let key = self.key.as_ref().map(ApiKey::expose).unwrap_or("");
+        crate::text::redact(s, &[key])
     }
 
     /// Asks for a JSON object that follows `schema` (tool use on Anthropic,

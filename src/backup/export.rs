@@ -151,10 +151,11 @@ async fn dump_table(store: &Store, table: &str) -> Result<TableDump> {
     Ok(TableDump { columns, rows: out })
 }
 
+/// A CSV cell, escaped against formula injection ([`super::csv_safe::cell`]).
 fn csv_value(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => super::csv_safe::cell(s).into_owned(),
         other => other.to_string(),
     }
 }

@@ -185,50 +185,14 @@ pub fn stage_picked(store: &Store, name: &str, bytes: &[u8]) -> Result<PathBuf> 
     Ok(path)
 }
 
-fn side_path(db: &Path, suffix: &str) -> PathBuf {
-    PathBuf::from(format!("{}{suffix}", db.display()))
-}
-
-const DB_FILES: [&str; 3] = ["", "-wal", "-shm"];
-
-/// Moves the database and its WAL files to `<db>.restoring*` (undone by `put_back`).
-fn move_aside(db: &Path) -> Result<()> {
-    for suffix in DB_FILES {
-        let from = side_path(db, suffix);
-        if from.exists() {
-            let to = side_path(db, &format!(".restoring{suffix}"));
-            std::fs::rename(&from, &to).map_err(io(format!("moving {} aside", from.display())))?;
-        }
-    }
-    Ok(())
-}
-
-fn put_back(db: &Path) {
-    for suffix in DB_FILES {
-        let _ = std::fs::remove_file(side_path(db, suffix));
-    }
-    for suffix in DB_FILES {
-        let from = side_path(db, &format!(".restoring{suffix}"));
-        if from.exists()
-            && let Err(e) = std::fs::rename(&from, side_path(db, suffix))
-        {
-            tracing::error!("could not put {} back: {e}", from.display());
-        }
-    }
-}
-
-fn drop_aside(db: &Path) {
-    for suffix in DB_FILES {
-        let _ = std::fs::remove_file(side_path(db, &format!(".restoring{suffix}")));
-    }
-}
-
 /// Restores `file` over the database `store` has open. In order: the backup
-/// is verified (nothing changes when it fails); with `safety`, a backup of
-/// the current database is made (`undo_file`, which undoes the restore);
-/// `store` is closed (every clone of it with it); the backup's database and
-/// attachments are put in place and opened, applying newer migrations. When
-/// a step after the close fails, the previous database is put back.
+/// is verified and its database migrated in a staging folder beside the live
+/// one (nothing changes when that fails); with `safety`, a backup of the
+/// current database is made (`undo_file`, which undoes the restore); `store`
+/// is closed (every clone of it with it); the attachments and then the
+/// database are renamed into place (one rename: see [`super::restore`]) and
+/// opened. When a step after the close fails, the old database is still in
+/// place and is reopened.
 ///
 /// Returns the store to use from now on, `None` when `store` was never
 /// closed (the verification or the safety backup failed), with the outcome.
@@ -237,10 +201,12 @@ pub async fn restore_live(
     file: &Path,
     safety: bool,
 ) -> (Option<Store>, Result<LiveRestoreReport>) {
-    let (unpacked, manifest) = match verify(file).await {
+    let db = store.path().to_path_buf();
+    let staged = match super::restore::stage(file, &db).await {
         Ok(v) => v,
         Err(e) => return (None, Err(e)),
     };
+    let manifest = staged.manifest.clone();
     let undo_file = if safety {
         match create_in_folder(store, BackupKind::BeforeRestore, KEEP_SAFETY).await {
             Ok(r) => Some(r.file),
@@ -249,13 +215,15 @@ pub async fn restore_live(
     } else {
         None
     };
-    let db = store.path().to_path_buf();
     store.close().await;
 
-    let installed = install(unpacked.path(), &db).await;
+    let installed = async {
+        let (_, attachments) = super::restore::swap_in(staged, &db, false).await?;
+        Ok::<_, Error>((Store::open(&db).await?, attachments))
+    }
+    .await;
     match installed {
         Ok((new_store, attachments)) => {
-            drop_aside(&db);
             if let Err(e) = crate::nutrition::foods::ensure_loaded(&new_store).await {
                 tracing::warn!("could not load the food database after the restore: {e}");
             }
@@ -263,29 +231,12 @@ pub async fn restore_live(
                 LiveRestoreReport { file: file.display().to_string(), manifest, attachments, undo_file };
             (Some(new_store), Ok(report))
         }
-        Err(e) => {
-            put_back(&db);
-            match Store::open(&db).await {
-                Ok(old) => (Some(old), Err(e)),
-                Err(reopen) => {
-                    tracing::error!("could not reopen the database after a failed restore: {reopen}");
-                    (None, Err(e))
-                }
+        Err(e) => match Store::open(&db).await {
+            Ok(old) => (Some(old), Err(e)),
+            Err(reopen) => {
+                tracing::error!("could not reopen the database after a failed restore: {reopen}");
+                (None, Err(e))
             }
-        }
+        },
     }
-}
-
-/// Puts an unpacked, verified backup in place of `db` and opens it.
-async fn install(unpacked: &Path, db: &Path) -> Result<(Store, i64)> {
-    move_aside(db)?;
-    std::fs::copy(unpacked.join(super::DB_ENTRY), db).map_err(io(format!("writing {}", db.display())))?;
-    let data_dir = db
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let attachments = super::copy_attachments(unpacked, &data_dir)?;
-    let store = Store::open(db).await?;
-    Ok((store, attachments))
 }

@@ -4,8 +4,10 @@
 //! their original files or GPX) with its lossless re-import.
 
 pub mod cli;
+pub mod csv_safe;
 pub mod export;
 pub mod live;
+pub mod restore;
 pub mod schedule;
 
 use std::collections::BTreeMap;
@@ -117,10 +119,14 @@ pub fn attachment_files(data_dir: &Path) -> Result<Vec<String>> {
 /// consistent copy made with `VACUUM INTO` (SQLite's online copy; logging
 /// goes on meanwhile), the attachments and a manifest.
 pub async fn create(store: &Store, file: &Path) -> Result<BackupReport> {
-    let tmp = tempfile::tempdir().map_err(io("creating a temp folder"))?;
+    let data_dir = crate::attachments::data_dir(store);
+    // What killed backups and restores left behind goes first.
+    restore::clean_leftovers(&data_dir);
+    // In the data folder (not /tmp), named after this process: a kill leaves
+    // nothing that the next backup or start does not remove.
+    let tmp = restore::staging_dir(&data_dir)?;
     let copy = tmp.path().join(DB_ENTRY);
     sqlx::query("VACUUM INTO ?").bind(copy.to_string_lossy().to_string()).execute(store.pool()).await?;
-    let data_dir = crate::attachments::data_dir(store);
     let attachments = attachment_files(&data_dir)?;
     let manifest = Manifest {
         format: "wagner-backup-1".into(),
@@ -133,7 +139,8 @@ pub async fn create(store: &Store, file: &Path) -> Result<BackupReport> {
     if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(io(format!("creating {}", parent.display())))?;
     }
-    let partial = file.with_extension("zip.part");
+    // Named after this process, so the next backup or start can tell a leftover of a killed one.
+    let partial = file.with_extension(format!("zip.{}.part", std::process::id()));
     {
         let out = File::create(&partial).map_err(io(format!("creating {}", partial.display())))?;
         let mut zip = zip::ZipWriter::new(out);
@@ -160,85 +167,20 @@ pub async fn create(store: &Store, file: &Path) -> Result<BackupReport> {
     Ok(BackupReport { file: file.display().to_string(), bytes, manifest })
 }
 
-/// Unpacks and checks a backup without touching any live database:
-/// integrity_check, the schema version against this build, and the row
-/// counts against the manifest. Returns the unpacked folder and manifest.
+/// Unpacks and checks a backup without touching any live database (see
+/// [`restore::unpack_and_verify`]). Returns the unpacked folder and manifest.
 pub async fn verify(file: &Path) -> Result<(tempfile::TempDir, Manifest)> {
-    let f = File::open(file).map_err(io(format!("opening {}", file.display())))?;
-    let mut zip = zip::ZipArchive::new(f).map_err(zip_err)?;
-    let manifest: Manifest = {
-        let mut entry = zip.by_name(MANIFEST_ENTRY).map_err(zip_err)?;
-        let mut text = String::new();
-        entry.read_to_string(&mut text).map_err(io("reading the manifest"))?;
-        serde_json::from_str(&text).map_err(|e| Error::invalid(format!("backup manifest: {e}")))?
-    };
     let dir = tempfile::tempdir().map_err(io("creating a temp folder"))?;
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(zip_err)?;
-        let Some(rel) = entry.enclosed_name() else {
-            return Err(Error::invalid(format!("backup entry {:?} points outside its folder", entry.name())));
-        };
-        if rel.as_os_str() != DB_ENTRY && rel.as_os_str() != MANIFEST_ENTRY && !rel.starts_with("attachments")
-        {
-            return Err(Error::invalid(format!("unexpected backup entry {}", rel.display())));
-        }
-        let target = dir.path().join(rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(io("unpacking the backup"))?;
-        }
-        let mut out = File::create(&target).map_err(io("unpacking the backup"))?;
-        std::io::copy(&mut entry, &mut out).map_err(io("unpacking the backup"))?;
-    }
-    let db = dir.path().join(DB_ENTRY);
-    if !db.exists() {
-        return Err(Error::invalid("the backup holds no database"));
-    }
-    // Read-only checks on the unpacked copy (no migrations applied yet).
-    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&db).read_only(true);
-    let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_with(opts).await?;
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&pool).await?;
-    if integrity != "ok" {
-        return Err(Error::Corrupt { what: "backup database".into(), detail: integrity });
-    }
-    let version = schema_version(&pool).await?;
-    let known = crate::store::latest_schema_version();
-    if version > known {
-        return Err(Error::invalid(format!(
-            "the backup was made by a newer Wagner Coach (schema {version}, this one knows {known}): update first"
-        )));
-    }
-    if version != manifest.schema_version {
-        return Err(Error::Corrupt {
-            what: "backup".into(),
-            detail: format!("schema {version} but the manifest says {}", manifest.schema_version),
-        });
-    }
-    let counts = table_counts(&pool).await?;
-    pool.close().await;
-    for (table, n) in &manifest.counts {
-        if counts.get(table) != Some(n) {
-            return Err(Error::Corrupt {
-                what: "backup".into(),
-                detail: format!("{table} has {:?} rows, the manifest says {n}", counts.get(table)),
-            });
-        }
-    }
-    let attachments = attachment_files(dir.path())?.len() as i64;
-    if attachments != manifest.attachments {
-        return Err(Error::Corrupt {
-            what: "backup".into(),
-            detail: format!("{attachments} attachments, the manifest says {}", manifest.attachments),
-        });
-    }
+    let manifest = restore::unpack_and_verify(file, dir.path()).await?;
     Ok((dir, manifest))
 }
 
-/// Restores `file` as the database at `db` (plus its attachments). The
-/// backup is verified first; an existing database is only replaced with
-/// `overwrite`, and is kept beside it as `<name>.before-restore-<time>`.
-/// No store may be open on `db` meanwhile.
+/// Restores `file` as the database at `db` (plus its attachments),
+/// all-or-nothing (see [`restore`]): the backup is verified and migrated
+/// beside `db` first; an existing database is only replaced with
+/// `overwrite`, and is kept beside it as `<name>.before-restore-<time>`
+/// (never overwritten). No store may be open on `db` meanwhile.
 pub async fn restore(file: &Path, db: &Path, overwrite: bool) -> Result<RestoreReport> {
-    let (dir, manifest) = verify(file).await?;
     let exists = db.exists();
     if exists && !overwrite {
         return Err(Error::invalid(format!(
@@ -246,64 +188,29 @@ pub async fn restore(file: &Path, db: &Path, overwrite: bool) -> Result<RestoreR
             db.display()
         )));
     }
-    let data_dir = db
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    std::fs::create_dir_all(&data_dir).map_err(io(format!("creating {}", data_dir.display())))?;
-    let previous = if exists {
-        let stamp = crate::clock::now().format("%Y%m%dT%H%M%S");
-        let name = format!(
-            "{}.before-restore-{stamp}",
-            db.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
-        );
-        let kept = data_dir.join(name);
-        // A consistent single file: fold the WAL in first.
-        {
-            let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
-            if let Ok(pool) =
-                sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_with(opts).await
-            {
-                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&pool).await.ok();
-                pool.close().await;
-            }
-        }
-        std::fs::rename(db, &kept).map_err(io(format!("moving {} aside", db.display())))?;
-        for suffix in ["-wal", "-shm"] {
-            let side = PathBuf::from(format!("{}{suffix}", db.display()));
-            if side.exists() {
-                std::fs::remove_file(&side).map_err(io(format!("removing {}", side.display())))?;
-            }
-        }
-        Some(kept.display().to_string())
-    } else {
-        None
-    };
-    std::fs::copy(dir.path().join(DB_ENTRY), db).map_err(io(format!("writing {}", db.display())))?;
-    let attachments = copy_attachments(dir.path(), &data_dir)?;
-    // Opening applies any migrations newer than the backup.
-    let store = Store::open(db).await?;
-    store.close().await;
-    Ok(RestoreReport { db: db.display().to_string(), previous, manifest, attachments })
+    restore::clean_leftovers(&restore::data_dir_of(db));
+    let staged = restore::stage(file, db).await.map_err(|e| unchanged(e, db, exists))?;
+    let manifest = staged.manifest.clone();
+    let (previous, attachments) = restore::swap_in(staged, db, true).await?;
+    Ok(RestoreReport {
+        db: db.display().to_string(),
+        previous: previous.map(|p| p.display().to_string()),
+        manifest,
+        attachments,
+    })
 }
 
-/// Copies an unpacked backup's attachments into the data folder (existing
-/// ones are kept: content-addressed, same name means same bytes). Returns
-/// how many the backup holds.
-fn copy_attachments(unpacked: &Path, data_dir: &Path) -> Result<i64> {
-    let files = attachment_files(unpacked)?;
-    for rel in &files {
-        let target = data_dir.join(rel);
-        if target.exists() {
-            continue;
-        }
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(io(format!("creating {}", parent.display())))?;
-        }
-        std::fs::copy(unpacked.join(rel), &target).map_err(io(format!("writing {}", target.display())))?;
+/// The error of a refused restore, saying the live database was not touched.
+fn unchanged(e: Error, db: &Path, exists: bool) -> Error {
+    if !exists {
+        return e;
     }
-    Ok(files.len() as i64)
+    let note = format!("nothing was changed: {} is still the database it was", db.display());
+    match e {
+        Error::Corrupt { what, detail } => Error::Corrupt { what, detail: format!("{detail} ({note})") },
+        Error::Invalid(m) => Error::Invalid(format!("{m} ({note})")),
+        other => other,
+    }
 }
 
 /// An automatic backup into `<data dir>/backups`, keeping the newest `keep`

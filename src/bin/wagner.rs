@@ -42,8 +42,12 @@ enum Command {
     },
     /// Store a quick entry exactly as typed, then read it into meals, workouts and measurements.
     Log {
-        /// What you ate, did or weighed, e.g. "2 eggs and toast".
+        /// What you ate, did or weighed, e.g. "2 eggs and toast" (a leading "-" is text too).
+        #[arg(allow_hyphen_values = true)]
         text: Option<String>,
+        /// Read the entry from a text file (`-`: standard input; also read when piped in).
+        #[arg(long, value_name = "FILE", conflicts_with = "text")]
+        file: Option<PathBuf>,
         /// A meal photo (JPEG, PNG, WebP), a voice note (WAV, MP3, M4A, OGG) or a PDF; repeatable.
         #[arg(long = "attach", value_name = "FILE")]
         attach: Vec<PathBuf>,
@@ -310,18 +314,24 @@ fn main() -> ExitCode {
         Err(err) => {
             let user_error = err.downcast_ref::<wagner::Error>().is_some_and(wagner::Error::is_user_error);
             // One line: the context chain joined, no backtrace.
-            eprintln!("wagner: {}", format!("{err:#}").replace('\n', " "));
+            eprintln!("wagner: {}", wagner::text::for_terminal(&format!("{err:#}").replace('\n', " ")));
             ExitCode::from(if user_error { 1 } else { 2 })
         }
     }
 }
 
-async fn open(db: Option<PathBuf>) -> anyhow::Result<Store> {
+/// Only `init` creates a database; every other command needs an existing one.
+async fn open(db: Option<PathBuf>, create: bool) -> anyhow::Result<Store> {
     let path = match db {
         Some(path) => path,
         None => wagner::store::default_db_path()?,
     };
-    Ok(Store::open(&path).await?)
+    Ok(if create { Store::open(&path).await? } else { Store::open_existing(&path).await? })
+}
+
+/// Text for the terminal: an entry or an imported name cannot carry escape sequences to it.
+fn out(text: impl AsRef<str>) {
+    print!("{}", wagner::text::for_terminal(text.as_ref()));
 }
 
 fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
@@ -345,10 +355,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Some(path) => path.clone(),
             None => wagner::store::default_db_path()?,
         };
-        print!("{}", wagner::backup::cli::restore(file, &path, *yes, cli.json).await?);
+        out(wagner::backup::cli::restore(file, &path, *yes, cli.json).await?);
         return Ok(ExitCode::SUCCESS);
     }
-    let store = open(cli.db).await?;
+    // `import-export` loads an export into an empty database, like a restore into a new path.
+    let creates = matches!(cli.command, Command::Init { .. } | Command::ImportExport { .. });
+    let store = open(cli.db, creates).await?;
     match cli.command {
         Command::Init { name, time_zone } => {
             let (profile, created) = profile::ensure_default(
@@ -380,8 +392,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Food { command } => food_command(&store, command, cli.json).await?,
-        Command::Log { text, attach, no_process } => {
+        Command::Log { text, file, attach, no_process } => {
             let profile = profile::require_default(&store).await?;
+            let text = entry_text(text, file.as_deref(), attach.is_empty())?;
             let files = attach
                 .iter()
                 .map(|path| wagner::attachments::read_user_file(path))
@@ -405,7 +418,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let provider = ai::configured_provider(&store, &profile.id).await?;
                 let reader = provider.as_ref().map_or(Reader::Offline, Reader::Ai);
                 let processed = pipeline::process(&store, &profile, &entry.id, reader).await;
+                report_provider_failure(&store, &profile.id, &entry.id).await;
                 report_processed(&entry.id, processed, cli.json)?;
+                // A `log` killed mid-way left its entry claimed: the next one reads it.
+                if pipeline::recover_interrupted(&store).await? > 0 {
+                    for result in pipeline::process_pending(&store, &profile, reader).await? {
+                        match result {
+                            Ok(p) => print_processed(&p, cli.json)?,
+                            Err(e) => eprintln!("an earlier interrupted entry failed: {}", wagner::text::for_terminal(&e.to_string())),
+                        }
+                    }
+                }
             }
         }
         Command::Entries { action: Some(action), .. } => {
@@ -419,6 +442,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 EntriesAction::Retry { id } => {
                     let processed = pipeline::process(&store, &profile, &id, reader).await;
+                    report_provider_failure(&store, &profile.id, &id).await;
                     report_processed(&id, processed, cli.json)?;
                 }
                 EntriesAction::Process => {
@@ -466,7 +490,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         e.id,
                         format!("{:?}", e.processing_status).to_lowercase(),
                         e.logged_at,
-                        e.raw_text.unwrap_or_default().replace('\n', " ")
+                        wagner::text::for_terminal(&e.raw_text.unwrap_or_default().replace('\n', " "))
                     );
                 }
             }
@@ -481,18 +505,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if cli.json {
                 print_json(&today)?;
             } else {
-                print!("{}", render_today(&today));
+                out(render_today(&today));
             }
         }
         Command::Week(args) => {
-            print!(
-                "{}",
+            out(
                 dashboard::cli::run_period(&store, dashboard::PeriodKind::Week, &args, cli.json).await?
             );
         }
         Command::Month(args) => {
-            print!(
-                "{}",
+            out(
                 dashboard::cli::run_period(&store, dashboard::PeriodKind::Month, &args, cli.json).await?
             );
         }
@@ -520,11 +542,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Some(AiCommand::Off) => ai::save_config(&store, &profile.id, None).await?,
                 Some(AiCommand::Key { action }) => {
-                    print!("{}", ai::cli::key(&store, action)?);
+                    out(ai::cli::key(&store, action)?);
                     return Ok(ExitCode::SUCCESS);
                 }
                 Some(AiCommand::Prices { action }) => {
-                    print!("{}", ai::cli::prices(&store, &profile, action, cli.json).await?);
+                    out(ai::cli::prices(&store, &profile, action, cli.json).await?);
                     return Ok(ExitCode::SUCCESS);
                 }
                 None => {}
@@ -554,33 +576,39 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Body(args) => print!("{}", wagner::body::cli::run(&store, args, cli.json).await?),
-        Command::Day(args) => print!("{}", wagner::nutrition::cli::run_day(&store, args, cli.json).await?),
-        Command::Meal(args) => print!("{}", wagner::nutrition::cli::run_meal(&store, args, cli.json).await?),
+        Command::Body(args) => out(wagner::body::cli::run(&store, args, cli.json).await?),
+        Command::Day(args) => out(wagner::nutrition::cli::run_day(&store, args, cli.json).await?),
+        Command::Meal(args) => out(wagner::nutrition::cli::run_meal(&store, args, cli.json).await?),
         Command::Goals(args) => {
-            print!("{}", wagner::nutrition::cli::run_goals(&store, args, cli.json).await?)
+            out(wagner::nutrition::cli::run_goals(&store, args, cli.json).await?)
         }
         Command::Targets(args) => {
-            print!("{}", wagner::nutrition::cli::run_targets(&store, args, cli.json).await?)
+            out(wagner::nutrition::cli::run_targets(&store, args, cli.json).await?)
         }
         Command::Coach(args) => wagner::coach::cli::run(&store, args, cli.json).await?,
-        Command::Program(args) => print!("{}", wagner::programs::cli::run(&store, args, cli.json).await?),
-        Command::Search(args) => print!("{}", wagner::search::cli::run(&store, args, cli.json).await?),
-        Command::Embed => print!("{}", wagner::embeddings::cli::run(&store, cli.json).await?),
+        Command::Program(args) => out(wagner::programs::cli::run(&store, args, cli.json).await?),
+        Command::Search(args) => out(wagner::search::cli::run(&store, args, cli.json).await?),
+        Command::Embed => out(wagner::embeddings::cli::run(&store, cli.json).await?),
         Command::Backup { file, keep } => {
-            print!("{}", wagner::backup::cli::backup(&store, file, keep, cli.json).await?)
+            out(wagner::backup::cli::backup(&store, file, keep, cli.json).await?)
         }
         // Handled above, before the store is opened.
         Command::Restore { .. } => {}
-        Command::Export { dir } => print!("{}", wagner::backup::cli::export(&store, &dir, cli.json).await?),
+        Command::Export { dir } => out(wagner::backup::cli::export(&store, &dir, cli.json).await?),
         Command::ImportExport { dir } => {
-            print!("{}", wagner::backup::cli::import_export(&store, &dir, cli.json).await?)
+            out(wagner::backup::cli::import_export(&store, &dir, cli.json).await?)
         }
-        Command::Sync(args) => print!("{}", wagner::sync::cli::run(&store, args, cli.json).await?),
+        Command::Sync(args) => out(wagner::sync::cli::run(&store, args, cli.json).await?),
         Command::Db { command: DbCommand::Check } => {
             let check = store.check().await?;
+            // Every attachment against its content hash (a 0-byte leftover is damage).
+            let data_dir = wagner::attachments::data_dir(&store);
+            let (attachments, damaged) = wagner::backup::restore::check_attachments(&data_dir)?;
             if cli.json {
-                print_json(&check)?;
+                let mut v = serde_json::to_value(&check).context("encoding JSON")?;
+                v["attachments_checked"] = attachments.into();
+                v["attachments_damaged"] = damaged.clone().into();
+                print_json(&v)?;
             } else {
                 println!("database     {}", check.path);
                 println!(
@@ -592,8 +620,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("sqlite       {} (journal {})", check.sqlite_version, check.journal_mode);
                 println!("sqlite-vec   {}", check.vec_version);
                 println!("tables       {} ({})", check.tables.len(), check.tables.join(", "));
+                println!("attachments  {attachments} checked, {} damaged", damaged.len());
+                for d in &damaged {
+                    println!("  damaged    {}", data_dir.join(d).display());
+                }
             }
-            if !check.is_healthy() {
+            if !check.is_healthy() || !damaged.is_empty() {
                 return Ok(ExitCode::from(2));
             }
         }
@@ -661,7 +693,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if cli.json {
                 print_json(&volume)?;
             } else {
-                print!("{}", wagner::activities::volume::render(&volume));
+                out(wagner::activities::volume::render(&volume));
             }
         }
         Command::Activities { limit, .. } => {
@@ -670,7 +702,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if cli.json {
                 print_json(&items)?;
             } else {
-                print!("{}", activity_view::render_list(&items));
+                out(activity_view::render_list(&items));
             }
         }
         Command::Activity { id } => {
@@ -679,7 +711,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if cli.json {
                 print_json(&detail)?;
             } else {
-                print!("{}", activity_view::render_detail(&detail));
+                out(activity_view::render_detail(&detail));
             }
         }
     }
@@ -717,7 +749,7 @@ async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow
             }
         }
         FoodCommand::Recipe(args) => {
-            print!("{}", wagner::nutrition::cli::run_recipe(store, args, json).await?)
+            out(wagner::nutrition::cli::run_recipe(store, args, json).await?)
         }
         FoodCommand::Barcode { code, online, off_url } => {
             let profile = profile::require_default(store).await?;
@@ -816,6 +848,50 @@ fn convert_fndds(
     Ok(())
 }
 
+/// The entry's text: the argument, a file, or standard input when piped in.
+fn entry_text(text: Option<String>, file: Option<&std::path::Path>, no_attachments: bool) -> anyhow::Result<Option<String>> {
+    use std::io::{IsTerminal, Read};
+    let read_stdin = || -> anyhow::Result<String> {
+        let mut buf = String::new();
+        std::io::stdin()
+            .take(4 * quick_entry::MAX_TEXT_CHARS as u64 + 4)
+            .read_to_string(&mut buf)
+            .context("reading the entry from standard input")?;
+        Ok(buf)
+    };
+    Ok(match (text, file) {
+        (Some(t), _) => Some(t),
+        (None, Some(p)) if p == std::path::Path::new("-") => Some(read_stdin()?),
+        (None, Some(p)) => {
+            let meta = std::fs::metadata(p).with_context(|| format!("reading {}", p.display()))?;
+            if meta.len() > 4 * quick_entry::MAX_TEXT_CHARS as u64 {
+                return Err(wagner::Error::invalid(format!(
+                    "{} is {} bytes: an entry is at most {} characters",
+                    p.display(),
+                    meta.len(),
+                    quick_entry::MAX_TEXT_CHARS
+                ))
+                .into());
+            }
+            Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?)
+        }
+        (None, None) if no_attachments && !std::io::stdin().is_terminal() => Some(read_stdin()?),
+        (None, None) => None,
+    })
+}
+
+/// Says so when the configured provider failed and the offline reader was used.
+async fn report_provider_failure(store: &Store, user_id: &str, id: &str) {
+    if let Ok(d) = quick_entry::details(store, user_id, id).await
+        && let Some(err) = d.provider_error
+    {
+        eprintln!(
+            "note: the AI provider failed ({}); the entry was read by the offline parser",
+            wagner::text::for_terminal(&err)
+        );
+    }
+}
+
 fn report_processed(
     id: &str,
     processed: wagner::Result<pipeline::Processed>,
@@ -833,6 +909,15 @@ fn print_processed(p: &pipeline::Processed, json: bool) -> anyhow::Result<()> {
     if json {
         return print_json(p);
     }
+    if p.entry.processing_status == ProcessingStatus::NeedsReview {
+        println!(
+            "Entry {} saved; it waits for your review: {}",
+            p.entry.id,
+            wagner::text::for_terminal(p.entry.error_message.as_deref().unwrap_or("check its numbers"))
+        );
+        println!("  (fix it with `wagner entries edit {} \"…\"`)", p.entry.id);
+        return Ok(());
+    }
     println!("Entry {} → {} (confidence {:.0}%)", p.entry.id, p.classification, p.confidence * 100.0);
     for meal in &p.extraction.meals {
         let category = meal.category.map(|c| format!("{c:?}").to_lowercase()).unwrap_or_default();
@@ -841,13 +926,14 @@ fn print_processed(p: &pipeline::Processed, json: bool) -> anyhow::Result<()> {
         for f in &meal.foods {
             let matched = if f.food_id.is_some() { "" } else { "  [not in the food database]" };
             let grams = f.grams.map(|g| format!(" ({g:.0} g)")).unwrap_or_default();
-            println!("    {} {} {}{grams}: {:.0} kcal{matched}", f.quantity, f.unit, f.name, f.calories);
+            let name = wagner::text::for_terminal(&f.name);
+            println!("    {} {} {name}{grams}: {:.0} kcal{matched}", f.quantity, f.unit, f.calories);
         }
     }
     for w in &p.extraction.workouts {
         let km = w.distance_meters.map(|d| format!(" {:.2} km", d / 1000.0)).unwrap_or_default();
         let time = w.duration_seconds.map(|s| format!(" {}:{:02}", s / 60, s % 60)).unwrap_or_default();
-        println!("  workout: {}{km}{time}", w.name);
+        println!("  workout: {}{km}{time}", wagner::text::for_terminal(&w.name));
         for s in &w.sets {
             let kg = s.weight_kg.map(|k| format!(" @ {k} kg")).unwrap_or_default();
             println!("    {} × {}{kg}", s.exercise, s.reps);

@@ -37,8 +37,11 @@ const RATE_OPERATION: &str = "api";
 /// Tokens this close to expiry are renewed before use.
 const REFRESH_MARGIN_SECONDS: i64 = 300;
 
+/// Strava's answers may echo the client secret or a token: redacted before
+/// the message is stored, logged or printed.
 fn strava_error(message: impl Into<String>) -> Error {
-    Error::Integration { provider: "Strava".into(), message: message.into() }
+    let secret = std::env::var(CLIENT_SECRET_ENV).unwrap_or_default();
+    Error::Integration { provider: "Strava".into(), message: crate::text::redact(&message.into(), &[&secret]) }
 }
 
 /// The user's Strava API application, kept in `users.settings.strava` (no secret).
@@ -694,6 +697,8 @@ impl Strava {
             partial: None,
             creator: a.get("device_name").and_then(Value::as_str).map(str::to_string),
         };
+        let label = format!("Strava activity {}", head.id);
+        activity.trim_stray_times(&label);
         activity.finish(thresholds);
         let origin = Origin {
             source: Some(ActivitySource::Strava),
@@ -703,7 +708,7 @@ impl Strava {
             description: a.get("description").and_then(Value::as_str).map(str::to_string),
         };
         let (status, stored) =
-            import::store_activity(&self.store, &self.profile, activity, None, &origin).await?;
+            import::store_activity(&self.store, &self.profile, activity, None, &origin, &label).await?;
         item.status = status;
         if let Some(s) = stored {
             item.name = s.name;

@@ -1,6 +1,7 @@
 //! Quick entry: the one box. The raw entry is stored (`pending`) before any
 //! processing, so nothing the user typed is ever lost.
 
+pub mod claim;
 pub mod extraction;
 pub mod offline;
 pub mod pipeline;

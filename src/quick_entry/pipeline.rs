@@ -40,14 +40,10 @@ pub struct Processed {
     pub extraction: Extraction,
 }
 
-/// Entries a crash left `processing` go back to the queue (call at start-up).
+/// Entries a crash left `processing` go back to the queue — only those whose
+/// reader is gone or stale (see [`super::claim`]); call at start-up.
 pub async fn recover_interrupted(store: &Store) -> Result<u64> {
-    let done = sqlx::query(
-        "UPDATE quick_entry_logs SET processing_status = 'pending' WHERE processing_status = 'processing'",
-    )
-    .execute(store.pool())
-    .await?;
-    Ok(done.rows_affected())
+    super::claim::recover_interrupted(store).await
 }
 
 /// Processes one pending or failed entry of the profile.
@@ -57,11 +53,17 @@ pub async fn process(
     entry_id: &str,
     reader: Reader<'_>,
 ) -> Result<Processed> {
+    // A reader that died mid-way leaves its claim: retry takes it over.
+    super::claim::take_over_if_stale(store, &profile.id, entry_id).await?;
+    let owner = super::claim::owner_id();
     let claimed: Option<Claimed> = sqlx::query_as(
-        "UPDATE quick_entry_logs SET processing_status = 'processing', attempts = attempts + 1, error_message = NULL \
+        "UPDATE quick_entry_logs SET processing_status = 'processing', attempts = attempts + 1, error_message = NULL, \
+         claimed_by = ?, claimed_at = ? \
          WHERE id = ? AND user_id = ? AND processing_status IN ('pending', 'failed') \
          RETURNING raw_text, raw_transcription, logged_at, image_urls, audio_url",
     )
+    .bind(owner)
+    .bind(clock::now_db())
     .bind(entry_id)
     .bind(&profile.id)
     .fetch_optional(store.pool())
@@ -79,14 +81,17 @@ pub async fn process(
             // The raw entry stays with the reason: `waiting` keeps it pending for
             // what it needs (a transcription, a description); anything else is
             // `failed`, ready to edit and retry.
+            // Only while the claim is ours: a reader that took over owns the entry now.
             let status = if matches!(err, Error::Waiting(_)) { "pending" } else { "failed" };
             sqlx::query(
-                "UPDATE quick_entry_logs SET processing_status = ?, error_message = ? WHERE id = ? AND user_id = ?",
+                "UPDATE quick_entry_logs SET processing_status = ?, error_message = ?, claimed_by = NULL, \
+                 claimed_at = NULL WHERE id = ? AND user_id = ? AND processing_status = 'processing' AND claimed_by = ?",
             )
             .bind(status)
             .bind(err.to_string())
             .bind(entry_id)
             .bind(&profile.id)
+            .bind(owner)
             .execute(store.pool())
             .await?;
             Err(err)
@@ -107,11 +112,23 @@ pub async fn edit(
     if text.is_empty() {
         return Err(Error::invalid("the entry is empty: type what you ate, did or weighed"));
     }
+    super::claim::take_over_if_stale(store, &profile.id, entry_id).await?;
     let current = super::get(store, &profile.id, entry_id).await?;
     if current.processing_status == ProcessingStatus::Processing {
         return Err(Error::invalid(format!("entry {entry_id} is being processed: try again in a moment")));
     }
     let mut tx = store.begin_write().await?;
+    // Checked again inside the write lock: another reader may have claimed it meanwhile.
+    let status: Option<String> = sqlx::query_scalar(
+        "SELECT processing_status FROM quick_entry_logs WHERE id = ? AND user_id = ?",
+    )
+    .bind(entry_id)
+    .bind(&profile.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if status.as_deref() == Some("processing") {
+        return Err(Error::invalid(format!("entry {entry_id} is being processed: try again in a moment")));
+    }
     for table in ["meal_logs", "activities", "body_measurements"] {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DELETE FROM {table} WHERE quick_entry_log_id = ? AND user_id = ?"
@@ -191,6 +208,7 @@ async fn transcribe_if_needed(
         match p.transcribe(bytes.clone(), &name).await {
             Ok(text) => transcribed = Some((text, p.config.kind.as_str().to_string())),
             Err(e) => {
+                let e = p.redact(&e.to_string());
                 tracing::warn!("provider transcription failed, trying the offline model: {e}");
                 provider_error = Some(e);
             }
@@ -220,12 +238,19 @@ async fn transcribe_if_needed(
             "no speech was recognised in it: record it again or type what you ate".into(),
         ));
     }
-    sqlx::query("UPDATE quick_entry_logs SET raw_transcription = ? WHERE id = ? AND user_id = ?")
-        .bind(&text)
-        .bind(entry_id)
-        .bind(&profile.id)
-        .execute(store.pool())
-        .await?;
+    let done = sqlx::query(
+        "UPDATE quick_entry_logs SET raw_transcription = ? WHERE id = ? AND user_id = ? \
+         AND processing_status = 'processing' AND claimed_by = ?",
+    )
+    .bind(&text)
+    .bind(entry_id)
+    .bind(&profile.id)
+    .bind(super::claim::owner_id())
+    .execute(store.pool())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(claim_lost(entry_id));
+    }
     claimed.raw_transcription = Some(text);
     claimed.transcribed_by = Some(by);
     Ok(())
@@ -307,6 +332,14 @@ async fn read_and_store(
     if total_foods > 0 && unmatched > 0 {
         extraction.confidence *= 1.0 - 0.5 * unmatched as f64 / total_foods as f64;
         extraction.confidence = (extraction.confidence * 100.0).round() / 100.0;
+    }
+
+    // An impossible number is never stored as fact: the entry waits for the user.
+    let mut problems = crate::plausibility::typed_number_problems(&text);
+    problems.extend(crate::plausibility::extraction_problems(&extraction));
+    if !problems.is_empty() {
+        let reading = serde_json::json!({ "extraction": extraction, "provider_error": provider_error });
+        return hold_for_review(store, profile, entry_id, &problems.join("; "), reading, extraction).await;
     }
 
     let mut tx = store.begin_write().await?;
@@ -402,11 +435,12 @@ async fn read_and_store(
         "provider_error": provider_error,
         "transcribed_by": claimed.transcribed_by,
     });
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE quick_entry_logs SET processing_status = 'completed', error_message = NULL, ai_provider = ?, \
          ai_model = ?, ai_cost_usd = ?, ai_classification = ?, ai_extracted_data = ?, ai_confidence_score = ?, \
-         contains_meal = ?, contains_workout = ?, contains_body_measurement = ?, meal_log_ids = ?, processed_at = ? \
-         WHERE id = ? AND user_id = ?",
+         contains_meal = ?, contains_workout = ?, contains_body_measurement = ?, meal_log_ids = ?, processed_at = ?, \
+         claimed_by = NULL, claimed_at = NULL \
+         WHERE id = ? AND user_id = ? AND processing_status = 'processing' AND claimed_by = ?",
     )
     .bind(&provider)
     .bind(&model)
@@ -421,12 +455,17 @@ async fn read_and_store(
     .bind(clock::now_db())
     .bind(entry_id)
     .bind(&profile.id)
+    .bind(super::claim::owner_id())
     .execute(&mut *tx)
     .await?;
+    if done.rows_affected() == 0 {
+        // Someone took the entry over: our rows roll back with the transaction.
+        return Err(claim_lost(entry_id));
+    }
     tx.commit().await?;
 
     let entry = super::get(store, &profile.id, entry_id).await?;
-    debug_assert_eq!(entry.processing_status, ProcessingStatus::Completed);
+
     Ok(Processed {
         entry,
         confidence: extraction.confidence,
@@ -436,6 +475,49 @@ async fn read_and_store(
         body_measurement_ids,
         extraction,
     })
+}
+
+/// Marks the claimed entry `needs_review` with the reasons; no rows are written.
+async fn hold_for_review(
+    store: &Store,
+    profile: &Profile,
+    entry_id: &str,
+    reasons: &str,
+    reading: serde_json::Value,
+    extraction: Extraction,
+) -> Result<Processed> {
+    let done = sqlx::query(
+        "UPDATE quick_entry_logs SET processing_status = 'needs_review', error_message = ?, ai_extracted_data = ?, \
+         ai_classification = ?, ai_confidence_score = ?, claimed_by = NULL, claimed_at = NULL, processed_at = ? \
+         WHERE id = ? AND user_id = ? AND processing_status = 'processing' AND claimed_by = ?",
+    )
+    .bind(format!("needs review: {reasons}"))
+    .bind(reading.to_string())
+    .bind(extraction.classification())
+    .bind(extraction.confidence)
+    .bind(clock::now_db())
+    .bind(entry_id)
+    .bind(&profile.id)
+    .bind(super::claim::owner_id())
+    .execute(store.pool())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(claim_lost(entry_id));
+    }
+    let entry = super::get(store, &profile.id, entry_id).await?;
+    Ok(Processed {
+        entry,
+        classification: extraction.classification().to_string(),
+        confidence: extraction.confidence,
+        meal_log_ids: Vec::new(),
+        activity_ids: Vec::new(),
+        body_measurement_ids: Vec::new(),
+        extraction,
+    })
+}
+
+fn claim_lost(entry_id: &str) -> Error {
+    Error::invalid(format!("entry {entry_id} was taken over by another reader: nothing stored twice"))
 }
 
 /// Who read the entry and what it cost.
@@ -485,7 +567,7 @@ async fn read_with_ai(
         model: provider.config.model.clone(),
         cost_usd,
         usage,
-        provider_error: Some(err.to_string()),
+        provider_error: Some(provider.redact(&err.to_string())),
     };
     let limits = budget::Limits {
         requests_per_minute: provider.config.requests_per_minute,

@@ -129,7 +129,7 @@ pub async fn import_zip(
                             creator: None,
                         };
                         let (status, activity) =
-                            store_activity(store, profile, activity, None, &origin).await?;
+                            store_activity(store, profile, activity, None, &origin, &shown).await?;
                         ImportResult { path: label.to_string(), file_name: shown, status, activity }
                     }
                     None => failed(&shown, "activities.csv gives no readable Activity Date".into()),
@@ -193,6 +193,9 @@ fn strava_date(text: &str) -> Option<DateTime<Utc>> {
 /// the second in metres, which is the one used when present.
 pub fn strava_rows(bytes: &[u8]) -> std::result::Result<Vec<StravaRow>, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.contains(&0) {
+        return Err("activities.csv contains a NUL byte: not a text CSV file".into());
+    }
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers = reader.headers().map_err(|e| format!("activities.csv is not CSV: {e}"))?.clone();
     let all = |name: &str| -> Vec<usize> {

@@ -438,7 +438,14 @@ pub(crate) async fn import_bytes_with(
     let mut activity = match parsed {
         Ok(a) => a,
         Err(ParseError::NotActivity(_)) if is_weight_scale_fit(bytes) => {
-            let scale = crate::body::import_scale_fit(store, profile, bytes, file_name).await?;
+            // A damaged scale file is reported like any other; the folder goes on.
+            let scale = match crate::body::import_scale_fit(store, profile, bytes, file_name).await {
+                Ok(s) => s,
+                Err(e) if e.is_user_error() || matches!(e, Error::Corrupt { .. }) => {
+                    return Ok(result(ImportStatus::Failed { reason: e.to_string() }, None));
+                }
+                Err(e) => return Err(e),
+            };
             let status = ImportStatus::BodyMeasurements {
                 imported: scale.imported.len() as u32,
                 duplicates: scale.skipped_duplicates,
@@ -450,10 +457,11 @@ pub(crate) async fn import_bytes_with(
         }
         Err(ParseError::Invalid(reason)) => return Ok(result(ImportStatus::Failed { reason }, None)),
     };
+    activity.trim_stray_times(file_name);
     activity.finish(thresholds);
     let gz = bytes.starts_with(&[0x1f, 0x8b]);
     let ext = format!("{}{}", activity.format, if gz { ".gz" } else { "" });
-    let status = store_activity(store, profile, activity, Some((&hash, &ext, bytes)), origin).await?;
+    let status = store_activity(store, profile, activity, Some((&hash, &ext, bytes)), origin, file_name).await?;
     Ok(result(status.0, status.1))
 }
 
@@ -465,8 +473,13 @@ pub(crate) async fn store_activity(
     mut activity: ParsedActivity,
     original: Option<(&str, &str, &[u8])>,
     origin: &Origin,
+    label: &str,
 ) -> Result<(ImportStatus, Option<ImportedActivity>)> {
     let source = origin.source.unwrap_or(ActivitySource::File);
+    // Every path (files, archives, Strava) passes the one plausibility table.
+    if let Err(reason) = activity.check_plausible(label) {
+        return Ok((ImportStatus::Failed { reason }, None));
+    }
     if let Some(t) = origin.activity_type {
         activity.activity_type = t;
     }

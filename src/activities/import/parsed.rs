@@ -318,3 +318,182 @@ impl ParsedActivity {
         };
     }
 }
+
+/// Longest gap between two samples of one activity; a later sample is a stray
+/// timestamp (an unset clock, a hostile file) and is dropped with a warning.
+pub const MAX_SAMPLE_GAP_S: f64 = 24.0 * 3600.0;
+
+impl ParsedActivity {
+    fn warn(&mut self, problem: String) {
+        tracing::warn!("{problem}");
+        self.partial = Some(match self.partial.take() {
+            Some(p) => format!("{p}; {problem}"),
+            None => problem,
+        });
+    }
+
+    /// Keeps the longest run of samples without a gap of more than a day and
+    /// at most [`Quantity::DurationS`] long, so one point dated 9999 (or ten
+    /// years later) neither stretches the activity nor makes the per-second
+    /// metrics allocate for the whole span. Call before [`Self::finish`].
+    pub fn trim_stray_times(&mut self, label: &str) {
+        let t = &self.streams.time;
+        let n = t.len();
+        if n == 0 {
+            return;
+        }
+        let max_span = crate::plausibility::range(crate::plausibility::Quantity::DurationS).max;
+        let last = t.iter().rev().find(|x| x.is_finite()).copied().unwrap_or(0.0);
+        let first = t.iter().find(|x| x.is_finite()).copied().unwrap_or(0.0);
+        if last - first <= max_span && t.windows(2).all(|w| w[1] - w[0] <= MAX_SAMPLE_GAP_S) {
+            return;
+        }
+        // Runs split at long gaps; the one with the most samples is the activity.
+        let (mut best, mut start) = ((0, 0), 0);
+        for i in 1..=n {
+            let split = i == n || !(t[i] - t[i - 1] <= MAX_SAMPLE_GAP_S) || t[i] - t[start] > max_span;
+            if split {
+                if i - start > best.1 - best.0 {
+                    best = (start, i);
+                }
+                start = i;
+            }
+        }
+        let (a, b) = best;
+        let dropped = n - (b - a);
+        let offset = t[a];
+        let keep = |v: &mut Vec<f64>| {
+            if v.len() == n {
+                *v = v[a..b].to_vec();
+            }
+        };
+        let st = &mut self.streams;
+        for v in [
+            &mut st.time,
+            &mut st.distance,
+            &mut st.heartrate,
+            &mut st.power,
+            &mut st.cadence,
+            &mut st.altitude,
+            &mut st.speed,
+            &mut st.temperature,
+        ] {
+            keep(v);
+        }
+        if st.latlng.len() == n {
+            st.latlng = st.latlng[a..b].to_vec();
+        }
+        for x in &mut st.time {
+            *x -= offset;
+        }
+        if offset.is_finite() && offset != 0.0 {
+            self.start += chrono::Duration::milliseconds((offset * 1000.0) as i64);
+        }
+        // What the file stated for the whole span no longer describes what is kept.
+        let s = &mut self.summary;
+        if s.elapsed_s.is_some_and(|e| e > max_span) {
+            s.elapsed_s = None;
+        }
+        self.warn(format!(
+            "{label}: {dropped} of {n} track points dropped: their timestamps are far from the rest \
+             (more than a day apart or past a week)"
+        ));
+    }
+
+    /// Drops every summary value and sample outside the plausible range
+    /// ([`crate::plausibility`]), each named in a warning with the file.
+    /// Refuses the activity when nothing sensible remains.
+    pub fn check_plausible(&mut self, label: &str) -> std::result::Result<(), String> {
+        use crate::plausibility::{Quantity as Q, check, check_pace, keep};
+        let mut w = Vec::new();
+        let sport = self.activity_type;
+        let s = &mut self.summary;
+        for (q, slot) in [
+            (Q::DurationS, &mut s.elapsed_s),
+            (Q::DurationS, &mut s.moving_s),
+            (Q::DistanceM, &mut s.distance_m),
+            (Q::ElevationM, &mut s.elevation_gain_m),
+            (Q::ElevationM, &mut s.elevation_loss_m),
+            (Q::ActivityKcal, &mut s.calories),
+            (Q::HeartRateBpm, &mut s.average_heartrate),
+            (Q::HeartRateBpm, &mut s.max_heartrate),
+            (Q::PowerW, &mut s.average_power_w),
+            (Q::PowerW, &mut s.max_power_w),
+            (Q::PowerW, &mut s.normalized_power_w),
+            (Q::PowerW, &mut s.best_5min_power_w),
+            (Q::PowerW, &mut s.best_20min_power_w),
+            (Q::CadenceRpm, &mut s.average_cadence),
+            (Q::SpeedMps(sport), &mut s.average_speed_mps),
+            (Q::DurationS, &mut s.best_1km_s),
+            (Q::DurationS, &mut s.best_5km_s),
+        ] {
+            *slot = keep(q, *slot, label, &mut w);
+        }
+        // GPS spikes make a maximum speed; only the absurd one is dropped.
+        s.max_speed_mps = keep(Q::SpeedMps(ActivityType::Other), s.max_speed_mps, label, &mut w);
+        if let (Some(d), Some(t)) = (s.distance_m, s.moving_s.or(s.elapsed_s))
+            && let Err(e) = check_pace(sport, d, t)
+        {
+            w.push(format!("{label}: {e}: the distance is dropped"));
+            s.distance_m = None;
+            s.average_speed_mps = None;
+            s.best_1km_s = None;
+            s.best_5km_s = None;
+        }
+        for seg in &mut self.segments {
+            seg.elapsed_s = keep(Q::DurationS, seg.elapsed_s, label, &mut w);
+            seg.moving_s = keep(Q::DurationS, seg.moving_s, label, &mut w);
+            seg.distance_m = keep(Q::DistanceM, seg.distance_m, label, &mut w);
+            seg.average_heartrate = keep(Q::HeartRateBpm, seg.average_heartrate, label, &mut w);
+            seg.max_heartrate = keep(Q::HeartRateBpm, seg.max_heartrate, label, &mut w);
+            seg.average_power_w = keep(Q::PowerW, seg.average_power_w, label, &mut w);
+            seg.average_cadence = keep(Q::CadenceRpm, seg.average_cadence, label, &mut w);
+            seg.average_speed_mps = keep(Q::SpeedMps(sport), seg.average_speed_mps, label, &mut w);
+            seg.elevation_gain_m = keep(Q::ElevationM, seg.elevation_gain_m, label, &mut w);
+            seg.weight_kg = keep(Q::LiftKg, seg.weight_kg, label, &mut w);
+            if let Some(r) = seg.reps
+                && check(Q::Reps, r as f64).is_err()
+            {
+                w.push(format!("{label}: {r} reps is not plausible"));
+                seg.reps = None;
+            }
+        }
+        // Samples: out-of-range values become "not recorded".
+        let st = &mut self.streams;
+        for (q, v, name) in [
+            (Q::HeartRateBpm, &mut st.heartrate, "heart rate"),
+            (Q::PowerW, &mut st.power, "power"),
+            (Q::CadenceRpm, &mut st.cadence, "cadence"),
+            (Q::DistanceM, &mut st.distance, "distance"),
+            (Q::TemperatureC, &mut st.temperature, "temperature"),
+        ] {
+            let mut bad = 0;
+            for x in v.iter_mut().filter(|x| !x.is_nan()) {
+                if check(q, *x).is_err() {
+                    *x = f64::NAN;
+                    bad += 1;
+                }
+            }
+            if bad > 0 {
+                w.push(format!("{label}: {bad} {name} samples out of range dropped"));
+            }
+        }
+        for p in w {
+            self.warn(p);
+        }
+        let s = &self.summary;
+        let anything = !self.streams.is_empty()
+            || !self.segments.is_empty()
+            || s.elapsed_s.is_some_and(|e| e > 0.0)
+            || s.moving_s.is_some_and(|e| e > 0.0)
+            || s.distance_m.is_some_and(|d| d > 0.0);
+        if anything {
+            Ok(())
+        } else {
+            Err(format!(
+                "{label}: nothing plausible remains ({})",
+                self.partial.clone().unwrap_or_else(|| "no time, distance or samples".into())
+            ))
+        }
+    }
+}
