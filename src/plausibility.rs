@@ -228,7 +228,11 @@ pub fn extraction_problems(x: &crate::quick_entry::extraction::Extraction) -> Ve
         }
         if let Some(t) = w.duration_seconds {
             if t <= 0 {
-                out.push(format!("{}: a duration of {t} s is not a workout", w.name));
+                push(Err(Implausible {
+                    quantity: Quantity::DurationS,
+                    value: t as f64,
+                    message: format!("a duration of {t} s is not a workout"),
+                }), &w.name);
             } else {
                 push(check(Quantity::DurationS, t as f64), &w.name);
             }

@@ -9,7 +9,7 @@
 //! holding exactly the old database or exactly the new one.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{DB_ENTRY, MANIFEST_ENTRY, Manifest, io, zip_err};
@@ -174,7 +174,6 @@ pub async fn stage(file: &Path, db: &Path) -> Result<Staged> {
     })?;
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(store.pool()).await?;
     let quick: String = sqlx::query_scalar("PRAGMA quick_check").fetch_one(store.pool()).await?;
-    sqlx::query("PRAGMA journal_mode = DELETE").execute(store.pool()).await?;
     store.close().await;
     if quick != "ok" {
         return Err(Error::Corrupt { what: format!("backup {}", file.display()), detail: quick });
@@ -196,15 +195,8 @@ fn fsync(path: &Path) -> Result<()> {
 
 /// A folder's entry list to disk, so a rename in it survives power loss.
 fn fsync_dir(path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        fsync(path)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        Ok(())
-    }
+    // Windows cannot open a folder to sync it; its renames are durable once they return.
+    if cfg!(unix) { fsync(path) } else { Ok(()) }
 }
 
 /// `<db name>.before-restore-<stamp>[-n]`, never an existing name.
@@ -339,7 +331,7 @@ pub fn attachment_ok(path: &Path, rel: &str) -> Result<bool> {
         if n == 0 {
             break;
         }
-        hasher.write_all(&buf[..n]).ok();
+        hasher.update(&buf[..n]);
     }
     let hex = hasher.finalize().iter().fold(String::with_capacity(64), |mut s, b| {
         use std::fmt::Write as _;

@@ -421,12 +421,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 report_provider_failure(&store, &profile.id, &entry.id).await;
                 report_processed(&entry.id, processed, cli.json)?;
                 // A `log` killed mid-way left its entry claimed: the next one reads it.
-                if pipeline::recover_interrupted(&store).await? > 0 {
-                    for result in pipeline::process_pending(&store, &profile, reader).await? {
-                        match result {
-                            Ok(p) => print_processed(&p, cli.json)?,
-                            Err(e) => eprintln!("an earlier interrupted entry failed: {}", wagner::text::for_terminal(&e.to_string())),
-                        }
+                for id in quick_entry::claim::recover_interrupted_ids(&store).await? {
+                    match pipeline::process(&store, &profile, &id, reader).await {
+                        Ok(p) => print_processed(&p, cli.json)?,
+                        Err(e) => eprintln!(
+                            "an interrupted entry {id} is back in the queue: {}",
+                            wagner::text::for_terminal(&e.to_string())
+                        ),
                     }
                 }
             }

@@ -57,14 +57,19 @@ pub fn owner_alive(owner: &str) -> Option<bool> {
     if std::path::Path::new("/proc/self/stat").exists() {
         return Some(process_start(pid).is_some_and(|s| s == start));
     }
-    #[cfg(unix)]
-    {
-        let pid = libc::pid_t::try_from(pid).ok()?;
-        // SAFETY: signal 0 only checks that the process exists.
-        let rc = unsafe { libc::kill(pid, 0) };
-        Some(rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
-    }
-    #[cfg(not(unix))]
+    alive_by_signal(pid)
+}
+
+#[cfg(unix)]
+fn alive_by_signal(pid: u32) -> Option<bool> {
+    let pid = libc::pid_t::try_from(pid).ok()?;
+    // SAFETY: signal 0 only checks that the process exists.
+    let rc = unsafe { libc::kill(pid, 0) };
+    Some(rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
+}
+
+#[cfg(not(unix))]
+fn alive_by_signal(_pid: u32) -> Option<bool> {
     None
 }
 
@@ -95,15 +100,22 @@ struct Claim {
 /// `pending`; entries another live process is reading are left alone.
 /// Returns how many were taken over.
 pub async fn recover_interrupted(store: &Store) -> Result<u64> {
+    Ok(recover_interrupted_ids(store).await?.len() as u64)
+}
+
+/// [`recover_interrupted`], returning the ids taken over.
+pub async fn recover_interrupted_ids(store: &Store) -> Result<Vec<String>> {
     let claims: Vec<Claim> = sqlx::query_as(
         "SELECT id, claimed_by, claimed_at FROM quick_entry_logs WHERE processing_status = 'processing'",
     )
     .fetch_all(store.pool())
     .await?;
-    let mut taken = 0;
+    let mut taken = Vec::new();
     for c in claims {
-        if is_stale(c.claimed_by.as_deref(), c.claimed_at.as_deref()) {
-            taken += release(store, &c.id, c.claimed_by.as_deref()).await?;
+        if is_stale(c.claimed_by.as_deref(), c.claimed_at.as_deref())
+            && release(store, &c.id, c.claimed_by.as_deref()).await? > 0
+        {
+            taken.push(c.id);
         }
     }
     Ok(taken)
