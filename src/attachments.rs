@@ -116,9 +116,8 @@ fn decode_upright(bytes: &[u8], name: &str) -> Result<image::DynamicImage> {
     let mut reader = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| Error::invalid(format!("{name}: cannot read the image: {e}")))?;
+    // The size check below names the dimensions; the decoder's own allocation cap backs it up.
     let mut limits = image::Limits::default();
-    limits.max_image_width = Some(20_000);
-    limits.max_image_height = Some(20_000);
     limits.max_alloc = Some(MAX_IMAGE_DECODED_BYTES * 2);
     reader.limits(limits);
     let mut decoder =
