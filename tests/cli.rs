@@ -95,6 +95,11 @@ fn user_errors_exit_1_with_one_line() {
 fn db_check_reports_schema_and_sqlite_vec() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("wagner.db");
+    // Only `init` creates a database; `db check` on a missing file says so.
+    let missing = wagner(&db, &["db", "check"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("does not exist"), "{}", stderr(&missing));
+    assert!(wagner(&db, &["init"]).status.success());
     let out = wagner(&db, &["--json", "db", "check"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let check: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

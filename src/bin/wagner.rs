@@ -358,8 +358,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         out(wagner::backup::cli::restore(file, &path, *yes, cli.json).await?);
         return Ok(ExitCode::SUCCESS);
     }
-    // `import-export` loads an export into an empty database, like a restore into a new path.
-    let creates = matches!(cli.command, Command::Init { .. } | Command::ImportExport { .. });
+    // `import-export` loads an export into an empty database, like a restore into a new
+    // path; `demo` is `init` with a sample profile.
+    let creates = matches!(cli.command, Command::Init { .. } | Command::ImportExport { .. } | Command::Demo { .. });
     let store = open(cli.db, creates).await?;
     match cli.command {
         Command::Init { name, time_zone } => {

@@ -431,7 +431,13 @@ impl ParsedActivity {
         }
         // GPS spikes make a maximum speed; only the absurd one is dropped.
         s.max_speed_mps = keep(Q::SpeedMps(ActivityType::Other), s.max_speed_mps, label, &mut w);
-        if let (Some(d), Some(t)) = (s.distance_m, s.moving_s.or(s.elapsed_s))
+        // The longer of the two times: moving time judged from a few samples can be short
+        // while the stated distance is real; only a pace no one can move at is dropped.
+        let longest = match (s.moving_s, s.elapsed_s) {
+            (Some(m), Some(e)) => Some(m.max(e)),
+            (m, e) => m.or(e),
+        };
+        if let (Some(d), Some(t)) = (s.distance_m, longest)
             && let Err(e) = check_pace(sport, d, t)
         {
             w.push(format!("{label}: {e}: the distance is dropped"));
