@@ -149,7 +149,6 @@ fn export_zip() -> Vec<u8> {
     zip.start_file("activities/2.gpx", opts).unwrap();
     std::io::Write::write_all(&mut zip, &fixture("activities/gpx/cerknicko-jezero.gpx")).unwrap();
     zip.finish().unwrap();
-    drop(zip);
     out.into_inner()
 }
 
