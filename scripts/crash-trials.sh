@@ -21,11 +21,15 @@ export WAGNER_DB=$db
 fixtures=$root/tests/fixtures/activities
 mkdir -p "$work/files"
 cp "$fixtures"/fit/garmin-fenix-5-bike.fit "$fixtures"/fit/hrv-activity.fit "$fixtures"/fit/strength-sets.fit \
-   "$fixtures"/gpx/cerknicko-jezero.gpx "$fixtures"/gpx/korita-zbevnica.gpx "$fixtures"/gpx/Mojstrovka.gpx \
+   "$fixtures"/gpx/cerknicko-jezero.gpx "$fixtures"/gpx/korita-zbevnica.gpx "$fixtures"/gpx/around-visnjan-with-car.gpx \
    "$fixtures"/tcx/20210119_run_garmin_fenix6.tcx.gz "$work/files/"
-expected_activities=$(ls "$work/files" | wc -l)
+# What a clean, uninterrupted import stores: the number every rerun must reach, no more.
+"$bin" --db "$work/reference.db" init --time-zone UTC >/dev/null || exit 2
+"$bin" --db "$work/reference.db" import "$work/files" >/dev/null 2>&1
+expected_activities=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM activities").fetchone()[0])' "$work/reference.db")
 
 "$bin" init --time-zone UTC >/dev/null || exit 2
+"$bin" --db "$work/empty.db" init --time-zone UTC >/dev/null || exit 2
 acked=$work/acked.txt
 : >"$acked"
 
@@ -55,10 +59,10 @@ check() {
 
 # Runs "$@" in its own process group, kills it with SIGKILL after a random delay.
 kill_at_random() {
-  local delay_ms=$((RANDOM % ${MAX_DELAY_MS:-400}))
+  delay=$((RANDOM % ${MAX_DELAY_MS:-1200}))
   setsid "$@" >"$work/out.txt" 2>&1 &
   local pid=$!
-  sleep "$(printf '0.%03d' "$delay_ms")"
+  sleep "$(printf '0.%03d' "$delay")"
   if kill -0 "$pid" 2>/dev/null; then
     kill -9 -- -"$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null
     killed=$((killed + 1)); state=killed
@@ -66,31 +70,51 @@ kill_at_random() {
     state=finished
   fi
   wait "$pid" 2>/dev/null
-  echo "$delay_ms"
 }
 
 ops=(import log log_process backup restore)
 killed=0
-declare -A per_op
+declare -A per_op per_killed
 for t in $(seq 1 "$trials"); do
   op=${ops[$((RANDOM % ${#ops[@]}))]}
   case $op in
-    import) delay=$(kill_at_random "$bin" import "$work/files") ;;
+    import)
+      # Into a fresh database each time, so the kill lands mid-import, not on duplicates.
+      rm -rf "$work/imp"; mkdir -p "$work/imp"; cp "$work/empty.db" "$work/imp/w.db"
+      kill_at_random "$bin" --db "$work/imp/w.db" import "$work/files"
+      "$bin" --db "$work/imp/w.db" db check >"$work/check.txt" 2>&1 || fail "db check after a killed import: $(cat "$work/check.txt")"
+      # Every activity that is there is whole: the same streams and laps as in a clean import.
+      n=$(python3 - "$work/imp/w.db" "$work/reference.db" <<'EOF2'
+import sqlite3, sys
+def shape(path):
+    c = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    q = ("SELECT a.file_hash, (SELECT count(*) FROM activity_streams s WHERE s.activity_id = a.id), "
+         "(SELECT count(*) FROM activity_segments g WHERE g.activity_id = a.id) FROM activities a")
+    return {h: (s, g) for h, s, g in c.execute(q)}
+got, ref = shape(sys.argv[1]), shape(sys.argv[2])
+print(sum(1 for h, v in got.items() if ref.get(h) != v))
+EOF2
+)
+      [ "$n" = 0 ] || fail "$n activities differ from a clean import (half-written)"
+      "$bin" --db "$work/imp/w.db" import "$work/files" >/dev/null 2>&1
+      n=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM activities").fetchone()[0])' "$work/imp/w.db")
+      [ "$n" = "$expected_activities" ] || fail "$n activities after the rerun of a killed import, expected $expected_activities"
+      ;;
     log|log_process)
       flag=--no-process; [ "$op" = log_process ] && flag=""
       # A short burst; the ids of the finished ones are acknowledged.
       cat >"$work/burst.sh" <<EOF
 for i in 1 2 3 4; do "$bin" --json log $flag "\$i eggs and toast trial $t" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("entry", d)["id"])' >>"$work/ids-$t.txt" || exit 0; done
 EOF
-      delay=$(kill_at_random bash "$work/burst.sh")
+      kill_at_random bash "$work/burst.sh"
       # A line is written only after `log` exited 0 (stdout piped through python): acknowledged.
       [ -f "$work/ids-$t.txt" ] && grep -E '^[0-9a-f-]{36}$' "$work/ids-$t.txt" >>"$acked"
       ;;
-    backup) delay=$(kill_at_random "$bin" backup "$work/data/backups/b-$t.zip") ;;
+    backup) kill_at_random "$bin" backup "$work/data/backups/b-$t.zip" ;;
     restore)
       # A backup of the current state, restored and killed: either way nothing acknowledged is lost.
       "$bin" backup "$work/current.zip" >/dev/null 2>&1 || fail "backup before restore"
-      delay=$(kill_at_random "$bin" restore "$work/current.zip" --yes)
+      kill_at_random "$bin" restore "$work/current.zip" --yes
       ;;
   esac
   check
@@ -102,12 +126,13 @@ EOF
   [ "$n" = "$expected_activities" ] || fail "$n activities after the rerun, expected $expected_activities (duplicates or lost)"
   [ "$(q "SELECT count(*) FROM quick_entry_logs WHERE processing_status = 'processing'")" = 0 ] || fail "an entry left claimed"
   per_op[$op]=$(( ${per_op[$op]:-0} + 1 ))
+  [ "$state" = killed ] && per_killed[$op]=$(( ${per_killed[$op]:-0} + 1 ))
   echo "trial $t: $op killed after ${delay} ms ($state): ok"
 done
 # Leftovers of killed backups and restores are gone after the next start.
 "$bin" today >/dev/null 2>&1
 left=$(find "$work/data" -maxdepth 2 \( -name '.wagner-staging-*' -o -name '*.zip.part' \) | wc -l)
-summary="$trials trials ($(for k in "${!per_op[@]}"; do printf '%s %s, ' "$k" "${per_op[$k]}"; done)) $killed killed mid-way; \
+summary="$trials trials ($(for k in "${!per_op[@]}"; do printf '%s %s/%s killed, ' "$k" "${per_killed[$k]:-0}" "${per_op[$k]}"; done)) $killed killed mid-way; \
 entries acknowledged: $(wc -l <"$acked"), lost: 0; integrity ok after every trial; leftovers after restart: $left"
 echo "$summary"
 [ "$left" = 0 ] || { echo "FAIL: $left leftovers" >&2; exit 1; }

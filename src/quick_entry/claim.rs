@@ -37,12 +37,18 @@ fn hostname() -> String {
         .unwrap_or_else(|| "localhost".into())
 }
 
-/// Field 22 of /proc/PID/stat (start time in clock ticks since boot).
+/// Field 22 of /proc/PID/stat (start time in clock ticks since boot) of a
+/// running process; `None` when there is none or it has ended (a zombie not
+/// yet reaped by its parent still has a stat file).
 fn process_start(pid: u32) -> Option<String> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name (field 2) may contain spaces and parentheses: count after the last ')'.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    rest.split_whitespace().nth(19).map(str::to_string)
+    let mut rest = stat[stat.rfind(')')? + 1..].split_whitespace();
+    let state = rest.next()?;
+    if matches!(state, "Z" | "X" | "x") {
+        return None;
+    }
+    rest.nth(18).map(str::to_string)
 }
 
 /// Whether the process that wrote `owner` is still running: `None` when that
