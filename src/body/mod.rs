@@ -52,10 +52,12 @@ fn validate(
     if weight_kg.is_none() && body_fat_pct.is_none() && measurements.is_empty() && !has_photo {
         return Err(Error::invalid("a measurement needs a weight, a body fat or another measure"));
     }
-    if let Some(w) = weight_kg.filter(|w| !w.is_finite() || *w <= 0.0 || *w >= 700.0) {
+    // The ranges live in the one plausibility table, shared with quick entry and imports.
+    use crate::plausibility::{Quantity, check};
+    if let Some(w) = weight_kg.filter(|w| check(Quantity::WeightKg, *w).is_err() || *w >= 700.0) {
         return Err(Error::invalid(format!("weight {w} kg is not a plausible body weight")));
     }
-    if let Some(bf) = body_fat_pct.filter(|bf| !bf.is_finite() || !(0.0..=100.0).contains(bf)) {
+    if let Some(bf) = body_fat_pct.filter(|bf| check(Quantity::BodyFatPct, *bf).is_err()) {
         return Err(Error::invalid(format!("body fat {bf}% must be between 0 and 100")));
     }
     Ok(())

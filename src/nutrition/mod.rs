@@ -93,6 +93,22 @@ impl MealFood {
                 return Err(Error::invalid(format!("{name}: {label} must be a number ≥ 0, got {value}")));
             }
         }
+        if name.contains('\0') {
+            return Err(Error::invalid(format!("{name:?}: a food name cannot contain a NUL byte")));
+        }
+        // The one plausibility table (quick entry, imports and edits alike).
+        use crate::plausibility::{Quantity, check};
+        let amount = match self.unit.trim().to_ascii_lowercase().as_str() {
+            "g" | "ml" => Quantity::FoodGrams,
+            _ => Quantity::PortionCount,
+        };
+        for (q, v) in [(amount, Some(self.quantity)), (Quantity::FoodGrams, self.grams), (Quantity::MealKcal, Some(self.calories))] {
+            if let Some(v) = v
+                && let Err(e) = check(q, v)
+            {
+                return Err(Error::invalid(format!("{name}: {e}")));
+            }
+        }
         for key in self.nutrients.keys() {
             if !foods::NUTRIENT_COLUMNS.contains(&key.as_str()) {
                 return Err(Error::invalid(format!("{name}: unknown nutrient {key:?}")));

@@ -109,6 +109,9 @@ pub async fn log_text_at(
     if text.trim().is_empty() {
         return Err(Error::invalid("the entry is empty: type what you ate, did or weighed"));
     }
+    if text.contains('\0') {
+        return Err(Error::invalid("the entry contains a NUL byte: paste it as plain text"));
+    }
     let chars = text.chars().count();
     if chars > MAX_TEXT_CHARS {
         return Err(Error::invalid(format!(
@@ -142,6 +145,11 @@ pub async fn log_with_attachments(
     let text = text.map(str::trim).filter(|t| !t.is_empty());
     if files.is_empty() {
         return log_text_at(store, profile, text.unwrap_or(""), logged_at).await;
+    }
+    if let Some(t) = text
+        && t.contains('\0')
+    {
+        return Err(Error::invalid("the entry contains a NUL byte: paste it as plain text"));
     }
     if let Some(t) = text
         && t.chars().count() > MAX_TEXT_CHARS
