@@ -274,11 +274,9 @@ fn check_pdf_streams(bytes: &[u8], name: &str) -> Result<()> {
         let end = find(body, b"endstream").unwrap_or(body.len());
         let data = &body[..end];
         let budget = MAX_PDF_DECOMPRESSED_BYTES - total;
-        let inflated = std::io::copy(
-            &mut flate2::read::ZlibDecoder::new(data).take(budget + 1),
-            &mut std::io::sink(),
-        )
-        .unwrap_or(0);
+        let inflated =
+            std::io::copy(&mut flate2::read::ZlibDecoder::new(data).take(budget + 1), &mut std::io::sink())
+                .unwrap_or(0);
         total += inflated;
         if total > MAX_PDF_DECOMPRESSED_BYTES {
             return Err(Error::invalid(format!(

@@ -228,11 +228,14 @@ pub fn extraction_problems(x: &crate::quick_entry::extraction::Extraction) -> Ve
         }
         if let Some(t) = w.duration_seconds {
             if t <= 0 {
-                push(Err(Implausible {
-                    quantity: Quantity::DurationS,
-                    value: t as f64,
-                    message: format!("a duration of {t} s is not a workout"),
-                }), &w.name);
+                push(
+                    Err(Implausible {
+                        quantity: Quantity::DurationS,
+                        value: t as f64,
+                        message: format!("a duration of {t} s is not a workout"),
+                    }),
+                    &w.name,
+                );
             } else {
                 push(check(Quantity::DurationS, t as f64), &w.name);
             }
@@ -288,7 +291,14 @@ mod tests {
         assert_eq!(typed_number_problems("1e309 g rice").len(), 1);
         assert_eq!(typed_number_problems("ran 5 km in 0 min").len(), 1);
         assert_eq!(typed_number_problems("999999999999 eggs").len(), 1);
-        for fine in ["2 eggs and toast", "ran 5k in 25:30", "weighed 82.4 kg", "push-ups 3x10", "e-bike 20 km", "5-10 almonds"] {
+        for fine in [
+            "2 eggs and toast",
+            "ran 5k in 25:30",
+            "weighed 82.4 kg",
+            "push-ups 3x10",
+            "e-bike 20 km",
+            "5-10 almonds",
+        ] {
             assert!(typed_number_problems(fine).is_empty(), "{fine}: {:?}", typed_number_problems(fine));
         }
     }

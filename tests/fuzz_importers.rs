@@ -21,7 +21,12 @@ struct Edit {
 
 fn edits() -> impl Strategy<Value = Vec<Edit>> {
     prop::collection::vec(
-        (any::<u32>(), 0u8..6, any::<u8>(), 1u16..512).prop_map(|(at, op, byte, len)| Edit { at, op, byte, len }),
+        (any::<u32>(), 0u8..6, any::<u8>(), 1u16..512).prop_map(|(at, op, byte, len)| Edit {
+            at,
+            op,
+            byte,
+            len,
+        }),
         1..6,
     )
 }
@@ -168,7 +173,8 @@ fn mutated_export_zips_and_activity_files_import_whole_or_not_at_all() {
             let bytes = mutate(&original, &e);
             rt.block_on(async {
                 let before = counts(&store).await;
-                let results = wagner::activities::import::import_named_bytes(&store, &profile, name, &bytes).await;
+                let results =
+                    wagner::activities::import::import_named_bytes(&store, &profile, name, &bytes).await;
                 let after = counts(&store).await;
                 prop_assert_eq!(after.3, 0, "streams without an activity");
                 match results {
@@ -249,7 +255,10 @@ fn mutated_backups_are_refused_clearly_and_never_restored_half() {
                         prop_assert!(!err.to_string().trim().is_empty());
                         if target.exists() {
                             let s = wagner::Store::open(&target).await.unwrap();
-                            prop_assert!(s.check().await.unwrap().is_healthy(), "a refused restore leaves the old file whole");
+                            prop_assert!(
+                                s.check().await.unwrap().is_healthy(),
+                                "a refused restore leaves the old file whole"
+                            );
                             s.close().await;
                         }
                     }

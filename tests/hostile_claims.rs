@@ -77,9 +77,8 @@ fn processes_logging_and_processing_at_once_read_every_entry_exactly_once() {
         script(&format!("for i in $(seq {per}); do \"$W\" --db \"$DB\" log --no-process \"1 apple\"; done")),
     ];
     for _ in 0..2 {
-        children.push(script(&format!(
-            "for i in $(seq {per}); do \"$W\" --db \"$DB\" entries process; done"
-        )));
+        children
+            .push(script(&format!("for i in $(seq {per}); do \"$W\" --db \"$DB\" entries process; done")));
     }
     for mut c in children {
         c.wait().unwrap();
@@ -132,7 +131,9 @@ fn a_claim_left_by_a_killed_process_is_taken_over_and_a_live_one_is_not() {
     let host = me.split_once('@').unwrap().1.rsplit_once(':').unwrap().0.to_string();
     let dead = format!("{}@{host}:1", i32::MAX);
     let hour_ago = wagner::clock::to_db(wagner::clock::now() - chrono::Duration::hours(1));
-    for (id, owner, at) in [(&ids[0], dead.as_str(), now.as_str()), (&ids[1], me, now.as_str()), (&ids[2], me, &hour_ago)] {
+    for (id, owner, at) in
+        [(&ids[0], dead.as_str(), now.as_str()), (&ids[1], me, now.as_str()), (&ids[2], me, &hour_ago)]
+    {
         conn.exec(
             "UPDATE quick_entry_logs SET processing_status = 'processing', claimed_by = ?, claimed_at = ? WHERE id = ?",
             &[owner, at, id],
@@ -162,7 +163,9 @@ fn a_claim_left_by_a_killed_process_is_taken_over_and_a_live_one_is_not() {
     assert_eq!(status(&ids[1]), "processing", "a live reader keeps its entry");
     assert_eq!(status(&ids[2]), "completed");
     assert_eq!(
-        conn.scalar("SELECT count(*) FROM (SELECT 1 FROM meal_logs GROUP BY quick_entry_log_id HAVING count(*) > 1)"),
+        conn.scalar(
+            "SELECT count(*) FROM (SELECT 1 FROM meal_logs GROUP BY quick_entry_log_id HAVING count(*) > 1)"
+        ),
         0
     );
 }

@@ -28,7 +28,8 @@ fn wagner(db: &Path, args: &[&str]) -> Output {
 }
 
 fn wagner_stdin(db: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = cmd(db, args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        cmd(db, args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
@@ -62,9 +63,7 @@ fn gpx(times: &[&str]) -> String {
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            format!(
-                r#"<trkpt lat="46.{i:04}" lon="14.{i:04}"><ele>300</ele><time>{t}</time></trkpt>"#
-            )
+            format!(r#"<trkpt lat="46.{i:04}" lon="14.{i:04}"><ele>300</ele><time>{t}</time></trkpt>"#)
         })
         .collect();
     format!(
@@ -93,12 +92,22 @@ fn stray_timestamps_and_impossible_numbers_in_activity_files_are_dropped_not_sto
     // Year 9999 asked the per-second resampling for 2 TB; a 10-year gap for 2.4 GB.
     std::fs::write(
         folder.join("far-future.gpx"),
-        gpx(&["2024-05-01T10:00:00Z", "2024-05-01T10:00:10Z", "2024-05-01T10:00:20Z", "9999-12-31T23:59:59Z"]),
+        gpx(&[
+            "2024-05-01T10:00:00Z",
+            "2024-05-01T10:00:10Z",
+            "2024-05-01T10:00:20Z",
+            "9999-12-31T23:59:59Z",
+        ]),
     )
     .unwrap();
     std::fs::write(
         folder.join("ten-years.gpx"),
-        gpx(&["2024-06-01T10:00:00Z", "2024-06-01T10:00:10Z", "2024-06-01T10:00:20Z", "2034-06-01T10:00:00Z"]),
+        gpx(&[
+            "2024-06-01T10:00:00Z",
+            "2024-06-01T10:00:10Z",
+            "2024-06-01T10:00:20Z",
+            "2034-06-01T10:00:00Z",
+        ]),
     )
     .unwrap();
     std::fs::write(folder.join("huge.tcx"), tcx("1e308", "9223372036854775807", 600, "2000")).unwrap();
@@ -192,7 +201,9 @@ fn pdf_bomb(mib: usize) -> Vec<u8> {
     let mut pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n".to_vec();
     pdf.extend_from_slice(b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
     pdf.extend_from_slice(b"3 0 obj\n<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>\nendobj\n");
-    pdf.extend_from_slice(format!("4 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n", stream.len()).as_bytes());
+    pdf.extend_from_slice(
+        format!("4 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n", stream.len()).as_bytes(),
+    );
     pdf.extend_from_slice(&stream);
     pdf.extend_from_slice(b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
     pdf
@@ -224,7 +235,10 @@ fn count(db: &Path, sql: &str) -> i64 {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let store = wagner::Store::open(db).await.unwrap();
-        let n = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(store.pool()).await.unwrap();
+        let n = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
         store.close().await;
         n
     })
@@ -233,7 +247,10 @@ fn count(db: &Path, sql: &str) -> i64 {
 fn entry_state(db: &Path, id: &str) -> (String, String) {
     let all = json(&wagner(db, &["--json", "entries", "--limit", "100"]));
     let e = all.as_array().unwrap().iter().find(|e| e["id"] == id).unwrap().clone();
-    (e["processing_status"].as_str().unwrap().to_string(), e["error_message"].as_str().unwrap_or("").to_string())
+    (
+        e["processing_status"].as_str().unwrap().to_string(),
+        e["error_message"].as_str().unwrap_or("").to_string(),
+    )
 }
 
 #[test]
@@ -248,7 +265,10 @@ fn impossible_quick_entries_wait_for_review_and_store_nothing() {
         ("1e309 g rice", "1e309"),
     ] {
         let out = clean(&wagner(&db, &["--json", "log", entry])).clone();
-        let id = json(&out)["entry"]["id"].as_str().unwrap_or_else(|| panic!("{entry}: {}", text(&out.stdout))).to_string();
+        let id = json(&out)["entry"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{entry}: {}", text(&out.stdout)))
+            .to_string();
         let (status, why) = entry_state(&db, &id);
         assert_eq!(status, "needs_review", "{entry}");
         assert!(why.contains(needle), "{entry}: {why}");

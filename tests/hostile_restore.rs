@@ -53,7 +53,8 @@ fn tamper(src: &Path, dst: &Path, edit: impl FnOnce(&Path, &mut serde_json::Valu
     let mut zip = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
     zip.extract(tmp.path()).unwrap();
     let manifest_path = tmp.path().join("manifest.json");
-    let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
     edit(&tmp.path().join("wagner.db"), &mut manifest);
     std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
     let mut out = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
@@ -87,7 +88,8 @@ fn sql(db: &Path, statements: &[&str]) {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
-        let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_with(opts).await.unwrap();
+        let pool =
+            sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_with(opts).await.unwrap();
         for s in statements {
             sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&pool).await.unwrap();
         }
@@ -106,7 +108,10 @@ fn a_backup_that_fails_to_migrate_changes_nothing_and_says_which_file() {
     // ("duplicate column"), as the "table … already exists" did.
     let bad = dir.path().join("bad.zip");
     tamper(&good, &bad, |db, manifest| {
-        sql(db, &["DELETE FROM _sqlx_migrations WHERE version = (SELECT max(version) FROM _sqlx_migrations)"]);
+        sql(
+            db,
+            &["DELETE FROM _sqlx_migrations WHERE version = (SELECT max(version) FROM _sqlx_migrations)"],
+        );
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let v: i64 = rt.block_on(async {
             let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
@@ -135,7 +140,9 @@ fn a_backup_that_fails_to_migrate_changes_nothing_and_says_which_file() {
 
     // A garbage database in a backup is named as the backup's.
     let garbage = dir.path().join("garbage.zip");
-    tamper(&good, &garbage, |db, _| std::fs::write(db, b"not a database at all, just text".repeat(200)).unwrap());
+    tamper(&good, &garbage, |db, _| {
+        std::fs::write(db, b"not a database at all, just text".repeat(200)).unwrap()
+    });
     let out = wagner(&live, &["restore", garbage.to_str().unwrap(), "--yes"]);
     let err = text(&out.stderr);
     assert!(err.contains("garbage.zip") && err.matches("not a database").count() <= 1, "{err}");
@@ -179,10 +186,8 @@ fn a_zero_byte_attachment_is_replaced_by_restore_and_flagged_by_db_check() {
     let zip = dir.path().join("b.zip");
     backup(&source, &zip);
     // A killed copy used to leave this; later restores skipped it and db check called it healthy.
-    let stored: Vec<String> = walk(&data.join("attachments"), &data)
-        .into_iter()
-        .filter(|p| !p.contains("thumbnails"))
-        .collect();
+    let stored: Vec<String> =
+        walk(&data.join("attachments"), &data).into_iter().filter(|p| !p.contains("thumbnails")).collect();
     assert!(!stored.is_empty());
     std::fs::write(data.join(&stored[0]), b"").unwrap();
     let check = wagner(&source, &["db", "check"]);
@@ -238,7 +243,9 @@ fn strace_available() -> bool {
 #[test]
 fn a_restore_killed_at_any_write_rename_or_fsync_leaves_the_old_or_the_new_database_whole() {
     if !strace_available() {
-        panic!("strace is needed for the restore crash test (apt-get install strace; scripts/setup.sh installs it)");
+        panic!(
+            "strace is needed for the restore crash test (apt-get install strace; scripts/setup.sh installs it)"
+        );
     }
     let dir = tempfile::tempdir().unwrap();
     let source = db_with_entries(dir.path(), "source.db", 3);

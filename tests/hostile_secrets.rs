@@ -57,7 +57,16 @@ fn an_echoed_key_is_redacted_everywhere_and_the_fallback_is_announced() {
     assert!(wagner(&db, &["init", "--time-zone", "UTC"]).status.success());
     let set = wagner(
         &db,
-        &["ai", "set", "--provider", "openai_compatible", "--model", "m", "--base-url", &format!("{}/v1", server.uri())],
+        &[
+            "ai",
+            "set",
+            "--provider",
+            "openai_compatible",
+            "--model",
+            "m",
+            "--base-url",
+            &format!("{}/v1", server.uri()),
+        ],
     );
     assert!(set.status.success(), "{}", text(&set.stderr));
 

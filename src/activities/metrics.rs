@@ -140,7 +140,10 @@ pub fn resample_1hz(time: &[f64], values: &[f64], fill: f64) -> Vec<f64> {
         return Vec::new();
     }
     if end > MAX_RESAMPLE_SECONDS as f64 {
-        tracing::warn!(span_s = end, "activity longer than {MAX_RESAMPLE_SECONDS} s: power metrics use its start only");
+        tracing::warn!(
+            span_s = end,
+            "activity longer than {MAX_RESAMPLE_SECONDS} s: power metrics use its start only"
+        );
     }
     let len = (end.floor().min(MAX_RESAMPLE_SECONDS as f64) as usize + 1).min(time.len().max(1) * 3600 + 1);
     let mut out = Vec::with_capacity(len);

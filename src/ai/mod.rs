@@ -223,7 +223,11 @@ impl Provider {
     /// Provider errors are stored, logged and printed: the key (and anything
     /// key-like a server echoes back) never goes with them.
     fn error(&self, message: impl Into<String>, retryable: bool) -> Error {
-        Error::Ai { provider: self.config.kind.as_str().into(), message: self.redact(&message.into()), retryable }
+        Error::Ai {
+            provider: self.config.kind.as_str().into(),
+            message: self.redact(&message.into()),
+            retryable,
+        }
     }
 
     /// `s` without this provider's key or anything that looks like a key or an Authorization value.

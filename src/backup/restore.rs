@@ -41,7 +41,10 @@ impl Staged {
 
 /// The folder holding the database (where staging and safety copies go).
 pub fn data_dir_of(db: &Path) -> PathBuf {
-    db.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    db.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// A staging folder in `parent`, named after this process so a later start
@@ -58,9 +61,8 @@ pub fn staging_dir(parent: &Path) -> Result<tempfile::TempDir> {
 pub async fn unpack_and_verify(file: &Path, dir: &Path) -> Result<Manifest> {
     let named = |detail: String| Error::Corrupt { what: format!("backup {}", file.display()), detail };
     let f = File::open(file).map_err(io(format!("opening {}", file.display())))?;
-    let mut zip = zip::ZipArchive::new(f).map_err(|e| {
-        Error::invalid(format!("{} is not a Wagner backup (zip): {e}", file.display()))
-    })?;
+    let mut zip = zip::ZipArchive::new(f)
+        .map_err(|e| Error::invalid(format!("{} is not a Wagner backup (zip): {e}", file.display())))?;
     if zip.len() > MAX_ENTRIES {
         return Err(named(format!("{} entries; a backup holds at most {MAX_ENTRIES}", zip.len())));
     }
@@ -258,7 +260,8 @@ pub async fn swap_in(staged: Staged, db: &Path, keep_previous: bool) -> Result<(
             // the rename below then only replaces the live name.
             if std::fs::hard_link(db, &kept).is_err() {
                 let part = kept.with_extension("part");
-                std::fs::copy(db, &part).map_err(io(format!("keeping the old database as {}", kept.display())))?;
+                std::fs::copy(db, &part)
+                    .map_err(io(format!("keeping the old database as {}", kept.display())))?;
                 fsync(&part)?;
                 std::fs::rename(&part, &kept)
                     .map_err(io(format!("keeping the old database as {}", kept.display())))?;
@@ -272,10 +275,14 @@ pub async fn swap_in(staged: Staged, db: &Path, keep_previous: bool) -> Result<(
         None
     };
     let with_previous = |e: Error| match &previous {
-        Some(p) => Error::invalid(format!("{e} (the previous database is unchanged; a copy is at {})", p.display())),
+        Some(p) => {
+            Error::invalid(format!("{e} (the previous database is unchanged; a copy is at {})", p.display()))
+        }
         None => e,
     };
-    std::fs::rename(staged.db(), db).map_err(io(format!("moving the restored database to {}", db.display()))).map_err(with_previous)?;
+    std::fs::rename(staged.db(), db)
+        .map_err(io(format!("moving the restored database to {}", db.display())))
+        .map_err(with_previous)?;
     // The old database's (empty, checkpointed) WAL index must not be paired with the new file.
     for side in ["-wal", "-shm"] {
         let p = PathBuf::from(format!("{}{side}", db.display()));
@@ -319,7 +326,10 @@ pub fn attachment_ok(path: &Path, rel: &str) -> Result<bool> {
     if meta.len() == 0 {
         return Ok(false);
     }
-    if rel.starts_with("attachments/thumbnails/") || stem.len() != 64 || !stem.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if rel.starts_with("attachments/thumbnails/")
+        || stem.len() != 64
+        || !stem.bytes().all(|b| b.is_ascii_hexdigit())
+    {
         return Ok(true);
     }
     use sha2::{Digest, Sha256};
@@ -358,7 +368,10 @@ pub fn check_attachments(data_dir: &Path) -> Result<(usize, Vec<String>)> {
 /// and `.partial` attachment copies older than an hour. Errors are logged, never fatal.
 pub fn clean_leftovers(data_dir: &Path) {
     let gone = |name: &str| {
-        let pid = name.strip_prefix(STAGING_PREFIX).and_then(|r| r.split('-').next()).and_then(|p| p.parse::<u32>().ok());
+        let pid = name
+            .strip_prefix(STAGING_PREFIX)
+            .and_then(|r| r.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok());
         match pid {
             Some(pid) if pid == std::process::id() => false,
             Some(pid) => !Path::new(&format!("/proc/{pid}")).exists() || !Path::new("/proc/self").exists(),
@@ -367,7 +380,8 @@ pub fn clean_leftovers(data_dir: &Path) {
     };
     // `<name>.zip.<pid>.part`: the pid's process is gone.
     let part_gone = |name: &str| {
-        let pid = name.strip_suffix(".part").and_then(|n| n.rsplit('.').next()).and_then(|p| p.parse::<u32>().ok());
+        let pid =
+            name.strip_suffix(".part").and_then(|n| n.rsplit('.').next()).and_then(|p| p.parse::<u32>().ok());
         pid.is_some_and(|pid| pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists())
     };
     let old = |p: &Path| {

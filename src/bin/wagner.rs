@@ -360,7 +360,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     // `import-export` loads an export into an empty database, like a restore into a new
     // path; `demo` is `init` with a sample profile.
-    let creates = matches!(cli.command, Command::Init { .. } | Command::ImportExport { .. } | Command::Demo { .. });
+    let creates =
+        matches!(cli.command, Command::Init { .. } | Command::ImportExport { .. } | Command::Demo { .. });
     let store = open(cli.db, creates).await?;
     match cli.command {
         Command::Init { name, time_zone } => {
@@ -511,14 +512,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Week(args) => {
-            out(
-                dashboard::cli::run_period(&store, dashboard::PeriodKind::Week, &args, cli.json).await?
-            );
+            out(dashboard::cli::run_period(&store, dashboard::PeriodKind::Week, &args, cli.json).await?);
         }
         Command::Month(args) => {
-            out(
-                dashboard::cli::run_period(&store, dashboard::PeriodKind::Month, &args, cli.json).await?
-            );
+            out(dashboard::cli::run_period(&store, dashboard::PeriodKind::Month, &args, cli.json).await?);
         }
         Command::Ai { command } => {
             let profile = profile::require_default(&store).await?;
@@ -581,12 +578,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Body(args) => out(wagner::body::cli::run(&store, args, cli.json).await?),
         Command::Day(args) => out(wagner::nutrition::cli::run_day(&store, args, cli.json).await?),
         Command::Meal(args) => out(wagner::nutrition::cli::run_meal(&store, args, cli.json).await?),
-        Command::Goals(args) => {
-            out(wagner::nutrition::cli::run_goals(&store, args, cli.json).await?)
-        }
-        Command::Targets(args) => {
-            out(wagner::nutrition::cli::run_targets(&store, args, cli.json).await?)
-        }
+        Command::Goals(args) => out(wagner::nutrition::cli::run_goals(&store, args, cli.json).await?),
+        Command::Targets(args) => out(wagner::nutrition::cli::run_targets(&store, args, cli.json).await?),
         Command::Coach(args) => wagner::coach::cli::run(&store, args, cli.json).await?,
         Command::Program(args) => out(wagner::programs::cli::run(&store, args, cli.json).await?),
         Command::Search(args) => out(wagner::search::cli::run(&store, args, cli.json).await?),
@@ -750,9 +743,7 @@ async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow
                 println!("{}", hit.line());
             }
         }
-        FoodCommand::Recipe(args) => {
-            out(wagner::nutrition::cli::run_recipe(store, args, json).await?)
-        }
+        FoodCommand::Recipe(args) => out(wagner::nutrition::cli::run_recipe(store, args, json).await?),
         FoodCommand::Barcode { code, online, off_url } => {
             let profile = profile::require_default(store).await?;
             let hit = if online {
@@ -851,7 +842,11 @@ fn convert_fndds(
 }
 
 /// The entry's text: the argument, a file, or standard input when piped in.
-fn entry_text(text: Option<String>, file: Option<&std::path::Path>, no_attachments: bool) -> anyhow::Result<Option<String>> {
+fn entry_text(
+    text: Option<String>,
+    file: Option<&std::path::Path>,
+    no_attachments: bool,
+) -> anyhow::Result<Option<String>> {
     use std::io::{IsTerminal, Read};
     let read_stdin = || -> anyhow::Result<String> {
         let mut buf = String::new();

@@ -41,7 +41,10 @@ const REFRESH_MARGIN_SECONDS: i64 = 300;
 /// the message is stored, logged or printed.
 fn strava_error(message: impl Into<String>) -> Error {
     let secret = std::env::var(CLIENT_SECRET_ENV).unwrap_or_default();
-    Error::Integration { provider: "Strava".into(), message: crate::text::redact(&message.into(), &[&secret]) }
+    Error::Integration {
+        provider: "Strava".into(),
+        message: crate::text::redact(&message.into(), &[&secret]),
+    }
 }
 
 /// The user's Strava API application, kept in `users.settings.strava` (no secret).

@@ -206,7 +206,9 @@ fn read_csv(path: &Path) -> Result<(String, csv::Reader<std::io::Cursor<Vec<u8>>
         .unwrap_or_else(|| path.display().to_string());
     // A NUL is never part of a food name or a number: the file is damaged or hostile.
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
-        return Err(Error::invalid(format!("{file}: contains a NUL byte (at byte {at}): not a text CSV file")));
+        return Err(Error::invalid(format!(
+            "{file}: contains a NUL byte (at byte {at}): not a text CSV file"
+        )));
     }
     let reader = csv::ReaderBuilder::new().flexible(true).from_reader(std::io::Cursor::new(bytes));
     Ok((file, reader))

@@ -102,7 +102,11 @@ impl MealFood {
             "g" | "ml" => Quantity::FoodGrams,
             _ => Quantity::PortionCount,
         };
-        for (q, v) in [(amount, Some(self.quantity)), (Quantity::FoodGrams, self.grams), (Quantity::MealKcal, Some(self.calories))] {
+        for (q, v) in [
+            (amount, Some(self.quantity)),
+            (Quantity::FoodGrams, self.grams),
+            (Quantity::MealKcal, Some(self.calories)),
+        ] {
             if let Some(v) = v
                 && let Err(e) = check(q, v)
             {

@@ -119,13 +119,12 @@ pub async fn edit(
     }
     let mut tx = store.begin_write().await?;
     // Checked again inside the write lock: another reader may have claimed it meanwhile.
-    let status: Option<String> = sqlx::query_scalar(
-        "SELECT processing_status FROM quick_entry_logs WHERE id = ? AND user_id = ?",
-    )
-    .bind(entry_id)
-    .bind(&profile.id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT processing_status FROM quick_entry_logs WHERE id = ? AND user_id = ?")
+            .bind(entry_id)
+            .bind(&profile.id)
+            .fetch_optional(&mut *tx)
+            .await?;
     if status.as_deref() == Some("processing") {
         return Err(Error::invalid(format!("entry {entry_id} is being processed: try again in a moment")));
     }

@@ -461,7 +461,8 @@ pub(crate) async fn import_bytes_with(
     activity.finish(thresholds);
     let gz = bytes.starts_with(&[0x1f, 0x8b]);
     let ext = format!("{}{}", activity.format, if gz { ".gz" } else { "" });
-    let status = store_activity(store, profile, activity, Some((&hash, &ext, bytes)), origin, file_name).await?;
+    let status =
+        store_activity(store, profile, activity, Some((&hash, &ext, bytes)), origin, file_name).await?;
     Ok(result(status.0, status.1))
 }
 

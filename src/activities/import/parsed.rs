@@ -351,7 +351,11 @@ impl ParsedActivity {
         // Runs split at long gaps; the one with the most samples is the activity.
         let (mut best, mut start) = ((0, 0), 0);
         for i in 1..=n {
-            let split = i == n || !(t[i] - t[i - 1] <= MAX_SAMPLE_GAP_S) || t[i] - t[start] > max_span;
+            // A NaN time splits too: it is not within the gap.
+            let split = i == n || {
+                let gap_ok = (t[i - 1]..=t[i - 1] + MAX_SAMPLE_GAP_S).contains(&t[i]);
+                !gap_ok || t[i] - t[start] > max_span
+            };
             if split {
                 if i - start > best.1 - best.0 {
                     best = (start, i);
