@@ -368,3 +368,26 @@ fn db_only_init_creates_and_a_read_only_file_still_reads() {
     assert!(out.status.success(), "a read-only database opens for reading: {}", text(&out.stderr));
     assert!(text(&out.stdout).contains("2 eggs"), "{}", text(&out.stdout));
 }
+
+#[test]
+fn nutrition_csv_with_a_nul_or_an_unclosed_quote_is_refused_with_the_reason() {
+    let (dir, db) = init();
+    let good =
+        std::fs::read_to_string("tests/fixtures/nutrition/Nutrition-Summary-2026-11-01-to-2026-11-03.csv")
+            .unwrap();
+    let mut lines: Vec<&str> = good.lines().collect();
+    let header = lines.remove(0);
+    let nul = dir.path().join("nul.csv");
+    std::fs::write(&nul, format!("{header}\n{}\u{0}\n", lines.join("\n"))).unwrap();
+    let out = clean(&wagner(&db, &["meal", "import", nul.to_str().unwrap()])).clone();
+    assert!(text(&out.stderr).contains("NUL"), "{}", text(&out.stderr));
+    let quote = dir.path().join("quote.csv");
+    std::fs::write(
+        &quote,
+        "Date,Meal,Calories,Protein (g)\n2026-11-01,\"Breakfast,412.0,31.6\n2026-11-02,Lunch,655.0,44.3\n",
+    )
+    .unwrap();
+    let out = clean(&wagner(&db, &["meal", "import", quote.to_str().unwrap()])).clone();
+    assert!(text(&out.stderr).contains("never closed"), "{}", text(&out.stderr));
+    assert_eq!(count(&db, "SELECT count(*) FROM meal_logs"), 0, "nothing imported from a refused file");
+}

@@ -246,6 +246,15 @@ fn read_meals(path: &Path) -> Result<(ExportFormat, Vec<ImportedMeal>, u32)> {
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        // An unclosed quote swallows the rest of the file into one cell: say that,
+        // not that a later column is empty.
+        let swallowed = |c: &str| {
+            c.contains('\n')
+                && (rec.len() < sheet.headers.len() || c.matches(',').count() + 1 >= sheet.headers.len())
+        };
+        if rec.iter().any(swallowed) {
+            return Err(sheet.bad(line, "a quote (\") opened here is never closed"));
+        }
         rows += 1;
         match format {
             ExportFormat::MyFitnessPal => {

@@ -17,6 +17,8 @@ use crate::store::Store;
 
 /// Entries larger than this are not read (a zip bomb, not a workout).
 const MAX_ENTRY_BYTES: u64 = 512 * 1024 * 1024;
+/// Entries of one export (a decade of daily activities plus media is far below).
+const MAX_ENTRIES: usize = 200_000;
 
 pub fn is_zip(file_name: &str, bytes: &[u8]) -> bool {
     file_name.to_ascii_lowercase().ends_with(".zip") || bytes.starts_with(b"PK\x03\x04")
@@ -29,7 +31,8 @@ fn read_entry(archive: &mut Archive<'_>, name: &str) -> std::result::Result<Vec<
     if entry.size() > MAX_ENTRY_BYTES {
         return Err("larger than 512 MB".into());
     }
-    let mut out = Vec::with_capacity(entry.size() as usize);
+    // The declared size may lie: grow as bytes arrive instead of reserving it.
+    let mut out = Vec::with_capacity((entry.size() as usize).min(16 << 20));
     entry.take(MAX_ENTRY_BYTES).read_to_end(&mut out).map_err(|e| format!("damaged in the archive: {e}"))?;
     Ok(out)
 }
@@ -59,6 +62,13 @@ pub async fn import_zip(
             return Ok(());
         }
     };
+    if archive.len() > MAX_ENTRIES {
+        report(failed(
+            &zip_name,
+            format!("{} entries: an export holds at most {MAX_ENTRIES}", archive.len()),
+        ));
+        return Ok(());
+    }
     let names: Vec<String> = archive.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
     let csv_name =
         names.iter().filter(|n| n.rsplit('/').next() == Some("activities.csv")).min_by_key(|n| n.len());
