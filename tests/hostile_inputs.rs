@@ -154,6 +154,9 @@ fn a_damaged_weight_scale_file_does_not_stop_a_folder_import() {
     std::fs::copy("tests/fixtures/activities/gpx/cerknicko-jezero.gpx", folder.join("c.gpx")).unwrap();
     let out = clean(&wagner(&db, &["import", folder.to_str().unwrap()])).clone();
     assert_eq!(activities(&db).len(), 2, "{}{}", text(&out.stdout), text(&out.stderr));
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert!(said.contains("a-scale-damaged.fit"), "the bad file is reported: {said}");
+    assert!(!said.contains("ERROR: field size"), "no stray decoder line: {said}");
 }
 
 fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {

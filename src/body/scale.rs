@@ -141,6 +141,12 @@ pub struct ScaleFile {
 }
 
 pub fn read_scale_fit(bytes: &[u8], file_name: &str) -> Result<ScaleFile> {
+    // Our own decoder checks the framing and checksum first: a damaged file is
+    // refused with the reason, and `fitparser` (which prints stray "ERROR: field
+    // size" lines to stderr on some damage) only sees files that are whole.
+    if let Some(damage) = crate::activities::import::fit_decode::decode(bytes).damage {
+        return Err(Error::invalid(format!("{file_name} is not a readable FIT file: {damage}")));
+    }
     let records = fitparser::from_bytes(bytes)
         .map_err(|e| Error::invalid(format!("{file_name} is not a readable FIT file: {e}")))?;
     let mut file = ScaleFile { readings: Vec::new(), people: Vec::new(), skipped_empty: 0 };
