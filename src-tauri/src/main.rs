@@ -110,6 +110,11 @@ fn focus_main_window(app: &tauri::AppHandle) {
 fn main() {
     let _ = desktop_commands::STARTED.set(std::time::Instant::now());
     tracing_subscriber_init();
+    // WAGNER_NOW (E2E, scripts/test-dates.sh): a bad value stops the start instead of a wrong "today".
+    if let Err(e) = wagner::clock::init_from_env() {
+        eprintln!("wagner-desktop: {e}");
+        std::process::exit(2);
+    }
     let builder = commands::builder();
     let db = database_path().ok();
     let result = tauri::Builder::default()

@@ -298,6 +298,10 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("WAGNER_LOG"))
         .with_writer(std::io::stderr)
         .init();
+    if let Err(e) = wagner::clock::init_from_env() {
+        eprintln!("wagner: {e}");
+        return ExitCode::from(2);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
