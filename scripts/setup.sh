@@ -17,6 +17,9 @@ APT_PACKAGES=(
   cmake g++ python3-pip unzip
   # tests/sqlite_cli.rs writes to the app's file with the system SQLite (3.40 here).
   sqlite3
+  # Secrets: the Secret Service over D-Bus (libdbus for the keyring crate) and
+  # gnome-keyring, which tests/secrets.rs runs on a private session bus.
+  libdbus-1-dev gnome-keyring
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

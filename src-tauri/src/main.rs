@@ -67,6 +67,7 @@ async fn start_core() -> Core {
 
 /// Start-up work that must not hold the window: entries a crash left half-read.
 async fn background_start(store: wagner::Store) {
+    wagner::integrations::secrets::on_start(&store).await;
     if let Err(err) = resume_quick_entries(&store).await {
         tracing::warn!("could not resume pending quick entries: {err}");
     }

@@ -325,7 +325,9 @@ async fn open(db: Option<PathBuf>) -> anyhow::Result<Store> {
         Some(path) => path,
         None => wagner::store::default_db_path()?,
     };
-    Ok(Store::open(&path).await?)
+    let store = Store::open(&path).await?;
+    wagner::integrations::secrets::on_start(&store).await;
+    Ok(store)
 }
 
 fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
