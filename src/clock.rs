@@ -39,13 +39,13 @@ fn read_env() -> Result<Option<DateTime<Utc>>> {
 
 fn parse_now(value: Option<&str>) -> Result<Option<DateTime<Utc>>> {
     match value {
-        Some(text) if !text.trim().is_empty() => DateTime::parse_from_rfc3339(text.trim())
-            .map(|t| Some(t.with_timezone(&Utc)))
-            .map_err(|e| {
+        Some(text) if !text.trim().is_empty() => {
+            DateTime::parse_from_rfc3339(text.trim()).map(|t| Some(t.with_timezone(&Utc))).map_err(|e| {
                 Error::invalid(format!(
                     "{NOW_ENV}={text:?} is not an RFC 3339 time such as 2026-12-07T05:55:00Z: {e}"
                 ))
-            }),
+            })
+        }
         _ => Ok(None),
     }
 }
@@ -202,7 +202,9 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(20));
         assert_eq!(reading(Some(fixed)), at, "a fixed clock stands still");
         let later = reading(Some(ticking));
-        assert!(later - at >= chrono::Duration::milliseconds(20) && later - at < chrono::Duration::seconds(5));
+        assert!(
+            later - at >= chrono::Duration::milliseconds(20) && later - at < chrono::Duration::seconds(5)
+        );
         assert!(reading(None) > from_db("2026-11-01T00:00:00.000Z").unwrap());
     }
 

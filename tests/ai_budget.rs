@@ -53,11 +53,13 @@ fn call_cost() -> f64 {
 }
 
 async fn recorded_spend(store: &Store, user_id: &str) -> f64 {
-    sqlx::query_scalar("SELECT COALESCE(SUM(COALESCE(cost_usd, reserved_usd)), 0.0) FROM ai_spend WHERE user_id = ?")
-        .bind(user_id)
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
+    sqlx::query_scalar(
+        "SELECT COALESCE(SUM(COALESCE(cost_usd, reserved_usd)), 0.0) FROM ai_spend WHERE user_id = ?",
+    )
+    .bind(user_id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
 }
 
 async fn fire(store: &Store, me: &Profile, p: &Provider, texts: Vec<String>) {
@@ -81,7 +83,9 @@ async fn many_entries_at_once_never_pass_the_monthly_cap_across_providers() {
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
         // Slow enough that the calls overlap.
-        .respond_with(ResponseTemplate::new(200).set_body_json(groq_completion()).set_delay(Duration::from_millis(150)))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(groq_completion()).set_delay(Duration::from_millis(150)),
+        )
         .mount(&groq)
         .await;
     let (_dir, store, me) = support::store_with_profile("Budget", "UTC").await;
@@ -130,8 +134,13 @@ async fn many_entries_at_once_never_pass_the_monthly_cap_across_providers() {
         })))
         .mount(&anthropic)
         .await;
-    let mut other =
-        support::loopback_provider(ProviderKind::Anthropic, "claude-haiku-4-5", &anthropic.uri(), "sk-ant-test", retry());
+    let mut other = support::loopback_provider(
+        ProviderKind::Anthropic,
+        "claude-haiku-4-5",
+        &anthropic.uri(),
+        "sk-ant-test",
+        retry(),
+    );
     other.config.monthly_budget_usd = Some(budget);
     let left = budget - spend;
     fire(&store, &me, &other, (0..10).map(|i| format!("a pear number {i}")).collect()).await;
@@ -166,20 +175,24 @@ async fn a_voice_note_sent_to_the_provider_is_admitted_limited_and_costed() {
         .mount(&server)
         .await;
     let (_dir, store, me) = support::store_with_profile("Voice", "UTC").await;
-    let mut p = support::loopback_provider(ProviderKind::Groq, GROQ_MODEL, &server.uri(), "gsk-test", retry());
+    let mut p =
+        support::loopback_provider(ProviderKind::Groq, GROQ_MODEL, &server.uri(), "gsk-test", retry());
     p.config.requests_per_minute = Some(1);
     let clip = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/voice/breakfast.wav");
     let audio = attachments::read_user_file(&clip).unwrap();
-    let entry = quick_entry::log_with_attachments(&store, &me, None, &[audio], wagner::clock::now()).await.unwrap();
+    let entry =
+        quick_entry::log_with_attachments(&store, &me, None, &[audio], wagner::clock::now()).await.unwrap();
     let _ = pipeline::process(&store, &me, &entry.id, Reader::Ai(&p)).await;
 
-    let rows: Vec<(String, f64)> =
-        sqlx::query_as("SELECT call_kind, cost_usd FROM ai_spend WHERE user_id = ? ORDER BY created_at, call_kind")
-            .bind(&me.id)
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
-    let transcription = rows.iter().find(|(k, _)| k == "transcription").expect("the transcription was admitted");
+    let rows: Vec<(String, f64)> = sqlx::query_as(
+        "SELECT call_kind, cost_usd FROM ai_spend WHERE user_id = ? ORDER BY created_at, call_kind",
+    )
+    .bind(&me.id)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let transcription =
+        rows.iter().find(|(k, _)| k == "transcription").expect("the transcription was admitted");
     // whisper-large-v3-turbo: $0.04 an hour, billed for at least 10 s.
     let seconds = 97_484.0 / 2.0 / 16_000.0_f64;
     let want = 0.04 * seconds.max(10.0) / 3600.0;
@@ -193,8 +206,13 @@ async fn a_voice_note_sent_to_the_provider_is_admitted_limited_and_costed() {
     p.config.requests_per_minute = None;
     p.config.monthly_budget_usd = Some(0.0);
     let audio = attachments::read_user_file(&clip).unwrap();
-    let second = quick_entry::log_with_attachments(&store, &me, None, &[audio], wagner::clock::now()).await.unwrap();
+    let second =
+        quick_entry::log_with_attachments(&store, &me, None, &[audio], wagner::clock::now()).await.unwrap();
     let _ = pipeline::process(&store, &me, &second.id, Reader::Ai(&p)).await;
     let sent = server.received_requests().await.unwrap();
-    assert_eq!(sent.iter().filter(|r| r.url.path() == "/v1/audio/transcriptions").count(), 1, "no second upload");
+    assert_eq!(
+        sent.iter().filter(|r| r.url.path() == "/v1/audio/transcriptions").count(),
+        1,
+        "no second upload"
+    );
 }

@@ -1,7 +1,6 @@
 //! Backup, restore, rolling backups, export and lossless re-import on real files.
 mod support;
 
-use chrono::Utc;
 use wagner::Store;
 use wagner::backup::{self, export};
 

@@ -32,7 +32,10 @@ fn instants(tz: Tz, now: DateTime<Utc>) -> Vec<(String, DateTime<Utc>)> {
         ("00:05 on a Monday".into(), local(tz, monday.year(), monday.month(), monday.day(), 0, 5)),
         ("00:00 on a Monday".into(), clock::day_start_utc(monday, tz)),
         ("06:00 before breakfast".into(), local(tz, today.year(), today.month(), today.day(), 6, 0)),
-        ("23:59 on the last day of a month".into(), local(tz, month_end.year(), month_end.month(), month_end.day(), 23, 59)),
+        (
+            "23:59 on the last day of a month".into(),
+            local(tz, month_end.year(), month_end.month(), month_end.day(), 23, 59),
+        ),
         ("00:01 on the first of a month".into(), local(tz, 2027, 1, 1, 0, 1)),
     ];
     // The DST changes of 2026 in the zones that have them, and the morning after.
@@ -60,7 +63,9 @@ async fn the_demo_is_complete_at_any_hour_in_any_zone() {
             let case = format!("{zone}, {what} ({at})");
             clock::set_fixed(at);
             let (_dir, store) = support::temp_store().await;
-            demo::load(&store, clock::now(), Some(zone.into())).await.unwrap_or_else(|e| panic!("{case}: {e}"));
+            demo::load(&store, clock::now(), Some(zone.into()))
+                .await
+                .unwrap_or_else(|e| panic!("{case}: {e}"));
             let me = wagner::profile::require_default(&store).await.unwrap();
             let today = dashboard::today_for(&me);
             assert_eq!(today, clock::local_date(at, tz), "{case}");
@@ -72,7 +77,11 @@ async fn the_demo_is_complete_at_any_hour_in_any_zone() {
 
             let day = dashboard::day(&store, &me, today).await.unwrap();
             assert!(day.nutrition.calories > 0.0, "{case}: Today's calories");
-            assert!(day.streaks.logging.current >= 13, "{case}: the logging streak {:?}", day.streaks.logging);
+            assert!(
+                day.streaks.logging.current >= 13,
+                "{case}: the logging streak {:?}",
+                day.streaks.logging
+            );
             let program = day.program.as_ref().unwrap_or_else(|| panic!("{case}: no program day"));
             assert_eq!(program.day_number, 12, "{case}");
 
@@ -82,9 +91,11 @@ async fn the_demo_is_complete_at_any_hour_in_any_zone() {
                 assert!(p.summary.avg_calories.is_some_and(|c| c > 0.0), "{case}: {kind:?} average");
             }
             // Nothing in the future, in any table the demo fills.
-            for (table, column) in
-                [("meal_logs", "logged_at"), ("activities", "start_date"), ("body_measurements", "measured_at")]
-            {
+            for (table, column) in [
+                ("meal_logs", "logged_at"),
+                ("activities", "start_date"),
+                ("body_measurements", "measured_at"),
+            ] {
                 let last: Option<String> =
                     sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT max({column}) FROM {table}")))
                         .fetch_one(store.pool())

@@ -263,9 +263,10 @@ async fn one_profile_cannot_edit_copy_or_delete_anothers_meals() {
         .await
         .unwrap();
     drop(conn);
-    let m = meals::log_food_tx(&store, &me, MealCategory::Lunch, wagner::clock::now(), &sr(EGG), 1.0, "large")
-        .await
-        .unwrap();
+    let m =
+        meals::log_food_tx(&store, &me, MealCategory::Lunch, wagner::clock::now(), &sr(EGG), 1.0, "large")
+            .await
+            .unwrap();
     let edit = MealEdit { name: Some("mine".into()), ..Default::default() };
     assert_eq!(meals::update_tx(&store, &bob, &m.id, &edit).await.unwrap_err().code(), "not_found");
     assert!(meals::copy_meal_tx(&store, &bob, &m.id, date("2026-11-30"), None).await.is_err());
@@ -317,7 +318,9 @@ async fn targets_come_from_bmr_activity_and_the_goal_rate() {
     assert!(sedentary.plan.unwrap().calories < plan.calories);
 
     // Applying sets every target and today's summary snapshot.
-    meals::log_food_tx(&store, &me, MealCategory::Lunch, wagner::clock::now(), &sr(EGG), 1.0, "large").await.unwrap();
+    meals::log_food_tx(&store, &me, MealCategory::Lunch, wagner::clock::now(), &sr(EGG), 1.0, "large")
+        .await
+        .unwrap();
     targets::apply(&store, &me, &plan).await.unwrap();
     let me = profile::get(&store, &me.id).await.unwrap();
     assert_eq!(me.daily_protein_target_g, Some(160));

@@ -44,7 +44,9 @@ fn child() {
                 secrets::keyutils::put_like_before(NAME, "gsk-from-keyutils").unwrap();
                 println!("OLD={}", secrets::keyutils::get(NAME).unwrap_or_default());
             }
-            "keyutils" => println!("KEYUTILS={}", secrets::keyutils::get(NAME).unwrap_or_else(|| "<none>".into())),
+            "keyutils" => {
+                println!("KEYUTILS={}", secrets::keyutils::get(NAME).unwrap_or_else(|| "<none>".into()))
+            }
             other => panic!("unknown op {other}"),
         }
     });
@@ -115,8 +117,7 @@ fn value(lines: &[String], key: &str) -> String {
 
 /// A session bus with gnome-keyring's Secret Service, its login keyring
 /// unlocked with a password (as a desktop login does), then "$@".
-const WITH_KEYRING: &str =
-    "printf '%s' 'login-password' | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$@\"";
+const WITH_KEYRING: &str = "printf '%s' 'login-password' | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$@\"";
 
 fn have(tool: &str) -> bool {
     Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success())
@@ -160,7 +161,10 @@ fn without_a_secret_service_the_private_file_keeps_the_key_for_the_next_process(
     // Once the file holds secrets it stays the store, even with a keyring around.
     if have("dbus-run-session") && have("gnome-keyring-daemon") {
         let read = run(&home, "get", None, Some(WITH_KEYRING));
-        assert_eq!((value(&read, "BACKEND"), value(&read, "VALUE")), ("file".into(), "gsk-lasting-key-1".into()));
+        assert_eq!(
+            (value(&read, "BACKEND"), value(&read, "VALUE")),
+            ("file".into(), "gsk-lasting-key-1".into())
+        );
     }
 }
 

@@ -2,7 +2,6 @@
 //! sets WAGNER_TEST_PG_URL and WAGNER_REQUIRE_PG=1).
 mod support;
 
-use chrono::Utc;
 use serde_json::Value;
 use sqlx::Connection;
 use wagner::Store;

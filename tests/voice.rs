@@ -35,8 +35,9 @@ async fn setup() -> (tempfile::TempDir, Store, Profile) {
 }
 
 async fn log_voice(store: &Store, me: &Profile, name: &str) -> String {
-    let entry =
-        quick_entry::log_with_attachments(store, me, None, &[clip(name)], wagner::clock::now()).await.unwrap();
+    let entry = quick_entry::log_with_attachments(store, me, None, &[clip(name)], wagner::clock::now())
+        .await
+        .unwrap();
     assert_eq!(entry.input_type, InputType::Voice);
     entry.id
 }

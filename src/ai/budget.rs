@@ -121,7 +121,9 @@ pub fn most_cost_usd(price: Option<Price>, most: Usage) -> f64 {
 pub fn transcription_seconds(audio: &[u8], name: &str) -> (f64, bool) {
     match crate::voice::decode::to_16k_mono(audio, name) {
         Ok(samples) => ((samples.len() as f64 / 16_000.0).max(TRANSCRIPTION_MIN_SECONDS), true),
-        Err(_) => ((audio.len() as f64 / LOWEST_AUDIO_BYTES_PER_SECOND).max(TRANSCRIPTION_MIN_SECONDS), false),
+        Err(_) => {
+            ((audio.len() as f64 / LOWEST_AUDIO_BYTES_PER_SECOND).max(TRANSCRIPTION_MIN_SECONDS), false)
+        }
     }
 }
 
@@ -233,7 +235,8 @@ pub async fn admit(
     .bind(&id)
     .execute(&mut *tx)
     .await?;
-    let ticket = Ticket { id: crate::new_id(), user_id: user_id.to_string(), provider: kind, reserved_usd: most_usd };
+    let ticket =
+        Ticket { id: crate::new_id(), user_id: user_id.to_string(), provider: kind, reserved_usd: most_usd };
     sqlx::query(
         "INSERT INTO ai_spend (id, user_id, month, provider, call_kind, reserved_usd, created_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?)",

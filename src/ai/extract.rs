@@ -119,7 +119,8 @@ const REPAIR_REASON_MAX: usize = 1_000;
 /// carries the first answer and the repair request).
 pub fn most_usage(text: &str, images: &[ImageInput], context: &str) -> Usage {
     let turn = Turn::User { text: format!("{context}\n\nEntry:\n{text}"), images: images.to_vec() };
-    let first = super::budget::most_for_request(SYSTEM, std::slice::from_ref(&turn), Some(&schema()), MAX_TOKENS);
+    let first =
+        super::budget::most_for_request(SYSTEM, std::slice::from_ref(&turn), Some(&schema()), MAX_TOKENS);
     // Characters of up to 4 bytes each, plus the request's own words.
     let repair = (4 * REPAIR_REASON_MAX + 200) as i64;
     Usage {

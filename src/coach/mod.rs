@@ -355,14 +355,15 @@ async fn ask_provider(
     )
     .await?;
     let mut on_text = |t: &str| on_event(CoachEvent::Delta { text: t.to_string() });
-    let streamed = match provider.stream_chat(&system, &fitted.turns, ANSWER_TOKENS, cancel, &mut on_text).await {
-        Ok(streamed) => streamed,
-        Err(err) => {
-            // No answer came: nothing was billed that we can know.
-            budget::settle(store, ticket, 0.0).await?;
-            return Err(err);
-        }
-    };
+    let streamed =
+        match provider.stream_chat(&system, &fitted.turns, ANSWER_TOKENS, cancel, &mut on_text).await {
+            Ok(streamed) => streamed,
+            Err(err) => {
+                // No answer came: nothing was billed that we can know.
+                budget::settle(store, ticket, 0.0).await?;
+                return Err(err);
+            }
+        };
     let cost_usd = prices::cost_usd(prices::price_for(&streamed.model, &overrides), streamed.usage);
     budget::settle(store, ticket, cost_usd).await?;
     let mut text = streamed.text;

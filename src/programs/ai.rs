@@ -240,13 +240,14 @@ pub async fn generate(
                 most,
             )
             .await?;
-            let completion = match provider.complete_json(SYSTEM, &turns, SCHEMA_NAME, &schema, MAX_TOKENS).await {
-                Ok(c) => c,
-                Err(err) => {
-                    budget::settle(store, ticket, 0.0).await?;
-                    return Err(err);
-                }
-            };
+            let completion =
+                match provider.complete_json(SYSTEM, &turns, SCHEMA_NAME, &schema, MAX_TOKENS).await {
+                    Ok(c) => c,
+                    Err(err) => {
+                        budget::settle(store, ticket, 0.0).await?;
+                        return Err(err);
+                    }
+                };
             let cost = prices::cost_usd(prices::price_for(&completion.model, &overrides), completion.usage);
             budget::settle(store, ticket, cost).await?;
             usage = usage + completion.usage;
