@@ -1077,7 +1077,12 @@ last_automatic: string | null;
  * When the next automatic backup is due (UTC; now or earlier means at
  * the next check); `None` when automatic backups are off or there is no profile.
  */
-next_due: string | null }
+next_due: string | null; 
+/**
+ * The core's "now" (UTC) the above was computed at: the window compares
+ * with this, not its own clock (they differ when `WAGNER_NOW` is set).
+ */
+now: string }
 export type BackupReport = { file: string; bytes: number; manifest: Manifest }
 /**
  * Best efforts computed from the stored streams.
@@ -1735,7 +1740,13 @@ built_in: Price | null;
  * True when the user's price replaces (or adds) this model's.
  */
 overridden: boolean }
-export type ProcessingStatus = "pending" | "processing" | "completed" | "failed" | "needs_review"
+export type ProcessingStatus = "pending" | "processing" | "completed" | "failed" | 
+/**
+ * Read, but something needs the user before its numbers can be trusted
+ * (a food that matched nothing, an implausible number); the reason is in
+ * `error_message`.
+ */
+"needs_review"
 export type Profile = { id: string; full_name: string; time_zone: string; units: Units; week_start: WeekStart; theme: Theme; last_page: string | null; daily_calorie_target: number | null; daily_protein_target_g: number | null; daily_carbs_target_g: number | null; daily_fat_target_g: number | null }
 export type ProgramCreated = { id: string; 
 /**
