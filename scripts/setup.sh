@@ -18,6 +18,11 @@ APT_PACKAGES=(
   # Hostile-input and crash tests: strace kills a restore at each syscall,
   # prlimit (util-linux) and setpriv cap memory / drop root.
   strace util-linux
+  # tests/sqlite_cli.rs writes to the app's file with the system SQLite (3.40 here).
+  sqlite3
+  # Secrets: the Secret Service over D-Bus (libdbus for the keyring crate) and
+  # gnome-keyring, which tests/secrets.rs runs on a private session bus.
+  libdbus-1-dev gnome-keyring
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

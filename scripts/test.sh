@@ -30,3 +30,6 @@ step "e2e: the real window under Xvfb"
 export WAGNER_DESKTOP_BIN="$CARGO_TARGET_DIR/debug/wagner-desktop"
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
   cargo test -p wagner-coach --test 'e2e*' -- --ignored --test-threads=1
+
+step "dates: the date-sensitive tests at several instants and time zones"
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" scripts/test-dates.sh

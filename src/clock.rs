@@ -17,10 +17,96 @@ pub fn from_db(text: &str) -> Result<DateTime<Utc>> {
         .map_err(|e| Error::Corrupt { what: "timestamp".into(), detail: format!("{text:?}: {e}") })
 }
 
+/// `WAGNER_NOW=2026-12-07T05:55:00Z` (RFC 3339): the process starts at that
+/// instant and its clock ticks from there, so timers, "5 s ago" and ordering
+/// still move. The E2E suite and scripts/test-dates.sh run the app so.
+pub const NOW_ENV: &str = "WAGNER_NOW";
+
+/// A set clock: `at` when it was set (`since`); ticking ones move on from there.
+#[derive(Clone, Copy)]
+struct Set {
+    at: DateTime<Utc>,
+    since: std::time::Instant,
+    ticking: bool,
+}
+
+/// The process-wide override: `None` = not read from the environment yet.
+static SET: std::sync::RwLock<Option<Option<Set>>> = std::sync::RwLock::new(None);
+
+fn read_env() -> Result<Option<DateTime<Utc>>> {
+    parse_now(std::env::var(NOW_ENV).ok().as_deref())
+}
+
+fn parse_now(value: Option<&str>) -> Result<Option<DateTime<Utc>>> {
+    match value {
+        Some(text) if !text.trim().is_empty() => {
+            DateTime::parse_from_rfc3339(text.trim()).map(|t| Some(t.with_timezone(&Utc))).map_err(|e| {
+                Error::invalid(format!(
+                    "{NOW_ENV}={text:?} is not an RFC 3339 time such as 2026-12-07T05:55:00Z: {e}"
+                ))
+            })
+        }
+        _ => Ok(None),
+    }
+}
+
+fn current() -> Option<Set> {
+    if let Some(set) = *SET.read().unwrap_or_else(|e| e.into_inner()) {
+        return set;
+    }
+    let mut slot = SET.write().unwrap_or_else(|e| e.into_inner());
+    *slot.get_or_insert_with(|| match read_env() {
+        Ok(at) => at.map(|at| Set { at, since: std::time::Instant::now(), ticking: true }),
+        Err(e) => {
+            // `init_from_env` reports it where a process starts; never a wrong "now" silently.
+            tracing::error!("{e}; using the system clock");
+            None
+        }
+    })
+}
+
 /// The core's "now": every timestamp and "today" in the core, the CLI and the
 /// shell comes from here, so tests (and the window under E2E) can set it.
 pub fn now() -> DateTime<Utc> {
-    Utc::now()
+    reading(current())
+}
+
+fn reading(set: Option<Set>) -> DateTime<Utc> {
+    match set {
+        None => Utc::now(),
+        Some(Set { at, ticking: false, .. }) => at,
+        Some(Set { at, since, ticking: true }) => {
+            at + chrono::Duration::from_std(since.elapsed()).unwrap_or_else(|_| chrono::Duration::zero())
+        }
+    }
+}
+
+/// Reads `WAGNER_NOW` (the CLI and the shell call this first, so a bad value
+/// is an error there rather than a quiet fallback); returns the instant set.
+pub fn init_from_env() -> Result<Option<DateTime<Utc>>> {
+    let at = read_env()?;
+    let mut slot = SET.write().unwrap_or_else(|e| e.into_inner());
+    *slot = Some(at.map(|at| Set { at, since: std::time::Instant::now(), ticking: true }));
+    Ok(at)
+}
+
+/// Sets the process's clock to `at`, standing still (tests that compare exact
+/// instants). Process-wide: tests in one binary that set different instants
+/// must not run at once (see `tests/support`'s clock lock).
+pub fn set_fixed(at: DateTime<Utc>) {
+    *SET.write().unwrap_or_else(|e| e.into_inner()) =
+        Some(Some(Set { at, since: std::time::Instant::now(), ticking: false }));
+}
+
+/// Sets the process's clock to start at `at` and tick on from there.
+pub fn set_ticking(at: DateTime<Utc>) {
+    *SET.write().unwrap_or_else(|e| e.into_inner()) =
+        Some(Some(Set { at, since: std::time::Instant::now(), ticking: true }));
+}
+
+/// Back to the system clock (or `WAGNER_NOW` when set).
+pub fn reset() {
+    *SET.write().unwrap_or_else(|e| e.into_inner()) = None;
 }
 
 pub fn now_db() -> String {
@@ -33,10 +119,14 @@ pub fn parse_time_zone(name: &str) -> Result<Tz> {
     })
 }
 
-/// The machine's IANA time zone, or UTC when the OS does not say.
+/// The machine's IANA time zone, or UTC when the OS does not say. `TZ`
+/// (an IANA name, as POSIX lets it override /etc/localtime) wins, so a test
+/// run can be put in another zone.
 pub fn system_time_zone() -> String {
-    iana_time_zone::get_timezone()
-        .ok()
+    let from_env = std::env::var("TZ").ok().map(|v| v.trim_start_matches(':').to_string());
+    from_env
+        .filter(|name| name.parse::<Tz>().is_ok())
+        .or_else(|| iana_time_zone::get_timezone().ok())
         .filter(|name| name.parse::<Tz>().is_ok())
         .unwrap_or_else(|| "UTC".to_string())
 }
@@ -100,6 +190,32 @@ mod tests {
         let (start, end) = day_bounds_utc(NaiveDate::from_ymd_opt(2026, 3, 29).unwrap(), tz);
         assert_eq!(to_db(start), "2026-03-28T23:00:00.000Z");
         assert_eq!((end - start).num_hours(), 23);
+    }
+
+    #[test]
+    fn a_set_clock_stands_still_or_ticks() {
+        // The process-wide slot is left alone: other unit tests run beside this one.
+        let at = from_db("2026-03-02T23:05:00.000Z").unwrap();
+        let since = std::time::Instant::now();
+        let fixed = Set { at, since, ticking: false };
+        let ticking = Set { at, since, ticking: true };
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(reading(Some(fixed)), at, "a fixed clock stands still");
+        let later = reading(Some(ticking));
+        assert!(
+            later - at >= chrono::Duration::milliseconds(20) && later - at < chrono::Duration::seconds(5)
+        );
+        assert!(reading(None) > from_db("2026-11-01T00:00:00.000Z").unwrap());
+    }
+
+    #[test]
+    fn wagner_now_takes_rfc3339_with_any_offset_and_names_a_bad_value() {
+        let at = parse_now(Some("2026-03-29T01:30:00+01:00")).unwrap().unwrap();
+        assert_eq!(to_db(at), "2026-03-29T00:30:00.000Z");
+        assert_eq!(parse_now(Some("  ")).unwrap(), None);
+        assert_eq!(parse_now(None).unwrap(), None);
+        let err = parse_now(Some("monday 6am")).unwrap_err().to_string();
+        assert!(err.contains("WAGNER_NOW") && err.contains("monday 6am"), "{err}");
     }
 
     #[test]

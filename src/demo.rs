@@ -2,7 +2,7 @@
 //! active 12-week program, so a first launch has something to explore.
 //! Deterministic for a given `now` and time zone.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc, Weekday};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::SqliteConnection;
@@ -269,6 +269,24 @@ const MEAL_TIMES: [(MealCategory, u32, u32); 4] = [
     (MealCategory::Dinner, 19, 15),
 ];
 
+/// When the day's meals were logged: the usual times that have passed, and
+/// on a today whose first meal is still to come (06:00, just after midnight
+/// on the first day of a week) one meal a minute ago, so Today and the week
+/// always show a logged day. Nothing is ever logged after `now`.
+fn meal_times(date: NaiveDate, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Vec<(MealCategory, DateTime<Utc>)> {
+    let mut times: Vec<_> = MEAL_TIMES
+        .iter()
+        .map(|&(category, hour, minute)| (category, clock::local_to_utc(date, hour, minute, tz)))
+        .filter(|(_, at)| *at <= now)
+        .collect();
+    if times.is_empty() && clock::local_date(now, tz) == date {
+        let at = (now - Duration::minutes(1)).max(clock::day_start_utc(date, tz)).min(now);
+        let hour = at.with_timezone(&tz).hour();
+        times.push((if (5..11).contains(&hour) { MealCategory::Breakfast } else { MealCategory::Snack }, at));
+    }
+    times
+}
+
 /// Fills the default profile (created if missing) with the demo data.
 /// Refuses when the profile already has data, so nothing real is mixed in.
 pub async fn load(store: &Store, now: DateTime<Utc>, time_zone: Option<String>) -> Result<DemoReport> {
@@ -380,11 +398,7 @@ async fn fill(conn: &mut SqliteConnection, profile: &Profile, now: DateTime<Utc>
             .await?;
             measurements += 1;
         }
-        for (category, hour, minute) in MEAL_TIMES {
-            let logged_at = clock::local_to_utc(date, hour, minute, tz);
-            if logged_at > now {
-                continue;
-            }
+        for (category, logged_at) in meal_times(date, tz, now) {
             let options = menu(category);
             let (text, foods) = &options[(noise.next() * options.len() as f64) as usize % options.len()];
             // Breakfasts arrive through quick entry, as a daily user would log them.

@@ -1,13 +1,12 @@
 //! Backup, restore, rolling backups, export and lossless re-import on real files.
 mod support;
 
-use chrono::Utc;
 use wagner::Store;
 use wagner::backup::{self, export};
 
 async fn demo_store() -> (tempfile::TempDir, Store) {
     let (dir, store) = support::temp_store().await;
-    wagner::demo::load(&store, Utc::now(), Some("Europe/Berlin".into())).await.expect("demo data");
+    wagner::demo::load(&store, wagner::clock::now(), Some("Europe/Berlin".into())).await.expect("demo data");
     let me = wagner::profile::require_default(&store).await.unwrap();
     let files = [
         std::path::PathBuf::from("tests/fixtures/activities/gpx/cerknicko-jezero.gpx"),
@@ -160,7 +159,7 @@ async fn add_meal(store: &Store, name: &str) {
         &me,
         &NewMeal {
             category: MealCategory::Snack,
-            logged_at: Utc::now(),
+            logged_at: wagner::clock::now(),
             name: Some(name.into()),
             foods: vec![MealFood {
                 name: name.into(),
@@ -275,7 +274,7 @@ async fn manual_and_safety_backups_survive_automatic_rotation() {
 async fn the_daily_backup_runs_when_due_and_follows_the_settings() {
     let (_dir, store) = demo_store().await;
     let me = wagner::profile::require_default(&store).await.unwrap();
-    let now = Utc::now();
+    let now = wagner::clock::now();
 
     // Defaults: on, keep 7; never backed up, so due now.
     let view = schedule::overview(&store, now).await.unwrap();
@@ -284,15 +283,15 @@ async fn the_daily_backup_runs_when_due_and_follows_the_settings() {
     assert!(schedule::run_if_due(&store, now).await.unwrap().is_some());
 
     // Made just now: not due again for 24 hours.
-    assert!(schedule::run_if_due(&store, Utc::now()).await.unwrap().is_none());
-    let view = schedule::overview(&store, Utc::now()).await.unwrap();
+    assert!(schedule::run_if_due(&store, wagner::clock::now()).await.unwrap().is_none());
+    let view = schedule::overview(&store, wagner::clock::now()).await.unwrap();
     let last = chrono::DateTime::parse_from_rfc3339(view.last_automatic.as_deref().unwrap()).unwrap();
     let next = chrono::DateTime::parse_from_rfc3339(view.next_due.as_deref().unwrap()).unwrap();
     assert_eq!(next - last, chrono::Duration::hours(24));
 
     // A day later it is due; keep 1 leaves one automatic backup.
     schedule::save(&store, &me.id, &ScheduleSettings { automatic: true, keep: 1 }).await.unwrap();
-    let later = Utc::now() + chrono::Duration::hours(25);
+    let later = wagner::clock::now() + chrono::Duration::hours(25);
     assert!(schedule::run_if_due(&store, later).await.unwrap().is_some());
     let view = schedule::overview(&store, later).await.unwrap();
     assert_eq!(view.schedule.keep, 1);
@@ -312,6 +311,6 @@ async fn the_daily_backup_runs_when_due_and_follows_the_settings() {
 #[tokio::test]
 async fn no_profile_means_no_automatic_backup() {
     let (_dir, store) = support::temp_store().await;
-    assert!(schedule::run_if_due(&store, Utc::now()).await.unwrap().is_none());
-    assert!(schedule::overview(&store, Utc::now()).await.unwrap().next_due.is_none());
+    assert!(schedule::run_if_due(&store, wagner::clock::now()).await.unwrap().is_none());
+    assert!(schedule::overview(&store, wagner::clock::now()).await.unwrap().next_due.is_none());
 }

@@ -105,7 +105,7 @@ async fn entered_values_are_stored_si_and_shown_in_the_users_units() {
 async fn custom_kinds_work_after_being_added_and_unknown_keys_list_the_known_ones() {
     let (_dir, store) = open().await;
     let me = new_profile(&store, "Me", Units::Metric).await;
-    let at = Utc::now();
+    let at = wagner::clock::now();
     let err = add(&store, &me, "biceps=35cm", at).await.unwrap_err();
     assert!(err.is_user_error());
     let msg = err.to_string();
@@ -147,7 +147,7 @@ async fn edit_delete_and_undo_are_scoped_to_the_profile() {
     let (_dir, store) = open().await;
     let me = new_profile(&store, "Me", Units::Metric).await;
     let other = new_profile(&store, "Other", Units::Metric).await;
-    let id = add(&store, &me, "weight=82.4 waist=84cm", Utc::now()).await.unwrap();
+    let id = add(&store, &me, "weight=82.4 waist=84cm", wagner::clock::now()).await.unwrap();
 
     let mut conn = store.pool().acquire().await.unwrap();
     assert!(body::get(&mut conn, &other.id, &id).await.unwrap_err().is_user_error());
@@ -527,7 +527,7 @@ async fn a_progress_photo_is_copied_with_a_thumbnail_and_survives_delete_and_und
     let (dir, store) = open().await;
     let me = new_profile(&store, "Eve", Units::Metric).await;
     let other = new_profile(&store, "Fay", Units::Metric).await;
-    let id = add(&store, &me, "weight=70", Utc::now()).await.unwrap();
+    let id = add(&store, &me, "weight=70", wagner::clock::now()).await.unwrap();
     let photo =
         std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/attachments/meal-rotated.jpg"))
             .unwrap();

@@ -407,7 +407,7 @@ async fn openai_compatible_streams_with_a_final_usage_chunk_and_conversations_su
     assert_eq!((list[0].messages, list[0].tokens), (4, 2 * 930));
     assert!((list[0].cost_usd - 2.0 * cost).abs() < 1e-12);
     assert_eq!(list[0].title, "Is my protein ok?");
-    let month = Utc::now().format("%Y-%m").to_string();
+    let month = wagner::clock::now().format("%Y-%m").to_string();
     let usage = coach::month_usage(&store, &me.id, &month).await.unwrap();
     assert_eq!((usage.answers, usage.tokens), (2, 1_860));
 }

@@ -58,7 +58,7 @@ async fn one_profile_cannot_read_anothers_rows() {
     let (_dir, store) = open().await;
     let alice = new_profile(&store, "Alice", "UTC").await;
     let bob = new_profile(&store, "Bob", "UTC").await;
-    let now = Utc::now();
+    let now = wagner::clock::now();
     let day = clock::local_date(now, alice.tz());
 
     let entry = quick_entry::log_text(&store, &alice, "secret snack").await.unwrap();
@@ -139,7 +139,7 @@ async fn strength_sets_are_stored_one_per_segment() {
             name: "Push day".into(),
             activity_type: ActivityType::Strength,
             source: ActivitySource::Manual,
-            start_date: Utc::now(),
+            start_date: wagner::clock::now(),
             elapsed_time_seconds: 3000,
             moving_time_seconds: None,
             distance_meters: None,
@@ -169,11 +169,11 @@ async fn invalid_rows_are_rejected_with_a_reason() {
     let (_dir, store) = open().await;
     let me = new_profile(&store, "Kim", "UTC").await;
     let mut conn = store.pool().acquire().await.unwrap();
-    let mut empty = meal_at(Utc::now(), 100.0);
+    let mut empty = meal_at(wagner::clock::now(), 100.0);
     empty.foods.clear();
     let err = nutrition::insert_meal(&mut conn, &me, &empty).await.unwrap_err();
     assert!(err.to_string().contains("at least one food"), "{err}");
-    let err = nutrition::insert_meal(&mut conn, &me, &meal_at(Utc::now(), -1.0)).await.unwrap_err();
+    let err = nutrition::insert_meal(&mut conn, &me, &meal_at(wagner::clock::now(), -1.0)).await.unwrap_err();
     assert!(err.to_string().contains("Toast"), "{err}");
     let err =
         quick_entry::log_text(&store, &me, &"x".repeat(quick_entry::MAX_TEXT_CHARS + 1)).await.unwrap_err();

@@ -98,7 +98,7 @@ async fn the_coach_tip_is_the_latest_assistant_message_of_that_day() {
 #[tokio::test]
 async fn entries_that_need_attention_are_counted_from_every_day() {
     let (_dir, store, me) = support::store_with_profile("Att", "UTC").await;
-    let now = Utc::now();
+    let now = wagner::clock::now();
     let failed = quick_entry::log_text_at(&store, &me, "zxqv blorp", now - Duration::days(3)).await.unwrap();
     let _ = pipeline::process(&store, &me, &failed.id, pipeline::Reader::Offline).await;
     let waiting = quick_entry::log_text_at(&store, &me, "2 eggs", now - Duration::hours(1)).await.unwrap();

@@ -26,7 +26,7 @@ async fn add_meal(db: &Path, name: &str) {
         &me,
         &NewMeal {
             category: MealCategory::Snack,
-            logged_at: chrono::Utc::now(),
+            logged_at: wagner::clock::now(),
             name: Some(name.into()),
             foods: vec![MealFood {
                 name: name.into(),

@@ -22,6 +22,7 @@ fn cli_json(db: &Path, args: &[&str]) -> serde_json::Value {
         .arg("--json")
         .args(args)
         .env_remove("WAGNER_DB")
+        .env("WAGNER_NOW", now_env())
         .output()
         .expect("running wagner");
     assert!(out.status.success(), "wagner {args:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -221,7 +222,8 @@ async fn a_second_launch_on_the_same_data_focuses_the_first_window() {
     let client = open_window(&driver).await;
     testid(&client, "today-page").await;
 
-    let second = Command::new(desktop_binary()).env("WAGNER_DB", &db).output().unwrap();
+    let second =
+        Command::new(desktop_binary()).env("WAGNER_DB", &db).env("WAGNER_NOW", now_env()).output().unwrap();
     assert!(second.status.success(), "the second launch hands over and exits: {second:?}");
     eventually("the first window heard the second launch", || {
         let client = client.clone();

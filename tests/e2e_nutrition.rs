@@ -12,7 +12,7 @@ use wagner::{Store, nutrition, profile};
 async fn day_kcal(db: &std::path::Path) -> (f64, usize) {
     let store = Store::open(db).await.unwrap();
     let me = profile::require_default(&store).await.unwrap();
-    let today = wagner::clock::local_date(chrono::Utc::now(), me.tz());
+    let today = wagner::clock::local_date(wagner::clock::now(), me.tz());
     let view = nutrition::day_view(&store, &me, today).await.unwrap();
     let lunch = view.categories.iter().find(|c| c.category == nutrition::MealCategory::Lunch).unwrap();
     let out = (view.nutrition.calories, lunch.meals.len());

@@ -285,7 +285,7 @@ async fn foods_the_user_logs_often_come_first() {
         let mut conn = store.pool().acquire().await.unwrap();
         let meal = NewMeal {
             category: MealCategory::Breakfast,
-            logged_at: chrono::Utc::now() - chrono::Duration::days(days_ago),
+            logged_at: wagner::clock::now() - chrono::Duration::days(days_ago),
             name: None,
             foods: vec![MealFood {
                 name: "scrambled eggs".into(),

@@ -263,9 +263,10 @@ async fn one_profile_cannot_edit_copy_or_delete_anothers_meals() {
         .await
         .unwrap();
     drop(conn);
-    let m = meals::log_food_tx(&store, &me, MealCategory::Lunch, Utc::now(), &sr(EGG), 1.0, "large")
-        .await
-        .unwrap();
+    let m =
+        meals::log_food_tx(&store, &me, MealCategory::Lunch, wagner::clock::now(), &sr(EGG), 1.0, "large")
+            .await
+            .unwrap();
     let edit = MealEdit { name: Some("mine".into()), ..Default::default() };
     assert_eq!(meals::update_tx(&store, &bob, &m.id, &edit).await.unwrap_err().code(), "not_found");
     assert!(meals::copy_meal_tx(&store, &bob, &m.id, date("2026-11-30"), None).await.is_err());
@@ -317,11 +318,13 @@ async fn targets_come_from_bmr_activity_and_the_goal_rate() {
     assert!(sedentary.plan.unwrap().calories < plan.calories);
 
     // Applying sets every target and today's summary snapshot.
-    meals::log_food_tx(&store, &me, MealCategory::Lunch, Utc::now(), &sr(EGG), 1.0, "large").await.unwrap();
+    meals::log_food_tx(&store, &me, MealCategory::Lunch, wagner::clock::now(), &sr(EGG), 1.0, "large")
+        .await
+        .unwrap();
     targets::apply(&store, &me, &plan).await.unwrap();
     let me = profile::get(&store, &me.id).await.unwrap();
     assert_eq!(me.daily_protein_target_g, Some(160));
-    let today = clock::local_date(Utc::now(), me.tz()).to_string();
+    let today = clock::local_date(wagner::clock::now(), me.tz()).to_string();
     let snapshot: Option<i64> = sqlx::query_scalar(
         "SELECT calorie_target FROM daily_nutrition_summaries WHERE user_id = ? AND date = ?",
     )
@@ -343,7 +346,7 @@ async fn targets_come_from_bmr_activity_and_the_goal_rate() {
 async fn goals_measure_progress_from_the_data() {
     use wagner::nutrition::goals::{self, NewGoal};
     let (_dir, store, me) = loaded(me()).await;
-    let today = clock::local_date(Utc::now(), me.tz());
+    let today = clock::local_date(wagner::clock::now(), me.tz());
     // Protein: 3 days of eggs in the last week.
     for days in 1..=3 {
         let at = clock::local_to_utc(today - chrono::Duration::days(days), 8, 0, me.tz());

@@ -369,7 +369,7 @@ async fn the_ics_export_parses_back_with_one_event_per_day() {
     let start = day(2026, 11, 2);
     let (dir, store, me, _id) = with_program(start).await;
     let path = dir.path().join("program.ics");
-    let n = programs::ics::export(&store, &me, &path, Utc::now()).await.unwrap();
+    let n = programs::ics::export(&store, &me, &path, wagner::clock::now()).await.unwrap();
     assert_eq!(n, 84);
     let text = std::fs::read_to_string(&path).unwrap();
     let cal: icalendar::Calendar = text.parse().unwrap();

@@ -62,7 +62,7 @@ async fn a_recipe_is_a_food_with_per_serving_nutrients_from_its_ingredients() {
 
     // Logged like any food: one serving.
     let meal =
-        meals::log_food_tx(&store, &me, MealCategory::Breakfast, chrono::Utc::now(), &r.id, 1.0, "serving")
+        meals::log_food_tx(&store, &me, MealCategory::Breakfast, wagner::clock::now(), &r.id, 1.0, "serving")
             .await
             .unwrap();
     assert!((meal.total_calories - kcal / 2.0).abs() < 0.5);

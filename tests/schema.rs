@@ -967,7 +967,7 @@ async fn updated_at_is_bumped_unless_set_explicitly() -> anyhow::Result<()> {
         if table == "users" {
             assert_eq!(created, old, "created_at must not change");
         }
-        let now = chrono::Utc::now();
+        let now = wagner::clock::now();
         let parsed = chrono::DateTime::parse_from_rfc3339(&updated)?;
         assert!(
             (now - parsed.with_timezone(&chrono::Utc)).num_seconds().abs() < 60,

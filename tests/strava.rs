@@ -91,7 +91,7 @@ async fn setup() -> Env {
 
 /// Strava's answer to `POST /oauth/token` with an authorization code.
 fn token_exchange(expires_in: i64) -> Value {
-    let now = Utc::now().timestamp();
+    let now = wagner::clock::now().timestamp();
     json!({
         "token_type": "Bearer",
         "expires_at": now + expires_in,
@@ -111,7 +111,7 @@ fn token_exchange(expires_in: i64) -> Value {
 
 /// Strava's answer to a refresh (no athlete).
 fn token_refresh() -> Value {
-    let now = Utc::now().timestamp();
+    let now = wagner::clock::now().timestamp();
     json!({
         "token_type": "Bearer", "access_token": ACCESS_2, "expires_at": now + 21600,
         "expires_in": 21600, "refresh_token": REFRESH_2

@@ -2,7 +2,6 @@
 //! sets WAGNER_TEST_PG_URL and WAGNER_REQUIRE_PG=1).
 mod support;
 
-use chrono::Utc;
 use serde_json::Value;
 use sqlx::Connection;
 use wagner::Store;
@@ -39,7 +38,7 @@ fn opts() -> SyncOptions {
 /// originals) and a meal photo (an attachment).
 async fn demo_store() -> (tempfile::TempDir, Store) {
     let (dir, store) = support::temp_store().await;
-    wagner::demo::load(&store, Utc::now(), Some("Europe/Berlin".into())).await.expect("demo data");
+    wagner::demo::load(&store, wagner::clock::now(), Some("Europe/Berlin".into())).await.expect("demo data");
     let me = wagner::profile::require_default(&store).await.unwrap();
     let files = [
         std::path::PathBuf::from("tests/fixtures/activities/gpx/cerknicko-jezero.gpx"),

@@ -35,8 +35,9 @@ async fn setup() -> (tempfile::TempDir, Store, Profile) {
 }
 
 async fn log_voice(store: &Store, me: &Profile, name: &str) -> String {
-    let entry =
-        quick_entry::log_with_attachments(store, me, None, &[clip(name)], chrono::Utc::now()).await.unwrap();
+    let entry = quick_entry::log_with_attachments(store, me, None, &[clip(name)], wagner::clock::now())
+        .await
+        .unwrap();
     assert_eq!(entry.input_type, InputType::Voice);
     entry.id
 }
@@ -162,7 +163,7 @@ async fn silence_is_a_clear_failure_not_invented_words() {
         &me,
         None,
         &[(wav.into_inner(), "quiet.wav".into())],
-        chrono::Utc::now(),
+        wagner::clock::now(),
     )
     .await
     .unwrap();

@@ -25,7 +25,7 @@ async fn setup() -> (tempfile::TempDir, Store, Profile) {
 }
 
 fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
+    wagner::clock::now()
 }
 
 #[tokio::test]

@@ -67,6 +67,7 @@ async fn start_core() -> Core {
 
 /// Start-up work that must not hold the window: entries a crash left half-read.
 async fn background_start(store: wagner::Store) {
+    wagner::integrations::secrets::on_start(&store).await;
     if let Err(err) = resume_quick_entries(&store).await {
         tracing::warn!("could not resume pending quick entries: {err}");
     }
@@ -110,6 +111,11 @@ fn focus_main_window(app: &tauri::AppHandle) {
 fn main() {
     let _ = desktop_commands::STARTED.set(std::time::Instant::now());
     tracing_subscriber_init();
+    // WAGNER_NOW (E2E, scripts/test-dates.sh): a bad value stops the start instead of a wrong "today".
+    if let Err(e) = wagner::clock::init_from_env() {
+        eprintln!("wagner-desktop: {e}");
+        std::process::exit(2);
+    }
     let builder = commands::builder();
     let db = database_path().ok();
     let result = tauri::Builder::default()

@@ -112,6 +112,23 @@ pub struct Reading {
     pub attempts: u32,
 }
 
+/// Longest repair reason sent back to the model (keeps the call's most bounded).
+const REPAIR_REASON_MAX: usize = 1_000;
+
+/// The most reading one entry can use over both attempts (the second
+/// carries the first answer and the repair request).
+pub fn most_usage(text: &str, images: &[ImageInput], context: &str) -> Usage {
+    let turn = Turn::User { text: format!("{context}\n\nEntry:\n{text}"), images: images.to_vec() };
+    let first =
+        super::budget::most_for_request(SYSTEM, std::slice::from_ref(&turn), Some(&schema()), MAX_TOKENS);
+    // Characters of up to 4 bytes each, plus the request's own words.
+    let repair = (4 * REPAIR_REASON_MAX + 200) as i64;
+    Usage {
+        input_tokens: 2 * first.input_tokens + i64::from(MAX_TOKENS) + repair,
+        output_tokens: 2 * first.output_tokens,
+    }
+}
+
 pub async fn read_entry(provider: &Provider, text: &str, images: Vec<ImageInput>, context: &str) -> Reading {
     let mut turns = vec![Turn::User { text: format!("{context}\n\nEntry:\n{text}"), images }];
     let schema = schema();
@@ -133,6 +150,7 @@ pub async fn read_entry(provider: &Provider, text: &str, images: Vec<ImageInput>
                     "repairing invalid output: {reason}"
                 );
                 turns.push(Turn::Assistant { text: completion.raw });
+                let reason: String = reason.chars().take(REPAIR_REASON_MAX).collect();
                 turns.push(Turn::user(format!(
                     "That answer is invalid: {reason}. Reply again with only the corrected JSON object."
                 )));

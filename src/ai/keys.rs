@@ -1,7 +1,7 @@
 //! Provider API keys: the environment variable wins (headless use, CI), else
-//! the key saved from Settings in the OS keyring — or, where no keyring
-//! works, the private secrets file beside the database (see
-//! `integrations::secrets`). Never SQLite, logs or error messages.
+//! the key saved from Settings in the OS's durable secret store (the Secret
+//! Service on Linux, Keychain, Credential Manager) — or, where none works,
+//! the private secrets file beside the database (see `integrations::secrets`). Never SQLite, logs or error messages.
 
 use serde::Serialize;
 
@@ -23,7 +23,7 @@ pub enum KeySource {
     File,
 }
 
-fn secret_name(kind: ProviderKind) -> String {
+pub(crate) fn secret_name(kind: ProviderKind) -> String {
     format!("ai-{}-api-key", kind.as_str())
 }
 

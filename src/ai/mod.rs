@@ -264,9 +264,20 @@ impl Provider {
                 false,
             ));
         }
-        let model =
-            self.config.transcription_model.clone().unwrap_or_else(|| "whisper-large-v3-turbo".into());
-        wire::openai_transcribe(self, audio, file_name, &model).await
+        wire::openai_transcribe(self, audio, file_name, &self.transcription_model()).await
+    }
+
+    /// The model voice notes are sent to.
+    pub fn transcription_model(&self) -> String {
+        self.config.transcription_model.clone().unwrap_or_else(|| "whisper-large-v3-turbo".into())
+    }
+
+    /// The request and budget limits of this provider's settings.
+    pub fn limits(&self) -> budget::Limits {
+        budget::Limits {
+            requests_per_minute: self.config.requests_per_minute,
+            monthly_budget_usd: self.config.monthly_budget_usd,
+        }
     }
 }
 
@@ -388,14 +399,8 @@ pub async fn status(store: &crate::Store, user_id: &str) -> Result<AiStatus> {
     }
     .map(|(_, source)| source);
     let key_present = key_source.is_some();
-    let month = crate::clock::now().format("%Y-%m").to_string();
-    let month_spend_usd: f64 = sqlx::query_scalar(
-        "SELECT COALESCE(SUM(month_spend_usd), 0.0) FROM rate_limits WHERE user_id = ? AND operation = 'ai' AND month = ?",
-    )
-    .bind(user_id)
-    .bind(month)
-    .fetch_one(store.pool())
-    .await?;
+    // All providers and call kinds: the figure the cap checks.
+    let month_spend_usd = budget::month_spend(store, user_id, crate::clock::now()).await?;
     let active = configured_provider(store, user_id).await?.is_some();
     Ok(AiStatus {
         key_env: config.as_ref().map(|c| c.kind.key_env().to_string()),

@@ -28,6 +28,20 @@ const BUILT_IN: &[(&str, f64, f64)] = &[
     ("openai/gpt-4o-mini", 0.15, 0.60),
 ];
 
+/// Speech to text, USD per hour of audio (Groq's list prices, late 2025).
+const TRANSCRIPTION_PER_HOUR: &[(&str, f64)] =
+    &[("whisper-large-v3-turbo", 0.04), ("whisper-large-v3", 0.111), ("distil-whisper-large-v3-en", 0.02)];
+
+/// What transcribing `seconds` of audio with `model` costs; a local or
+/// unknown model costs nothing we can know.
+pub fn transcription_cost_usd(model: &str, seconds: f64) -> f64 {
+    TRANSCRIPTION_PER_HOUR
+        .iter()
+        .filter(|(name, _)| model.starts_with(name))
+        .max_by_key(|(name, _)| name.len())
+        .map_or(0.0, |(_, per_hour)| per_hour * seconds.max(0.0) / 3600.0)
+}
+
 /// The price of a model: the user's override, else the built-in list
 /// (longest matching prefix, so dated model ids match), else unknown.
 pub fn price_for(model: &str, overrides: &HashMap<String, Price>) -> Option<Price> {

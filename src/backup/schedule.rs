@@ -43,6 +43,9 @@ pub struct BackupOverview {
     /// When the next automatic backup is due (UTC; now or earlier means at
     /// the next check); `None` when automatic backups are off or there is no profile.
     pub next_due: Option<String>,
+    /// The core's "now" (UTC) the above was computed at: the window compares
+    /// with this, not its own clock (they differ when `WAGNER_NOW` is set).
+    pub now: String,
 }
 
 pub async fn load(store: &Store, user_id: &str) -> Result<ScheduleSettings> {
@@ -101,6 +104,7 @@ pub async fn overview(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Resu
         schedule,
         last_automatic: last.map(db_time),
         next_due: next.map(db_time),
+        now: db_time(now),
     })
 }
 

@@ -302,6 +302,10 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("WAGNER_LOG"))
         .with_writer(std::io::stderr)
         .init();
+    if let Err(e) = wagner::clock::init_from_env() {
+        eprintln!("wagner: {e}");
+        return ExitCode::from(2);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -326,7 +330,9 @@ async fn open(db: Option<PathBuf>, create: bool) -> anyhow::Result<Store> {
         Some(path) => path,
         None => wagner::store::default_db_path()?,
     };
-    Ok(if create { Store::open(&path).await? } else { Store::open_existing(&path).await? })
+    let store = if create { Store::open(&path).await? } else { Store::open_existing(&path).await? };
+    wagner::integrations::secrets::on_start(&store).await;
+    Ok(store)
 }
 
 /// Text for the terminal: an entry or an imported name cannot carry escape sequences to it.

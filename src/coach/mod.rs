@@ -321,11 +321,6 @@ async fn ask_provider(
     used: &mut ContextUsed,
 ) -> Result<Reply> {
     let kind = provider.config.kind;
-    let limits = budget::Limits {
-        requests_per_minute: provider.config.requests_per_minute,
-        monthly_budget_usd: provider.config.monthly_budget_usd,
-    };
-    budget::admit(store, &profile.id, kind, limits, crate::clock::now()).await?;
 
     let mut system = format!("{SYSTEM_PROMPT}\n\n<data>\n{}</data>", context::describe(snap, retrieved));
     let mut turns: Vec<Turn> = Vec::new();
@@ -344,11 +339,33 @@ async fn ask_provider(
     }
     used.trimmed_messages = fitted.dropped as i64;
 
-    let mut on_text = |t: &str| on_event(CoachEvent::Delta { text: t.to_string() });
-    let streamed = provider.stream_chat(&system, &fitted.turns, ANSWER_TOKENS, cancel, &mut on_text).await?;
     let overrides = ai::price_overrides(store, &profile.id).await?;
+    let most = budget::most_cost_usd(
+        prices::price_for(&provider.config.model, &overrides),
+        budget::most_for_request(&system, &fitted.turns, None, ANSWER_TOKENS),
+    );
+    let ticket = budget::admit(
+        store,
+        &profile.id,
+        kind,
+        provider.limits(),
+        crate::clock::now(),
+        budget::CallKind::Coach,
+        most,
+    )
+    .await?;
+    let mut on_text = |t: &str| on_event(CoachEvent::Delta { text: t.to_string() });
+    let streamed =
+        match provider.stream_chat(&system, &fitted.turns, ANSWER_TOKENS, cancel, &mut on_text).await {
+            Ok(streamed) => streamed,
+            Err(err) => {
+                // No answer came: nothing was billed that we can know.
+                budget::settle(store, ticket, 0.0).await?;
+                return Err(err);
+            }
+        };
     let cost_usd = prices::cost_usd(prices::price_for(&streamed.model, &overrides), streamed.usage);
-    budget::record_spend(store, &profile.id, kind, cost_usd).await?;
+    budget::settle(store, ticket, cost_usd).await?;
     let mut text = streamed.text;
     if streamed.cancelled {
         used.stopped = true;

@@ -1,6 +1,12 @@
-//! Where integration secrets (client secrets, OAuth tokens) live: the OS
-//! keyring, or a file readable only by the user next to the database when no
-//! keyring is available. Never SQLite, logs or error messages.
+//! Where secrets (AI provider keys, the Strava client secret and tokens)
+//! live: the platform's durable store — the Secret Service on Linux desktops
+//! (GNOME Keyring, KWallet over D-Bus), the Keychain on macOS, Credential
+//! Manager on Windows — or, where none is available, a file readable only by
+//! the user next to the database. Never SQLite, logs or error messages.
+//!
+//! Never the Linux kernel's keyutils: it keeps keys in memory only (gone at
+//! reboot, expiring when unused). Keys an older version left there are moved
+//! to the durable store when the app or the CLI starts ([`move_from_keyutils`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -35,7 +41,7 @@ impl fmt::Debug for Secret {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Secrets {
-    /// The platform keyring (Linux: the kernel keyutils user keyring).
+    /// The platform's durable store (Linux: the Secret Service).
     Keyring,
     /// A JSON file with mode 0600.
     File(PathBuf),
@@ -67,7 +73,7 @@ impl Secrets {
     /// Where the secrets are, for messages.
     pub fn describe(&self) -> String {
         match self {
-            Secrets::Keyring => "the OS keyring".into(),
+            Secrets::Keyring => platform::NAME.into(),
             Secrets::File(path) => format!("{} (readable only by you)", path.display()),
         }
     }
@@ -147,34 +153,56 @@ fn write_file(path: &Path, all: &BTreeMap<String, String>) -> Result<()> {
 mod platform {
     use super::*;
 
+    #[cfg(target_os = "linux")]
+    pub const NAME: &str = "the Secret Service (GNOME Keyring / KWallet)";
+    #[cfg(target_os = "macos")]
+    pub const NAME: &str = "the macOS Keychain";
+    #[cfg(windows)]
+    pub const NAME: &str = "the Windows Credential Manager";
+
     fn entry(name: &str) -> Result<keyring::Entry> {
-        keyring::Entry::new(SERVICE, name).map_err(|e| secret_error(format!("the OS keyring: {e}")))
+        // Built explicitly: on Linux the crate also carries keyutils (to move
+        // old keys out of it), which must never be where a key is saved.
+        #[cfg(target_os = "linux")]
+        let entry = keyring::secret_service::SsCredential::new_with_target(None, SERVICE, name)
+            .map(|c| keyring::Entry::new_with_credential(Box::new(c)));
+        #[cfg(not(target_os = "linux"))]
+        let entry = keyring::Entry::new(SERVICE, name);
+        entry.map_err(|e| secret_error(format!("{NAME}: {e}")))
     }
 
+    /// One probe per process: a Secret Service that answers, with an
+    /// unlocked collection (a locked one would prompt on every read).
     pub fn works() -> bool {
-        let probe = format!("probe-{}", uuid::Uuid::new_v4().simple());
-        let Ok(e) = keyring::Entry::new(SERVICE, &probe) else { return false };
-        let ok = e.set_password("probe").is_ok() && e.get_password().is_ok_and(|v| v == "probe");
-        let _ = e.delete_credential();
-        ok
+        static WORKS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *WORKS.get_or_init(|| {
+            let probe = format!("probe-{}", uuid::Uuid::new_v4().simple());
+            let Ok(e) = entry(&probe) else { return false };
+            let ok = e.set_password("probe").is_ok() && e.get_password().is_ok_and(|v| v == "probe");
+            let _ = e.delete_credential();
+            if !ok {
+                tracing::info!("{NAME} is not available: secrets go to the private file");
+            }
+            ok
+        })
     }
 
     pub fn get(name: &str) -> Result<Option<Secret>> {
         match entry(name)?.get_password() {
             Ok(v) => Ok(Some(Secret(v))),
             Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(secret_error(format!("the OS keyring: {e}"))),
+            Err(e) => Err(secret_error(format!("{NAME}: {e}"))),
         }
     }
 
     pub fn set(name: &str, value: &str) -> Result<()> {
-        entry(name)?.set_password(value).map_err(|e| secret_error(format!("the OS keyring: {e}")))
+        entry(name)?.set_password(value).map_err(|e| secret_error(format!("{NAME}: {e}")))
     }
 
     pub fn delete(name: &str) -> Result<()> {
         match entry(name)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(secret_error(format!("the OS keyring: {e}"))),
+            Err(e) => Err(secret_error(format!("{NAME}: {e}"))),
         }
     }
 }
@@ -182,6 +210,7 @@ mod platform {
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 mod platform {
     use super::*;
+    pub const NAME: &str = "no OS keyring";
     pub fn works() -> bool {
         false
     }
@@ -193,6 +222,97 @@ mod platform {
     }
     pub fn delete(_: &str) -> Result<()> {
         Ok(())
+    }
+}
+
+/// The kernel keyutils store older versions saved keys in: read and emptied
+/// here, never written.
+#[cfg(target_os = "linux")]
+pub mod keyutils {
+    use super::*;
+
+    fn entry(name: &str) -> Option<keyring::Entry> {
+        keyring::keyutils::KeyutilsCredential::new_with_target(None, SERVICE, name)
+            .ok()
+            .map(|c| keyring::Entry::new_with_credential(Box::new(c)))
+    }
+
+    pub fn take(name: &str) -> Option<(String, keyring::Entry)> {
+        let entry = entry(name)?;
+        entry.get_password().ok().map(|v| (v, entry))
+    }
+
+    /// For tests: what an older version did when saving a key.
+    pub fn put_like_before(name: &str, value: &str) -> Result<()> {
+        let entry = entry(name).ok_or_else(|| secret_error("keyutils is not available"))?;
+        entry.set_password(value).map_err(|e| secret_error(format!("keyutils: {e}")))
+    }
+
+    pub fn get(name: &str) -> Option<String> {
+        entry(name).and_then(|e| e.get_password().ok())
+    }
+}
+
+/// Every name a secret of this database can have: the AI provider keys and
+/// each profile's Strava client secret and tokens.
+async fn known_names(store: &Store) -> Result<Vec<String>> {
+    use crate::ai::ProviderKind;
+    let mut names: Vec<String> = [
+        ProviderKind::Anthropic,
+        ProviderKind::Groq,
+        ProviderKind::Openrouter,
+        ProviderKind::OpenaiCompatible,
+    ]
+    .iter()
+    .map(|k| crate::ai::keys::secret_name(*k))
+    .collect();
+    let users: Vec<String> = sqlx::query_scalar("SELECT id FROM users").fetch_all(store.pool()).await?;
+    for user in users {
+        names.push(crate::integrations::strava::client_secret_name(&user));
+        names.push(crate::integrations::strava::tokens_name(&user));
+    }
+    Ok(names)
+}
+
+/// Moves keys an older version left in keyutils into the durable store (the
+/// Secret Service, else the private file), so they survive the next reboot.
+/// A key already in the durable store wins (it is the newer one). Returns how
+/// many moved; what cannot be moved stays where it is and is logged.
+pub async fn move_from_keyutils(store: &Store) -> Result<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        // The durable store is only looked for when there is something to move.
+        let mut durable: Option<Secrets> = None;
+        let mut moved = 0;
+        for name in known_names(store).await? {
+            let Some((value, old)) = keyutils::take(&name) else { continue };
+            let durable = durable.get_or_insert_with(|| Secrets::detect(store));
+            if durable.get(&name)?.is_none() {
+                durable.set(&name, &value)?;
+                moved += 1;
+            }
+            // Only once the durable copy reads back.
+            if durable.get(&name)?.is_some() {
+                let _ = old.delete_credential();
+            }
+        }
+        if let Some(durable) = durable.filter(|_| moved > 0) {
+            tracing::info!("moved {moved} saved key(s) from the kernel keyring to {}", durable.describe());
+        }
+        Ok(moved)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = known_names;
+        let _ = store;
+        Ok(0)
+    }
+}
+
+/// [`move_from_keyutils`] at start-up: never stops the start, only logs.
+pub async fn on_start(store: &Store) {
+    if let Err(e) = move_from_keyutils(store).await {
+        tracing::warn!("could not move saved keys out of the kernel keyring: {e}");
     }
 }
 
@@ -233,8 +353,7 @@ mod tests {
     }
 
     /// Whatever this machine offers, the chosen backend keeps and forgets a
-    /// secret (here the kernel keyring cannot link to the persistent keyring,
-    /// so the file is chosen).
+    /// secret (without a Secret Service on the session bus, the file).
     #[tokio::test]
     async fn detect_chooses_a_backend_that_works() {
         let dir = tempfile::tempdir().unwrap();

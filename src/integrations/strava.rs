@@ -95,10 +95,10 @@ pub async fn save_settings(store: &Store, user_id: &str, settings: &StravaSettin
     crate::profile::save_settings_section(store, user_id, "strava", Some(settings)).await
 }
 
-fn client_secret_name(user_id: &str) -> String {
+pub(crate) fn client_secret_name(user_id: &str) -> String {
     format!("strava.client_secret.{user_id}")
 }
-fn tokens_name(user_id: &str) -> String {
+pub(crate) fn tokens_name(user_id: &str) -> String {
     format!("strava.tokens.{user_id}")
 }
 
@@ -455,8 +455,7 @@ impl Strava {
         }
         let raw = self.secrets.get(&tokens_name(&self.profile.id))?.ok_or_else(|| {
             Error::invalid(format!(
-                "no Strava tokens in {} (the Linux kernel keyring forgets them at reboot): \
-                     run `wagner strava connect`",
+                "no Strava tokens in {}: run `wagner strava connect`",
                 self.secrets.describe()
             ))
         })?;

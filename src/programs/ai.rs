@@ -216,10 +216,6 @@ pub async fn generate(
     let kind = provider.config.kind;
     let schema = schema();
     let overrides = ai::price_overrides(store, &profile.id).await?;
-    let limits = || budget::Limits {
-        requests_per_minute: provider.config.requests_per_minute,
-        monthly_budget_usd: provider.config.monthly_budget_usd,
-    };
     let mut days: Vec<PlannedDay> = Vec::with_capacity(84);
     let mut usage = Usage::default();
     let mut cost_usd = 0.0;
@@ -230,10 +226,30 @@ pub async fn generate(
         let mut accepted = None;
         for attempt in 1..=2 {
             progress(Progress { week, weeks: 12, attempt });
-            budget::admit(store, &profile.id, kind, limits(), crate::clock::now()).await?;
-            let completion = provider.complete_json(SYSTEM, &turns, SCHEMA_NAME, &schema, MAX_TOKENS).await?;
+            let most = budget::most_cost_usd(
+                prices::price_for(&provider.config.model, &overrides),
+                budget::most_for_request(SYSTEM, &turns, Some(&schema), MAX_TOKENS),
+            );
+            let ticket = budget::admit(
+                store,
+                &profile.id,
+                kind,
+                provider.limits(),
+                crate::clock::now(),
+                budget::CallKind::Program,
+                most,
+            )
+            .await?;
+            let completion =
+                match provider.complete_json(SYSTEM, &turns, SCHEMA_NAME, &schema, MAX_TOKENS).await {
+                    Ok(c) => c,
+                    Err(err) => {
+                        budget::settle(store, ticket, 0.0).await?;
+                        return Err(err);
+                    }
+                };
             let cost = prices::cost_usd(prices::price_for(&completion.model, &overrides), completion.usage);
-            budget::record_spend(store, &profile.id, kind, cost).await?;
+            budget::settle(store, ticket, cost).await?;
             usage = usage + completion.usage;
             cost_usd += cost;
             model = completion.model.clone();

@@ -204,11 +204,32 @@ async fn transcribe_if_needed(
     if let Reader::Ai(p) = reader
         && p.config.kind != ai::ProviderKind::Anthropic
     {
-        match p.transcribe(bytes.clone(), &name).await {
+        // Through the same admission, request limit and spend as every call.
+        let (seconds, _) = budget::transcription_seconds(&bytes, &name);
+        let cost = prices::transcription_cost_usd(&p.transcription_model(), seconds);
+        let result = match budget::admit(
+            store,
+            &profile.id,
+            p.config.kind,
+            p.limits(),
+            clock::now(),
+            budget::CallKind::Transcription,
+            cost,
+        )
+        .await
+        {
+            Ok(ticket) => {
+                let result = p.transcribe(bytes.clone(), &name).await;
+                budget::settle(store, ticket, if result.is_ok() { cost } else { 0.0 }).await?;
+                result
+            }
+            Err(e) => Err(e),
+        };
+        match result {
             Ok(text) => transcribed = Some((text, p.config.kind.as_str().to_string())),
             Err(e) => {
                 let e = p.redact(&e.to_string());
-                tracing::warn!("provider transcription failed, trying the offline model: {e}");
+                tracing::warn!("provider transcription not used, trying the offline model: {e}");
                 provider_error = Some(e);
             }
         }
@@ -568,17 +589,20 @@ async fn read_with_ai(
         usage,
         provider_error: Some(provider.redact(&err.to_string())),
     };
-    let limits = budget::Limits {
-        requests_per_minute: provider.config.requests_per_minute,
-        monthly_budget_usd: provider.config.monthly_budget_usd,
-    };
-    if let Err(err) = budget::admit(store, &profile.id, kind, limits, crate::clock::now()).await {
-        return Ok(failed(err, 0.0, Usage::default()));
-    }
-    let reading = extract::read_entry(provider, text, images, context).await;
     let overrides = ai::price_overrides(store, &profile.id).await?;
+    let most = budget::most_cost_usd(
+        prices::price_for(&provider.config.model, &overrides),
+        extract::most_usage(text, &images, context),
+    );
+    let call = if images.is_empty() { budget::CallKind::Entry } else { budget::CallKind::Photo };
+    let ticket =
+        match budget::admit(store, &profile.id, kind, provider.limits(), clock::now(), call, most).await {
+            Ok(ticket) => ticket,
+            Err(err) => return Ok(failed(err, 0.0, Usage::default())),
+        };
+    let reading = extract::read_entry(provider, text, images, context).await;
     let cost_usd = prices::cost_usd(prices::price_for(&reading.model, &overrides), reading.usage);
-    budget::record_spend(store, &profile.id, kind, cost_usd).await?;
+    budget::settle(store, ticket, cost_usd).await?;
     Ok(match reading.extraction {
         Ok(extraction) => AiOutcome {
             extraction,

@@ -66,6 +66,7 @@ pub const LOCAL_ONLY_TABLES: &[(&str, &str)] = &[
     ("daily_nutrition_summaries", "derived from meal_logs; recomputed on each install"),
     ("quick_entry_embeddings", "derived; each install embeds its own entries"),
     ("rate_limits", "per-install request counters"),
+    ("ai_spend", "per-install AI spend against the monthly budget"),
     ("webhook_events", "per-install inbox"),
 ];
 

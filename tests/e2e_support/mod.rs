@@ -45,6 +45,32 @@ pub fn desktop_binary() -> PathBuf {
     target.join("debug").join("wagner-desktop")
 }
 
+/// The instant the E2E suite runs at, unless `WAGNER_NOW` says another
+/// (scripts/test-dates.sh): a Wednesday midday, so results never depend on
+/// when the suite is run. The test process and every app or CLI it starts
+/// share it and tick on together from there.
+pub const E2E_NOW: &str = "2026-11-18T12:10:00Z";
+
+/// Sets this test process's clock to the suite's instant (once).
+pub fn fixed_clock() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let text = std::env::var("WAGNER_NOW").ok().filter(|v| !v.trim().is_empty());
+        let text = text.as_deref().unwrap_or(E2E_NOW);
+        let at = chrono::DateTime::parse_from_rfc3339(text.trim())
+            .unwrap_or_else(|e| panic!("WAGNER_NOW={text:?} is not RFC 3339: {e}"))
+            .with_timezone(&chrono::Utc);
+        wagner::clock::set_ticking(at);
+    });
+}
+
+/// `WAGNER_NOW` for a process started now (the app, the CLI): this process's
+/// "now", so the two clocks agree to the millisecond.
+pub fn now_env() -> String {
+    fixed_clock();
+    wagner::clock::to_db(wagner::clock::now())
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -65,11 +91,14 @@ pub async fn start_driver_env(db: &Path, env: &[(&str, &Path)]) -> Driver {
     );
     let port = free_port();
     let native_port = free_port();
+    // The app inherits tauri-driver's environment (as it does WAGNER_DB).
+    let now = now_env();
     let child = Command::new("tauri-driver")
         .process_group(0)
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .env("WAGNER_DB", db)
         .env("WAGNER_E2E_HOOKS", "1")
+        .env("WAGNER_NOW", &now)
         .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -171,9 +200,10 @@ where
 
 /// A demo database: the window opens on Today.
 pub async fn demo_db(dir: &Path) -> PathBuf {
+    fixed_clock();
     let db = dir.join("wagner.db");
     let store = Store::open(&db).await.unwrap();
-    wagner::demo::load(&store, chrono::Utc::now(), None).await.unwrap();
+    wagner::demo::load(&store, wagner::clock::now(), None).await.unwrap();
     store.close().await;
     db
 }

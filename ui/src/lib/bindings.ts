@@ -1077,7 +1077,12 @@ last_automatic: string | null;
  * When the next automatic backup is due (UTC; now or earlier means at
  * the next check); `None` when automatic backups are off or there is no profile.
  */
-next_due: string | null }
+next_due: string | null; 
+/**
+ * The core's "now" (UTC) the above was computed at: the window compares
+ * with this, not its own clock (they differ when `WAGNER_NOW` is set).
+ */
+now: string }
 export type BackupReport = { file: string; bytes: number; manifest: Manifest }
 /**
  * Best efforts computed from the stored streams.

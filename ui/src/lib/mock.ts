@@ -1647,5 +1647,6 @@ function mockBackupOverview(): BackupOverview {
     schedule: { ...mockBackups.schedule },
     last_automatic: last,
     next_due: next,
+    now: new Date().toISOString(),
   };
 }
