@@ -17,8 +17,14 @@ pub fn from_db(text: &str) -> Result<DateTime<Utc>> {
         .map_err(|e| Error::Corrupt { what: "timestamp".into(), detail: format!("{text:?}: {e}") })
 }
 
+/// The core's "now": every timestamp and "today" in the core, the CLI and the
+/// shell comes from here, so tests (and the window under E2E) can set it.
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
 pub fn now_db() -> String {
-    to_db(Utc::now())
+    to_db(now())
 }
 
 pub fn parse_time_zone(name: &str) -> Result<Tz> {

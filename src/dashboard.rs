@@ -57,7 +57,7 @@ pub struct Today {
 
 /// The user's local "today".
 pub fn today_for(profile: &Profile) -> NaiveDate {
-    clock::local_date(chrono::Utc::now(), profile.tz())
+    clock::local_date(crate::clock::now(), profile.tz())
 }
 
 pub async fn day(store: &Store, profile: &Profile, date: NaiveDate) -> Result<Today> {

@@ -31,7 +31,7 @@ fn live(core: &Core) -> CommandResult<&LiveStore> {
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_overview(core: State<'_, Core>) -> CommandResult<BackupOverview> {
-    Ok(schedule::overview(core.store()?, chrono::Utc::now()).await?)
+    Ok(schedule::overview(core.store()?, wagner::clock::now()).await?)
 }
 
 #[tauri::command]
@@ -100,7 +100,7 @@ pub async fn run_schedule(app: AppHandle) {
         let Ok(live) = live(&core) else { return };
         {
             let _only_one = live.exclusive.lock().await;
-            match schedule::run_if_due(live.get(), chrono::Utc::now()).await {
+            match schedule::run_if_due(live.get(), wagner::clock::now()).await {
                 Ok(Some(report)) => tracing::info!("automatic backup: {}", report.file),
                 Ok(None) => {}
                 Err(err) => tracing::warn!("the automatic backup failed: {err}"),

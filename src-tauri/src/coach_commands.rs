@@ -74,7 +74,7 @@ pub struct CoachOverview {
 pub async fn coach_conversations(core: State<'_, Core>) -> CommandResult<CoachOverview> {
     let store = core.store()?;
     let profile = profile::require_default(store).await?;
-    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let month = wagner::clock::now().format("%Y-%m").to_string();
     Ok(CoachOverview {
         conversations: coach::conversations(store, &profile.id).await?,
         month_usage: coach::month_usage(store, &profile.id, &month).await?,

@@ -140,7 +140,7 @@ pub async fn log_entry(
         files.push(wagner::attachments::read_user_file(std::path::Path::new(&path))?);
     }
     let entry =
-        quick_entry::log_with_attachments(store, &profile, text.as_deref(), &files, chrono::Utc::now())
+        quick_entry::log_with_attachments(store, &profile, text.as_deref(), &files, wagner::clock::now())
             .await?;
     read_in_background(app, store.clone(), profile, entry.id.clone());
     Ok(entry)
@@ -224,7 +224,7 @@ pub async fn recent_entries(core: State<'_, Core>, limit: u32) -> CommandResult<
 #[tauri::command]
 #[specta::specta]
 pub async fn load_demo(core: State<'_, Core>) -> CommandResult<DemoReport> {
-    Ok(demo::load(core.store()?, chrono::Utc::now(), None).await?)
+    Ok(demo::load(core.store()?, wagner::clock::now(), None).await?)
 }
 
 #[tauri::command]

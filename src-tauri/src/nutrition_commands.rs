@@ -20,7 +20,7 @@ pub async fn nutrition_day(core: State<'_, Core>, date: Option<String>) -> Comma
     let profile = profile::require_default(store).await?;
     let date = match date {
         Some(d) => clock::parse_date(&d)?,
-        None => clock::local_date(chrono::Utc::now(), profile.tz()),
+        None => clock::local_date(wagner::clock::now(), profile.tz()),
     };
     Ok(nutrition::day_view(store, &profile, date).await?)
 }
@@ -69,10 +69,10 @@ pub async fn meal_log_food(
 ) -> CommandResult<MealSummary> {
     let store = core.store()?;
     let profile = profile::require_default(store).await?;
-    let today = clock::local_date(chrono::Utc::now(), profile.tz());
+    let today = clock::local_date(wagner::clock::now(), profile.tz());
     let at = match date.as_deref().map(clock::parse_date).transpose()? {
         Some(d) if d != today => clock::local_to_utc(d, 12, 0, profile.tz()),
-        _ => chrono::Utc::now(),
+        _ => wagner::clock::now(),
     };
     Ok(meals::log_food_tx(store, &profile, category, at, &food_id, quantity, &unit).await?)
 }

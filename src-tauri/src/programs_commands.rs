@@ -103,7 +103,7 @@ pub async fn program_mark(core: State<'_, Core>, id: String, status: Status) -> 
 pub async fn program_pause(core: State<'_, Core>) -> CommandResult<()> {
     let store = core.store()?;
     let profile = profile::require_default(store).await?;
-    Ok(tracking::pause(store, &profile, chrono::Utc::now()).await?)
+    Ok(tracking::pause(store, &profile, wagner::clock::now()).await?)
 }
 
 /// Resumes; returns how many days the rest of the program moved.
@@ -112,7 +112,7 @@ pub async fn program_pause(core: State<'_, Core>) -> CommandResult<()> {
 pub async fn program_resume(core: State<'_, Core>) -> CommandResult<i64> {
     let store = core.store()?;
     let profile = profile::require_default(store).await?;
-    Ok(tracking::resume(store, &profile, chrono::Utc::now()).await?)
+    Ok(tracking::resume(store, &profile, wagner::clock::now()).await?)
 }
 
 /// Writes the program to an .ics file; returns the number of days written.
@@ -121,7 +121,7 @@ pub async fn program_resume(core: State<'_, Core>) -> CommandResult<i64> {
 pub async fn program_export_ics(core: State<'_, Core>, path: String) -> CommandResult<u32> {
     let store = core.store()?;
     let profile = profile::require_default(store).await?;
-    let n = programs::ics::export(store, &profile, std::path::Path::new(&path), chrono::Utc::now()).await?;
+    let n = programs::ics::export(store, &profile, std::path::Path::new(&path), wagner::clock::now()).await?;
     Ok(n as u32)
 }
 

@@ -376,7 +376,7 @@ pub async fn status(store: &crate::Store, user_id: &str) -> Result<AiStatus> {
     }
     .map(|(_, source)| source);
     let key_present = key_source.is_some();
-    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let month = crate::clock::now().format("%Y-%m").to_string();
     let month_spend_usd: f64 = sqlx::query_scalar(
         "SELECT COALESCE(SUM(month_spend_usd), 0.0) FROM rate_limits WHERE user_id = ? AND operation = 'ai' AND month = ?",
     )

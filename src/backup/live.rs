@@ -84,7 +84,7 @@ pub fn folder(store: &Store) -> PathBuf {
 }
 
 fn stamp_now() -> String {
-    chrono::Utc::now().format(STAMP).to_string()
+    crate::clock::now().format(STAMP).to_string()
 }
 
 /// The kind and time a backup's name says, if it is one of ours.

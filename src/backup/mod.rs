@@ -253,7 +253,7 @@ pub async fn restore(file: &Path, db: &Path, overwrite: bool) -> Result<RestoreR
         .unwrap_or_else(|| PathBuf::from("."));
     std::fs::create_dir_all(&data_dir).map_err(io(format!("creating {}", data_dir.display())))?;
     let previous = if exists {
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
+        let stamp = crate::clock::now().format("%Y%m%dT%H%M%S");
         let name = format!(
             "{}.before-restore-{stamp}",
             db.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()

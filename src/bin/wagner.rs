@@ -391,7 +391,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &profile,
                 text.as_deref(),
                 &files,
-                chrono::Utc::now(),
+                wagner::clock::now(),
             )
             .await?;
             if no_process {
@@ -608,7 +608,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             wagner::nutrition::foods::ensure_loaded(&store).await?;
-            let report = demo::load(&store, chrono::Utc::now(), None).await?;
+            let report = demo::load(&store, wagner::clock::now(), None).await?;
             if cli.json {
                 print_json(&report)?;
             } else {
@@ -656,7 +656,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Activities { weekly: true, weeks, .. } => {
             let profile = profile::require_default(&store).await?;
-            let today = wagner::clock::local_date(chrono::Utc::now(), profile.tz());
+            let today = wagner::clock::local_date(wagner::clock::now(), profile.tz());
             let volume = wagner::activities::volume::recent_weeks(&store, &profile.id, today, weeks).await?;
             if cli.json {
                 print_json(&volume)?;

@@ -94,7 +94,7 @@ fn json<T: Serialize>(value: &T) -> Result<String> {
 /// When a measurement was taken, from `--at`.
 pub fn parse_at(text: Option<&str>, profile: &Profile) -> Result<DateTime<Utc>> {
     let Some(text) = text.map(str::trim) else {
-        return Ok(Utc::now());
+        return Ok(crate::clock::now());
     };
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc));

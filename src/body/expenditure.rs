@@ -312,7 +312,7 @@ pub async fn expenditure(
 /// The estimate for the default window ending yesterday (today's meals are
 /// not all logged yet): what `wagner body tdee` and the Body page show.
 pub async fn current(store: &Store, profile: &Profile, window_days: u32) -> Result<Expenditure> {
-    let end = clock::local_date(chrono::Utc::now(), profile.tz()) - Duration::days(1);
+    let end = clock::local_date(crate::clock::now(), profile.tz()) - Duration::days(1);
     expenditure(store, profile, end, window_days).await
 }
 
@@ -401,7 +401,7 @@ pub async fn apply_target(
         ));
     };
     let target = target_for(estimate, goal_rate_kg_per_week)?;
-    let today = clock::local_date(chrono::Utc::now(), profile.tz());
+    let today = clock::local_date(crate::clock::now(), profile.tz());
     let mut tx = store.begin_write().await?;
     sqlx::query("UPDATE users SET daily_calorie_target = ? WHERE id = ?")
         .bind(target)

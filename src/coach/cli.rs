@@ -58,7 +58,7 @@ pub async fn run(store: &Store, args: CoachArgs, as_json: bool) -> Result<()> {
     let mut out = std::io::stdout();
     if args.list {
         let list = conversations(store, &profile.id).await?;
-        let month = chrono::Utc::now().format("%Y-%m").to_string();
+        let month = crate::clock::now().format("%Y-%m").to_string();
         let usage = month_usage(store, &profile.id, &month).await?;
         if as_json {
             let v = serde_json::json!({"conversations": list, "month": month, "month_usage": usage});

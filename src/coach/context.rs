@@ -242,7 +242,7 @@ async fn retrieve_by_keywords(
             rows.push((kind.to_string(), id, at, text));
         }
     }
-    let now = Utc::now();
+    let now = crate::clock::now();
     let mut scored: Vec<Retrieved> = rows
         .into_iter()
         .map(|(kind, id, at, text)| {

@@ -231,7 +231,7 @@ pub async fn ask(
     };
     let conversation_id = options.conversation_id.clone().unwrap_or_else(crate::new_id);
     let provider = provider.filter(|_| !options.offline);
-    let now = options.now.unwrap_or_else(Utc::now);
+    let now = options.now.unwrap_or_else(crate::clock::now);
 
     insert_message(store, &profile.id, &conversation_id, "user", question, None, None, None, None, 0.0)
         .await?;
@@ -325,7 +325,7 @@ async fn ask_provider(
         requests_per_minute: provider.config.requests_per_minute,
         monthly_budget_usd: provider.config.monthly_budget_usd,
     };
-    budget::admit(store, &profile.id, kind, limits, Utc::now()).await?;
+    budget::admit(store, &profile.id, kind, limits, crate::clock::now()).await?;
 
     let mut system = format!("{SYSTEM_PROMPT}\n\n<data>\n{}</data>", context::describe(snap, retrieved));
     let mut turns: Vec<Turn> = Vec::new();

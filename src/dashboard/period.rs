@@ -277,7 +277,7 @@ impl std::str::FromStr for PeriodKind {
 
 /// Today's date in the profile's zone: the default day of a period.
 pub fn default_date(profile: &Profile) -> NaiveDate {
-    clock::local_date(chrono::Utc::now(), profile.tz())
+    clock::local_date(crate::clock::now(), profile.tz())
 }
 
 #[cfg(test)]

@@ -497,7 +497,7 @@ impl Strava {
     /// A token valid for a while yet, renewed first when close to expiry.
     async fn access_token(&mut self) -> Result<Secret> {
         let tokens = self.load_tokens()?;
-        if tokens.expires_at - Utc::now().timestamp() < REFRESH_MARGIN_SECONDS {
+        if tokens.expires_at - crate::clock::now().timestamp() < REFRESH_MARGIN_SECONDS {
             self.refresh().await?;
         }
         Ok(Secret::new(self.load_tokens()?.access_token))
@@ -511,7 +511,7 @@ impl Strava {
         let url = format!("{}{path}", self.settings.api_base());
         let mut renewed = false;
         loop {
-            let now = Utc::now();
+            let now = crate::clock::now();
             admit(&self.store, &self.profile, now).await?;
             let token = self.access_token().await?;
             self.requests += 1;
@@ -630,7 +630,7 @@ impl Strava {
                 return Err(e);
             }
         }
-        let now = clock::to_db(Utc::now());
+        let now = clock::to_db(crate::clock::now());
         sqlx::query(
             "UPDATE integrations SET last_sync_at = ?, error_message = ? WHERE user_id = ? AND provider = ?",
         )
@@ -1093,7 +1093,7 @@ pub async fn receive_webhook(store: &Store, secrets: Secrets, raw: &str) -> Resu
     )
     .bind(status)
     .bind(error)
-    .bind((status != "failed").then(|| clock::to_db(Utc::now())))
+    .bind((status != "failed").then(|| clock::to_db(crate::clock::now())))
     .bind(&key)
     .execute(store.pool())
     .await?;

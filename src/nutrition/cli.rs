@@ -38,7 +38,7 @@ fn category_name(c: MealCategory) -> &'static str {
 fn date_or_today(date: Option<&str>, profile: &Profile) -> Result<chrono::NaiveDate> {
     match date {
         Some(d) => clock::parse_date(d),
-        None => Ok(clock::local_date(chrono::Utc::now(), profile.tz())),
+        None => Ok(clock::local_date(crate::clock::now(), profile.tz())),
     }
 }
 
@@ -209,7 +209,7 @@ pub async fn run_meal(store: &Store, args: MealArgs, as_json: bool) -> Result<St
         MealAction::Log { food_id, quantity, unit, category: c, date } => {
             let at = match date {
                 Some(d) => {
-                    let now = chrono::Utc::now().with_timezone(&profile.tz());
+                    let now = crate::clock::now().with_timezone(&profile.tz());
                     clock::local_to_utc(
                         clock::parse_date(&d)?,
                         chrono::Timelike::hour(&now),
@@ -217,7 +217,7 @@ pub async fn run_meal(store: &Store, args: MealArgs, as_json: bool) -> Result<St
                         profile.tz(),
                     )
                 }
-                None => chrono::Utc::now(),
+                None => crate::clock::now(),
             };
             let m = meals::log_food_tx(store, &profile, category(&c)?, at, &food_id, quantity, &unit).await?;
             meal_out(m, "Logged")

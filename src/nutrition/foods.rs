@@ -339,7 +339,7 @@ pub async fn search(store: &Store, user_id: &str, query: &str, limit: u32) -> Re
     if candidates.is_empty() && words.len() > 1 {
         candidates = gather(store, user_id, &words, " OR ").await?;
     }
-    let recent = crate::clock::to_db(chrono::Utc::now() - chrono::Duration::days(14));
+    let recent = crate::clock::to_db(crate::clock::now() - chrono::Duration::days(14));
     let q = Query::new(&words);
     let mut scored: Vec<(f64, Candidate)> = candidates
         .into_iter()
@@ -379,7 +379,7 @@ async fn gather(store: &Store, user_id: &str, words: &[String], joiner: &str) ->
     // Words are alphanumeric only (see query_words), so quoting them is enough
     // to keep FTS5 syntax out: `"egg"* AND "noodle"*`.
     let phrases: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
-    let since = crate::clock::to_db(chrono::Utc::now() - chrono::Duration::days(180));
+    let since = crate::clock::to_db(crate::clock::now() - chrono::Duration::days(180));
     // Names starting with the first word ("Rice, …" for "rice"), shortest
     // first, come from the name index: cheap, and BM25 alone can rank them
     // out. One or two letters match thousands of foods and BM25 over them

@@ -98,7 +98,7 @@ pub async fn add(store: &Store, profile: &Profile, new: &NewGoal) -> Result<Goal
         return Err(Error::invalid("the goal needs a target value > 0"));
     }
     let target_date = new.target_date.as_deref().map(clock::parse_date).transpose()?;
-    let today = clock::local_date(chrono::Utc::now(), profile.tz());
+    let today = clock::local_date(crate::clock::now(), profile.tz());
     if target_date.is_some_and(|d| d < today) {
         return Err(Error::invalid("the target date is in the past"));
     }
@@ -192,7 +192,7 @@ pub async fn delete(store: &Store, user_id: &str, id: &str) -> Result<()> {
 }
 
 async fn progress(store: &Store, profile: &Profile, goal: Goal) -> Result<GoalProgress> {
-    let today = clock::local_date(chrono::Utc::now(), profile.tz());
+    let today = clock::local_date(crate::clock::now(), profile.tz());
     let (measured, how) = measure(store, profile, &goal.goal_type, today).await?;
     let current = measured.or(goal.current_value);
     let percent = match (goal.target_value, current) {

@@ -184,7 +184,7 @@ pub async fn apply(store: &Store, profile: &Profile, plan: &MacroPlan) -> Result
     .bind(&profile.id)
     .execute(&mut *tx)
     .await?;
-    let today = clock::local_date(chrono::Utc::now(), profile.tz());
+    let today = clock::local_date(crate::clock::now(), profile.tz());
     sqlx::query("INSERT INTO daily_nutrition_refresh (user_id, date) VALUES (?, ?)")
         .bind(&profile.id)
         .bind(today.to_string())

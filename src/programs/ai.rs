@@ -230,7 +230,7 @@ pub async fn generate(
         let mut accepted = None;
         for attempt in 1..=2 {
             progress(Progress { week, weeks: 12, attempt });
-            budget::admit(store, &profile.id, kind, limits(), chrono::Utc::now()).await?;
+            budget::admit(store, &profile.id, kind, limits(), crate::clock::now()).await?;
             let completion = provider.complete_json(SYSTEM, &turns, SCHEMA_NAME, &schema, MAX_TOKENS).await?;
             let cost = prices::cost_usd(prices::price_for(&completion.model, &overrides), completion.usage);
             budget::record_spend(store, &profile.id, kind, cost).await?;

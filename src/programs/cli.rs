@@ -4,7 +4,6 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use chrono::Utc;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
@@ -88,7 +87,7 @@ fn json<T: Serialize>(value: &T) -> Result<String> {
 
 pub async fn run(store: &Store, args: ProgramArgs, as_json: bool) -> Result<String> {
     let profile = profile::require_default(store).await?;
-    let now = Utc::now();
+    let now = crate::clock::now();
     let today = clock::local_date(now, profile.tz());
     match args.action.unwrap_or(ProgramAction::Today) {
         ProgramAction::New { answers, offline, start } => {

@@ -828,7 +828,7 @@ pub async fn regenerate_from(store: &Store, profile: &Profile, week: u32, today:
     let q = p.questionnaire()?;
     let catalog = Catalog::bundled()?;
     // Another meal rotation each time, so a regeneration changes something.
-    let variant = (Utc::now().timestamp() as usize / 60) % 1000 + 1;
+    let variant = (crate::clock::now().timestamp() as usize / 60) % 1000 + 1;
     let mut rewritten = 0;
     for w in week..=12 {
         let days = generate::week(&q, catalog, w, variant)?;

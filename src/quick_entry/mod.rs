@@ -38,6 +38,10 @@ pub enum ProcessingStatus {
     Processing,
     Completed,
     Failed,
+    /// Read, but something needs the user before its numbers can be trusted
+    /// (a food that matched nothing, an implausible number); the reason is in
+    /// `error_message`.
+    NeedsReview,
 }
 
 impl ProcessingStatus {
@@ -47,6 +51,7 @@ impl ProcessingStatus {
             Self::Processing => "processing",
             Self::Completed => "completed",
             Self::Failed => "failed",
+            Self::NeedsReview => "needs_review",
         }
     }
 }
@@ -59,8 +64,9 @@ impl std::str::FromStr for ProcessingStatus {
             "processing" => Ok(Self::Processing),
             "completed" => Ok(Self::Completed),
             "failed" => Ok(Self::Failed),
+            "needs_review" => Ok(Self::NeedsReview),
             other => Err(Error::invalid(format!(
-                "unknown status {other:?} (pending, processing, completed or failed)"
+                "unknown status {other:?} (pending, processing, completed, failed or needs_review)"
             ))),
         }
     }
@@ -90,7 +96,7 @@ const SELECT_ENTRY: &str = "SELECT id, input_type, raw_text, raw_transcription, 
 
 /// Stores a text entry as `pending`, exactly as typed.
 pub async fn log_text(store: &Store, profile: &Profile, text: &str) -> Result<QuickEntry> {
-    log_text_at(store, profile, text, Utc::now()).await
+    log_text_at(store, profile, text, crate::clock::now()).await
 }
 
 pub async fn log_text_at(

@@ -491,7 +491,7 @@ async fn read_with_ai(
         requests_per_minute: provider.config.requests_per_minute,
         monthly_budget_usd: provider.config.monthly_budget_usd,
     };
-    if let Err(err) = budget::admit(store, &profile.id, kind, limits, chrono::Utc::now()).await {
+    if let Err(err) = budget::admit(store, &profile.id, kind, limits, crate::clock::now()).await {
         return Ok(failed(err, 0.0, Usage::default()));
     }
     let reading = extract::read_entry(provider, text, images, context).await;

@@ -30,7 +30,7 @@ export const EMPTY_HISTORY_FORM: HistoryForm = {
   text: "",
 };
 
-export const STATUSES: ProcessingStatus[] = ["pending", "processing", "completed", "failed"];
+export const STATUSES: ProcessingStatus[] = ["pending", "processing", "completed", "failed", "needs_review"];
 export const INPUT_TYPES: InputType[] = ["text", "voice", "image", "multimodal", "pdf"];
 export const CLASSIFICATIONS = ["meal", "workout", "body_measurement", "multiple", "unknown"] as const;
 

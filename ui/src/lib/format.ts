@@ -218,6 +218,8 @@ export function entryStatusText(status: ProcessingStatus): string {
       return "processed";
     case "failed":
       return "processing failed";
+    case "needs_review":
+      return "needs your review";
   }
 }
 
@@ -232,6 +234,8 @@ export function entryStatusBadge(status: ProcessingStatus): string {
       return "Processed";
     case "failed":
       return "Failed";
+    case "needs_review":
+      return "Needs review";
   }
 }
 
