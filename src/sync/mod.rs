@@ -67,6 +67,7 @@ pub const LOCAL_ONLY_TABLES: &[(&str, &str)] = &[
     ("quick_entry_embeddings", "derived; each install embeds its own entries"),
     ("rate_limits", "per-install request counters"),
     ("webhook_events", "per-install inbox"),
+    ("food_choices", "foods picked for typed names; learned again from the next pick"),
 ];
 
 const MAX_ERRORS: usize = 20;

@@ -3,6 +3,7 @@
 //! scores what the user sees — each entry stored and processed offline on a
 //! real database with the bundled foods, then the stored meals' calories,
 //! the foods resolved to a food with grams, the classification and fields.
+#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 
