@@ -154,7 +154,7 @@ fn closest_with_portions<'a>(
         let shared = all.iter().filter(|w| sr_words[i].binary_search(w).is_ok()).count() as f64;
         let union = (all.len() + sr_words[i].len()) as f64 - shared;
         let jaccard = if union > 0.0 { shared / union } else { 0.0 };
-        if jaccard < 0.3 {
+        if jaccard < 0.4 {
             continue;
         }
         // A powder or a dried form weighs nothing like the dish per cup: same energy density, within 2×.

@@ -192,9 +192,9 @@ const TYPICAL_GRAMS: [(&str, f64); 36] = [
     ("pizza", 107.0),
     ("whopper", 270.0),
     ("big mac", 219.0),
-    ("burger", 220.0),
     ("cheeseburger", 200.0),
     ("hamburger", 180.0),
+    ("burger", 220.0),
     ("sandwich", 180.0),
     ("sub ", 230.0),
     ("wrap", 200.0),
@@ -207,9 +207,9 @@ const TYPICAL_GRAMS: [(&str, f64); 36] = [
     ("frappuccino", 360.0),
     ("smoothie", 360.0),
     ("shake", 330.0),
-    ("soup", 360.0),
     ("pho", 720.0),
     ("ramen", 500.0),
+    ("soup", 360.0),
     ("chili", 250.0),
     ("curry", 240.0),
     ("stew", 250.0),
@@ -229,40 +229,71 @@ const TYPICAL_GRAMS: [(&str, f64); 36] = [
 
 /// The portion a food is eaten in when the unit typed says nothing about grams.
 pub fn typical_serving(food: &FoodDetails) -> f64 {
+    let (grams, piece) = typical_portion(food);
+    // Energy-dense foods (nuts, chips, nut butters, dry cereal, sugar) are
+    // eaten by the ounce or spoonful, not by the cup or the package: USDA's
+    // reference amounts for them are about 30 g. A named piece (a bar, a
+    // muffin) stays what it is; a package-sized one ("bag (8 oz)") does not.
+    let kcal = food.nutrients.get("calories").copied().unwrap_or(0.0);
+    if kcal >= 350.0 && grams > 60.0 && (!piece || grams > 150.0) {
+        let nearest = food
+            .portions
+            .iter()
+            .map(|p| p.grams / p.amount)
+            .filter(|g| *g >= 3.0)
+            .min_by(|a, b| (a - 30.0).abs().total_cmp(&(b - 30.0).abs()));
+        return nearest.filter(|g| *g <= 60.0).unwrap_or(30.0);
+    }
+    grams
+}
+
+/// The typical portion's grams, and whether it is a named piece of the food.
+fn typical_portion(food: &FoodDetails) -> (f64, bool) {
     if let Some(g) = food.serving_grams.filter(|g| *g > 0.0) {
-        return g / food
+        let per = g / food
             .serving_size
             .filter(|s| *s > 0.0 && food.serving_unit.as_deref() != Some("g"))
             .unwrap_or(1.0);
+        return (per, true);
     }
     let typical = ["medium", "large", "piece", "serving", "slice", "each", "item", "fruit", "whole", "unit"];
     let mass = |p: &&Portion| {
         let n = p.name.to_lowercase();
         n == "oz" || n.starts_with("oz ") || n == "g"
     };
+    // A size word anywhere in the name: "croissant, medium", "medium bagel (3-1/2\" dia)".
+    let sized = |size: &str| {
+        food.portions.iter().find(|p| {
+            !is_bulk(p) && p.name.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|w| w == size)
+        })
+    };
     // A named piece ("chop", "fillet", "item") before a bare weight ("3 oz").
     if let Some(p) = typical
         .iter()
         .find_map(|u| named(&food.portions, u))
+        .or_else(|| sized("medium"))
+        .or_else(|| sized("regular"))
         .or(food.portions.iter().find(|p| portion_ml(p).is_none() && !is_bulk(p) && !mass(p)))
     {
-        return p.grams / p.amount;
+        let bare_serving = p.name.to_lowercase().starts_with("serving");
+        return (p.grams / p.amount, !bare_serving);
     }
     let name = format!("{} ", food.name.to_lowercase());
+    // The table lists the specific before the general ("pho" before "soup").
     if let Some((_, g)) = TYPICAL_GRAMS.iter().find(|(w, _)| name.contains(w)) {
-        return *g;
+        return (*g, true);
     }
     if let Some(p) = food.portions.iter().find(|p| mass(p)) {
-        return p.grams / p.amount;
+        return (p.grams / p.amount, false);
     }
     if is_liquid(food) {
-        return 240.0;
+        return (240.0, false);
     }
     // A cup of the food (rice, pasta, cereal) is its usual serving when it has one.
     if let Some(g) = food.portions.iter().find_map(|p| portion_ml(p).map(|ml| p.grams / ml * 236.588)) {
-        return g;
+        return (g, false);
     }
-    100.0
+    (100.0, false)
 }
 
 /// Grams of one household unit the food has no measure for: a glass or mug
@@ -276,6 +307,8 @@ fn household_default(food: &FoodDetails, unit: &str) -> Option<f64> {
     };
     let name = food.name.to_lowercase();
     Some(match unit {
+        // A glass of wine is USDA's 5 fl oz serving; of anything else, a cup.
+        "glass" | "glasses" if name.contains("wine") => volume(147.9),
         "glass" | "glasses" | "mug" | "mugs" => volume(240.0),
         "bowl" | "bowls" => {
             if is_liquid(food) || name.contains("cereal") || name.contains("oat") {

@@ -29,7 +29,7 @@ const FILLER: [&str; 22] = [
 ];
 
 /// Spellings and regional names → the words USDA names use.
-const WORD_SYNONYMS: [(&str, &str); 30] = [
+const WORD_SYNONYMS: [(&str, &str); 31] = [
     ("yoghurt", "yogurt"),
     ("yoghurts", "yogurt"),
     ("omelette", "omelet"),
@@ -60,10 +60,11 @@ const WORD_SYNONYMS: [(&str, &str); 30] = [
     ("semi skimmed", "reduced fat 2%"),
     ("doughnut", "doughnuts"),
     ("pb", "peanut butter"),
+    ("cornflakes", "corn flakes"),
 ];
 
 /// Whole phrases → the generic, as-eaten food people mean by them.
-const AS_EATEN: [(&str, &str); 30] = [
+const AS_EATEN: [(&str, &str); 35] = [
     ("rice", "rice white long-grain cooked"),
     ("white rice", "rice white long-grain cooked"),
     ("brown rice", "rice brown long-grain cooked"),
@@ -94,6 +95,11 @@ const AS_EATEN: [(&str, &str); 30] = [
     ("spag bol", "spaghetti with meat sauce"),
     ("spaghetti bolognese", "spaghetti with meat sauce"),
     ("mac and cheese", "macaroni and cheese"),
+    ("beer", "beer regular all"),
+    ("whole milk", "milk whole 3.25%"),
+    ("reduced fat 2% milk", "milk reduced fat fluid 2% milkfat"),
+    ("2% milk", "milk reduced fat fluid 2% milkfat"),
+    ("nonfat milk", "milk nonfat fluid"),
 ];
 
 static QUANTITY_INSIDE: LazyLock<Regex> = LazyLock::new(|| {

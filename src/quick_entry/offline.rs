@@ -990,9 +990,31 @@ pub fn category_for_hour(hour: u32) -> MealCategory {
     }
 }
 
+/// Dishes named with "and" stay one food.
+const COMPOUNDS: [&str; 8] = [
+    "mac and cheese",
+    "macaroni and cheese",
+    "fish and chips",
+    "peanut butter and jelly",
+    "pb and j",
+    "bangers and mash",
+    "sweet and sour",
+    "salt and vinegar",
+];
+/// "ham and cheese sandwich": the "and" is inside the dish's name.
+static AND_DISH: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b([a-z]+(?: [a-z]+)?) and ([a-z]+(?: [a-z]+)? (?:sandwich|sandwiches|sub|wrap|panini|toastie|omelette|omelet|pizza|pie|salad|burrito|bagel|quesadilla|stir fry|curry|soup))\b")
+});
+/// Marks an "and" that does not split foods (a control character nobody types).
+const KEPT_AND: &str = "\u{1}";
+
 fn read_foods(part: &str) -> Vec<ExtractedFood> {
-    FOOD_SPLIT
-        .split(part)
+    let mut part = AND_DISH.replace_all(part, format!("${{1}}{KEPT_AND}${{2}}").as_str()).to_string();
+    for compound in COMPOUNDS {
+        part = part.replace(compound, &compound.replace(" and ", KEPT_AND));
+    }
+    let mut foods: Vec<ExtractedFood> = FOOD_SPLIT
+        .split(&part)
         .filter_map(|chunk| {
             // "ate a burrito", "snack: 30 g chocolate", "shake after the gym": keep the food.
             let chunk = LEADING_FILLER.replace(chunk.trim(), "");
@@ -1017,6 +1039,7 @@ fn read_foods(part: &str) -> Vec<ExtractedFood> {
                 quantity = v;
                 unit = canonical_unit(&c[3]);
             }
+            let name = name.replace(KEPT_AND, " and ");
             if name.is_empty() || name.chars().all(|c| c.is_ascii_digit()) {
                 return None;
             }
@@ -1040,7 +1063,25 @@ fn read_foods(part: &str) -> Vec<ExtractedFood> {
                 nutrients: Default::default(),
             })
         })
-        .collect()
+        .collect();
+    // "coffee with milk", "tea, milk and 2 sugars": what goes into a drink is
+    // a splash or a spoonful, not a glass of milk or a cup of sugar.
+    let drink = foods.iter().any(|f| {
+        has_word(&f.name, &["coffee", "tea", "latte", "cappuccino", "americano", "espresso", "chai", "cocoa"])
+    });
+    if drink {
+        for f in foods.iter_mut().filter(|f| f.unit == "serving" && f.grams.is_none()) {
+            let (amount, unit) = match f.name.as_str() {
+                "milk" | "splash milk" | "dash milk" | "drop milk" => (2.0, "tbsp"),
+                "cream" | "creamer" | "half and half" | "oat milk" | "soy milk" | "almond milk" => (1.0, "tbsp"),
+                "sugar" | "sugars" | "sweetener" | "honey" => (1.0, "tsp"),
+                _ => continue,
+            };
+            f.quantity *= amount;
+            f.unit = unit.to_string();
+        }
+    }
+    foods
 }
 
 fn read_quantity(chunk: &str) -> (f64, &str) {
@@ -1258,6 +1299,18 @@ mod tests {
         assert_eq!(f.name, "blueberry muffin");
         let f = &p("had a whopper and small fries").meals[0].foods;
         assert_eq!((f[1].name.as_str(), f[1].unit.as_str()), ("fries", "small"));
+    }
+
+    #[test]
+    fn dishes_named_with_and_and_what_goes_into_a_drink() {
+        let names = |text: &str| -> Vec<String> { p(text).meals[0].foods.iter().map(|f| f.name.clone()).collect() };
+        assert_eq!(names("ham and cheese sandwich for lunch"), ["ham and cheese sandwich"]);
+        assert_eq!(names("bowl of mac and cheese"), ["mac and cheese"]);
+        assert_eq!(names("eggs and toast"), ["eggs", "toast"]);
+        let f = &p("cup of tea with milk and 2 sugars").meals[0].foods;
+        assert_eq!((f[1].quantity, f[1].unit.as_str()), (2.0, "tbsp"));
+        assert_eq!((f[2].quantity, f[2].unit.as_str()), (2.0, "tsp"));
+        assert_eq!(p("a glass of milk").meals[0].foods[0].unit, "glass", "milk on its own is a glass");
     }
 
     #[test]
