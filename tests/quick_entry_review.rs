@@ -180,3 +180,65 @@ fn clock_day(p: &pipeline::Processed) -> chrono::NaiveDate {
     let at = wagner::clock::from_db(&p.entry.logged_at).unwrap();
     wagner::clock::local_date(at, chrono_tz::UTC)
 }
+
+/// The remembered pick is also what an AI provider's food of that name is
+/// resolved to: its macros are kept, the picked food adds the micronutrients.
+#[tokio::test]
+async fn a_remembered_pick_is_used_when_an_ai_provider_reads_the_entry() {
+    use serde_json::json;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let (_dir, store, me) = setup().await;
+    let p = log(&store, &me, "lunch: rice and kombuchaa").await;
+    let r = review::review(&store, &me, &p.entry.id).await.unwrap();
+    let kombucha = r.foods[0].candidates.iter().find(|c| c.name.to_lowercase().contains("kombucha")).unwrap().clone();
+    review::pick_numbered(&store, &me, &p.entry.id, 1, &kombucha.food_id).await.unwrap();
+
+    let server = MockServer::start().await;
+    let reading = json!({
+        "meals": [{"category": "lunch", "foods": [
+            {"name": "kombuchaa", "quantity": 1, "unit": "bottle", "grams": 480, "calories": 70, "protein_g": 0, "carbs_g": 16, "fat_g": 0}
+        ]}],
+        "workouts": [], "measurements": [], "confidence": 0.9
+    });
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "msg_01XFDUDYJgAACzvnptvVoYEL", "type": "message", "role": "assistant",
+            "model": "claude-3-5-haiku-20241022",
+            "content": [{"type": "tool_use", "id": "toolu_01A09q90qw90lq917835lq9", "name": "record_entry", "input": reading}],
+            "stop_reason": "tool_use", "stop_sequence": null,
+            "usage": {"input_tokens": 900, "output_tokens": 120}
+        })))
+        .mount(&server)
+        .await;
+    let provider = support::loopback_provider(
+        wagner::ai::ProviderKind::Anthropic,
+        "claude-3-5-haiku-20241022",
+        &server.uri(),
+        "test-key-not-a-real-secret",
+        wagner::ai::RetryPolicy {
+            attempts: 1,
+            base_delay: std::time::Duration::from_millis(10),
+            max_delay: std::time::Duration::from_millis(10),
+            timeout: std::time::Duration::from_secs(5),
+        },
+    );
+    let entry = quick_entry::log_text(&store, &me, "a bottle of kombuchaa").await.unwrap();
+    let read = pipeline::process(&store, &me, &entry.id, Reader::Ai(&provider)).await.unwrap();
+    let reader: String = sqlx::query_scalar("SELECT ai_provider FROM quick_entry_logs WHERE id = ?")
+        .bind(&entry.id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(reader, "anthropic", "read by the provider, not the offline fallback");
+    assert_eq!(read.entry.processing_status, ProcessingStatus::Completed);
+    let food = &read.extraction.meals[0].foods[0];
+    assert_eq!(food.calories, 70.0, "the provider's macros are kept");
+    let picked = foods::get(&store, &me.id, &kombucha.food_id).await.unwrap();
+    let sugar_per_kcal = picked.nutrients.get("total_sugars_g").copied().unwrap_or(0.0)
+        / picked.nutrients.get("calories").copied().unwrap_or(1.0);
+    let got = food.nutrients.get("total_sugars_g").copied().expect("micronutrients from the picked food");
+    assert!((got - sugar_per_kcal * 70.0).abs() < 0.05, "scaled to the provider's 70 kcal: {got}");
+}
