@@ -44,6 +44,9 @@ async fn everyday_meal_counts_on_today_and_an_unknown_food_is_picked_in_the_revi
     let db = new_user_db(dir.path()).await;
     let driver = start_driver(&db).await;
     let client = open_window(&driver).await;
+    // A new user: the welcome screen, "start fresh" with the profile made at init.
+    testid(&client, "welcome").await;
+    testid(&client, "start-fresh").await.click().await.unwrap();
     testid(&client, "today-page").await;
 
     testid(&client, "quick-entry-input").await.send_keys("2 eggs, toast and a glass of orange juice").await.unwrap();
