@@ -49,14 +49,22 @@ async fn everyday_meal_counts_on_today_and_an_unknown_food_is_picked_in_the_revi
     testid(&client, "start-fresh").await.click().await.unwrap();
     testid(&client, "today-page").await;
 
-    testid(&client, "quick-entry-input").await.send_keys("2 eggs, toast and a glass of orange juice").await.unwrap();
+    testid(&client, "quick-entry-input")
+        .await
+        .send_keys("2 eggs, toast and a glass of orange juice")
+        .await
+        .unwrap();
     testid(&client, "quick-entry-submit").await.click().await.unwrap();
     quick_entry_settles(&client, "completed").await;
     let eaten = today_kcal(&db).await;
     assert!(eaten > 150.0, "two eggs, toast and juice are more than 150 kcal: {eaten}");
     eventually("Today shows the meal's calories", || async {
         let shown = testid(&client, "today-calories").await.text().await.unwrap_or_default();
-        if digits(&shown) == (eaten.round() as i64).to_string() { Ok(()) } else { Err(format!("{shown:?} vs {eaten}")) }
+        if digits(&shown) == (eaten.round() as i64).to_string() {
+            Ok(())
+        } else {
+            Err(format!("{shown:?} vs {eaten}"))
+        }
     })
     .await;
 
@@ -82,7 +90,8 @@ async fn everyday_meal_counts_on_today_and_an_unknown_food_is_picked_in_the_revi
         .position(|c| c.to_lowercase().contains("kombucha"))
         .unwrap_or_else(|| panic!("a kombucha candidate with its kcal: {candidates:?}"));
     assert!(candidates[at].contains("kcal"), "{:?}", candidates[at]);
-    let buttons = client.find_all(fantoccini::Locator::Css("[data-testid='food-picker-candidate']")).await.unwrap();
+    let buttons =
+        client.find_all(fantoccini::Locator::Css("[data-testid='food-picker-candidate']")).await.unwrap();
     buttons[at].click().await.unwrap();
 
     eventually("the entry completes and the day grows", || async {

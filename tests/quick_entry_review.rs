@@ -33,7 +33,12 @@ async fn everyday_foods_resolve_to_grams_and_calories() {
         "bowl of chili for dinner",
     ] {
         let p = log(&store, &me, text).await;
-        assert_eq!(p.entry.processing_status, ProcessingStatus::Completed, "{text}: {:?}", p.entry.error_message);
+        assert_eq!(
+            p.entry.processing_status,
+            ProcessingStatus::Completed,
+            "{text}: {:?}",
+            p.entry.error_message
+        );
         let foods: Vec<_> = p.extraction.meals.iter().flat_map(|m| &m.foods).collect();
         assert!(!foods.is_empty(), "{text}");
         for f in foods {
@@ -83,7 +88,16 @@ async fn an_unknown_food_waits_for_review_and_a_pick_is_remembered() {
     assert!(kombucha.calories > 0.0 && kombucha.grams > 0.0, "{kombucha:?}");
 
     // A stale pick (the meal changed) writes nothing.
-    let stale = review::pick(&store, &me, &p.entry.id, &unmatched.meal_id, unmatched.food_index, Some("tea"), &kombucha.food_id).await;
+    let stale = review::pick(
+        &store,
+        &me,
+        &p.entry.id,
+        &unmatched.meal_id,
+        unmatched.food_index,
+        Some("tea"),
+        &kombucha.food_id,
+    )
+    .await;
     assert!(stale.is_err());
 
     let after = review::pick(
@@ -192,7 +206,8 @@ async fn a_remembered_pick_is_used_when_an_ai_provider_reads_the_entry() {
     let (_dir, store, me) = setup().await;
     let p = log(&store, &me, "lunch: rice and kombuchaa").await;
     let r = review::review(&store, &me, &p.entry.id).await.unwrap();
-    let kombucha = r.foods[0].candidates.iter().find(|c| c.name.to_lowercase().contains("kombucha")).unwrap().clone();
+    let kombucha =
+        r.foods[0].candidates.iter().find(|c| c.name.to_lowercase().contains("kombucha")).unwrap().clone();
     review::pick_numbered(&store, &me, &p.entry.id, 1, &kombucha.food_id).await.unwrap();
 
     let server = MockServer::start().await;

@@ -434,11 +434,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 EntriesAction::Review { id } => {
                     let review = quick_entry::review::review(&store, &profile, &id).await?;
-                    if cli.json { print_json(&review)? } else { print!("{}", quick_entry::review::describe(&review)) }
+                    if cli.json {
+                        print_json(&review)?
+                    } else {
+                        print!("{}", quick_entry::review::describe(&review))
+                    }
                 }
                 EntriesAction::Pick { id, food_id, food } => {
-                    let review = quick_entry::review::pick_numbered(&store, &profile, &id, food, &food_id).await?;
-                    if cli.json { print_json(&review)? } else { print!("{}", quick_entry::review::describe(&review)) }
+                    let review =
+                        quick_entry::review::pick_numbered(&store, &profile, &id, food, &food_id).await?;
+                    if cli.json {
+                        print_json(&review)?
+                    } else {
+                        print!("{}", quick_entry::review::describe(&review))
+                    }
                 }
                 EntriesAction::Process => {
                     pipeline::recover_interrupted(&store).await?;

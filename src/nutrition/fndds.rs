@@ -163,7 +163,8 @@ fn closest_with_portions<'a>(
             (Some(a), Some(b)) => (a - b).abs(),
             _ => 1000.0,
         };
-        let better = best.is_none_or(|(j, gap, _)| jaccard > j + 1e-9 || ((jaccard - j).abs() < 1e-9 && energy_gap < gap));
+        let better = best
+            .is_none_or(|(j, gap, _)| jaccard > j + 1e-9 || ((jaccard - j).abs() < 1e-9 && energy_gap < gap));
         if better {
             best = Some((jaccard, energy_gap, i));
         }
@@ -257,7 +258,8 @@ pub fn convert_csv(csv_path: &Path, sr24: &[FoodRecord]) -> Result<Conversion> {
             continue;
         }
         let category = row.get(category_at).map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
-        let donor = closest_with_portions(&name, nutrients.get("calories").copied(), sr24, &sr_words, &by_word);
+        let donor =
+            closest_with_portions(&name, nutrients.get("calories").copied(), sr24, &sr_words, &by_word);
         let portions: Vec<Portion> = donor
             .map(|d| {
                 d.portions

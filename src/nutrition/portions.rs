@@ -165,9 +165,32 @@ fn is_bulk(p: &Portion) -> bool {
 
 /// Liquids by name: a volume of them weighs about what water does.
 const LIQUID_WORDS: [&str; 26] = [
-    "beverage", "drink", "juice", "milk", "coffee", "latte", "cappuccino", "espresso", "mocha", "tea",
-    "soup", "broth", "water", "soda", "cola", "beer", "wine", "smoothie", "shake", "kefir", "lemonade",
-    "cocoa", "chocolate, hot", "liquor", "whiskey", "vodka",
+    "beverage",
+    "drink",
+    "juice",
+    "milk",
+    "coffee",
+    "latte",
+    "cappuccino",
+    "espresso",
+    "mocha",
+    "tea",
+    "soup",
+    "broth",
+    "water",
+    "soda",
+    "cola",
+    "beer",
+    "wine",
+    "smoothie",
+    "shake",
+    "kefir",
+    "lemonade",
+    "cocoa",
+    "chocolate, hot",
+    "liquor",
+    "whiskey",
+    "vodka",
 ];
 
 fn is_liquid(food: &FoodDetails) -> bool {
@@ -328,13 +351,19 @@ fn household_default(food: &FoodDetails, unit: &str) -> Option<f64> {
                 30.0
             }
         }
-        "slice" | "slices" | "strip" | "strips" | "rasher" | "rashers" => {
-            named(&food.portions, "slice").map(|p| p.grams / p.amount).unwrap_or_else(|| typical_serving(food))
+        "slice" | "slices" | "strip" | "strips" | "rasher" | "rashers" => named(&food.portions, "slice")
+            .map(|p| p.grams / p.amount)
+            .unwrap_or_else(|| typical_serving(food)),
+        "small" => {
+            named(&food.portions, "small").map(|p| p.grams / p.amount).unwrap_or(typical_serving(food) * 0.75)
         }
-        "small" => named(&food.portions, "small").map(|p| p.grams / p.amount).unwrap_or(typical_serving(food) * 0.75),
         "medium" | "regular" => typical_serving(food),
-        "large" | "big" => named(&food.portions, "large").map(|p| p.grams / p.amount).unwrap_or(typical_serving(food) * 1.35),
-        "bar" | "bars" | "item" | "items" | "each" | "whole" | "portion" | "portions" => typical_serving(food),
+        "large" | "big" => {
+            named(&food.portions, "large").map(|p| p.grams / p.amount).unwrap_or(typical_serving(food) * 1.35)
+        }
+        "bar" | "bars" | "item" | "items" | "each" | "whole" | "portion" | "portions" => {
+            typical_serving(food)
+        }
         _ => return None,
     })
 }

@@ -24,8 +24,28 @@ use crate::store::Store;
 
 /// Words that say how a food was eaten, not what it is.
 const FILLER: [&str; 22] = [
-    "ate", "had", "have", "having", "grabbed", "snacked", "on", "some", "my", "a", "an", "the", "of",
-    "just", "quick", "bit", "little", "fresh", "homemade", "leftover", "leftovers", "i",
+    "ate",
+    "had",
+    "have",
+    "having",
+    "grabbed",
+    "snacked",
+    "on",
+    "some",
+    "my",
+    "a",
+    "an",
+    "the",
+    "of",
+    "just",
+    "quick",
+    "bit",
+    "little",
+    "fresh",
+    "homemade",
+    "leftover",
+    "leftovers",
+    "i",
 ];
 
 /// Spellings and regional names → the words USDA names use.
@@ -275,7 +295,8 @@ pub enum Match {
 
 /// Looser searches for the review panel, after the sure ones.
 fn offer_queries(clean: &str) -> Vec<String> {
-    let mut words: Vec<&str> = clean.split(' ').filter(|w| w.len() > 2 && !matches!(*w, "with" | "and")).collect();
+    let mut words: Vec<&str> =
+        clean.split(' ').filter(|w| w.len() > 2 && !matches!(*w, "with" | "and")).collect();
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
     let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
     for w in &words {
@@ -311,10 +332,10 @@ async fn candidates_matching(
 ) -> Result<Vec<Candidate>> {
     let clean = clean_phrase(typed);
     let mut out: Vec<Candidate> = Vec::new();
-    if let Some(id) = remembered(store, user_id, &phrase_key(typed)).await? {
-        if let Ok(c) = candidate(store, user_id, &id, quantity, unit, true).await {
-            out.push(c);
-        }
+    if let Some(id) = remembered(store, user_id, &phrase_key(typed)).await?
+        && let Ok(c) = candidate(store, user_id, &id, quantity, unit, true).await
+    {
+        out.push(c);
     }
     if clean.is_empty() {
         return Ok(out);

@@ -100,8 +100,18 @@ const ROW_WORDS: &[&str] = &["rowed", "rowing", "erg"];
 const YOGA_WORDS: &[&str] = &["yoga", "pilates", "stretching", "mobility", "barre"];
 const ELLIPTICAL_WORDS: &[&str] = &["elliptical", "cross-trainer", "crosstrainer"];
 const CARDIO_WORDS: &[&str] = &[
-    "hiit", "crossfit", "bootcamp", "circuit", "circuits", "aerobics", "zumba", "stairmaster", "stepper",
-    "kickboxing", "skipping", "jump-rope",
+    "hiit",
+    "crossfit",
+    "bootcamp",
+    "circuit",
+    "circuits",
+    "aerobics",
+    "zumba",
+    "stairmaster",
+    "stepper",
+    "kickboxing",
+    "skipping",
+    "jump-rope",
 ];
 /// Sports and classes by name, with the name stored.
 const SPORTS: &[(&str, &str)] = &[
@@ -475,7 +485,10 @@ pub fn parse(text: &str, local_hour: u32, default_weight: WeightUnit) -> Extract
                 // "100 squats and 50 lunges": each half is an exercise.
                 let sets: Vec<ExtractedSet> = match read_sets(&part, default_weight) {
                     sets if !sets.is_empty() => sets,
-                    _ => AND_SPLIT.split(&part).flat_map(|half| read_sets(half.trim(), default_weight)).collect(),
+                    _ => AND_SPLIT
+                        .split(&part)
+                        .flat_map(|half| read_sets(half.trim(), default_weight))
+                        .collect(),
                 };
                 if sets.is_empty() {
                     unrecognised += 1;
@@ -726,8 +739,20 @@ fn classify(part: &str) -> Kind {
     let meal_word = has_word(
         part,
         &[
-            "breakfast", "brekkie", "brekky", "bfast", "lunch", "dinner", "supper", "snack", "ate", "eaten",
-            "drank", "had", "grabbed", "snacked",
+            "breakfast",
+            "brekkie",
+            "brekky",
+            "bfast",
+            "lunch",
+            "dinner",
+            "supper",
+            "snack",
+            "ate",
+            "eaten",
+            "drank",
+            "had",
+            "grabbed",
+            "snacked",
         ],
     );
     if meal_word || has_word(part, FOOD_WORDS) || QUANTITY_FOOD.is_match(part) {
@@ -749,17 +774,17 @@ static STONES: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\b(\d{1,2})\s*(?:st|stone|stones)\b\s*(?:(\d{1,2}(?:\.\d+)?)\s*(?:lb|lbs|pounds?)?\b)?")
 });
 static RESTING_HR: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(?:resting\s*(?:hr|heart\s*rate|pulse)|rhr)\b\D{0,12}(\d{2,3})\b|\b(\d{2,3})\s*(?:bpm\s*)?(?:resting|rhr)\b")
+    re(
+        r"\b(?:resting\s*(?:hr|heart\s*rate|pulse)|rhr)\b\D{0,12}(\d{2,3})\b|\b(\d{2,3})\s*(?:bpm\s*)?(?:resting|rhr)\b",
+    )
 });
-static H_M: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(\d+)\s*h(?:rs?|ours?)?\s*(\d+)\s*m(?:ins?|inutes?)?\b")
-});
+static H_M: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(\d+)\s*h(?:rs?|ours?)?\s*(\d+)\s*m(?:ins?|inutes?)?\b"));
 static SECONDS: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d+)\s*(?:s|sec|secs|seconds?)\b"));
 // "half" is already "0.5" after `normalize`.
 static MARATHON: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\b(half|0\.5|full)[\s-]*)?\bmarathon\b"));
-static TRAILING_QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(.*?[a-z].*?)\s+\(?(\d+(?:\.\d+)?)\s*(g|grams?|kg|oz|ounces?|lbs?|ml|l)\)?$")
-});
+static TRAILING_QUANTITY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(.*?[a-z].*?)\s+\(?(\d+(?:\.\d+)?)\s*(g|grams?|kg|oz|ounces?|lbs?|ml|l)\)?$"));
 static COMPOUND: LazyLock<Regex> = LazyLock::new(|| re(r"\b([2-9]0)[ -]([1-9])\b"));
 static HUNDRED: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(?:([1-9])\s+)?hundred\b(?:(?:\s+and)?\s+(\d{1,2})\b)?"));
@@ -883,7 +908,9 @@ fn read_cardio(part: &str, activity_type: ActivityType) -> ExtractedWorkout {
         })
     });
     let distance_meters = distance_meters.or_else(|| {
-        MARATHON.captures(part).map(|c| if c.get(1).is_some_and(|h| h.as_str() != "full") { 21_097.5 } else { 42_195.0 })
+        MARATHON
+            .captures(part)
+            .map(|c| if c.get(1).is_some_and(|h| h.as_str() != "full") { 21_097.5 } else { 42_195.0 })
     });
     let mut duration_seconds = read_duration(part);
     if duration_seconds.is_none()
@@ -892,7 +919,9 @@ fn read_cardio(part: &str, activity_type: ActivityType) -> ExtractedWorkout {
         duration_seconds = Some((d / 1000.0 * pace).round() as i64);
     }
     let base = match activity_type {
-        ActivityType::Run if MARATHON.captures(part).is_some_and(|c| c.get(1).is_some_and(|h| h.as_str() != "full")) => {
+        ActivityType::Run
+            if MARATHON.captures(part).is_some_and(|c| c.get(1).is_some_and(|h| h.as_str() != "full")) =>
+        {
             "Half marathon"
         }
         ActivityType::Run if MARATHON.is_match(part) => "Marathon",
@@ -1003,7 +1032,9 @@ const COMPOUNDS: [&str; 8] = [
 ];
 /// "ham and cheese sandwich": the "and" is inside the dish's name.
 static AND_DISH: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b([a-z]+(?: [a-z]+)?) and ([a-z]+(?: [a-z]+)? (?:sandwich|sandwiches|sub|wrap|panini|toastie|omelette|omelet|pizza|pie|salad|burrito|bagel|quesadilla|stir fry|curry|soup))\b")
+    re(
+        r"\b([a-z]+(?: [a-z]+)?) and ([a-z]+(?: [a-z]+)? (?:sandwich|sandwiches|sub|wrap|panini|toastie|omelette|omelet|pizza|pie|salad|burrito|bagel|quesadilla|stir fry|curry|soup))\b",
+    )
 });
 /// Marks an "and" that does not split foods (a control character nobody types).
 const KEPT_AND: &str = "\u{1}";
@@ -1073,7 +1104,9 @@ fn read_foods(part: &str) -> Vec<ExtractedFood> {
         for f in foods.iter_mut().filter(|f| f.unit == "serving" && f.grams.is_none()) {
             let (amount, unit) = match f.name.as_str() {
                 "milk" | "splash milk" | "dash milk" | "drop milk" => (2.0, "tbsp"),
-                "cream" | "creamer" | "half and half" | "oat milk" | "soy milk" | "almond milk" => (1.0, "tbsp"),
+                "cream" | "creamer" | "half and half" | "oat milk" | "soy milk" | "almond milk" => {
+                    (1.0, "tbsp")
+                }
                 "sugar" | "sugars" | "sweetener" | "honey" => (1.0, "tsp"),
                 _ => continue,
             };
@@ -1254,7 +1287,10 @@ mod tests {
     #[test]
     fn sports_classes_reps_and_times_people_type() {
         let w = &p("1 hr badminton").workouts[0];
-        assert_eq!((w.activity_type, w.name.as_str(), w.duration_seconds), (ActivityType::Sport, "Badminton", Some(3600)));
+        assert_eq!(
+            (w.activity_type, w.name.as_str(), w.duration_seconds),
+            (ActivityType::Sport, "Badminton", Some(3600))
+        );
         let w = &p("spin class 45 min").workouts[0];
         assert_eq!((w.activity_type, w.duration_seconds), (ActivityType::Ride, Some(2700)));
         assert_eq!(p("hiit 20 mins").workouts[0].activity_type, ActivityType::Cardio);
@@ -1270,7 +1306,10 @@ mod tests {
         assert_eq!(reps, 80);
         let e = p("50 situps and 30 burpees");
         let sets = &e.workouts[0].sets;
-        assert_eq!((sets[0].exercise.as_str(), sets[0].reps, sets[1].exercise.as_str(), sets[1].reps), ("Sit-up", 50, "Burpee", 30));
+        assert_eq!(
+            (sets[0].exercise.as_str(), sets[0].reps, sets[1].exercise.as_str(), sets[1].reps),
+            ("Sit-up", 50, "Burpee", 30)
+        );
     }
 
     #[test]
@@ -1303,7 +1342,8 @@ mod tests {
 
     #[test]
     fn dishes_named_with_and_and_what_goes_into_a_drink() {
-        let names = |text: &str| -> Vec<String> { p(text).meals[0].foods.iter().map(|f| f.name.clone()).collect() };
+        let names =
+            |text: &str| -> Vec<String> { p(text).meals[0].foods.iter().map(|f| f.name.clone()).collect() };
         assert_eq!(names("ham and cheese sandwich for lunch"), ["ham and cheese sandwich"]);
         assert_eq!(names("bowl of mac and cheese"), ["mac and cheese"]);
         assert_eq!(names("eggs and toast"), ["eggs", "toast"]);

@@ -346,7 +346,8 @@ async fn read_and_store(
             0 => 1800,
             n => (n as i64 * 180).min(7200),
         });
-        let met = activities::met::met(workout.activity_type, &workout.name, workout.distance_meters, duration);
+        let met =
+            activities::met::met(workout.activity_type, &workout.name, workout.distance_meters, duration);
         let estimate = workout
             .duration_seconds
             .and_then(|d| activities::met::estimate(met, weight_kg, d))

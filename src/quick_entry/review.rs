@@ -47,7 +47,11 @@ pub fn is_unmatched(food: &MealFood) -> bool {
     food.food_id.is_none() && food.calories <= 0.0 && food.grams.is_none_or(|g| g <= 0.0)
 }
 
-async fn entry_meals(conn: &mut sqlx::SqliteConnection, user_id: &str, entry_id: &str) -> Result<Vec<MealSummary>> {
+async fn entry_meals(
+    conn: &mut sqlx::SqliteConnection,
+    user_id: &str,
+    entry_id: &str,
+) -> Result<Vec<MealSummary>> {
     let ids: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM meal_logs WHERE user_id = ? AND quick_entry_log_id = ? ORDER BY logged_at, id",
     )
@@ -164,13 +168,9 @@ pub async fn pick(
             }
         })
         .collect();
-    let mut updated = meals::update(
-        &mut tx,
-        profile,
-        meal_id,
-        &MealEdit { foods: Some(lines), ..MealEdit::default() },
-    )
-    .await?;
+    let mut updated =
+        meals::update(&mut tx, profile, meal_id, &MealEdit { foods: Some(lines), ..MealEdit::default() })
+            .await?;
     // The name stays as typed (the id says what it is), like the parser stores it.
     if let Some(f) = updated.foods.get_mut(food_index as usize) {
         f.name = typed.name.clone();
@@ -238,7 +238,14 @@ pub fn describe(review: &EntryReview) -> String {
         let _ = writeln!(out, "Every food has nutrition.");
     }
     for (n, food) in review.foods.iter().enumerate() {
-        let _ = writeln!(out, "{}. {} ({} {}) — not found; candidates:", n + 1, food.name, food.quantity, food.unit);
+        let _ = writeln!(
+            out,
+            "{}. {} ({} {}) — not found; candidates:",
+            n + 1,
+            food.name,
+            food.quantity,
+            food.unit
+        );
         if food.candidates.is_empty() {
             let _ = writeln!(out, "   none: search with `wagner food search` and pick its id");
         }

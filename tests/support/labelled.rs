@@ -276,10 +276,8 @@ pub async fn score_stored(
         }
         if let Some(expected) = &entry.foods {
             let foods: Vec<_> = meals.iter().flat_map(|m| m.foods.iter()).collect();
-            let resolved = foods
-                .iter()
-                .filter(|f| f.food_id.is_some() && f.grams.is_some_and(|g| g > 0.0))
-                .count();
+            let resolved =
+                foods.iter().filter(|f| f.food_id.is_some() && f.grams.is_some_and(|g| g > 0.0)).count();
             report.food_phrases += expected.len();
             report.foods_resolved += resolved.min(expected.len());
             if resolved < expected.len() {
@@ -298,9 +296,20 @@ pub async fn score_stored(
                 let foods: Vec<String> = meals
                     .iter()
                     .flat_map(|m| m.foods.iter())
-                    .map(|f| format!("{} {} {} = {:.0} g {:.0} kcal", f.quantity, f.unit, f.name, f.grams.unwrap_or(0.0), f.calories))
+                    .map(|f| {
+                        format!(
+                            "{} {} {} = {:.0} g {:.0} kcal",
+                            f.quantity,
+                            f.unit,
+                            f.name,
+                            f.grams.unwrap_or(0.0),
+                            f.calories
+                        )
+                    })
                     .collect();
-                report.misses.push(format!("{:?}: {total:.0} kcal, expected {low}–{high}: {foods:?}", entry.text));
+                report
+                    .misses
+                    .push(format!("{:?}: {total:.0} kcal, expected {low}–{high}: {foods:?}", entry.text));
             }
         }
         if all_right {
