@@ -283,28 +283,30 @@ pub async fn training_load(store: &Store, user_id: &str, date: NaiveDate) -> Res
 pub struct Attention {
     pub pending: i64,
     pub failed: i64,
+    /// Read, but waiting for the user (foods not found, implausible numbers).
+    pub needs_review: i64,
     /// The newest of them, newest first.
     pub entries: Vec<QuickEntry>,
 }
 
-/// Entries logged before `before` that are still pending or failed.
+/// Entries logged before `before` that are still pending, failed or waiting for review.
 pub async fn attention(store: &Store, user_id: &str, before: DateTime<Utc>) -> Result<Attention> {
     let before = clock::to_db(before);
-    let (pending, failed): (i64, i64) = sqlx::query_as(
-        "SELECT total(processing_status IN ('pending', 'processing')), total(processing_status = 'failed') \
-         FROM quick_entry_logs WHERE user_id = ? AND logged_at < ?",
+    let (pending, failed, needs_review): (i64, i64, i64) = sqlx::query_as(
+        "SELECT total(processing_status IN ('pending', 'processing')), total(processing_status = 'failed'), \
+         total(processing_status = 'needs_review') FROM quick_entry_logs WHERE user_id = ? AND logged_at < ?",
     )
     .bind(user_id)
     .bind(&before)
     .fetch_one(store.pool())
     .await
-    .map(|(p, f): (f64, f64)| (p as i64, f as i64))?;
-    let entries = if pending + failed == 0 {
+    .map(|(p, f, r): (f64, f64, f64)| (p as i64, f as i64, r as i64))?;
+    let entries = if pending + failed + needs_review == 0 {
         Vec::new()
     } else {
         quick_entry::needing_attention(store, user_id, &before, ATTENTION_LISTED).await?
     };
-    Ok(Attention { pending, failed, entries })
+    Ok(Attention { pending, failed, needs_review, entries })
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

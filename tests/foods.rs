@@ -556,11 +556,14 @@ async fn quantities_in_any_unit_become_grams_and_nutrients() {
     assert!((grams(&oats, 1.0, "tbsp").unwrap() - 156.0 * 14.787 / 236.588).abs() < 1e-9);
     assert_eq!(grams(&oats, 40.0, "g").unwrap(), 40.0);
 
+    // A unit a food has no measure for falls back to a sensible default, never to nothing:
+    // a solid's cup at 0.8 g/ml, a handful is an ounce.
     let chicken = food("05062").await;
-    let err = grams(&chicken, 1.0, "cup").unwrap_err().to_string();
-    assert!(err.contains("no volume measure") && err.contains("give its weight in g"), "{err}");
-    let err = grams(&oats, 1.0, "handful").unwrap_err().to_string();
-    assert!(err.contains("no \"handful\" measure") && err.contains("cup"), "{err}");
+    assert!((grams(&chicken, 1.0, "cup").unwrap() - 236.588 * 0.8).abs() < 1e-9);
+    assert!((grams(&oats, 1.0, "handful").unwrap() - 28.35).abs() < 1e-9);
+    // A word that is no unit at all is still an error that says what works.
+    let err = grams(&oats, 1.0, "furlong").unwrap_err().to_string();
+    assert!(err.contains("no \"furlong\" measure") && err.contains("cup"), "{err}");
     assert!(grams(&oats, -1.0, "g").is_err());
     assert!(grams(&oats, f64::NAN, "g").is_err());
 

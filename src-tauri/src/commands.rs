@@ -542,6 +542,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::backup_commands::backup_inspect,
             crate::backup_commands::backup_inspect_upload,
             crate::backup_commands::backup_restore,
+            crate::review_commands::entry_review,
+            crate::review_commands::entry_pick_food,
         ])
 }
 

@@ -15,6 +15,7 @@ mod error;
 mod integrations_commands;
 mod nutrition_commands;
 mod programs_commands;
+mod review_commands;
 mod search_commands;
 mod sync_commands;
 mod tasks;

@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod device;
 pub mod import;
+pub mod met;
 pub mod metrics;
 pub mod view;
 pub mod volume;

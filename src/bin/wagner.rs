@@ -180,6 +180,17 @@ enum EntriesAction {
     Process,
     /// Correct an entry's text: the rows it created are replaced by what the new text says.
     Edit { id: String, text: String },
+    /// The foods of an entry that matched nothing, with the best candidates (kcal for the portion).
+    Review { id: String },
+    /// Pick the food meant for an unmatched one (remembered for next time); see `entries review`.
+    Pick {
+        id: String,
+        /// The candidate's food id.
+        food_id: String,
+        /// Which unmatched food, as numbered by `entries review` (default 1).
+        #[arg(long, default_value_t = 1)]
+        food: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -453,6 +464,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let processed = pipeline::process(&store, &profile, &id, reader).await;
                     report_provider_failure(&store, &profile.id, &id).await;
                     report_processed(&id, processed, cli.json)?;
+                }
+                EntriesAction::Review { id } => {
+                    let review = quick_entry::review::review(&store, &profile, &id).await?;
+                    if cli.json {
+                        print_json(&review)?
+                    } else {
+                        print!("{}", quick_entry::review::describe(&review))
+                    }
+                }
+                EntriesAction::Pick { id, food_id, food } => {
+                    let review =
+                        quick_entry::review::pick_numbered(&store, &profile, &id, food, &food_id).await?;
+                    if cli.json {
+                        print_json(&review)?
+                    } else {
+                        print!("{}", quick_entry::review::describe(&review))
+                    }
                 }
                 EntriesAction::Process => {
                     pipeline::recover_interrupted(&store).await?;
@@ -839,10 +867,11 @@ fn convert_fndds(
     let conversion = wagner::nutrition::fndds::convert_csv(csv, &sr24)?;
     foods::write_data_file(&conversion.records, out)?;
     println!(
-        "Wrote {} foods to {} ({} that SR24 already has skipped).",
+        "Wrote {} foods to {} ({} that SR24 already has skipped, {} given SR24 household measures).",
         conversion.records.len(),
         out.display(),
-        conversion.duplicates_skipped
+        conversion.duplicates_skipped,
+        conversion.portions_inherited
     );
     Ok(())
 }

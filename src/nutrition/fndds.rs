@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-use super::foods::FoodRecord;
+use super::foods::{FoodRecord, Portion};
 use crate::error::{Error, Result};
 
 /// FDC column → foods_enhanced column (`Some(None)`: read but not stored as
@@ -90,6 +90,86 @@ pub struct Conversion {
     pub records: Vec<FoodRecord>,
     /// FNDDS foods that SR24 already has.
     pub duplicates_skipped: usize,
+    /// FNDDS foods given the household measures of their closest SR24 food.
+    pub portions_inherited: usize,
+}
+
+/// SR24 name heads that are a category, not the food ("Nuts, almonds").
+const SR_CATEGORIES: [&str; 14] = [
+    "nuts",
+    "seeds",
+    "fish",
+    "spices",
+    "beverages",
+    "cereals",
+    "cereals ready-to-eat",
+    "snacks",
+    "candies",
+    "fast foods",
+    "alcoholic beverage",
+    "mollusks",
+    "crustaceans",
+    "restaurant",
+];
+
+/// Words that say nothing about what a food is, left out when comparing names.
+const NOISE: [&str; 12] = ["nfs", "ns", "as", "to", "or", "and", "of", "type", "from", "made", "the", "a"];
+
+/// The SR24 food (with household measures) closest to an FNDDS name: every
+/// word of the FNDDS name's head (up to the first comma) in its name, then
+/// the most name words shared (Jaccard), then the closest energy. FNDDS
+/// survey foods carry no portions in the CSV; their SR24 counterpart's
+/// measures ("slice" of pizza, "item" for a Whopper, "cup" of chili) are
+/// USDA's own weights for the same kind of food.
+fn closest_with_portions<'a>(
+    name: &str,
+    kcal: Option<f64>,
+    sr24: &'a [FoodRecord],
+    sr_words: &[Vec<String>],
+    by_word: &HashMap<&str, Vec<usize>>,
+) -> Option<&'a FoodRecord> {
+    let meaningful = |ws: Vec<String>| -> Vec<String> {
+        ws.into_iter().filter(|w| !NOISE.contains(&w.as_str()) && w.len() > 1).collect()
+    };
+    let all = meaningful(words(name));
+    let head = meaningful(words(name.split(',').next().unwrap_or(name)));
+    let first = head.first()?;
+    let mut best: Option<(f64, f64, usize)> = None;
+    for &i in by_word.get(first.as_str())? {
+        let record = &sr24[i];
+        if record.portions.is_empty() || !head.iter().all(|w| sr_words[i].binary_search(w).is_ok()) {
+            continue;
+        }
+        // And what the SR24 food is (its head, after a category such as
+        // "Nuts," or "Fast foods,") is named in the FNDDS name: "Bread,
+        // oatmeal" is no donor for "Oatmeal", "Bologna, beef" none for "Beef, steak".
+        let mut segments = record.name.split(',').map(str::trim);
+        let mut sr_head = segments.next().unwrap_or("");
+        if SR_CATEGORIES.contains(&sr_head.to_lowercase().as_str()) {
+            sr_head = segments.next().unwrap_or(sr_head);
+        }
+        if !meaningful(words(sr_head)).iter().all(|w| all.contains(w)) {
+            continue;
+        }
+        let shared = all.iter().filter(|w| sr_words[i].binary_search(w).is_ok()).count() as f64;
+        let union = (all.len() + sr_words[i].len()) as f64 - shared;
+        let jaccard = if union > 0.0 { shared / union } else { 0.0 };
+        if jaccard < 0.4 {
+            continue;
+        }
+        // A powder or a dried form weighs nothing like the dish per cup: same energy density, within 2×.
+        let energy_gap = match (kcal, record.nutrients.get("calories")) {
+            (Some(a), Some(&b)) if (a - b).abs() > 30.0 && (a.max(b) / a.min(b).max(1.0)) > 2.0 => continue,
+            (Some(a), Some(b)) => (a - b).abs(),
+            _ => 1000.0,
+        };
+        let better = best
+            .is_none_or(|(j, gap, _)| jaccard > j + 1e-9 || ((jaccard - j).abs() < 1e-9 && energy_gap < gap));
+        if better {
+            best = Some((jaccard, energy_gap, i));
+        }
+    }
+    best.map(|(_, _, i)| &sr24[i])
 }
 
 /// Converts the FNDDS rows of `csv`, leaving out foods that `sr24` has.
@@ -131,6 +211,7 @@ pub fn convert_csv(csv_path: &Path, sr24: &[FoodRecord]) -> Result<Conversion> {
     let mut records = Vec::new();
     let mut seen = HashSet::new();
     let mut duplicates_skipped = 0;
+    let mut portions_inherited = 0;
     for (line, row) in reader.records().enumerate() {
         let row = row.map_err(|e| corrupt(&what, format!("row {}: {e}", line + 2)))?;
         if row.get(type_at) != Some("survey_fndds_food") {
@@ -177,15 +258,32 @@ pub fn convert_csv(csv_path: &Path, sr24: &[FoodRecord]) -> Result<Conversion> {
             continue;
         }
         let category = row.get(category_at).map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
+        let donor =
+            closest_with_portions(&name, nutrients.get("calories").copied(), sr24, &sr_words, &by_word);
+        let portions: Vec<Portion> = donor
+            .map(|d| {
+                d.portions
+                    .iter()
+                    .filter(|p| !matches!(p.name.to_lowercase().as_str(), "lb" | "kg" | "g"))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let description = donor
+            .filter(|_| !portions.is_empty())
+            .map(|d| format!("Household measures from USDA SR24 {}: {}", d.source_id, d.name));
+        if description.is_some() {
+            portions_inherited += 1;
+        }
         records.push(FoodRecord {
             source: "usda_fndds".into(),
             source_id: name.clone(),
             name,
             food_group: category,
-            description: None,
-            portions: Vec::new(),
+            description,
+            portions,
             nutrients,
         });
     }
-    Ok(Conversion { records, duplicates_skipped })
+    Ok(Conversion { records, duplicates_skipped, portions_inherited })
 }

@@ -352,6 +352,13 @@ pub async fn search(store: &Store, user_id: &str, query: &str, limit: u32) -> Re
     scored.sort_by(|a, b| {
         b.0.total_cmp(&a.0).then(a.1.rank.total_cmp(&b.1.rank)).then_with(|| a.1.name.cmp(&b.1.name))
     });
+    // The food the user picked for these words before (the review panel) comes first.
+    if let Some(id) = super::resolve::remembered(store, user_id, &super::resolve::phrase_key(query)).await?
+        && let Some(at) = scored.iter().position(|(_, c)| c.id == id)
+    {
+        let picked = scored.remove(at);
+        scored.insert(0, picked);
+    }
     Ok(scored
         .into_iter()
         .take(limit as usize)

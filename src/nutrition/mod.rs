@@ -26,6 +26,7 @@ pub mod meals;
 pub mod off;
 pub mod portions;
 pub mod recipes;
+pub mod resolve;
 pub mod sr24;
 pub mod targets;
 

@@ -83,29 +83,13 @@ fn grams_per_unit(food: &FoodDetails, unit: &str) -> Result<f64> {
     if let Some(ml) = volume_ml(unit) {
         // Density from the food's own volume measure.
         let density = food.portions.iter().find_map(|p| portion_ml(p).map(|pml| p.grams / pml));
-        return density.map(|d| ml * d).ok_or_else(|| {
-            Error::invalid(format!(
-                "{} has no volume measure to convert {unit} from: give its weight in g",
-                food.name
-            ))
-        });
+        return Ok(ml * density.unwrap_or_else(|| default_density(food)));
     }
     if matches!(unit, "piece" | "pieces" | "serving" | "servings" | "each" | "item" | "items" | "") {
-        if let Some(g) = food.serving_grams {
-            return Ok(g / food
-                .serving_size
-                .filter(|s| *s > 0.0 && food.serving_unit.as_deref() != Some("g"))
-                .unwrap_or(1.0));
-        }
-        let typical =
-            ["medium", "large", "piece", "serving", "slice", "each", "item", "fruit", "whole", "unit"];
-        if let Some(p) = typical
-            .iter()
-            .find_map(|u| named(&food.portions, u))
-            .or(food.portions.iter().find(|p| portion_ml(p).is_none()))
-        {
-            return Ok(per_portion(p));
-        }
+        return Ok(typical_serving(food));
+    }
+    if let Some(g) = household_default(food, unit) {
+        return Ok(g);
     }
     let known: Vec<&str> = food.portions.iter().map(|p| p.name.as_str()).collect();
     Err(Error::invalid(format!(
@@ -163,5 +147,223 @@ pub fn eaten_of(food: &FoodDetails, quantity: f64, unit: &str) -> Result<Eaten> 
                 .collect(),
         },
         nutrients,
+    })
+}
+
+/// Portions that are a package or a whole dish, not one person's portion
+/// ("lb", "package (10 oz)", "pizza" for a whole 12" pizza).
+fn is_bulk(p: &Portion) -> bool {
+    let name = p.name.to_lowercase();
+    name == "lb"
+        || name == "kg"
+        || name.starts_with("lb ")
+        || p.grams > 600.0
+        || ["package", "loaf", "roast", "jar", "raw pr g", "recipe", "pie,", "cake,", "pizza"]
+            .iter()
+            .any(|w| name.starts_with(w))
+}
+
+/// Liquids by name: a volume of them weighs about what water does.
+const LIQUID_WORDS: [&str; 26] = [
+    "beverage",
+    "drink",
+    "juice",
+    "milk",
+    "coffee",
+    "latte",
+    "cappuccino",
+    "espresso",
+    "mocha",
+    "tea",
+    "soup",
+    "broth",
+    "water",
+    "soda",
+    "cola",
+    "beer",
+    "wine",
+    "smoothie",
+    "shake",
+    "kefir",
+    "lemonade",
+    "cocoa",
+    "chocolate, hot",
+    "liquor",
+    "whiskey",
+    "vodka",
+];
+
+fn is_liquid(food: &FoodDetails) -> bool {
+    let name = food.name.to_lowercase();
+    LIQUID_WORDS.iter().any(|w| name.contains(w)) && !name.contains("powder") && !name.contains("dry")
+}
+
+/// g per ml when the food has no volume measure of its own: water for
+/// liquids; for solids 0.8, between cooked grains (~0.7) and stews (~1.05).
+fn default_density(food: &FoodDetails) -> f64 {
+    if is_liquid(food) { 1.0 } else { 0.8 }
+}
+
+/// One typical portion of a food without a usable measure, by what its name
+/// says it is. Grams from USDA household measures of such foods (SR24 items,
+/// FNDDS portions): a slice of 14" regular-crust pizza 107 g, a fast-food
+/// burger ~220 g, a sandwich ~180 g, a burrito ~230 g, a 12 fl oz coffee
+/// drink ~360 g, a cup of a drink 240 g, a bowl of soup 1.5 cups, a cookie
+/// 16 g, a muffin 113 g. Anything else: 100 g, said plainly in the name of
+/// the unit the UI shows.
+const TYPICAL_GRAMS: [(&str, f64); 36] = [
+    ("pizza", 107.0),
+    ("whopper", 270.0),
+    ("big mac", 219.0),
+    ("cheeseburger", 200.0),
+    ("hamburger", 180.0),
+    ("burger", 220.0),
+    ("sandwich", 180.0),
+    ("sub ", 230.0),
+    ("wrap", 200.0),
+    ("burrito", 230.0),
+    ("taco", 90.0),
+    ("quesadilla", 180.0),
+    ("latte", 360.0),
+    ("cappuccino", 360.0),
+    ("mocha", 360.0),
+    ("frappuccino", 360.0),
+    ("smoothie", 360.0),
+    ("shake", 330.0),
+    ("pho", 720.0),
+    ("ramen", 500.0),
+    ("soup", 360.0),
+    ("chili", 250.0),
+    ("curry", 240.0),
+    ("stew", 250.0),
+    ("salad", 200.0),
+    ("cookie", 16.0),
+    ("muffin", 113.0),
+    ("croissant", 57.0),
+    ("bagel", 105.0),
+    ("donut", 60.0),
+    ("doughnut", 60.0),
+    ("pancake", 40.0),
+    ("waffle", 75.0),
+    ("naan", 90.0),
+    ("nuggets", 16.0),
+    ("egg", 50.0),
+];
+
+/// The portion a food is eaten in when the unit typed says nothing about grams.
+pub fn typical_serving(food: &FoodDetails) -> f64 {
+    let (grams, piece) = typical_portion(food);
+    // Energy-dense foods (nuts, chips, nut butters, dry cereal, sugar) are
+    // eaten by the ounce or spoonful, not by the cup or the package: USDA's
+    // reference amounts for them are about 30 g. A named piece (a bar, a
+    // muffin) stays what it is; a package-sized one ("bag (8 oz)") does not.
+    let kcal = food.nutrients.get("calories").copied().unwrap_or(0.0);
+    if kcal >= 350.0 && grams > 60.0 && (!piece || grams > 150.0) {
+        let nearest = food
+            .portions
+            .iter()
+            .map(|p| p.grams / p.amount)
+            .filter(|g| *g >= 3.0)
+            .min_by(|a, b| (a - 30.0).abs().total_cmp(&(b - 30.0).abs()));
+        return nearest.filter(|g| *g <= 60.0).unwrap_or(30.0);
+    }
+    grams
+}
+
+/// The typical portion's grams, and whether it is a named piece of the food.
+fn typical_portion(food: &FoodDetails) -> (f64, bool) {
+    if let Some(g) = food.serving_grams.filter(|g| *g > 0.0) {
+        let per = g / food
+            .serving_size
+            .filter(|s| *s > 0.0 && food.serving_unit.as_deref() != Some("g"))
+            .unwrap_or(1.0);
+        return (per, true);
+    }
+    let typical = ["medium", "large", "piece", "serving", "slice", "each", "item", "fruit", "whole", "unit"];
+    let mass = |p: &&Portion| {
+        let n = p.name.to_lowercase();
+        n == "oz" || n.starts_with("oz ") || n == "g"
+    };
+    // A size word anywhere in the name: "croissant, medium", "medium bagel (3-1/2\" dia)".
+    let sized = |size: &str| {
+        food.portions.iter().find(|p| {
+            !is_bulk(p) && p.name.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|w| w == size)
+        })
+    };
+    // A named piece ("chop", "fillet", "item") before a bare weight ("3 oz").
+    if let Some(p) = typical
+        .iter()
+        .find_map(|u| named(&food.portions, u))
+        .or_else(|| sized("medium"))
+        .or_else(|| sized("regular"))
+        .or(food.portions.iter().find(|p| portion_ml(p).is_none() && !is_bulk(p) && !mass(p)))
+    {
+        let bare_serving = p.name.to_lowercase().starts_with("serving");
+        return (p.grams / p.amount, !bare_serving);
+    }
+    let name = format!("{} ", food.name.to_lowercase());
+    // The table lists the specific before the general ("pho" before "soup").
+    if let Some((_, g)) = TYPICAL_GRAMS.iter().find(|(w, _)| name.contains(w)) {
+        return (*g, true);
+    }
+    if let Some(p) = food.portions.iter().find(|p| mass(p)) {
+        return (p.grams / p.amount, false);
+    }
+    if is_liquid(food) {
+        return (240.0, false);
+    }
+    // A cup of the food (rice, pasta, cereal) is its usual serving when it has one.
+    if let Some(g) = food.portions.iter().find_map(|p| portion_ml(p).map(|ml| p.grams / ml * 236.588)) {
+        return (g, false);
+    }
+    (100.0, false)
+}
+
+/// Grams of one household unit the food has no measure for: a glass or mug
+/// is a cup, a bowl 1.5 cups, a can 12 fl oz, a bottle 500 ml, a handful
+/// 1 oz (USDA's serving of nuts and snacks), a scoop 30 g (protein powder)
+/// or half a cup (ice cream), size words scale the typical portion.
+fn household_default(food: &FoodDetails, unit: &str) -> Option<f64> {
+    let volume = |ml: f64| {
+        let density = food.portions.iter().find_map(|p| portion_ml(p).map(|pml| p.grams / pml));
+        ml * density.unwrap_or_else(|| default_density(food))
+    };
+    let name = food.name.to_lowercase();
+    Some(match unit {
+        // A glass of wine is USDA's 5 fl oz serving; of anything else, a cup.
+        "glass" | "glasses" if name.contains("wine") => volume(147.9),
+        "glass" | "glasses" | "mug" | "mugs" => volume(240.0),
+        "bowl" | "bowls" => {
+            if is_liquid(food) || name.contains("cereal") || name.contains("oat") {
+                volume(355.0)
+            } else {
+                typical_serving(food) * 1.5
+            }
+        }
+        "plate" | "plates" => typical_serving(food) * 1.5,
+        "can" | "cans" => volume(355.0),
+        "bottle" | "bottles" => volume(if name.contains("beer") { 355.0 } else { 500.0 }),
+        "handful" | "handfuls" => 28.35,
+        "scoop" | "scoops" => {
+            if name.contains("ice cream") || name.contains("sorbet") || name.contains("gelato") {
+                66.0
+            } else {
+                30.0
+            }
+        }
+        "slice" | "slices" | "strip" | "strips" | "rasher" | "rashers" => named(&food.portions, "slice")
+            .map(|p| p.grams / p.amount)
+            .unwrap_or_else(|| typical_serving(food)),
+        "small" => {
+            named(&food.portions, "small").map(|p| p.grams / p.amount).unwrap_or(typical_serving(food) * 0.75)
+        }
+        "medium" | "regular" => typical_serving(food),
+        "large" | "big" => {
+            named(&food.portions, "large").map(|p| p.grams / p.amount).unwrap_or(typical_serving(food) * 1.35)
+        }
+        "bar" | "bars" | "item" | "items" | "each" | "whole" | "portion" | "portions" => {
+            typical_serving(food)
+        }
+        _ => return None,
     })
 }

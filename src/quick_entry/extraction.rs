@@ -75,4 +75,7 @@ pub struct ExtractedMeasurement {
     pub weight_kg: Option<f64>,
     pub body_fat_pct: Option<f64>,
     pub waist_cm: Option<f64>,
+    /// Not asked of AI providers (their schema is fixed); the offline parser reads "rhr 52".
+    #[serde(default)]
+    pub resting_hr_bpm: Option<f64>,
 }

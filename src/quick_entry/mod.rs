@@ -5,6 +5,7 @@ pub mod claim;
 pub mod extraction;
 pub mod offline;
 pub mod pipeline;
+pub mod review;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -287,7 +288,7 @@ pub async fn search(store: &Store, profile: &Profile, filter: &EntryFilter) -> R
 }
 
 /// Entries logged before `before` (a database timestamp) that are still
-/// pending, being read, or failed: newest first.
+/// pending, being read, failed, or waiting for the user's review: newest first.
 pub async fn needing_attention(
     store: &Store,
     user_id: &str,
@@ -296,7 +297,7 @@ pub async fn needing_attention(
 ) -> Result<Vec<QuickEntry>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SELECT_ENTRY} WHERE user_id = ? AND logged_at < ? \
-         AND processing_status IN ('pending', 'processing', 'failed') ORDER BY logged_at DESC, id DESC LIMIT ?"
+         AND processing_status IN ('pending', 'processing', 'failed', 'needs_review') ORDER BY logged_at DESC, id DESC LIMIT ?"
     )))
     .bind(user_id)
     .bind(before)

@@ -34,7 +34,8 @@ fn re(pattern: &str) -> Regex {
 static CLAUSE_SPLIT: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:[.;!?]+(?:\s+|$)|\n+|,?\s*\b(?:then|afterwards|after that|later)\b\s*)"));
 static AND_SPLIT: LazyLock<Regex> = LazyLock::new(|| re(r"\s+(?:and|plus|&)\s+"));
-static FOOD_SPLIT: LazyLock<Regex> = LazyLock::new(|| re(r"\s*(?:\band\b|\bwith\b|\bplus\b|\+|&|,)\s*"));
+static FOOD_SPLIT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\s*(?:\band\b|\bwith\b|\bw/|\bplus\b|\bon\b|\+|&|,)\s*"));
 
 static WEIGHT: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -79,12 +80,12 @@ static QUANTITY: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:(\d+)\s+(\d+)/(\d+)|(\d+)/(\d+)|(\d+(?:\.\d+)?)|(an?\b))\s*"));
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(g|gr|grams?|kg|kilos?|oz|ounces?|lbs?|pounds?|ml|millilit(?:er|re)s?|l|lit(?:er|re)s?|cups?|tbsp|tablespoons?|tsp|teaspoons?|slices?|pieces?|pcs?|scoops?|servings?|bowls?|glass(?:es)?|cans?|handfuls?|mugs?|bars?|medium|large|small)\b\.?\s*(?:of\s+)?",
+        r"^(g|gr|grams?|kg|kilos?|oz|ounces?|lbs?|pounds?|ml|millilit(?:er|re)s?|l|lit(?:er|re)s?|cups?|tbsp|tablespoons?|tsp|teaspoons?|slices?|pieces?|pcs?|scoops?|servings?|bowls?|glass(?:es)?|cans?|handfuls?|mugs?|bars?|plates?|strips?|rashers?|bottles?|pints?|pots?|bags?|packets?|medium|large|small)\b\.?\s*(?:of\s+)?",
     )
 });
 static FILLER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:i|i've|ive|just|had|have|ate|eaten|eat|drank|drink|some|my|for|at|in|the|this|today|tonight|morning|evening|afternoon|breakfast|brekkie|lunch|dinner|supper|snack|snacks|meal|as|a|an|of|also)\b",
+        r"\b(?:i|i've|ive|just|had|have|ate|eaten|eat|drank|drink|grabbed|snacked|munched|some|my|for|at|in|the|this|today|tonight|morning|evening|afternoon|breakfast|brekkie|brekky|bfast|lunch|dinner|supper|tea time|snack|snacks|meal|as|a|an|of|also|was|about|approx)\b",
     )
 });
 
@@ -96,7 +97,61 @@ const SWIM_WORDS: &[&str] = &["swim", "swam", "swimming", "laps"];
 const WALK_WORDS: &[&str] = &["walk", "walked", "walking", "steps"];
 const HIKE_WORDS: &[&str] = &["hike", "hiked", "hiking"];
 const ROW_WORDS: &[&str] = &["rowed", "rowing", "erg"];
-const YOGA_WORDS: &[&str] = &["yoga", "pilates", "stretching", "mobility"];
+const YOGA_WORDS: &[&str] = &["yoga", "pilates", "stretching", "mobility", "barre"];
+const ELLIPTICAL_WORDS: &[&str] = &["elliptical", "cross-trainer", "crosstrainer"];
+const CARDIO_WORDS: &[&str] = &[
+    "hiit",
+    "crossfit",
+    "bootcamp",
+    "circuit",
+    "circuits",
+    "aerobics",
+    "zumba",
+    "stairmaster",
+    "stepper",
+    "kickboxing",
+    "skipping",
+    "jump-rope",
+];
+/// Sports and classes by name, with the name stored.
+const SPORTS: &[(&str, &str)] = &[
+    ("badminton", "Badminton"),
+    ("squash", "Squash"),
+    ("tennis", "Tennis"),
+    ("table tennis", "Table tennis"),
+    ("ping pong", "Table tennis"),
+    ("padel", "Padel"),
+    ("football", "Football"),
+    ("soccer", "Football"),
+    ("futsal", "Football"),
+    ("basketball", "Basketball"),
+    ("volleyball", "Volleyball"),
+    ("netball", "Netball"),
+    ("rugby", "Rugby"),
+    ("hockey", "Hockey"),
+    ("cricket", "Cricket"),
+    ("golf", "Golf"),
+    ("climbing", "Climbing"),
+    ("bouldering", "Climbing"),
+    ("climbed", "Climbing"),
+    ("skiing", "Skiing"),
+    ("skied", "Skiing"),
+    ("snowboarding", "Snowboarding"),
+    ("skating", "Skating"),
+    ("dancing", "Dancing"),
+    ("dance", "Dancing"),
+    ("salsa", "Dancing"),
+    ("boxing", "Boxing"),
+    ("martial arts", "Martial arts"),
+    ("karate", "Martial arts"),
+    ("judo", "Martial arts"),
+    ("bjj", "Martial arts"),
+    ("jiu jitsu", "Martial arts"),
+    ("surfing", "Surfing"),
+    ("kayaking", "Kayaking"),
+    ("paddleboarding", "Paddleboarding"),
+    ("frisbee", "Ultimate frisbee"),
+];
 
 /// Exercises by the words people type, with the name stored.
 const EXERCISES: &[(&str, &str)] = &[
@@ -246,6 +301,100 @@ const FOOD_WORDS: &[&str] = &[
     "peppers",
     "onion",
     "mushrooms",
+    // Dishes, brands and UK names people type (issue 16).
+    "whopper",
+    "mac",
+    "nuggets",
+    "ribeye",
+    "sirloin",
+    "chop",
+    "thigh",
+    "lager",
+    "ale",
+    "pint",
+    "crisps",
+    "weetabix",
+    "nutella",
+    "naan",
+    "quinoa",
+    "asparagus",
+    "cornflakes",
+    "coke",
+    "pepsi",
+    "sprite",
+    "redbull",
+    "bull",
+    "cheeseburger",
+    "hamburger",
+    "omelet",
+    "crumpet",
+    "crumpets",
+    "scones",
+    "yoghurt",
+    "lasagna",
+    "lasagne",
+    "risotto",
+    "falafel",
+    "kebab",
+    "gyro",
+    "samosa",
+    "bolognese",
+    "bol",
+    "spag",
+    "noodle",
+    "sub",
+    "hotdog",
+    "pretzel",
+    "brownie",
+    "espresso",
+    "mocha",
+    "americano",
+    "milkshake",
+    "nachos",
+    "quesadilla",
+    "pudding",
+    "custard",
+    "sweets",
+    "candy",
+    "granola",
+    "jerky",
+    "edamame",
+    "seitan",
+    "lamb",
+    "mutton",
+    "duck",
+    "cod",
+    "haddock",
+    "mackerel",
+    "sardines",
+    "peas",
+    "corn",
+    "zucchini",
+    "kale",
+    "avo",
+    "watermelon",
+    "melon",
+    "cherries",
+    "plums",
+    "peach",
+    "nectarine",
+    "clementine",
+    "satsuma",
+    "tangerine",
+    "raspberries",
+    "blackberries",
+    "oatmilk",
+    "soymilk",
+    "croissants",
+    "bun",
+    "roll",
+    "pitta",
+    "pita",
+    "tortilla",
+    "chapati",
+    "dal",
+    "dahl",
+    "paneer",
     "vegetables",
     "veggies",
     "soup",
@@ -333,7 +482,14 @@ pub fn parse(text: &str, local_hour: u32, default_weight: WeightUnit) -> Extract
                 }
             }
             Kind::Strength => {
-                let sets = read_sets(&part, default_weight);
+                // "100 squats and 50 lunges": each half is an exercise.
+                let sets: Vec<ExtractedSet> = match read_sets(&part, default_weight) {
+                    sets if !sets.is_empty() => sets,
+                    _ => AND_SPLIT
+                        .split(&part)
+                        .flat_map(|half| read_sets(half.trim(), default_weight))
+                        .collect(),
+                };
                 if sets.is_empty() {
                     unrecognised += 1;
                     continue;
@@ -428,6 +584,10 @@ enum Kind {
 
 fn normalize(text: &str) -> String {
     let lowered = text.to_lowercase().replace(['’', '‘'], "'").replace(['“', '”'], "\"");
+    // "71,8 kg" is a decimal comma; "1,500 m" a thousands separator.
+    let lowered = THOUSANDS.replace_all(&lowered, "${1}${2}");
+    let lowered = DECIMAL_COMMA.replace_all(&lowered, "${1}.${2}");
+    let lowered = lowered.replace("w/o ", "without ").replace("w/", " with ");
     let words = NUMBER_WORD.replace_all(&lowered, |c: &regex::Captures| {
         match &c[1] {
             "a couple of" | "a couple" | "couple of" => "2",
@@ -515,6 +675,10 @@ fn has_word(text: &str, words: &[&str]) -> bool {
     text.split(|c: char| !c.is_alphanumeric() && c != '-').any(|w| words.contains(&w))
 }
 
+fn sport_in(text: &str) -> Option<&'static str> {
+    SPORTS.iter().find(|(typed, _)| contains_phrase(text, typed)).map(|(_, name)| *name)
+}
+
 fn exercise_in(text: &str) -> Option<&'static str> {
     EXERCISES.iter().find(|(typed, _)| contains_phrase(text, typed)).map(|(_, name)| *name)
 }
@@ -531,12 +695,17 @@ fn classify(part: &str) -> Kind {
     let body = WEIGHT.is_match(part)
         || BODY_FAT.is_match(part)
         || WAIST.is_match(part)
-        || BARE_WEIGHT.is_match(part);
+        || BARE_WEIGHT.is_match(part)
+        || stones_kg(part).is_some()
+        || RESTING_HR.is_match(part);
     if body && exercise_in(part).is_none() {
         return Kind::Body;
     }
-    if has_word(part, RUN_WORDS) || K_DISTANCE.is_match(part) {
+    if has_word(part, RUN_WORDS) || K_DISTANCE.is_match(part) || MARATHON.is_match(part) {
         return Kind::Cardio(ActivityType::Run);
+    }
+    if sport_in(part).is_some() {
+        return Kind::Cardio(ActivityType::Sport);
     }
     for (words, kind) in [
         (RIDE_WORDS, ActivityType::Ride),
@@ -545,6 +714,8 @@ fn classify(part: &str) -> Kind {
         (WALK_WORDS, ActivityType::Walk),
         (ROW_WORDS, ActivityType::Rowing),
         (YOGA_WORDS, ActivityType::Yoga),
+        (ELLIPTICAL_WORDS, ActivityType::Elliptical),
+        (CARDIO_WORDS, ActivityType::Cardio),
     ] {
         if has_word(part, words) {
             return Kind::Cardio(kind);
@@ -555,6 +726,7 @@ fn classify(part: &str) -> Kind {
             || SETS_OF.is_match(part)
             || WEIGHT_X_REPS.is_match(part)
             || REPS_ONLY.is_match(part)
+            || AND_SPLIT.split(part).all(|h| REPS_ONLY.is_match(h.trim()) && exercise_in(h).is_some())
             || part.contains("set"))
     {
         return Kind::Strength;
@@ -566,7 +738,22 @@ fn classify(part: &str) -> Kind {
     }
     let meal_word = has_word(
         part,
-        &["breakfast", "brekkie", "lunch", "dinner", "supper", "snack", "ate", "eaten", "drank", "had"],
+        &[
+            "breakfast",
+            "brekkie",
+            "brekky",
+            "bfast",
+            "lunch",
+            "dinner",
+            "supper",
+            "snack",
+            "ate",
+            "eaten",
+            "drank",
+            "had",
+            "grabbed",
+            "snacked",
+        ],
     );
     if meal_word || has_word(part, FOOD_WORDS) || QUANTITY_FOOD.is_match(part) {
         return Kind::Meal;
@@ -576,11 +763,28 @@ fn classify(part: &str) -> Kind {
 
 static LEADING_FILLER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:(?:i|i've|ive|just|had|have|ate|eaten|eat|drank|some|my|for|breakfast|brekkie|lunch|dinner|supper|snack|snacks)\b\s*:?\s*)+",
+        r"^(?:(?:i|i've|ive|just|had|have|ate|eaten|eat|drank|grabbed|snacked\s+on|munched|some|my|for|breakfast|brekkie|brekky|bfast|lunch|dinner|supper|snack|snacks|was)\b\s*[:-]?\s*)+",
     )
 });
 static TRAILING_CONTEXT: LazyLock<Regex> =
     LazyLock::new(|| re(r"\s+\b(?:after|before|post|pre|during|at|on the way)\b.*$"));
+static THOUSANDS: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{1,3}),(\d{3})\b"));
+static DECIMAL_COMMA: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d+),(\d{1,2})\b"));
+static STONES: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(\d{1,2})\s*(?:st|stone|stones)\b\s*(?:(\d{1,2}(?:\.\d+)?)\s*(?:lb|lbs|pounds?)?\b)?")
+});
+static RESTING_HR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:resting\s*(?:hr|heart\s*rate|pulse)|rhr)\b\D{0,12}(\d{2,3})\b|\b(\d{2,3})\s*(?:bpm\s*)?(?:resting|rhr)\b",
+    )
+});
+static H_M: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(\d+)\s*h(?:rs?|ours?)?\s*(\d+)\s*m(?:ins?|inutes?)?\b"));
+static SECONDS: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d+)\s*(?:s|sec|secs|seconds?)\b"));
+// "half" is already "0.5" after `normalize`.
+static MARATHON: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\b(half|0\.5|full)[\s-]*)?\bmarathon\b"));
+static TRAILING_QUANTITY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(.*?[a-z].*?)\s+\(?(\d+(?:\.\d+)?)\s*(g|grams?|kg|oz|ounces?|lbs?|ml|l)\)?$"));
 static COMPOUND: LazyLock<Regex> = LazyLock::new(|| re(r"\b([2-9]0)[ -]([1-9])\b"));
 static HUNDRED: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(?:([1-9])\s+)?hundred\b(?:(?:\s+and)?\s+(\d{1,2})\b)?"));
@@ -588,7 +792,7 @@ static SPOKEN_K: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d+(?:\.\d+)?) k\b")
 static K_DISTANCE: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d+(?:\.\d+)?k\b"));
 static QUANTITY_FOOD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\d+(?:\.\d+)?\s*(?:g|grams?|oz|ml|cups?|tbsp|tsp|slices?|pieces?|scoops?|servings?|bowls?|glass(?:es)?|cans?)\b",
+        r"^(?:\d+(?:\.\d+)?|an?)\s*(?:g|grams?|oz|ml|cups?|tbsp|tsp|slices?|pieces?|scoops?|servings?|bowls?|glass(?:es)?|cans?|mugs?|pints?|bottles?|plates?|handfuls?|pots?|bags?|packets?|rashers?)\b",
     )
 });
 
@@ -601,9 +805,25 @@ fn weight_kg(value: f64, unit: Option<&str>, default: WeightUnit) -> f64 {
     (kg * 100.0).round() / 100.0
 }
 
+/// "12st 4lb", "11 stone 9", "weighed 12 st": UK stones and pounds, in kg.
+fn stones_kg(part: &str) -> Option<f64> {
+    let c = STONES.captures(part)?;
+    let word = part[c.get(0)?.range()].contains("stone");
+    let pounds = c.get(2).and_then(|p| p.as_str().parse::<f64>().ok());
+    if !(word || pounds.is_some() || WEIGHT.is_match(part)) {
+        return None; // "21st" is a date
+    }
+    let st: f64 = c[1].parse().ok()?;
+    let lb = st * 14.0 + pounds.filter(|p| *p < 14.0).unwrap_or(0.0);
+    Some((lb * LB_KG * 100.0).round() / 100.0)
+}
+
 fn read_body(part: &str, default: WeightUnit, m: &mut ExtractedMeasurement) -> bool {
     let mut found = false;
-    if let Some(c) = WEIGHT.captures(part).or_else(|| BARE_WEIGHT.captures(part))
+    if let Some(kg) = stones_kg(part).filter(|kg| *kg > 20.0 && *kg < 400.0) {
+        m.weight_kg = Some(kg);
+        found = true;
+    } else if let Some(c) = WEIGHT.captures(part).or_else(|| BARE_WEIGHT.captures(part))
         && let Ok(v) = c[1].parse::<f64>()
     {
         let kg = weight_kg(v, c.get(2).map(|u| u.as_str()), default);
@@ -616,6 +836,13 @@ fn read_body(part: &str, default: WeightUnit, m: &mut ExtractedMeasurement) -> b
         let value = c.get(1).or_else(|| c.get(2)).and_then(|v| v.as_str().parse::<f64>().ok());
         if let Some(v) = value.filter(|v| (2.0..=70.0).contains(v)) {
             m.body_fat_pct = Some(v);
+            found = true;
+        }
+    }
+    if let Some(c) = RESTING_HR.captures(part) {
+        let bpm = c.get(1).or_else(|| c.get(2)).and_then(|v| v.as_str().parse::<f64>().ok());
+        if let Some(bpm) = bpm.filter(|b| (25.0..=150.0).contains(b)) {
+            m.resting_hr_bpm = Some(bpm);
             found = true;
         }
     }
@@ -643,9 +870,20 @@ fn read_duration(part: &str) -> Option<i64> {
             None => a * 60 + b,
         });
     }
+    if let Some(c) = H_M.captures(part) {
+        let h: i64 = c[1].parse().ok()?;
+        let m: i64 = c[2].parse().ok()?;
+        return Some(h * 3600 + m * 60);
+    }
     let hours = HOURS.captures(part).and_then(|c| c[1].parse::<f64>().ok()).unwrap_or(0.0);
     let minutes = MINUTES.captures(part).and_then(|c| c[1].parse::<f64>().ok()).unwrap_or(0.0);
-    let total = hours * 3600.0 + minutes * 60.0;
+    // Seconds only beside minutes or hours ("31 min 40 s"), never alone ("5 s" is not a workout).
+    let seconds = if hours + minutes > 0.0 {
+        SECONDS.captures(part).and_then(|c| c[1].parse::<f64>().ok()).unwrap_or(0.0)
+    } else {
+        0.0
+    };
+    let total = hours * 3600.0 + minutes * 60.0 + seconds;
     (total > 0.0).then(|| total.round() as i64)
 }
 
@@ -669,6 +907,11 @@ fn read_cardio(part: &str, activity_type: ActivityType) -> ExtractedWorkout {
             v * 1000.0
         })
     });
+    let distance_meters = distance_meters.or_else(|| {
+        MARATHON
+            .captures(part)
+            .map(|c| if c.get(1).is_some_and(|h| h.as_str() != "full") { 21_097.5 } else { 42_195.0 })
+    });
     let mut duration_seconds = read_duration(part);
     if duration_seconds.is_none()
         && let (Some(d), Some(pace)) = (distance_meters, read_pace_seconds_per_km(part))
@@ -676,13 +919,25 @@ fn read_cardio(part: &str, activity_type: ActivityType) -> ExtractedWorkout {
         duration_seconds = Some((d / 1000.0 * pace).round() as i64);
     }
     let base = match activity_type {
+        ActivityType::Run
+            if MARATHON.captures(part).is_some_and(|c| c.get(1).is_some_and(|h| h.as_str() != "full")) =>
+        {
+            "Half marathon"
+        }
+        ActivityType::Run if MARATHON.is_match(part) => "Marathon",
+        ActivityType::Ride if has_word(part, &["spin", "spinning"]) => "Spin class",
         ActivityType::Run => "Run",
         ActivityType::Ride => "Ride",
         ActivityType::Swim => "Swim",
         ActivityType::Walk => "Walk",
         ActivityType::Hike => "Hike",
         ActivityType::Rowing => "Row",
+        ActivityType::Yoga if has_word(part, &["pilates"]) => "Pilates",
         ActivityType::Yoga => "Yoga",
+        ActivityType::Elliptical => "Elliptical",
+        ActivityType::Sport => sport_in(part).unwrap_or("Sport"),
+        ActivityType::Cardio if has_word(part, &["hiit"]) => "HIIT",
+        ActivityType::Cardio if has_word(part, &["crossfit"]) => "CrossFit",
         _ => "Workout",
     };
     let adjective =
@@ -741,7 +996,7 @@ fn read_sets(part: &str, default: WeightUnit) -> Vec<ExtractedSet> {
 }
 
 fn meal_category(part: &str) -> Option<MealCategory> {
-    if has_word(part, &["breakfast", "brekkie"]) {
+    if has_word(part, &["breakfast", "brekkie", "brekky", "bfast"]) {
         Some(MealCategory::Breakfast)
     } else if has_word(part, &["lunch"]) {
         Some(MealCategory::Lunch)
@@ -764,9 +1019,33 @@ pub fn category_for_hour(hour: u32) -> MealCategory {
     }
 }
 
+/// Dishes named with "and" stay one food.
+const COMPOUNDS: [&str; 8] = [
+    "mac and cheese",
+    "macaroni and cheese",
+    "fish and chips",
+    "peanut butter and jelly",
+    "pb and j",
+    "bangers and mash",
+    "sweet and sour",
+    "salt and vinegar",
+];
+/// "ham and cheese sandwich": the "and" is inside the dish's name.
+static AND_DISH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b([a-z]+(?: [a-z]+)?) and ([a-z]+(?: [a-z]+)? (?:sandwich|sandwiches|sub|wrap|panini|toastie|omelette|omelet|pizza|pie|salad|burrito|bagel|quesadilla|stir fry|curry|soup))\b",
+    )
+});
+/// Marks an "and" that does not split foods (a control character nobody types).
+const KEPT_AND: &str = "\u{1}";
+
 fn read_foods(part: &str) -> Vec<ExtractedFood> {
-    FOOD_SPLIT
-        .split(part)
+    let mut part = AND_DISH.replace_all(part, format!("${{1}}{KEPT_AND}${{2}}").as_str()).to_string();
+    for compound in COMPOUNDS {
+        part = part.replace(compound, &compound.replace(" and ", KEPT_AND));
+    }
+    let mut foods: Vec<ExtractedFood> = FOOD_SPLIT
+        .split(&part)
         .filter_map(|chunk| {
             // "ate a burrito", "snack: 30 g chocolate", "shake after the gym": keep the food.
             let chunk = LEADING_FILLER.replace(chunk.trim(), "");
@@ -779,7 +1058,19 @@ fn read_foods(part: &str) -> Vec<ExtractedFood> {
             };
             let name = FILLER.replace_all(rest, " ");
             let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-            let name = name.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+            let mut name = name.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+            let (mut quantity, mut unit) = (quantity, unit);
+            // "chicken thigh 180g", "steak (8 oz)": the amount after the name.
+            if unit.is_none()
+                && let Some(c) = TRAILING_QUANTITY.captures(&name.clone())
+                && let Ok(v) = c[2].parse::<f64>()
+                && v > 0.0
+            {
+                name = c[1].trim().to_string();
+                quantity = v;
+                unit = canonical_unit(&c[3]);
+            }
+            let name = name.replace(KEPT_AND, " and ");
             if name.is_empty() || name.chars().all(|c| c.is_ascii_digit()) {
                 return None;
             }
@@ -803,7 +1094,27 @@ fn read_foods(part: &str) -> Vec<ExtractedFood> {
                 nutrients: Default::default(),
             })
         })
-        .collect()
+        .collect();
+    // "coffee with milk", "tea, milk and 2 sugars": what goes into a drink is
+    // a splash or a spoonful, not a glass of milk or a cup of sugar.
+    let drink = foods.iter().any(|f| {
+        has_word(&f.name, &["coffee", "tea", "latte", "cappuccino", "americano", "espresso", "chai", "cocoa"])
+    });
+    if drink {
+        for f in foods.iter_mut().filter(|f| f.unit == "serving" && f.grams.is_none()) {
+            let (amount, unit) = match f.name.as_str() {
+                "milk" | "splash milk" | "dash milk" | "drop milk" => (2.0, "tbsp"),
+                "cream" | "creamer" | "half and half" | "oat milk" | "soy milk" | "almond milk" => {
+                    (1.0, "tbsp")
+                }
+                "sugar" | "sugars" | "sweetener" | "honey" => (1.0, "tsp"),
+                _ => continue,
+            };
+            f.quantity *= amount;
+            f.unit = unit.to_string();
+        }
+    }
+    foods
 }
 
 fn read_quantity(chunk: &str) -> (f64, &str) {
@@ -840,8 +1151,13 @@ fn canonical_unit(unit: &str) -> Option<String> {
         "can" | "cans" => "can",
         "handful" | "handfuls" => "handful",
         "bar" | "bars" => "bar",
-        "medium" => "medium",
-        "large" => "large",
+        "plate" | "plates" => "plate",
+        "strip" | "strips" | "rasher" | "rashers" => "slice",
+        "bottle" | "bottles" => "bottle",
+        "pint" | "pints" => "pint",
+        "pot" | "pots" | "bag" | "bags" | "packet" | "packets" => "serving",
+        "medium" | "regular" => "medium",
+        "large" | "big" => "large",
         "small" => "small",
         _ => return None,
     };
@@ -966,6 +1282,75 @@ mod tests {
         let sets = &p("Bench press three sets of eight at seventy kilos.").workouts[0].sets;
         assert_eq!(sets.len(), 3);
         assert_eq!(sets[0].weight_kg, Some(70.0));
+    }
+
+    #[test]
+    fn sports_classes_reps_and_times_people_type() {
+        let w = &p("1 hr badminton").workouts[0];
+        assert_eq!(
+            (w.activity_type, w.name.as_str(), w.duration_seconds),
+            (ActivityType::Sport, "Badminton", Some(3600))
+        );
+        let w = &p("spin class 45 min").workouts[0];
+        assert_eq!((w.activity_type, w.duration_seconds), (ActivityType::Ride, Some(2700)));
+        assert_eq!(p("hiit 20 mins").workouts[0].activity_type, ActivityType::Cardio);
+        assert_eq!(p("elliptical 30 minutes").workouts[0].activity_type, ActivityType::Elliptical);
+        assert_eq!(p("1h20m hike").workouts[0].duration_seconds, Some(4800));
+        let swim = &p("swam 1km in 31 min 40 s").workouts[0];
+        assert_eq!((swim.distance_meters, swim.duration_seconds), (Some(1000.0), Some(1900)));
+        let half = &p("half marathon in 1:52:10").workouts[0];
+        assert_eq!((half.distance_meters, half.duration_seconds), (Some(21098.0), Some(6730)));
+        let pace = &p("8k at 4:45/km").workouts[0];
+        assert_eq!(pace.duration_seconds, Some(2280));
+        let reps: i64 = p("80 pushups").workouts[0].sets.iter().map(|s| s.reps).sum();
+        assert_eq!(reps, 80);
+        let e = p("50 situps and 30 burpees");
+        let sets = &e.workouts[0].sets;
+        assert_eq!(
+            (sets[0].exercise.as_str(), sets[0].reps, sets[1].exercise.as_str(), sets[1].reps),
+            ("Sit-up", 50, "Burpee", 30)
+        );
+    }
+
+    #[test]
+    fn body_entries_with_commas_stones_and_resting_heart_rate() {
+        assert_eq!(p("71,8 kg").measurements[0].weight_kg, Some(71.8));
+        assert_eq!(p("bf 22,5%").measurements[0].body_fat_pct, Some(22.5));
+        assert_eq!(p("weighed 12st 4lb").measurements[0].weight_kg, Some(78.02));
+        assert_eq!(p("11 stone 9").measurements[0].weight_kg, Some(73.94));
+        assert_eq!(p("resting hr 52").measurements[0].resting_hr_bpm, Some(52.0));
+        assert_eq!(p("rhr 58 this morning").measurements[0].resting_hr_bpm, Some(58.0));
+        // A thousands separator is not a decimal comma.
+        assert_eq!(p("swam 1,500 m").workouts[0].distance_meters, Some(1500.0));
+    }
+
+    #[test]
+    fn amounts_inside_phrases_and_phone_shorthand() {
+        let f = &p("chicken thigh 180g w/ rice").meals[0].foods;
+        assert_eq!((f[0].name.as_str(), f[0].grams), ("chicken thigh", Some(180.0)));
+        assert_eq!(f[1].name, "rice");
+        let f = &p("8oz ribeye").meals[0].foods[0];
+        assert_eq!((f.name.as_str(), f.unit.as_str()), ("ribeye", "oz"));
+        let e = p("bfast: 2 eggs & toast");
+        assert_eq!(e.meals[0].category, Some(MealCategory::Breakfast));
+        assert_eq!(e.meals[0].foods.len(), 2);
+        let f = &p("grabbed a blueberry muffin").meals[0].foods[0];
+        assert_eq!(f.name, "blueberry muffin");
+        let f = &p("had a whopper and small fries").meals[0].foods;
+        assert_eq!((f[1].name.as_str(), f[1].unit.as_str()), ("fries", "small"));
+    }
+
+    #[test]
+    fn dishes_named_with_and_and_what_goes_into_a_drink() {
+        let names =
+            |text: &str| -> Vec<String> { p(text).meals[0].foods.iter().map(|f| f.name.clone()).collect() };
+        assert_eq!(names("ham and cheese sandwich for lunch"), ["ham and cheese sandwich"]);
+        assert_eq!(names("bowl of mac and cheese"), ["mac and cheese"]);
+        assert_eq!(names("eggs and toast"), ["eggs", "toast"]);
+        let f = &p("cup of tea with milk and 2 sugars").meals[0].foods;
+        assert_eq!((f[1].quantity, f[1].unit.as_str()), (2.0, "tbsp"));
+        assert_eq!((f[2].quantity, f[2].unit.as_str()), (2.0, "tsp"));
+        assert_eq!(p("a glass of milk").meals[0].foods[0].unit, "glass", "milk on its own is a glass");
     }
 
     #[test]

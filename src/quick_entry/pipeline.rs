@@ -5,7 +5,7 @@
 use chrono::{Duration, Timelike};
 use serde::Serialize;
 
-use super::extraction::{ExtractedFood, Extraction};
+use super::extraction::Extraction;
 use super::offline::{self, WeightUnit};
 use super::{ProcessingStatus, QuickEntry};
 use crate::activities::{self, ActivitySource, NewActivity, NewSegment};
@@ -13,7 +13,7 @@ use crate::ai::{self, Provider, Usage, budget, extract, prices};
 use crate::body::{self, BodySource, NewMeasurement};
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::nutrition::{self, MealFood, MealSource, NewMeal, foods, portions};
+use crate::nutrition::{self, MealSource, NewMeal, resolve};
 use crate::profile::{Profile, Units};
 use crate::store::Store;
 
@@ -339,20 +339,22 @@ async fn read_and_store(
         )));
     }
 
-    let mut unmatched = 0usize;
+    // A food nothing matched is kept (at 0 kcal) and the entry waits for the
+    // user in needs_review: never a silent zero in a completed meal.
+    let mut not_found: Vec<String> = Vec::new();
     for meal in &mut extraction.meals {
         for food in &mut meal.foods {
-            if !resolve_food(store, &profile.id, food).await? {
-                unmatched += 1;
+            if resolve::resolve_food(store, &profile.id, food).await? == resolve::Resolved::NotFound {
+                not_found.push(food.name.clone());
             }
         }
     }
-    // Foods without nutrition are kept (the user can fix them) but lower the confidence.
     let total_foods: usize = extraction.meals.iter().map(|m| m.foods.len()).sum();
-    if total_foods > 0 && unmatched > 0 {
-        extraction.confidence *= 1.0 - 0.5 * unmatched as f64 / total_foods as f64;
+    if total_foods > 0 && !not_found.is_empty() {
+        extraction.confidence *= 1.0 - 0.5 * not_found.len() as f64 / total_foods as f64;
         extraction.confidence = (extraction.confidence * 100.0).round() / 100.0;
     }
+    let review = resolve::not_found_reason(&not_found);
 
     // An impossible number is never stored as fact: the entry waits for the user.
     let mut problems = crate::plausibility::typed_number_problems(&text);
@@ -386,12 +388,24 @@ async fn read_and_store(
         meal_log_ids.push(id);
     }
     let mut activity_ids = Vec::new();
+    let weight_kg = if extraction.workouts.is_empty() {
+        None
+    } else {
+        activities::met::body_weight_kg(&mut tx, &profile.id).await?
+    };
     for workout in &extraction.workouts {
         // People log a workout after it: it started its duration before the entry.
         let duration = workout.duration_seconds.filter(|d| *d > 0).unwrap_or(match workout.sets.len() {
             0 => 1800,
             n => (n as i64 * 180).min(7200),
         });
+        let met =
+            activities::met::met(workout.activity_type, &workout.name, workout.distance_meters, duration);
+        let estimate = workout
+            .duration_seconds
+            .and_then(|d| activities::met::estimate(met, weight_kg, d))
+            .zip(weight_kg)
+            .map(|(kcal, kg)| (kcal, activities::met::note(met, kg, duration)));
         let id = activities::insert(
             &mut tx,
             profile,
@@ -403,9 +417,10 @@ async fn read_and_store(
                 elapsed_time_seconds: duration,
                 moving_time_seconds: None,
                 distance_meters: workout.distance_meters,
-                calories: None,
+                // No device gave calories: MET × weight × time, said to be an estimate.
+                calories: estimate.as_ref().map(|(kcal, _)| *kcal),
                 average_heartrate: None,
-                notes: None,
+                notes: estimate.map(|(_, note)| note),
                 quick_entry_log_id: Some(entry_id.to_string()),
                 ai_extracted: true,
                 segments: workout
@@ -428,6 +443,9 @@ async fn read_and_store(
         let mut others = serde_json::Map::new();
         if let Some(waist) = m.waist_cm {
             others.insert("waist_cm".into(), serde_json::json!(waist));
+        }
+        if let Some(bpm) = m.resting_hr_bpm {
+            others.insert("resting_hr_bpm".into(), serde_json::json!(bpm));
         }
         let id = body::insert(
             &mut tx,
@@ -456,12 +474,14 @@ async fn read_and_store(
         "transcribed_by": claimed.transcribed_by,
     });
     let done = sqlx::query(
-        "UPDATE quick_entry_logs SET processing_status = 'completed', error_message = NULL, ai_provider = ?, \
+        "UPDATE quick_entry_logs SET processing_status = ?, error_message = ?, ai_provider = ?, \
          ai_model = ?, ai_cost_usd = ?, ai_classification = ?, ai_extracted_data = ?, ai_confidence_score = ?, \
          contains_meal = ?, contains_workout = ?, contains_body_measurement = ?, meal_log_ids = ?, processed_at = ?, \
          claimed_by = NULL, claimed_at = NULL \
          WHERE id = ? AND user_id = ? AND processing_status = 'processing' AND claimed_by = ?",
     )
+    .bind(if review.is_some() { ProcessingStatus::NeedsReview } else { ProcessingStatus::Completed })
+    .bind(&review)
     .bind(&provider)
     .bind(&model)
     .bind(cost_usd)
@@ -485,7 +505,10 @@ async fn read_and_store(
     tx.commit().await?;
 
     let entry = super::get(store, &profile.id, entry_id).await?;
-
+    debug_assert!(matches!(
+        entry.processing_status,
+        ProcessingStatus::Completed | ProcessingStatus::NeedsReview
+    ));
     Ok(Processed {
         entry,
         confidence: extraction.confidence,
@@ -614,43 +637,4 @@ async fn read_with_ai(
         },
         Err(err) => failed(err, cost_usd, reading.usage),
     })
-}
-
-/// Fills a food's nutrition from the best food-database match; false when
-/// none matched or its unit could not be turned into grams.
-async fn resolve_food(store: &Store, user_id: &str, food: &mut ExtractedFood) -> Result<bool> {
-    if food.food_id.is_some() {
-        return Ok(true);
-    }
-    // A provider's own macros are kept; the food database only adds the
-    // micronutrients it does not give. Offline foods arrive with no nutrition.
-    let from_provider = food.calories > 0.0;
-    if from_provider && !food.nutrients.is_empty() {
-        return Ok(true);
-    }
-    let Some(hit) = foods::search(store, user_id, &food.name, 1).await?.into_iter().next() else {
-        return Ok(from_provider);
-    };
-    let details = foods::get(store, user_id, &hit.id).await?;
-    let eaten = match food.grams {
-        Some(g) => portions::eaten_of(&details, g, "g"),
-        None => portions::eaten_of(&details, food.quantity, &food.unit)
-            // "a slice of X" where X has no slice measure: its typical portion.
-            .or_else(|_| portions::eaten_of(&details, food.quantity, "serving")),
-    };
-    let Ok(eaten) = eaten else { return Ok(from_provider) };
-    tracing::debug!(typed = %food.name, matched = %details.name, "food matched");
-    if from_provider {
-        // Scaled to the provider's energy estimate, so the micronutrients
-        // describe the portion whose macros are stored.
-        if eaten.food.calories > 0.0 {
-            let scale = food.calories / eaten.food.calories;
-            food.nutrients = eaten.food.nutrients.into_iter().map(|(k, v)| (k, v * scale)).collect();
-        }
-        return Ok(true);
-    }
-    // The name stays as the user typed it; the id says what it matched.
-    *food =
-        MealFood { name: food.name.clone(), quantity: food.quantity, unit: food.unit.clone(), ..eaten.food };
-    Ok(true)
 }

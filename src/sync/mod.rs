@@ -68,6 +68,7 @@ pub const LOCAL_ONLY_TABLES: &[(&str, &str)] = &[
     ("rate_limits", "per-install request counters"),
     ("ai_spend", "per-install AI spend against the monthly budget"),
     ("webhook_events", "per-install inbox"),
+    ("food_choices", "foods picked for typed names; learned again from the next pick"),
 ];
 
 const MAX_ERRORS: usize = 20;

@@ -1,5 +1,9 @@
-//! Scoring the offline parser against the labelled entries in
-//! tests/data/labelled_entries.json (shared by a test and a benchmark).
+//! Scoring the offline parser against the labelled entries in tests/data/
+//! (shared by tests and a benchmark): `score` reads the text only; `score_stored`
+//! scores what the user sees — each entry stored and processed offline on a
+//! real database with the bundled foods, then the stored meals' calories,
+//! the foods resolved to a food with grams, the classification and fields.
+#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 
@@ -32,12 +36,26 @@ pub struct Labelled {
     pub body_fat: Option<f64>,
     #[serde(default)]
     pub waist_cm: Option<f64>,
+    /// Total reps of an entry without sets ("80 pushups").
+    #[serde(default)]
+    pub reps: Option<i64>,
+    #[serde(default)]
+    pub resting_hr: Option<f64>,
+    /// The meal calories of the whole entry, [low, high].
+    #[serde(default)]
+    pub kcal: Option<[f64; 2]>,
 }
 
+/// The development set.
 pub fn load() -> Vec<Labelled> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/labelled_entries.json");
-    let text = std::fs::read_to_string(path).expect("reading the labelled entries");
-    serde_json::from_str(&text).expect("parsing the labelled entries")
+    load_named("labelled_entries.json")
+}
+
+/// A set in tests/data by file name.
+pub fn load_named(name: &str) -> Vec<Labelled> {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {path}: {e}"))
 }
 
 #[derive(Debug, Default)]
@@ -47,6 +65,17 @@ pub struct Report {
     /// field → (correct, expected)
     pub fields: BTreeMap<&'static str, (usize, usize)>,
     pub misses: Vec<String>,
+    /// Food phrases in entries labelled with foods, and those stored with a food and grams.
+    pub food_phrases: usize,
+    pub foods_resolved: usize,
+    /// Entries labelled with a calorie range, and those whose stored meals fall in it.
+    pub kcal_entries: usize,
+    pub kcal_in_range: usize,
+    /// Entries whose classification and every labelled field are right.
+    pub entries: usize,
+    pub entries_all_right: usize,
+    /// Entries left needs_review (a food not found) by processing.
+    pub needs_review: usize,
 }
 
 impl Report {
@@ -66,6 +95,40 @@ impl Report {
     pub fn field_accuracy(&self) -> f64 {
         let (ok, n) = self.fields.values().fold((0, 0), |(a, b), (c, d)| (a + c, b + d));
         ok as f64 / n as f64
+    }
+    pub fn resolved_share(&self) -> f64 {
+        ratio(self.foods_resolved, self.food_phrases)
+    }
+    pub fn kcal_share(&self) -> f64 {
+        ratio(self.kcal_in_range, self.kcal_entries)
+    }
+    pub fn all_right_share(&self) -> f64 {
+        ratio(self.entries_all_right, self.entries)
+    }
+
+    /// The scores of `score_stored`, one line each.
+    pub fn stored_table(&self) -> String {
+        format!(
+            "| score | value |\n|---|---|\n\
+             | food phrases resolved to a food with grams | {}/{} = {:.3} |\n\
+             | meal entries within their calorie range | {}/{} = {:.3} |\n\
+             | classification accuracy | {:.3} |\n\
+             | entries with every labelled field right | {}/{} = {:.3} |\n\
+             | field accuracy (per field) | {:.3} |\n\
+             | entries left needs_review | {} |\n",
+            self.foods_resolved,
+            self.food_phrases,
+            self.resolved_share(),
+            self.kcal_in_range,
+            self.kcal_entries,
+            self.kcal_share(),
+            self.accuracy(),
+            self.entries_all_right,
+            self.entries,
+            self.all_right_share(),
+            self.field_accuracy(),
+            self.needs_review,
+        )
     }
 
     pub fn table(&self) -> String {
@@ -89,6 +152,10 @@ impl Report {
     }
 }
 
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 1.0 } else { a as f64 / b as f64 }
+}
+
 fn close(a: Option<f64>, b: f64, tolerance: f64) -> bool {
     a.is_some_and(|a| (a - b).abs() <= tolerance)
 }
@@ -98,11 +165,25 @@ pub fn score(entries: &[Labelled]) -> Report {
     for entry in entries {
         let e: Extraction = offline::parse(&entry.text, entry.hour, WeightUnit::Kg);
         let predicted = e.classification().to_string();
+        if score_entry(&mut report, entry, &e, &predicted) {
+            report.entries_all_right += 1;
+        }
+    }
+    report
+}
+
+/// Scores one entry's reading; true when its class and every labelled field are right.
+fn score_entry(report: &mut Report, entry: &Labelled, e: &Extraction, predicted: &str) -> bool {
+    let mut all_right = true;
+    report.entries += 1;
+    {
+        let predicted = predicted.to_string();
         report.classes.entry(entry.class.clone()).or_default().2 += 1;
         report.classes.entry(predicted.clone()).or_default().1 += 1;
         if predicted == entry.class {
             report.classes.entry(predicted.clone()).or_default().0 += 1;
         } else {
+            all_right = false;
             report.misses.push(format!("{:?}: expected {}, got {predicted}", entry.text, entry.class));
         }
         let mut field = |name: &'static str, ok: bool| {
@@ -111,6 +192,7 @@ pub fn score(entries: &[Labelled]) -> Report {
             if ok {
                 f.0 += 1;
             } else {
+                all_right = false;
                 report.misses.push(format!("{:?}: {name} wrong: {e:?}", entry.text));
             }
         };
@@ -151,6 +233,87 @@ pub fn score(entries: &[Labelled]) -> Report {
         }
         if let Some(waist) = entry.waist_cm {
             field("waist", close(m.and_then(|m| m.waist_cm), waist, 0.2));
+        }
+        if let Some(hr) = entry.resting_hr {
+            field("resting heart rate", close(m.and_then(|m| m.resting_hr_bpm), hr, 0.5));
+        }
+        if let Some(reps) = entry.reps {
+            let got = workout.map(|w| w.sets.iter().map(|s| s.reps).sum::<i64>());
+            field("reps", got == Some(reps));
+        }
+    }
+    all_right
+}
+
+/// Stores and processes every entry offline on `store` (with the bundled
+/// foods loaded) as `profile`, at its labelled local hour of 2026-12-01, and
+/// scores the stored rows.
+pub async fn score_stored(
+    store: &wagner::Store,
+    profile: &wagner::profile::Profile,
+    entries: &[Labelled],
+) -> Report {
+    use wagner::quick_entry::{self, ProcessingStatus, pipeline};
+    let mut report = Report::default();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+    for entry in entries {
+        let at = wagner::clock::local_to_utc(day, entry.hour, 0, profile.tz());
+        let logged = quick_entry::log_text_at(store, profile, &entry.text, at).await.expect("log");
+        let processed = pipeline::process(store, profile, &logged.id, pipeline::Reader::Offline).await;
+        let (extraction, predicted, meal_ids) = match processed {
+            Ok(p) => (p.extraction, p.classification, p.meal_log_ids),
+            Err(_) => (Extraction::default(), "unknown".to_string(), Vec::new()),
+        };
+        let stored = quick_entry::get(store, &profile.id, &logged.id).await.expect("entry");
+        if stored.processing_status == ProcessingStatus::NeedsReview {
+            report.needs_review += 1;
+        }
+        let mut all_right = score_entry(&mut report, entry, &extraction, &predicted);
+        let mut conn = store.pool().acquire().await.expect("conn");
+        let mut meals = Vec::new();
+        for id in &meal_ids {
+            meals.push(wagner::nutrition::meals::get(&mut conn, &profile.id, id).await.expect("meal"));
+        }
+        if let Some(expected) = &entry.foods {
+            let foods: Vec<_> = meals.iter().flat_map(|m| m.foods.iter()).collect();
+            let resolved =
+                foods.iter().filter(|f| f.food_id.is_some() && f.grams.is_some_and(|g| g > 0.0)).count();
+            report.food_phrases += expected.len();
+            report.foods_resolved += resolved.min(expected.len());
+            if resolved < expected.len() {
+                let missing: Vec<&str> =
+                    foods.iter().filter(|f| f.food_id.is_none()).map(|f| f.name.as_str()).collect();
+                report.misses.push(format!("{:?}: foods not resolved: {missing:?}", entry.text));
+            }
+        }
+        if let Some([low, high]) = entry.kcal {
+            report.kcal_entries += 1;
+            let total: f64 = meals.iter().map(|m| m.total_calories).sum();
+            if (low..=high).contains(&total) {
+                report.kcal_in_range += 1;
+            } else {
+                all_right = false;
+                let foods: Vec<String> = meals
+                    .iter()
+                    .flat_map(|m| m.foods.iter())
+                    .map(|f| {
+                        format!(
+                            "{} {} {} = {:.0} g {:.0} kcal",
+                            f.quantity,
+                            f.unit,
+                            f.name,
+                            f.grams.unwrap_or(0.0),
+                            f.calories
+                        )
+                    })
+                    .collect();
+                report
+                    .misses
+                    .push(format!("{:?}: {total:.0} kcal, expected {low}–{high}: {foods:?}", entry.text));
+            }
+        }
+        if all_right {
+            report.entries_all_right += 1;
         }
     }
     report

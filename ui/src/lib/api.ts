@@ -17,6 +17,7 @@ import type {
   AppStatus,
   BodyOverview,
   EntryDetails,
+  EntryReview as EntryReviewData,
   EntryFilter,
   ProviderConfig,
   CommandError,
@@ -146,6 +147,11 @@ export const api = {
   searchEntries: (filter: EntryFilter): Promise<QuickEntry[]> => call((c) => c.searchEntries(filter)),
   entryDetails: (id: string): Promise<EntryDetails> => call((c) => c.entryDetails(id)),
   retryEntry: (id: string): Promise<QuickEntry> => call((c) => c.retryEntry(id)),
+  /** The entry's foods that matched nothing, with candidates (kcal for the portion typed). */
+  entryReview: (id: string): Promise<EntryReviewData> => call((c) => c.entryReview(id)),
+  /** Picks a candidate for one unmatched food; the meal and day are recomputed, the pick remembered. */
+  entryPickFood: (id: string, mealId: string, foodIndex: number, name: string, foodId: string): Promise<EntryReviewData> =>
+    call((c) => c.entryPickFood(id, mealId, foodIndex, name, foodId)),
   editEntry: (id: string, text: string): Promise<EntryDetails> => call((c) => c.editEntry(id, text)),
   aiStatus: (): Promise<AiStatus> => call((c) => c.aiStatus()),
   saveAiSettings: (config: ProviderConfig | null): Promise<AiStatus> => call((c) => c.saveAiSettings(config)),

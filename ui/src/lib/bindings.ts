@@ -942,6 +942,26 @@ async backupRestore(path: string, undoable: boolean) : Promise<Result<LiveRestor
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async entryReview(id: string) : Promise<Result<EntryReview, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("entry_review", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Picks `food_id` for food `food_index` of `meal_id`; `name` is the food the
+ * panel showed (nothing is written if the meal changed since).
+ */
+async entryPickFood(id: string, mealId: string, foodIndex: number, name: string, foodId: string) : Promise<Result<EntryReview, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("entry_pick_food", { id, mealId, foodIndex, name, foodId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1028,6 +1048,10 @@ export type Answers = { primary_goal: string | null; experience_level: string | 
  */
 export type AppStatus = { db_path: string; profile: Profile | null; has_data: boolean; schema_version: number }
 export type Attention = { pending: number; failed: number; 
+/**
+ * Read, but waiting for the user (foods not found, implausible numbers).
+ */
+needs_review: number; 
 /**
  * The newest of them, newest first.
  */
@@ -1122,6 +1146,14 @@ export type Calendar = { program_id: string; name: string; description: string |
  */
 weeks: CalendarDay[][]; adherence: WeekAdherence[] }
 export type CalendarDay = { id: string; day_number: number; week_number: number; scheduled_date: string | null; day_name: string | null; day_focus: string | null; is_rest_day: boolean; status: Status; items_total: number; items_completed: number; workout_completed: boolean }
+/**
+ * One food the phrase may mean, with the kcal of the portion typed.
+ */
+export type Candidate = { food_id: string; name: string; source: string; quantity: number; unit: string; grams: number; calories: number; 
+/**
+ * The user picked this food for this phrase before.
+ */
+remembered: boolean }
 export type CategoryMeals = { category: MealCategory; totals: Totals; meals: MealSummary[] }
 /**
  * Streams ready to plot: one time axis (seconds from the start) and one
@@ -1281,6 +1313,15 @@ from: string | null; to: string | null;
  * Words in the text or transcript.
  */
 text: string | null; limit: number | null }
+export type EntryReview = { entry_id: string; status: ProcessingStatus; 
+/**
+ * Why the entry waits ("1 food not found: latte"), if it does.
+ */
+reason: string | null; foods: UnmatchedFood[]; 
+/**
+ * The entry's meals as stored now.
+ */
+meals: MealSummary[] }
 /**
  * Tells the window an entry changed state (read, failed, waiting).
  */
@@ -1342,7 +1383,11 @@ export type ExtractedMeal = {
  * None: decided from the time of day when stored.
  */
 category: MealCategory | null; foods: MealFood[] }
-export type ExtractedMeasurement = { weight_kg: number | null; body_fat_pct: number | null; waist_cm: number | null }
+export type ExtractedMeasurement = { weight_kg: number | null; body_fat_pct: number | null; waist_cm: number | null; 
+/**
+ * Not asked of AI providers (their schema is fixed); the offline parser reads "rhr 52".
+ */
+resting_hr_bpm?: number | null }
 export type ExtractedSet = { exercise: string; reps: number; weight_kg: number | null }
 export type ExtractedWorkout = { activity_type: ActivityType; name: string; duration_seconds: number | null; distance_meters: number | null; sets?: ExtractedSet[] }
 export type Extraction = { meals?: ExtractedMeal[]; workouts?: ExtractedWorkout[]; measurements?: ExtractedMeasurement[]; 
@@ -2128,6 +2173,14 @@ export type TrendSummary = { date: string; weight_kg: number; trend_kg: number;
  */
 weekly_rate_kg: number | null }
 export type Units = "metric" | "imperial"
+/**
+ * One food of the entry that matched nothing.
+ */
+export type UnmatchedFood = { meal_id: string; 
+/**
+ * Its place in the meal's foods.
+ */
+food_index: number; name: string; quantity: number; unit: string; candidates: Candidate[] }
 /**
  * A file picked or pasted in the window, sent as base64 (compact over IPC).
  */

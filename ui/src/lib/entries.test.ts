@@ -68,6 +68,12 @@ describe("entry state", () => {
     expect(canRetry({ processing_status: "pending", error_message: null })).toBe(false);
     expect(canRetry({ processing_status: "completed", error_message: null })).toBe(false);
   });
+
+  it("an entry with foods not found waits for the user's pick, not a retry", () => {
+    const entry = { processing_status: "needs_review" as const, error_message: "1 food not found: latte" };
+    expect(entryState(entry)).toBe("review");
+    expect(canRetry(entry)).toBe(false);
+  });
 });
 
 describe("extraction summary", () => {

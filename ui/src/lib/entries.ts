@@ -70,7 +70,7 @@ export function cleanReason(message: string): string {
   return message.replace(/^invalid input: /, "");
 }
 
-export type EntryState = "reading" | "completed" | "failed" | "waiting";
+export type EntryState = "reading" | "completed" | "failed" | "waiting" | "review";
 
 /**
  * Where an entry stands. A pending entry with a reason is waiting for
@@ -82,6 +82,8 @@ export function entryState(entry: Pick<QuickEntry, "processing_status" | "error_
       return "completed";
     case "failed":
       return "failed";
+    case "needs_review":
+      return "review";
     default:
       return entry.error_message ? "waiting" : "reading";
   }

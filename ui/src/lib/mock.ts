@@ -7,6 +7,7 @@
 import type { Commands } from "./api";
 import type { Channel } from "@tauri-apps/api/core";
 import type {
+  EntryReview,
   QueueStatus,
   TaskKind,
   ActivityFilter,
@@ -750,6 +751,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
         attention: {
           pending: state.entries.filter((e) => e.processing_status === "pending" || e.processing_status === "processing").length,
           failed: state.entries.filter((e) => e.processing_status === "failed").length,
+          needs_review: state.entries.filter((e) => e.processing_status === "needs_review").length,
           entries: state.entries.filter((e) => e.processing_status !== "completed").slice(0, 5),
         },
         coach_tip: state.hasData && state.meals.length > 0
@@ -916,6 +918,19 @@ export function createMockCommands(variant: string): Partial<Commands> {
         classification: null, confidence: null, ai_provider: null, ai_model: null, ai_cost_usd: 0, extraction: null, provider_error: null, attempts: 0,
       };
       return ok({ entry, ...reading });
+    },
+
+    async entryReview(entryId: string): Promise<Result<EntryReview, CommandError>> {
+      await delay(60);
+      const entry = state.entries.find((e) => e.id === entryId);
+      if (!entry) return fail("not_found", `entry ${entryId} not found`);
+      // The preview's reader matches every food, so nothing waits for a pick.
+      return ok({ entry_id: entryId, status: entry.processing_status, reason: null, foods: [], meals: [] });
+    },
+
+    async entryPickFood(entryId: string): Promise<Result<EntryReview, CommandError>> {
+      await delay(60);
+      return fail("invalid_input", `entry ${entryId} has no unmatched food in the preview`);
     },
 
     async retryEntry(entryId: string): Promise<Result<QuickEntry, CommandError>> {

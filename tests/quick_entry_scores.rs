@@ -1,0 +1,56 @@
+//! What the user sees from offline quick entry, on the labelled sets: every
+//! entry stored and processed against the bundled foods, then the stored
+//! meals' calories, foods resolved with grams, class and fields. The floors
+//! guard against regressions; BENCHMARKS.md records the full tables.
+
+#[path = "support/labelled.rs"]
+mod labelled;
+
+use wagner::profile::{self, NewProfile};
+
+async fn scored(name: &str) -> labelled::Report {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = wagner::Store::open(&dir.path().join("scores.db")).await.expect("store");
+    wagner::nutrition::foods::load_bundled(&store).await.expect("foods");
+    let mut conn = store.pool().acquire().await.expect("conn");
+    let me = profile::create(
+        &mut conn,
+        NewProfile {
+            full_name: "Scorer".into(),
+            time_zone: Some("UTC".into()),
+            current_weight_kg: Some(70.0),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("profile");
+    drop(conn);
+    let entries = labelled::load_named(name);
+    let report = labelled::score_stored(&store, &me, &entries).await;
+    println!("## {name} ({} entries)\n\n{}", entries.len(), report.stored_table());
+    for miss in &report.misses {
+        println!("- miss: {miss}");
+    }
+    report
+}
+
+#[tokio::test]
+async fn development_set_scored_on_stored_rows() {
+    let r = scored("labelled_entries.json").await;
+    let floor = std::env::var("WAGNER_SCORE_FLOORS").map(|v| v != "0").unwrap_or(true);
+    if floor {
+        assert!(r.resolved_share() >= 0.9, "foods resolved {:.3}", r.resolved_share());
+        assert!(r.accuracy() >= 0.9, "classification {:.3}", r.accuracy());
+    }
+}
+
+#[tokio::test]
+async fn phone_typed_held_out_set_scored_on_stored_rows() {
+    let r = scored("labelled_entries_phone.json").await;
+    let floor = std::env::var("WAGNER_SCORE_FLOORS").map(|v| v != "0").unwrap_or(true);
+    if floor {
+        assert!(r.resolved_share() >= 0.9, "foods resolved {:.3}", r.resolved_share());
+        assert!(r.kcal_share() >= 0.75, "calories in range {:.3}", r.kcal_share());
+        assert!(r.accuracy() >= 0.9, "classification {:.3}", r.accuracy());
+    }
+}
