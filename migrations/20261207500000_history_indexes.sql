@@ -20,3 +20,14 @@ CREATE INDEX body_measurements_user_day ON body_measurements (user_id, local_dat
 -- Entries that need the user, newest first, within a recent window.
 CREATE INDEX quick_entry_logs_user_status_logged ON quick_entry_logs (user_id, processing_status, logged_at);
 DROP INDEX quick_entry_logs_user_status;
+
+-- The coach's latest message before a day (Today's tip).
+CREATE INDEX coach_messages_user_role_created ON coach_messages (user_id, role, created_at);
+
+-- One activity's streams and sets: with only (user_id) beside the unique
+-- (activity_id, …) key, a file without statistics read every stream of the
+-- user. (user_id, activity_id) serves both that and the users foreign key.
+CREATE INDEX activity_streams_user_activity ON activity_streams (user_id, activity_id);
+DROP INDEX activity_streams_user_id;
+CREATE INDEX activity_segments_user_activity ON activity_segments (user_id, activity_id);
+DROP INDEX activity_segments_user_id;
