@@ -114,7 +114,11 @@ impl Store {
         MIGRATOR.run(&pool).await?;
         let store = Store { pool, path: path.to_owned() };
         if applied != Some(latest_schema_version()) {
-            store.after_migrations().await?;
+            // A new file has no rows to gather statistics of.
+            store.after_migrations(applied.is_some()).await?;
+        } else if crate::embeddings::bits_all_missing(&mut *store.pool.acquire().await?).await? {
+            // Two EXISTS probes: a file whose binary copies were all lost.
+            store.fill_vector_bits().await?;
         }
         Ok(store)
     }
@@ -139,19 +143,26 @@ impl Store {
         self.pool.close().await;
     }
 
+    async fn fill_vector_bits(&self) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        crate::embeddings::fill_missing_bits(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// After migrations: binary copies for vectors of a file from before
     /// they existed, and fresh planner statistics (SQLite: ANALYZE after
     /// schema changes; `analysis_limit` keeps it fast on a large file).
-    async fn after_migrations(&self) -> Result<()> {
+    async fn after_migrations(&self, had_data: bool) -> Result<()> {
         let missing = crate::embeddings::bits_missing(&mut *self.pool.acquire().await?).await?;
         if missing {
-            let mut tx = self.begin_write().await?;
-            crate::embeddings::fill_missing_bits(&mut tx).await?;
-            tx.commit().await?;
+            self.fill_vector_bits().await?;
         }
-        let mut conn = self.pool.acquire().await?;
-        sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
-        sqlx::query("ANALYZE").execute(&mut *conn).await?;
+        if had_data {
+            let mut conn = self.pool.acquire().await?;
+            sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+            sqlx::query("ANALYZE").execute(&mut *conn).await?;
+        }
         Ok(())
     }
 
