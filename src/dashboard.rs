@@ -309,7 +309,11 @@ pub async fn attention(store: &Store, user_id: &str, before: DateTime<Utc>) -> R
             if status == "failed" && is_only_a_note(entry.error_message.as_deref()) {
                 continue;
             }
-            if status == "failed" { failed += 1 } else { pending += 1 }
+            if status == "failed" {
+                failed += 1
+            } else {
+                pending += 1
+            }
             entries.push(entry);
         }
     }

@@ -107,10 +107,11 @@ impl Store {
         // Work that depends on the schema (vector copies for an older file,
         // planner statistics) runs only when migrations ran: an up-to-date
         // file opens in O(1), whatever the size of its history.
-        let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
-            .fetch_one(&pool)
-            .await
-            .unwrap_or(None);
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
+                .fetch_one(&pool)
+                .await
+                .unwrap_or(None);
         MIGRATOR.run(&pool).await?;
         let store = Store { pool, path: path.to_owned() };
         if applied != Some(latest_schema_version()) {

@@ -89,7 +89,12 @@ fn log_at_puts_an_entry_on_a_past_day_and_refuses_the_future() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("wagner.db");
     let wagner = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_wagner")).arg("--db").arg(&db).args(args).output().unwrap()
+        std::process::Command::new(env!("CARGO_BIN_EXE_wagner"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap()
     };
     // Days relative to the CLI's today (a UTC profile), whatever the date is.
     let today = wagner::clock::now().date_naive();
@@ -108,5 +113,9 @@ fn log_at_puts_an_entry_on_a_past_day_and_refuses_the_future() {
     let future = (today + chrono::Duration::days(30)).to_string();
     let out = wagner(&["log", "--at", &future, "2 eggs"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("after today"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("after today"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

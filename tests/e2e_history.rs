@@ -67,10 +67,11 @@ async fn the_entry_box_logs_onto_the_day_chosen_and_follows_the_day_viewed() {
     save_screenshot(&client, "entry-into-the-past").await;
 
     let store = Store::open(&db).await.unwrap();
-    let logged_at: String = sqlx::query_scalar("SELECT logged_at FROM quick_entry_logs WHERE raw_text = '2 eggs and toast'")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
+    let logged_at: String =
+        sqlx::query_scalar("SELECT logged_at FROM quick_entry_logs WHERE raw_text = '2 eggs and toast'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
     let logged = clock::local_date(clock::from_db(&logged_at).unwrap(), me.tz());
     assert_eq!(logged, chosen, "the entry is on the chosen day");
     let meals = wagner::nutrition::meals_on(&store, &me.id, chosen).await.unwrap();

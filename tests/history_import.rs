@@ -77,11 +77,12 @@ async fn entries_from_a_text_file_land_on_their_days() {
     for id in &stored.entry_ids {
         let _ = pipeline::process(&store, &me, id, pipeline::Reader::Offline).await;
     }
-    let entries: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT raw_text, logged_at, processing_status FROM quick_entry_logs ORDER BY logged_at")
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
+    let entries: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT raw_text, logged_at, processing_status FROM quick_entry_logs ORDER BY logged_at",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
     let at = |text: &str| entries.iter().find(|e| e.0 == text).map(|e| e.1.clone()).unwrap();
     assert_eq!(at("oatmeal with a banana"), "2026-03-01T07:30:00.000Z");
     assert_eq!(at("ran 5k in 26:10"), "2026-03-01T12:00:00.000Z", "a day alone: noon");
@@ -91,10 +92,8 @@ async fn entries_from_a_text_file_land_on_their_days() {
         .await
         .unwrap();
     assert_eq!(meal_day, "2026-03-02");
-    let weighed: Option<f64> = sqlx::query_scalar("SELECT weight_kg FROM body_measurements")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
+    let weighed: Option<f64> =
+        sqlx::query_scalar("SELECT weight_kg FROM body_measurements").fetch_one(store.pool()).await.unwrap();
     assert_eq!(weighed, Some(82.4));
 
     // A bad line refuses the whole file.

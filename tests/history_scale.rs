@@ -186,9 +186,10 @@ async fn screens(store: &Store, me: &profile::Profile, date: NaiveDate) {
     wagner::body::overview::overview(store, me).await.unwrap();
     let list = wagner::activities::view::list(store, &me.id, 20).await.unwrap();
     wagner::activities::view::detail(store, &me.id, &list[0].id).await.unwrap();
-    let copied = wagner::nutrition::meals::copy_day_tx(store, me, date - Duration::days(1), date + Duration::days(1))
-        .await
-        .unwrap();
+    let copied =
+        wagner::nutrition::meals::copy_day_tx(store, me, date - Duration::days(1), date + Duration::days(1))
+            .await
+            .unwrap();
     assert!(!copied.is_empty(), "the day before {date} has meals to copy");
     let mut conn = store.pool().acquire().await.unwrap();
     let ids = wagner::nutrition::meals::ids_on(&mut conn, &me.id, date + Duration::days(1)).await.unwrap();
@@ -281,7 +282,12 @@ async fn today_reads_a_bounded_window_and_shows_what_the_whole_history_gives() {
     let full = wagner::activities::metrics::fitness_fatigue(&daily);
     let last = full.last().unwrap();
     assert!(last.fitness > 10.0, "a trained athlete: {}", last.fitness);
-    assert!((day.training.fitness - last.fitness).abs() < 0.05, "{} vs {}", day.training.fitness, last.fitness);
+    assert!(
+        (day.training.fitness - last.fitness).abs() < 0.05,
+        "{} vs {}",
+        day.training.fitness,
+        last.fitness
+    );
     assert!((day.training.fatigue - last.fatigue).abs() < 0.05);
 
     // The weight trend from half a year of weigh-ins equals the one from the first.
@@ -336,7 +342,8 @@ fn the_export_of_a_multi_year_history_streams_in_bounded_memory() {
         let target = Store::open(&dir.path().join("again.db")).await.unwrap();
         wagner::backup::export::import_export(&target, &out).await.unwrap();
         let after = wagner::backup::table_counts(target.pool()).await.unwrap();
-        for table in ["meal_logs", "activities", "activity_streams", "body_measurements", "quick_entry_logs"] {
+        for table in ["meal_logs", "activities", "activity_streams", "body_measurements", "quick_entry_logs"]
+        {
             assert_eq!(after.get(table), before.get(table), "{table}");
         }
     });

@@ -208,7 +208,8 @@ async fn export_on(conn: &mut SqliteConnection, store: &Store, dir: &Path) -> Re
     let mut tables = exported_tables(store).await?;
     tables.sort();
     let json_path = dir.join(JSON_FILE);
-    let json_file = std::fs::File::create(&json_path).map_err(io(format!("creating {}", json_path.display())))?;
+    let json_file =
+        std::fs::File::create(&json_path).map_err(io(format!("creating {}", json_path.display())))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, json_file);
     let w = |out: &mut std::io::BufWriter<std::fs::File>, s: &str| {
         out.write_all(s.as_bytes()).map_err(io("writing the JSON export"))

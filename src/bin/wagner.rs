@@ -408,14 +408,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .iter()
                 .map(|path| wagner::attachments::read_user_file(path))
                 .collect::<wagner::Result<Vec<_>>>()?;
-            let entry = quick_entry::log_with_attachments(
-                &store,
-                &profile,
-                text.as_deref(),
-                &files,
-                logged_at,
-            )
-            .await?;
+            let entry =
+                quick_entry::log_with_attachments(&store, &profile, text.as_deref(), &files, logged_at)
+                    .await?;
             if no_process {
                 if cli.json {
                     print_json(&entry)?;
@@ -666,7 +661,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             wagner::nutrition::foods::ensure_loaded(&store).await?;
             let history_days = years.map(|y| i64::from(y) * 365 + i64::from(y / 4)).or(days.map(i64::from));
             if let Some(history_days) = history_days {
-                let (report, history) = demo::history::load(&store, wagner::clock::now(), history_days, None).await?;
+                let (report, history) =
+                    demo::history::load(&store, wagner::clock::now(), history_days, None).await?;
                 if cli.json {
                     print_json(&serde_json::json!({ "demo": report, "history": history }))?;
                 } else {

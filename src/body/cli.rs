@@ -234,11 +234,17 @@ pub async fn run(store: &Store, args: BodyArgs, as_json: bool) -> Result<String>
             Ok(out)
         }
         Some(BodyAction::Import { file }) => {
-            let size = std::fs::metadata(&file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?.len();
+            let size = std::fs::metadata(&file)
+                .map_err(|e| Error::io(format!("reading {}", file.display()), e))?
+                .len();
             if size > super::csv_import::MAX_CSV_BYTES as u64 {
-                return Err(Error::invalid(format!("{} is larger than the 64 MB a body CSV may be", file.display())));
+                return Err(Error::invalid(format!(
+                    "{} is larger than the 64 MB a body CSV may be",
+                    file.display()
+                )));
             }
-            let bytes = std::fs::read(&file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
+            let bytes =
+                std::fs::read(&file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
             let report = super::csv_import::import_csv(store, &profile, &bytes).await?;
             if as_json {
                 return json(&report);

@@ -70,10 +70,8 @@ fn quantity(text: &str, default_lb: bool, line: usize, column: &str) -> Result<O
     } else {
         (lower.trim_end_matches('%').trim().to_string(), default_lb)
     };
-    let value: f64 = number
-        .replace(',', ".")
-        .parse()
-        .map_err(|_| bad(line, format!("{column} {t:?} is not a number")))?;
+    let value: f64 =
+        number.replace(',', ".").parse().map_err(|_| bad(line, format!("{column} {t:?} is not a number")))?;
     if !value.is_finite() {
         return Err(bad(line, format!("{column} {t:?} is not a number")));
     }
@@ -82,7 +80,8 @@ fn quantity(text: &str, default_lb: bool, line: usize, column: &str) -> Result<O
 
 fn local_time(date: NaiveDate, time: NaiveTime, profile: &Profile) -> DateTime<Utc> {
     // Seconds count: two readings a few seconds apart are two readings.
-    clock::local_to_utc(date, time.hour(), time.minute(), profile.tz()) + chrono::Duration::seconds(time.second() as i64)
+    clock::local_to_utc(date, time.hour(), time.minute(), profile.tz())
+        + chrono::Duration::seconds(time.second() as i64)
 }
 
 fn parse_date_time(text: &str, line: usize) -> Result<(NaiveDate, NaiveTime)> {
@@ -126,7 +125,8 @@ fn read_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>> {
             return Err(Error::invalid(format!("more than {MAX_ROWS} rows: split the file")));
         }
         let record = record.map_err(|e| bad(i + 1, format!("not CSV: {e}")))?;
-        let cells: Vec<String> = record.iter().map(|c| c.trim_start_matches('\u{feff}').trim().to_string()).collect();
+        let cells: Vec<String> =
+            record.iter().map(|c| c.trim_start_matches('\u{feff}').trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
             continue;
         }
@@ -153,10 +153,16 @@ fn readings(bytes: &[u8], profile: &Profile) -> Result<(BodyCsvFormat, Vec<Readi
     let mut empty = 0;
     match format {
         BodyCsvFormat::Withings | BodyCsvFormat::Plain => {
-            let date = header_index(header, &["Date", "day", "time", "datetime", "timestamp"]).expect("detected");
-            let weight = header.iter().position(|h| h.to_ascii_lowercase().starts_with("weight")).expect("detected");
+            let date =
+                header_index(header, &["Date", "day", "time", "datetime", "timestamp"]).expect("detected");
+            let weight =
+                header.iter().position(|h| h.to_ascii_lowercase().starts_with("weight")).expect("detected");
             let weight_lb = header[weight].to_ascii_lowercase().contains("lb");
-            let unit_lb = if header[weight].to_ascii_lowercase().contains("kg") { false } else { weight_lb || default_lb };
+            let unit_lb = if header[weight].to_ascii_lowercase().contains("kg") {
+                false
+            } else {
+                weight_lb || default_lb
+            };
             let fat_mass = header.iter().position(|h| h.to_ascii_lowercase().starts_with("fat mass"));
             let fat_pct = header.iter().position(|h| {
                 let h = h.to_ascii_lowercase();
@@ -189,7 +195,12 @@ fn readings(bytes: &[u8], profile: &Profile) -> Result<(BodyCsvFormat, Vec<Readi
                     empty += 1;
                     continue;
                 }
-                out.push(Reading { at: local_time(day, time, profile), weight_kg: kg, body_fat_pct: fat, others });
+                out.push(Reading {
+                    at: local_time(day, time, profile),
+                    weight_kg: kg,
+                    body_fat_pct: fat,
+                    others,
+                });
             }
         }
         BodyCsvFormat::Garmin => {
@@ -204,7 +215,9 @@ fn readings(bytes: &[u8], profile: &Profile) -> Result<(BodyCsvFormat, Vec<Readi
                     // A date row: " Dec 31, 2017".
                     let d = NaiveDate::parse_from_str(first.trim(), "%b %d, %Y")
                         .or_else(|_| NaiveDate::parse_from_str(first.trim(), "%B %d, %Y"))
-                        .map_err(|_| bad(*line, format!("{first:?} is not a date such as \"Dec 31, 2017\"")))?;
+                        .map_err(|_| {
+                            bad(*line, format!("{first:?} is not a date such as \"Dec 31, 2017\""))
+                        })?;
                     day = Some(d);
                     continue;
                 }
@@ -222,9 +235,12 @@ fn readings(bytes: &[u8], profile: &Profile) -> Result<(BodyCsvFormat, Vec<Readi
                     None => None,
                 };
                 let mut others = Vec::new();
-                for (key, c) in [("muscle_mass_kg", muscle), ("bone_mass_kg", bone), ("body_water_pct", water)] {
+                for (key, c) in
+                    [("muscle_mass_kg", muscle), ("bone_mass_kg", bone), ("body_water_pct", water)]
+                {
                     if let Some(i) = c
-                        && let Some(v) = quantity(cell(i), default_lb && key != "body_water_pct", *line, &header[i])?
+                        && let Some(v) =
+                            quantity(cell(i), default_lb && key != "body_water_pct", *line, &header[i])?
                     {
                         others.push((key, v));
                     }
@@ -233,7 +249,12 @@ fn readings(bytes: &[u8], profile: &Profile) -> Result<(BodyCsvFormat, Vec<Readi
                     empty += 1;
                     continue;
                 }
-                out.push(Reading { at: local_time(d, time, profile), weight_kg: kg, body_fat_pct: fat, others });
+                out.push(Reading {
+                    at: local_time(d, time, profile),
+                    weight_kg: kg,
+                    body_fat_pct: fat,
+                    others,
+                });
             }
         }
     }

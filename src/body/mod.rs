@@ -134,7 +134,9 @@ pub async fn snapshot(store: &Store, user_id: &str, before: DateTime<Utc>) -> Re
         }
         None => None,
     };
-    let points = trend::trend(&weights_since(store, user_id, before - Duration::days(TREND_WARMUP_DAYS), before).await?);
+    let points = trend::trend(
+        &weights_since(store, user_id, before - Duration::days(TREND_WARMUP_DAYS), before).await?,
+    );
     Ok(Some(BodySnapshot {
         measured_at,
         weight_kg,

@@ -43,9 +43,16 @@ pub struct HistoryReport {
 
 /// Adds `days` of history to the profile, ending the day before `first_day`
 /// (the first day already filled, e.g. by the two-week demo), counting back.
-pub async fn fill_before(store: &Store, profile: &Profile, first_day: NaiveDate, days: i64) -> Result<HistoryReport> {
+pub async fn fill_before(
+    store: &Store,
+    profile: &Profile,
+    first_day: NaiveDate,
+    days: i64,
+) -> Result<HistoryReport> {
     if !(0..=MAX_HISTORY_DAYS).contains(&days) {
-        return Err(Error::invalid(format!("a generated history covers 0 to {MAX_HISTORY_DAYS} days, not {days}")));
+        return Err(Error::invalid(format!(
+            "a generated history covers 0 to {MAX_HISTORY_DAYS} days, not {days}"
+        )));
     }
     let thresholds = import::thresholds(store, &profile.id).await?;
     let mut report = HistoryReport { days, ..HistoryReport::default() };
@@ -56,8 +63,17 @@ pub async fn fill_before(store: &Store, profile: &Profile, first_day: NaiveDate,
         let end = (day + Duration::days(BATCH_DAYS)).min(first_day);
         let mut tx = store.begin_write().await?;
         while day < end {
-            fill_day(&mut tx, profile, &thresholds, day, (day - start).num_days(), days, &mut noise, &mut report)
-                .await?;
+            fill_day(
+                &mut tx,
+                profile,
+                &thresholds,
+                day,
+                (day - start).num_days(),
+                days,
+                &mut noise,
+                &mut report,
+            )
+            .await?;
             day += Duration::days(1);
         }
         tx.commit().await?;
@@ -75,7 +91,9 @@ pub async fn load(
     time_zone: Option<String>,
 ) -> Result<(super::DemoReport, HistoryReport)> {
     if !(0..=MAX_HISTORY_DAYS).contains(&days) {
-        return Err(Error::invalid(format!("a generated history covers 0 to {MAX_HISTORY_DAYS} days, not {days}")));
+        return Err(Error::invalid(format!(
+            "a generated history covers 0 to {MAX_HISTORY_DAYS} days, not {days}"
+        )));
     }
     let demo = super::load(store, now, time_zone).await?;
     let profile = profile::get(store, &demo.profile.id).await?;
@@ -109,9 +127,13 @@ async fn fill_day(
             &NewMeasurement {
                 measured_at: clock::local_to_utc(date, 7, (noise.next() * 20.0) as u32, tz),
                 weight_kg: Some((kg * 10.0).round() / 10.0),
-                body_fat_pct: weekly.then(|| ((22.0 - 2.5 * progress + 0.3 * noise.signed()) * 10.0).round() / 10.0),
+                body_fat_pct: weekly
+                    .then(|| ((22.0 - 2.5 * progress + 0.3 * noise.signed()) * 10.0).round() / 10.0),
                 measurements: if weekly {
-                    serde_json::Map::from_iter([("waist_cm".to_string(), json!((90.0 - 4.0 * progress).round()))])
+                    serde_json::Map::from_iter([(
+                        "waist_cm".to_string(),
+                        json!((90.0 - 4.0 * progress).round()),
+                    )])
                 } else {
                     serde_json::Map::new()
                 },
@@ -176,8 +198,15 @@ async fn fill_day(
     if let Some(mut activity) = recorded_activity(date, tz, noise) {
         activity.finish(thresholds);
         report.trackpoints += activity.streams.len() as i64;
-        import::insert_parsed(conn, profile, &activity, None, crate::activities::ActivitySource::File, &Origin::default())
-            .await?;
+        import::insert_parsed(
+            conn,
+            profile,
+            &activity,
+            None,
+            crate::activities::ActivitySource::File,
+            &Origin::default(),
+        )
+        .await?;
         report.activities += 1;
     }
 
@@ -241,7 +270,9 @@ fn recorded_activity(date: NaiveDate, tz: chrono_tz::Tz, noise: &mut Noise) -> O
         Weekday::Thu => ("Intervals", ActivityType::Run, 7, 45.0 + noise.next() * 10.0, 3.3, 155.0),
         Weekday::Fri => ("Lower body strength", ActivityType::Strength, 18, 60.0, 0.0, 121.0),
         Weekday::Sat => ("Long ride", ActivityType::Ride, 9, 90.0 + noise.next() * 60.0, 7.5, 134.0),
-        Weekday::Sun if noise.next() < 0.5 => ("Walk", ActivityType::Walk, 16, 40.0 + noise.next() * 30.0, 1.4, 98.0),
+        Weekday::Sun if noise.next() < 0.5 => {
+            ("Walk", ActivityType::Walk, 16, 40.0 + noise.next() * 30.0, 1.4, 98.0)
+        }
         _ => return None,
     };
     let start = clock::local_to_utc(date, hour, (noise.next() * 30.0) as u32, tz);

@@ -259,7 +259,11 @@ async fn start_round(
     Ok((vectors, to_embed, computing))
 }
 
-async fn write_round(pool: &sqlx::SqlitePool, round: &[Pending], vectors: &HashMap<Key, Vec<u8>>) -> Result<()> {
+async fn write_round(
+    pool: &sqlx::SqlitePool,
+    round: &[Pending],
+    vectors: &HashMap<Key, Vec<u8>>,
+) -> Result<()> {
     let mut tx = crate::store::begin_write(pool).await?;
     for doc in round {
         let Some(blob) = vectors.get(&(doc.user_id.clone(), doc.content_hash.clone())) else { continue };

@@ -3,7 +3,7 @@
 //! ```text
 //! 2024-03-01 07:30 oatmeal with a banana
 //! 2024-03-01: ran 5k in 26:10
-//! 2024-03-02	weighed 82.4 kg
+//! 2024-03-02<TAB>weighed 82.4 kg
 //! ```
 //!
 //! A day alone puts the entry at noon (a meal word such as "dinner" still
@@ -23,7 +23,8 @@ pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 const MAX_LINES: usize = 200_000;
 
 static LINE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2}))?\s*[:,;\t|-]?\s*(.*)$").expect("valid regex")
+    regex::Regex::new(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2}))?\s*[:,;\t|-]?\s*(.*)$")
+        .expect("valid regex")
 });
 
 #[derive(Debug, Clone, Serialize)]
@@ -33,8 +34,10 @@ pub struct BulkReport {
     pub entry_ids: Vec<String>,
 }
 
-/// (line number, local day, local time, text)
-pub fn parse(text: &str) -> Result<Vec<(usize, NaiveDate, Option<NaiveTime>, String)>> {
+/// One line of the file: (line number, local day, local time, text).
+pub type Line = (usize, NaiveDate, Option<NaiveTime>, String);
+
+pub fn parse(text: &str) -> Result<Vec<Line>> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim().trim_start_matches('\u{feff}');
@@ -48,7 +51,8 @@ pub fn parse(text: &str) -> Result<Vec<(usize, NaiveDate, Option<NaiveTime>, Str
         let c = LINE
             .captures(line)
             .ok_or_else(|| Error::invalid(format!("line {n}: starts with no date (YYYY-MM-DD): {line:?}")))?;
-        let day = clock::parse_date(&c[1]).map_err(|_| Error::invalid(format!("line {n}: {} is not a date", &c[1])))?;
+        let day = clock::parse_date(&c[1])
+            .map_err(|_| Error::invalid(format!("line {n}: {} is not a date", &c[1])))?;
         let time = match c.get(2) {
             Some(t) => Some(
                 NaiveTime::parse_from_str(t.as_str(), "%H:%M")
@@ -61,7 +65,10 @@ pub fn parse(text: &str) -> Result<Vec<(usize, NaiveDate, Option<NaiveTime>, Str
             return Err(Error::invalid(format!("line {n}: a date with no entry")));
         }
         if entry.chars().count() > super::MAX_TEXT_CHARS {
-            return Err(Error::invalid(format!("line {n}: longer than {} characters", super::MAX_TEXT_CHARS)));
+            return Err(Error::invalid(format!(
+                "line {n}: longer than {} characters",
+                super::MAX_TEXT_CHARS
+            )));
         }
         out.push((n, day, time, entry.to_string()));
     }
@@ -118,7 +125,9 @@ mod tests {
 
     #[test]
     fn lines_with_a_day_and_an_optional_time() {
-        let got = parse("2024-03-01 07:30 oatmeal\n\n# a comment\n2024-03-01: ran 5k\n2024-03-02\tweighed 82 kg\n").unwrap();
+        let got =
+            parse("2024-03-01 07:30 oatmeal\n\n# a comment\n2024-03-01: ran 5k\n2024-03-02\tweighed 82 kg\n")
+                .unwrap();
         assert_eq!(got.len(), 3);
         assert_eq!(got[0].2, NaiveTime::from_hms_opt(7, 30, 0));
         assert_eq!(got[1].3, "ran 5k");

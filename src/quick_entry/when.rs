@@ -25,7 +25,11 @@ pub enum DayRef {
     /// The latest such weekday before today.
     Weekday(Weekday),
     /// A calendar date; without a year, the latest one not after today.
-    Date { year: Option<i32>, month: u32, day: u32 },
+    Date {
+        year: Option<i32>,
+        month: u32,
+        day: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +67,7 @@ impl PartOfDay {
             Self::Morning => (4..12).contains(&hour),
             Self::Afternoon => (12..18).contains(&hour),
             Self::Evening => (17..23).contains(&hour),
-            Self::Night => hour >= 19 || hour < 4,
+            Self::Night => !(4..19).contains(&hour),
         }
     }
 }
@@ -91,7 +95,8 @@ static BEFORE_YESTERDAY: LazyLock<Regex> =
 static YESTERDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\byesterday(?:'s)?(?:\s+({PARTS}))?\b")).expect("valid regex")
 });
-static LAST_NIGHT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\blast\s+night\b").expect("valid regex"));
+static LAST_NIGHT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\blast\s+night\b").expect("valid regex"));
 static AGO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\b({COUNTS})\s+(days?|weeks?)\s+ago\b")).expect("valid regex")
 });
@@ -230,7 +235,8 @@ pub fn resolve_date(day: DayRef, today: NaiveDate) -> Option<NaiveDate> {
         DayRef::Today => today,
         DayRef::DaysAgo(n) => today - Duration::days(n),
         DayRef::Weekday(w) => {
-            let back = (today.weekday().num_days_from_monday() as i64 - w.num_days_from_monday() as i64 + 7) % 7;
+            let back =
+                (today.weekday().num_days_from_monday() as i64 - w.num_days_from_monday() as i64 + 7) % 7;
             today - Duration::days(if back == 0 { 7 } else { back })
         }
         DayRef::Date { year: Some(y), month, day } => NaiveDate::from_ymd_opt(y, month, day)?,
@@ -265,7 +271,9 @@ pub fn entry_time(text: &str, reference: DateTime<Utc>, tz: Tz) -> DateTime<Utc>
     let at = if date == today {
         match words.part {
             // Already in that part of the day, or it is still to come: keep the time.
-            Some(p) if !p.contains(local.hour()) && p.time() < (local.hour(), local.minute()) => Some(p.time()),
+            Some(p) if !p.contains(local.hour()) && p.time() < (local.hour(), local.minute()) => {
+                Some(p.time())
+            }
             _ => None,
         }
     } else {
@@ -286,7 +294,9 @@ pub fn reference_for_day(day: NaiveDate, now: DateTime<Utc>, tz: Tz) -> crate::R
     let local = now.with_timezone(&tz);
     let today = local.date_naive();
     if day > today {
-        return Err(crate::Error::invalid(format!("{day} is after today ({today}): entries are about what happened")));
+        return Err(crate::Error::invalid(format!(
+            "{day} is after today ({today}): entries are about what happened"
+        )));
     }
     if day == today {
         return Ok(now);
@@ -306,12 +316,16 @@ pub fn parse_at(text: &str, now: DateTime<Utc>, tz: Tz) -> crate::Result<DateTim
         clock::local_to_utc(t.date(), t.hour(), t.minute(), tz)
     } else {
         let day = clock::parse_date(text).map_err(|_| {
-            crate::Error::invalid(format!("{text:?} is not a day or time (YYYY-MM-DD or \"YYYY-MM-DD HH:MM\")"))
+            crate::Error::invalid(format!(
+                "{text:?} is not a day or time (YYYY-MM-DD or \"YYYY-MM-DD HH:MM\")"
+            ))
         })?;
         return reference_for_day(day, now, tz);
     };
     if at > now {
-        return Err(crate::Error::invalid(format!("{text} is in the future: entries are about what happened")));
+        return Err(crate::Error::invalid(format!(
+            "{text} is in the future: entries are about what happened"
+        )));
     }
     Ok(at)
 }
