@@ -133,7 +133,9 @@ pub async fn log_entry(
     // The entry box's day chooser: a past day keeps the clock time (None = now).
     let now = wagner::clock::now();
     let logged_at = match day.as_deref() {
-        Some(day) => quick_entry::when::reference_for_day(wagner::clock::parse_date(day)?, now, profile.tz())?,
+        Some(day) => {
+            quick_entry::when::reference_for_day(wagner::clock::parse_date(day)?, now, profile.tz())?
+        }
         None => now,
     };
     let mut files = Vec::with_capacity(uploads.len() + paths.len());
