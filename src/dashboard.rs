@@ -24,6 +24,13 @@ pub use period::{Period, PeriodDay, PeriodKind, PeriodSummary, period};
 const RECENT_ACTIVITIES: u32 = 5;
 /// How many entries needing attention the card lists (the count covers all).
 const ATTENTION_LISTED: u32 = 5;
+/// How far back an entry still needs attention on a day's page: older ones
+/// are in the Log, not on every Today for years.
+pub const ATTENTION_DAYS: i64 = 14;
+/// The reason the reader gives for an entry that names no meal, workout or
+/// measurement. Without an AI provider failure behind it, such an entry is a
+/// note (it stays in the day's entries and the Log) and not a failure.
+const ONLY_A_NOTE: &str = "nothing recognised as a meal, a workout or a measurement";
 /// How far back streaks are counted.
 const STREAK_WINDOW_DAYS: i64 = 366;
 
@@ -289,24 +296,38 @@ pub struct Attention {
     pub entries: Vec<QuickEntry>,
 }
 
-/// Entries logged before `before` that are still pending, failed or waiting for review.
+/// Entries logged in the [`ATTENTION_DAYS`] before `before` that still need
+/// the user: waiting, being read, to review, or failed (a note is not a failure).
 pub async fn attention(store: &Store, user_id: &str, before: DateTime<Utc>) -> Result<Attention> {
+    let since = clock::to_db(before - Duration::days(ATTENTION_DAYS));
     let before = clock::to_db(before);
-    let (pending, failed, needs_review): (i64, i64, i64) = sqlx::query_as(
-        "SELECT total(processing_status IN ('pending', 'processing')), total(processing_status = 'failed'), \
-         total(processing_status = 'needs_review') FROM quick_entry_logs WHERE user_id = ? AND logged_at < ?",
-    )
-    .bind(user_id)
-    .bind(&before)
-    .fetch_one(store.pool())
-    .await
-    .map(|(p, f, r): (f64, f64, f64)| (p as i64, f as i64, r as i64))?;
-    let entries = if pending + failed + needs_review == 0 {
-        Vec::new()
-    } else {
-        quick_entry::needing_attention(store, user_id, &before, ATTENTION_LISTED).await?
-    };
+    let mut pending = 0;
+    let mut failed = 0;
+    let mut needs_review = 0;
+    let mut entries = Vec::new();
+    // One indexed range per status, newest first; bounded by the window.
+    for status in ["pending", "processing", "needs_review", "failed"] {
+        let rows = quick_entry::needing_attention_with(store, user_id, status, &since, &before).await?;
+        for entry in rows {
+            if status == "failed" && is_only_a_note(entry.error_message.as_deref()) {
+                continue;
+            }
+            match status {
+                "failed" => failed += 1,
+                "needs_review" => needs_review += 1,
+                _ => pending += 1,
+            }
+            entries.push(entry);
+        }
+    }
+    entries.sort_by(|a, b| b.logged_at.cmp(&a.logged_at).then_with(|| b.id.cmp(&a.id)));
+    entries.truncate(ATTENTION_LISTED as usize);
     Ok(Attention { pending, failed, needs_review, entries })
+}
+
+/// Nothing recognised, and no AI provider failure behind it: a note.
+fn is_only_a_note(error: Option<&str>) -> bool {
+    error.is_some_and(|e| e.starts_with(ONLY_A_NOTE) && !e.contains("AI provider failed"))
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]

@@ -16,6 +16,8 @@ use crate::profile::{self, NewProfile, Profile};
 use crate::programs::{self, NewProgram, PROGRAM_DAYS};
 use crate::store::Store;
 
+pub mod history;
+
 pub const DEMO_DAYS: i64 = 14;
 /// The demo program started this many days before today, so today is day 12.
 const PROGRAM_STARTED_DAYS_AGO: i64 = 11;

@@ -104,18 +104,24 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|source| Error::Open { path: path.to_owned(), source })?;
+        // Work that depends on the schema (vector copies for an older file,
+        // planner statistics) runs only when migrations ran: an up-to-date
+        // file opens in O(1), whatever the size of its history.
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
+                .fetch_one(&pool)
+                .await
+                .unwrap_or(None);
         MIGRATOR.run(&pool).await?;
         let store = Store { pool, path: path.to_owned() };
         // What a killed backup or restore left beside the database goes.
         crate::backup::restore::clean_leftovers(&crate::attachments::data_dir(&store));
-        // Vectors of a database from before the binary copies get theirs once.
-        // The check is a read, so an up-to-date file (every CLI command, the
-        // app while another process writes) opens without taking the write lock.
-        let missing = crate::embeddings::bits_missing(&mut *store.pool.acquire().await?).await?;
-        if missing {
-            let mut tx = store.begin_write().await?;
-            crate::embeddings::fill_missing_bits(&mut tx).await?;
-            tx.commit().await?;
+        if applied != Some(latest_schema_version()) {
+            // A new file has no rows to gather statistics of.
+            store.after_migrations(applied.is_some()).await?;
+        } else if crate::embeddings::bits_all_missing(&mut *store.pool.acquire().await?).await? {
+            // Two EXISTS probes: a file whose binary copies were all lost.
+            store.fill_vector_bits().await?;
         }
         Ok(store)
     }
@@ -183,8 +189,34 @@ impl Store {
         &self.path
     }
 
+    /// Closes the pool after `PRAGMA optimize`, as SQLite recommends for
+    /// short-lived connections (it refreshes statistics only where they drifted).
     pub async fn close(&self) {
+        let _ = optimize(&self.pool).await;
         self.pool.close().await;
+    }
+
+    async fn fill_vector_bits(&self) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        crate::embeddings::fill_missing_bits(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// After migrations: binary copies for vectors of a file from before
+    /// they existed, and fresh planner statistics (SQLite: ANALYZE after
+    /// schema changes; `analysis_limit` keeps it fast on a large file).
+    async fn after_migrations(&self, had_data: bool) -> Result<()> {
+        let missing = crate::embeddings::bits_missing(&mut *self.pool.acquire().await?).await?;
+        if missing {
+            self.fill_vector_bits().await?;
+        }
+        if had_data {
+            let mut conn = self.pool.acquire().await?;
+            sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+            sqlx::query("ANALYZE").execute(&mut *conn).await?;
+        }
+        Ok(())
     }
 
     /// Schema version, integrity and extension versions: `wagner db check`.
@@ -220,6 +252,19 @@ impl Store {
             tables,
         })
     }
+}
+
+/// `PRAGMA optimize` with a bounded analysis: on close and after large imports.
+/// A short busy timeout: another process holding the write lock only means
+/// the statistics are refreshed next time.
+pub async fn optimize(pool: &SqlitePool) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("PRAGMA busy_timeout = 200").execute(&mut *conn).await?;
+    sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+    let done = sqlx::query("PRAGMA optimize").execute(&mut *conn).await;
+    sqlx::query("PRAGMA busy_timeout = 5000").execute(&mut *conn).await?;
+    done?;
+    Ok(())
 }
 
 /// The newest schema version this build knows (a backup from a newer one is refused).

@@ -126,9 +126,18 @@ pub async fn log_entry(
     text: Option<String>,
     uploads: Vec<Upload>,
     paths: Vec<String>,
+    day: Option<String>,
 ) -> CommandResult<QuickEntry> {
     let store = core.store()?;
     let profile = profile::require_default(store).await?;
+    // The entry box's day chooser: a past day keeps the clock time (None = now).
+    let now = wagner::clock::now();
+    let logged_at = match day.as_deref() {
+        Some(day) => {
+            quick_entry::when::reference_for_day(wagner::clock::parse_date(day)?, now, profile.tz())?
+        }
+        None => now,
+    };
     let mut files = Vec::with_capacity(uploads.len() + paths.len());
     for upload in uploads {
         let bytes = base64::engine::general_purpose::STANDARD.decode(upload.data_base64.as_bytes()).map_err(
@@ -140,8 +149,7 @@ pub async fn log_entry(
         files.push(wagner::attachments::read_user_file(std::path::Path::new(&path))?);
     }
     let entry =
-        quick_entry::log_with_attachments(store, &profile, text.as_deref(), &files, wagner::clock::now())
-            .await?;
+        quick_entry::log_with_attachments(store, &profile, text.as_deref(), &files, logged_at).await?;
     read_in_background(app, store.clone(), profile, entry.id.clone());
     Ok(entry)
 }

@@ -17,6 +17,10 @@ pub const MAX_CHART_POINTS: usize = 2000;
 
 /// Longest range the fitness chart accepts (ten years).
 const MAX_FITNESS_DAYS: i64 = 3660;
+/// History read before a range: a load this old weighs (41/42)^365 ≈ 0.015 %
+/// in fitness (CTL), below the one decimal shown, so years of history cost
+/// what one year does.
+pub const FITNESS_WARMUP_DAYS: i64 = 365;
 
 /// Averages consecutive samples into at most `max_points` buckets of equal
 /// sample count. Time is the bucket's mean time; each channel is the mean of
@@ -277,8 +281,9 @@ pub struct FitnessDay {
 
 /// Fitness, fatigue and form for each day of `[from, to]`. The curves start
 /// from zero at the first training day on record (or `from` if later
-/// activities are all there is), so a range in the middle of a training
-/// history shows the values that history built up.
+/// activities are all there is), at most [`FITNESS_WARMUP_DAYS`] before
+/// `from`, so a range in the middle of a training history shows the values
+/// that history built up while the work stays bounded by what is shown.
 pub async fn fitness_series(
     store: &Store,
     user_id: &str,
@@ -293,9 +298,10 @@ pub async fn fitness_series(
     }
     let rows: Vec<(String, f64)> = sqlx::query_as(
         "SELECT local_date, total(training_load) FROM activities \
-         WHERE user_id = ? AND local_date IS NOT NULL AND local_date <= ? GROUP BY local_date ORDER BY local_date",
+         WHERE user_id = ? AND local_date >= ? AND local_date <= ? GROUP BY local_date ORDER BY local_date",
     )
     .bind(user_id)
+    .bind((from - Duration::days(FITNESS_WARMUP_DAYS)).to_string())
     .bind(to.to_string())
     .fetch_all(store.pool())
     .await?;

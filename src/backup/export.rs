@@ -2,7 +2,7 @@
 //! program) can read without Wagner Coach:
 //!
 //! * `wagner-export.json`: every table, every row, values exactly as stored
-//!   (integers, doubles with round-trip precision, text; BLOBs as hex);
+//!   (integers, doubles with round-trip precision, text; BLOBs as base64);
 //! * `csv/<table>.csv`: the same rows, one file per table;
 //! * `activities/<id>.<ext>`: each activity's original file, or a GPX built
 //!   from its recorded track when there is no original;
@@ -12,17 +12,22 @@
 //! (export → import → export gives the same JSON and CSV).
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::Path;
 
+use base64::Engine;
+use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::{AssertSqlSafe, Row, TypeInfo, ValueRef};
+use sqlx::{AssertSqlSafe, Row, SqliteConnection, TypeInfo, ValueRef};
 
 use crate::error::{Error, Result};
 use crate::store::Store;
 
 pub const JSON_FILE: &str = "wagner-export.json";
-const FORMAT: &str = "wagner-export-1";
+/// Format 2 writes BLOBs (activity streams, vectors) as base64; format 1 wrote hex.
+const FORMAT: &str = "wagner-export-2";
+const FORMAT_HEX: &str = "wagner-export-1";
 
 /// Tables in the order that satisfies their references on import.
 const ORDER: &[&str] = &[
@@ -94,10 +99,6 @@ async fn exported_tables(store: &Store) -> Result<Vec<String>> {
     Ok(tables)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn unhex(text: &str) -> Result<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return Err(Error::invalid("odd-length hex in the export"));
@@ -108,8 +109,22 @@ fn unhex(text: &str) -> Result<Vec<u8>> {
         .collect()
 }
 
-async fn dump_table(store: &Store, table: &str) -> Result<TableDump> {
-    let columns: Vec<(String, String)> = if table == "quick_entry_embedding_vectors" {
+/// A BLOB as the export writes it: base64 (format 2), hex in format 1.
+fn blob_text(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn blob_from_text(text: &str, format: &str) -> Result<Vec<u8>> {
+    if format == FORMAT_HEX {
+        return unhex(text);
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(text.as_bytes())
+        .map_err(|_| Error::invalid("bad base64 in the export"))
+}
+
+async fn table_columns(conn: &mut SqliteConnection, table: &str) -> Result<Vec<(String, String)>> {
+    Ok(if table == "quick_entry_embedding_vectors" {
         vec![
             ("embedding_id".into(), "TEXT".into()),
             ("user_id".into(), "TEXT".into()),
@@ -119,36 +134,28 @@ async fn dump_table(store: &Store, table: &str) -> Result<TableDump> {
         sqlx::query_as(AssertSqlSafe(format!(
             "SELECT name, upper(type) FROM pragma_table_info('{table}') ORDER BY cid"
         )))
-        .fetch_all(store.pool())
+        .fetch_all(&mut *conn)
         .await?
-    };
-    let cols: Vec<String> = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
-    let key = if table == "quick_entry_embedding_vectors" { "embedding_id" } else { "rowid" };
-    let order = if columns.iter().any(|(c, _)| c == "id") { "id".to_string() } else { key.to_string() };
-    let rows =
-        sqlx::query(AssertSqlSafe(format!("SELECT {} FROM \"{table}\" ORDER BY {order}", cols.join(", "))))
-            .fetch_all(store.pool())
-            .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let mut values = Vec::with_capacity(columns.len());
-        for i in 0..row.columns().len() {
-            let raw = row.try_get_raw(i)?;
-            let v = if raw.is_null() {
-                Value::Null
-            } else {
-                match raw.type_info().name() {
-                    "INTEGER" => Value::from(row.try_get::<i64, _>(i)?),
-                    "REAL" => Value::from(row.try_get::<f64, _>(i)?),
-                    "BLOB" => Value::String(hex(&row.try_get::<Vec<u8>, _>(i)?)),
-                    _ => Value::String(row.try_get::<String, _>(i)?),
-                }
-            };
-            values.push(v);
-        }
-        out.push(values);
+    })
+}
+
+fn row_values(row: &sqlx::sqlite::SqliteRow) -> Result<Vec<Value>> {
+    let mut values = Vec::with_capacity(row.columns().len());
+    for i in 0..row.columns().len() {
+        let raw = row.try_get_raw(i)?;
+        let v = if raw.is_null() {
+            Value::Null
+        } else {
+            match raw.type_info().name() {
+                "INTEGER" => Value::from(row.try_get::<i64, _>(i)?),
+                "REAL" => Value::from(row.try_get::<f64, _>(i)?),
+                "BLOB" => Value::String(blob_text(row.try_get::<&[u8], _>(i)?)),
+                _ => Value::String(row.try_get::<String, _>(i)?),
+            }
+        };
+        values.push(v);
     }
-    Ok(TableDump { columns, rows: out })
+    Ok(values)
 }
 
 /// A CSV cell, escaped against formula injection ([`super::csv_safe::cell`]).
@@ -160,34 +167,96 @@ fn csv_value(v: &Value) -> String {
     }
 }
 
+/// Every CSV cell goes through here (the one place a cell's text is decided).
+fn csv_cell(v: &Value) -> String {
+    csv_value(v)
+}
+
+/// A connection of its own for reading everything once: no memory map and a
+/// small page cache, so reading a history of any size keeps memory flat
+/// (mapped pages count as resident memory), and one read transaction so the
+/// files agree with each other while logging goes on.
+pub(crate) async fn bulk_reader(store: &Store) -> Result<SqliteConnection> {
+    let mut conn = store.pool().acquire().await?.detach();
+    sqlx::query("PRAGMA mmap_size = 0").execute(&mut conn).await?;
+    sqlx::query("PRAGMA cache_size = -8192").execute(&mut conn).await?;
+    Ok(conn)
+}
+
+fn json_err(e: serde_json::Error) -> Error {
+    Error::invalid(format!("writing the JSON export: {e}"))
+}
+
 /// Writes the export into `dir` (created if needed; existing export files
-/// in it are replaced).
+/// in it are replaced). Rows are streamed: each is read once and written to
+/// the JSON and its table's CSV before the next, so memory stays flat at
+/// any history size.
 pub async fn export(store: &Store, dir: &Path) -> Result<ExportReport> {
     std::fs::create_dir_all(dir.join("csv")).map_err(io(format!("creating {}", dir.display())))?;
+    let mut conn = bulk_reader(store).await?;
+    sqlx::query("BEGIN").execute(&mut conn).await?;
+    let result = export_on(&mut conn, store, dir).await;
+    let _ = sqlx::query("COMMIT").execute(&mut conn).await;
+    result
+}
+
+async fn export_on(conn: &mut SqliteConnection, store: &Store, dir: &Path) -> Result<ExportReport> {
     let schema_version: i64 =
         sqlx::query_scalar("SELECT coalesce(max(version), 0) FROM _sqlx_migrations WHERE success = 1")
-            .fetch_one(store.pool())
+            .fetch_one(&mut *conn)
             .await?;
-    let mut tables = BTreeMap::new();
+    // Alphabetical in the JSON (as a map), import order is decided on import.
+    let mut tables = exported_tables(store).await?;
+    tables.sort();
+    let json_path = dir.join(JSON_FILE);
+    let json_file =
+        std::fs::File::create(&json_path).map_err(io(format!("creating {}", json_path.display())))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, json_file);
+    let w = |out: &mut std::io::BufWriter<std::fs::File>, s: &str| {
+        out.write_all(s.as_bytes()).map_err(io("writing the JSON export"))
+    };
+    w(&mut out, "{\"format\":")?;
+    serde_json::to_writer(&mut out, FORMAT).map_err(json_err)?;
+    w(&mut out, &format!(",\"schema_version\":{schema_version},\"tables\":{{"))?;
     let mut rows = 0;
-    for table in exported_tables(store).await? {
-        let dump = dump_table(store, &table).await?;
-        rows += dump.rows.len() as i64;
-        let path = dir.join("csv").join(format!("{table}.csv"));
-        let mut w =
-            csv::Writer::from_path(&path).map_err(|e| Error::invalid(format!("{}: {e}", path.display())))?;
-        w.write_record(dump.columns.iter().map(|(c, _)| c.as_str()))
-            .map_err(|e| Error::invalid(format!("{}: {e}", path.display())))?;
-        for r in &dump.rows {
-            w.write_record(r.iter().map(csv_value))
-                .map_err(|e| Error::invalid(format!("{}: {e}", path.display())))?;
+    for (t, table) in tables.iter().enumerate() {
+        let columns = table_columns(conn, table).await?;
+        if t > 0 {
+            w(&mut out, ",")?;
         }
-        w.flush().map_err(io(format!("writing {}", path.display())))?;
-        tables.insert(table, dump);
+        serde_json::to_writer(&mut out, table).map_err(json_err)?;
+        w(&mut out, ":{\"columns\":")?;
+        serde_json::to_writer(&mut out, &columns).map_err(json_err)?;
+        w(&mut out, ",\"rows\":[")?;
+        let path = dir.join("csv").join(format!("{table}.csv"));
+        let csv_err = |e: csv::Error| Error::invalid(format!("{}: {e}", path.display()));
+        let mut csv = csv::Writer::from_path(&path).map_err(csv_err)?;
+        csv.write_record(columns.iter().map(|(c, _)| c.as_str())).map_err(csv_err)?;
+        let cols: Vec<String> = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
+        let key = if table == "quick_entry_embedding_vectors" { "embedding_id" } else { "rowid" };
+        let order = if columns.iter().any(|(c, _)| c == "id") { "id" } else { key };
+        let sql = format!("SELECT {} FROM \"{table}\" ORDER BY {order}", cols.join(", "));
+        let mut stream = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *conn);
+        let mut first = true;
+        while let Some(row) = stream.try_next().await? {
+            let values = row_values(&row)?;
+            if !first {
+                w(&mut out, ",")?;
+            }
+            first = false;
+            serde_json::to_writer(&mut out, &values).map_err(json_err)?;
+            csv.write_record(values.iter().map(csv_cell)).map_err(csv_err)?;
+            rows += 1;
+        }
+        drop(stream);
+        csv.flush().map_err(io(format!("writing {}", path.display())))?;
+        w(&mut out, "]}")?;
     }
-    let file = ExportFile { format: FORMAT.into(), schema_version, tables };
-    let json = serde_json::to_vec(&file).map_err(|e| Error::invalid(e.to_string()))?;
-    std::fs::write(dir.join(JSON_FILE), json).map_err(io("writing the JSON export"))?;
+    w(&mut out, "}}")?;
+    out.into_inner()
+        .map_err(|e| Error::io("writing the JSON export", e.into_error()))?
+        .sync_all()
+        .map_err(io("writing the JSON export"))?;
 
     // Activities: the original file when it was kept, else GPX from the track.
     let data_dir = crate::attachments::data_dir(store);
@@ -196,9 +265,11 @@ pub async fn export(store: &Store, dir: &Path) -> Result<ExportReport> {
     let acts: Vec<ActivityRow> = sqlx::query_as(
         "SELECT id, original_file_path, name, activity_type, start_date FROM activities ORDER BY start_date, id",
     )
-    .fetch_all(store.pool())
+    .fetch_all(&mut *conn)
     .await?;
     let (mut originals, mut gpx) = (0, 0);
+    // An original is written once, as activities/<id>.<ext>; not again under attachments/.
+    let mut written_originals = std::collections::HashSet::new();
     for (id, original, name, kind, start) in acts {
         if let Some(rel) = original.filter(|r| data_dir.join(r).is_file()) {
             let ext = Path::new(&rel)
@@ -207,28 +278,31 @@ pub async fn export(store: &Store, dir: &Path) -> Result<ExportReport> {
                 .unwrap_or_else(|| "bin".into());
             std::fs::copy(data_dir.join(&rel), dir.join("activities").join(format!("{id}.{ext}")))
                 .map_err(io(format!("copying {rel}")))?;
+            written_originals.insert(rel);
             originals += 1;
-        } else if let Some(doc) = gpx_for(store, &id, name.as_deref(), &kind, &start).await? {
+        } else if let Some(doc) = gpx_for(conn, &id, name.as_deref(), &kind, &start).await? {
             std::fs::write(dir.join("activities").join(format!("{id}.gpx")), doc)
                 .map_err(io("writing GPX"))?;
             gpx += 1;
         }
     }
     let files = super::attachment_files(&data_dir)?;
-    for rel in &files {
+    let mut attachments = 0;
+    for rel in files.iter().filter(|rel| !written_originals.contains(*rel)) {
         let target = dir.join(rel);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(io(format!("creating {}", parent.display())))?;
         }
         std::fs::copy(data_dir.join(rel), &target).map_err(io(format!("copying {rel}")))?;
+        attachments += 1;
     }
     Ok(ExportReport {
         dir: dir.display().to_string(),
-        tables: file.tables.len() as i64,
+        tables: tables.len() as i64,
         rows,
         activity_files: originals,
         gpx_files: gpx,
-        attachments: files.len() as i64,
+        attachments,
     })
 }
 
@@ -249,7 +323,7 @@ fn xml_escape(s: &str) -> String {
 /// A GPX track from the activity's latlng (+ time, altitude, heart rate)
 /// streams; None without a track.
 async fn gpx_for(
-    store: &Store,
+    conn: &mut SqliteConnection,
     id: &str,
     name: Option<&str>,
     kind: &str,
@@ -259,7 +333,7 @@ async fn gpx_for(
         "SELECT stream_type, data FROM activity_streams WHERE activity_id = ? AND resolution = 'raw'",
     )
     .bind(id)
-    .fetch_all(store.pool())
+    .fetch_all(&mut *conn)
     .await?;
     let get = |t: &str| streams.iter().find(|(s, _)| s == t).map(|(_, d)| d.as_slice());
     let Some(latlng) = get("latlng").map(floats_f64) else { return Ok(None) };
@@ -318,7 +392,7 @@ pub async fn import_export(store: &Store, dir: &Path) -> Result<ImportReport> {
         .map_err(io(format!("reading {}", dir.join(JSON_FILE).display())))?;
     let file: ExportFile =
         serde_json::from_slice(&text).map_err(|e| Error::invalid(format!("{JSON_FILE}: {e}")))?;
-    if file.format != FORMAT {
+    if file.format != FORMAT && file.format != FORMAT_HEX {
         return Err(Error::invalid(format!("{JSON_FILE}: unknown format {:?}", file.format)));
     }
     let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(store.pool()).await?;
@@ -360,7 +434,7 @@ pub async fn import_export(store: &Store, dir: &Path) -> Result<ImportReport> {
                     Value::Null => q.bind(None::<String>),
                     Value::Number(n) if n.is_i64() => q.bind(n.as_i64()),
                     Value::Number(n) => q.bind(n.as_f64()),
-                    Value::String(s) if decl == "BLOB" => q.bind(unhex(s)?),
+                    Value::String(s) if decl == "BLOB" => q.bind(blob_from_text(s, &file.format)?),
                     Value::String(s) => q.bind(s.clone()),
                     other => q.bind(other.to_string()),
                 };

@@ -126,14 +126,25 @@ pub async fn create(store: &Store, file: &Path) -> Result<BackupReport> {
     // nothing that the next backup or start does not remove.
     let tmp = restore::staging_dir(&data_dir)?;
     let copy = tmp.path().join(DB_ENTRY);
-    sqlx::query("VACUUM INTO ?").bind(copy.to_string_lossy().to_string()).execute(store.pool()).await?;
+    // Without the memory map: a large file copied through mapped pages
+    // would count them all as resident memory.
+    let mut reader = export::bulk_reader(store).await?;
+    sqlx::query("VACUUM INTO ?").bind(copy.to_string_lossy().to_string()).execute(&mut reader).await?;
+    drop(reader);
+    // Counted on the copy itself, so the manifest matches it even while logging goes on.
+    let copy_pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(&copy).read_only(true))
+        .await?;
+    let (schema_version, counts) = (schema_version(&copy_pool).await?, table_counts(&copy_pool).await?);
+    copy_pool.close().await;
     let attachments = attachment_files(&data_dir)?;
     let manifest = Manifest {
         format: "wagner-backup-1".into(),
         created_at: crate::clock::now_db(),
         app_version: env!("CARGO_PKG_VERSION").into(),
-        schema_version: schema_version(store.pool()).await?,
-        counts: table_counts(store.pool()).await?,
+        schema_version,
+        counts,
         attachments: attachments.len() as i64,
     };
     if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {

@@ -54,6 +54,10 @@ enum Command {
         /// Only store the raw entry; process it later with `wagner entries process`.
         #[arg(long)]
         no_process: bool,
+        /// The day (YYYY-MM-DD) or local time ("YYYY-MM-DD HH:MM") the entry is about; day words
+        /// in the text ("yesterday", "on Monday") count from it. Default: now.
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
     },
     /// List quick entries, newest first; retry or process them.
     Entries {
@@ -145,6 +149,12 @@ enum Command {
         /// Do nothing when the profile already has data.
         #[arg(long)]
         if_empty: bool,
+        /// Also generate this many years of history before the two weeks (benchmarks, long-history tries).
+        #[arg(long, conflicts_with = "days")]
+        years: Option<u32>,
+        /// Like --years, in days.
+        #[arg(long)]
+        days: Option<u32>,
     },
     /// Import FIT, GPX and TCX files (also .gz), folders of them, or export ZIPs (Strava, Garmin).
     Import {
@@ -190,6 +200,13 @@ enum EntriesAction {
         /// Which unmatched food, as numbered by `entries review` (default 1).
         #[arg(long, default_value_t = 1)]
         food: usize,
+    },
+    /// Log many entries from a text file, one per line: `YYYY-MM-DD [HH:MM] text`.
+    Import {
+        file: PathBuf,
+        /// Only store the raw entries (all in one transaction); read them later with `entries process`.
+        #[arg(long)]
+        no_process: bool,
     },
 }
 
@@ -411,21 +428,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Food { command } => food_command(&store, command, cli.json).await?,
-        Command::Log { text, file, attach, no_process } => {
+        Command::Log { text, file, attach, no_process, at } => {
             let profile = profile::require_default(&store).await?;
             let text = entry_text(text, file.as_deref(), attach.is_empty())?;
+            let now = wagner::clock::now();
+            let logged_at = match at.as_deref() {
+                Some(at) => quick_entry::when::parse_at(at, now, profile.tz())?,
+                None => now,
+            };
             let files = attach
                 .iter()
                 .map(|path| wagner::attachments::read_user_file(path))
                 .collect::<wagner::Result<Vec<_>>>()?;
-            let entry = quick_entry::log_with_attachments(
-                &store,
-                &profile,
-                text.as_deref(),
-                &files,
-                wagner::clock::now(),
-            )
-            .await?;
+            let entry =
+                quick_entry::log_with_attachments(&store, &profile, text.as_deref(), &files, logged_at)
+                    .await?;
             if no_process {
                 if cli.json {
                     print_json(&entry)?;
@@ -456,6 +473,40 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let provider = ai::configured_provider(&store, &profile.id).await?;
             let reader = provider.as_ref().map_or(Reader::Offline, Reader::Ai);
             match action {
+                EntriesAction::Import { file, no_process } => {
+                    let size = std::fs::metadata(&file)?.len();
+                    if size > quick_entry::bulk::MAX_FILE_BYTES as u64 {
+                        anyhow::bail!("{} is larger than the 32 MB an entries file may be", file.display());
+                    }
+                    let text = std::fs::read_to_string(&file)
+                        .map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
+                    let stored = quick_entry::bulk::store_lines(&store, &profile, &text).await?;
+                    // Thousands of lines are read offline (an AI provider per line would cost
+                    // per line); `entries retry ID` reads one with the provider.
+                    let (mut completed, mut failed) = (0, 0);
+                    if !no_process {
+                        for id in &stored.entry_ids {
+                            match pipeline::process(&store, &profile, id, Reader::Offline).await {
+                                Ok(_) => completed += 1,
+                                Err(_) => failed += 1,
+                            }
+                        }
+                    }
+                    wagner::store::optimize(store.pool()).await?;
+                    if cli.json {
+                        print_json(&serde_json::json!({
+                            "stored": stored.entry_ids.len(), "completed": completed, "failed": failed,
+                            "entry_ids": stored.entry_ids,
+                        }))?;
+                    } else if no_process {
+                        println!("Stored {} entries (pending).", stored.entry_ids.len());
+                    } else {
+                        println!(
+                            "Stored {} entries: {completed} read, {failed} not (see `wagner entries --status failed`).",
+                            stored.entry_ids.len()
+                        );
+                    }
+                }
                 EntriesAction::Edit { id, text } => {
                     let processed = pipeline::edit(&store, &profile, &id, &text, reader).await;
                     report_processed(&id, processed, cli.json)?;
@@ -658,7 +709,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
         }
-        Command::Demo { if_empty } => {
+        Command::Demo { if_empty, years, days } => {
             if if_empty
                 && let Some(p) = profile::default_profile(&store).await?
                 && profile::has_data(&store, &p.id).await?
@@ -669,6 +720,27 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             wagner::nutrition::foods::ensure_loaded(&store).await?;
+            let history_days = years.map(|y| i64::from(y) * 365 + i64::from(y / 4)).or(days.map(i64::from));
+            if let Some(history_days) = history_days {
+                let (report, history) =
+                    demo::history::load(&store, wagner::clock::now(), history_days, None).await?;
+                if cli.json {
+                    print_json(&serde_json::json!({ "demo": report, "history": history }))?;
+                } else {
+                    println!(
+                        "Loaded the demo with {} days of history into profile {:?}: {} meals, {} activities ({} trackpoints), {} weigh-ins, {} quick entries.",
+                        history.days,
+                        report.profile.full_name,
+                        report.meals + history.meals,
+                        report.activities + history.activities,
+                        history.trackpoints,
+                        report.measurements + history.measurements,
+                        report.entries + history.entries,
+                    );
+                }
+                store.close().await;
+                return Ok(ExitCode::SUCCESS);
+            }
             let report = demo::load(&store, wagner::clock::now(), None).await?;
             if cli.json {
                 print_json(&report)?;

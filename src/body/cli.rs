@@ -67,6 +67,8 @@ pub enum BodyAction {
     },
     /// Import a smart scale's FIT file (weight, body fat, water, muscle, bone).
     Scale { file: std::path::PathBuf },
+    /// Import weigh-ins from a CSV: Withings weight.csv, a Garmin Connect weight export, or date,weight.
+    Import { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -230,6 +232,31 @@ pub async fn run(store: &Store, args: BodyArgs, as_json: bool) -> Result<String>
                 None => {}
             }
             Ok(out)
+        }
+        Some(BodyAction::Import { file }) => {
+            let size = std::fs::metadata(&file)
+                .map_err(|e| Error::io(format!("reading {}", file.display()), e))?
+                .len();
+            if size > super::csv_import::MAX_CSV_BYTES as u64 {
+                return Err(Error::invalid(format!(
+                    "{} is larger than the 64 MB a body CSV may be",
+                    file.display()
+                )));
+            }
+            let bytes =
+                std::fs::read(&file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
+            let report = super::csv_import::import_csv(store, &profile, &bytes).await?;
+            if as_json {
+                return json(&report);
+            }
+            Ok(format!(
+                "{}: {:?} export, {} measurements imported, {} already there, {} rows without a weight.\n",
+                file.display(),
+                report.format,
+                report.imported,
+                report.skipped_duplicates,
+                report.skipped_empty
+            ))
         }
         Some(BodyAction::Scale { file }) => {
             let bytes =

@@ -2,6 +2,7 @@
 //! the energy expenditure they imply.
 
 pub mod cli;
+pub mod csv_import;
 pub mod expenditure;
 pub mod overview;
 pub mod photo;
@@ -135,7 +136,9 @@ pub async fn snapshot(store: &Store, user_id: &str, before: DateTime<Utc>) -> Re
         }
         None => None,
     };
-    let points = trend::trend(&weights_before(store, user_id, Some(before)).await?);
+    let points = trend::trend(
+        &weights_since(store, user_id, before - Duration::days(TREND_WARMUP_DAYS), before).await?,
+    );
     Ok(Some(BodySnapshot {
         measured_at,
         weight_kg,
@@ -243,6 +246,29 @@ pub async fn weights(store: &Store, user_id: &str) -> Result<Vec<(chrono::NaiveD
 }
 
 /// The weigh-ins taken before a moment (all of them with `None`), oldest first.
+/// Weigh-ins read before the day a trend is shown for: the trend forgets
+/// 10 % a day, so a weight this old weighs 0.9^180 ≈ 6e-9 in it (nothing
+/// shown changes) while years of history cost what half a year does.
+pub const TREND_WARMUP_DAYS: i64 = 180;
+
+async fn weights_since(
+    store: &Store,
+    user_id: &str,
+    since: DateTime<Utc>,
+    before: DateTime<Utc>,
+) -> Result<Vec<(chrono::NaiveDate, f64)>> {
+    let rows: Vec<(String, f64)> = sqlx::query_as(
+        "SELECT local_date, weight_kg FROM body_measurements \
+         WHERE user_id = ? AND measured_at >= ? AND measured_at < ? AND weight_kg IS NOT NULL ORDER BY measured_at",
+    )
+    .bind(user_id)
+    .bind(clock::to_db(since))
+    .bind(clock::to_db(before))
+    .fetch_all(store.pool())
+    .await?;
+    rows.into_iter().map(|(d, kg)| Ok((clock::parse_date(&d)?, kg))).collect()
+}
+
 async fn weights_before(
     store: &Store,
     user_id: &str,

@@ -87,6 +87,19 @@ struct Pending {
     user_id: String,
     content_text: String,
     content_hash: String,
+    /// Set when the document had a vector (then it is replaced).
+    embedded_hash: Option<String>,
+}
+
+/// Float vectors but not one binary copy: O(1) (two EXISTS on the vec0
+/// row-id tables), for every open; [`bits_missing`] counts.
+pub(crate) async fn bits_all_missing(conn: &mut sqlx::SqliteConnection) -> Result<bool> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM quick_entry_embedding_vectors_rowids) \
+         AND NOT EXISTS (SELECT 1 FROM quick_entry_embedding_vectors_bits_rowids)",
+    )
+    .fetch_one(conn)
+    .await?)
 }
 
 /// Whether some float vectors have no binary copy (a read: two counts).
@@ -153,7 +166,7 @@ pub async fn embed_pending(
 ) -> Result<EmbedReport> {
     let pool = store.pool();
     let pending: Vec<Pending> = sqlx::query_as(
-        "SELECT id, user_id, content_text, content_hash FROM quick_entry_embeddings \
+        "SELECT id, user_id, content_text, content_hash, embedded_hash FROM quick_entry_embeddings \
          WHERE content_text IS NOT NULL AND content_hash IS NOT NULL \
          AND (embedded_hash IS NULL OR embedded_hash <> content_hash OR embedding_model <> ?) \
          AND (?2 IS NULL OR user_id = ?2) ORDER BY length(content_text), id",
@@ -165,96 +178,135 @@ pub async fn embed_pending(
     let total = pending.len();
     let mut report = EmbedReport::default();
     let mut done = 0;
-    for round in pending.chunks(ROUND) {
-        // Reuse: a vector already computed for the same text of this user.
-        let mut vectors: HashMap<(String, String), Vec<u8>> = HashMap::new();
-        for doc in round {
-            let key = (doc.user_id.clone(), doc.content_hash.clone());
-            if vectors.contains_key(&key) {
-                continue;
-            }
-            let existing: Option<Vec<u8>> = sqlx::query_scalar(
-                "SELECT v.embedding FROM quick_entry_embeddings e \
-                 JOIN quick_entry_embedding_vectors v ON v.embedding_id = e.id \
-                 WHERE e.user_id = ? AND e.content_hash = ? AND e.embedded_hash = e.content_hash \
-                 AND e.embedding_model = ? LIMIT 1",
-            )
-            .bind(&doc.user_id)
-            .bind(&doc.content_hash)
-            .bind(MODEL_ID)
-            .fetch_optional(pool)
-            .await?;
-            if let Some(blob) = existing {
-                vectors.insert(key, blob);
-            }
-        }
-        let mut to_embed: Vec<(String, String)> = Vec::new();
-        let mut texts: Vec<String> = Vec::new();
-        for doc in round {
-            let key = (doc.user_id.clone(), doc.content_hash.clone());
-            if !vectors.contains_key(&key) && !to_embed.contains(&key) {
-                to_embed.push(key);
-                texts.push(doc.content_text.clone());
-            }
-        }
-        let model = Arc::clone(embedder);
-        let computed = tokio::task::spawn_blocking(move || {
-            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-            model.embed(&refs)
-        })
-        .await
-        .map_err(|e| crate::Error::ModelUnavailable(format!("the embedding thread stopped: {e}")))??;
+    // The model computes the next round while this one is written: the two
+    // cores do both at once instead of waiting on each other.
+    let mut rounds = pending.chunks(ROUND);
+    let mut next = match rounds.next() {
+        Some(round) => Some((round, start_round(pool, embedder, round).await?)),
+        None => None,
+    };
+    while let Some((round, (mut vectors, to_embed, computing))) = next.take() {
+        let computed = computing
+            .await
+            .map_err(|e| crate::Error::ModelUnavailable(format!("the embedding thread stopped: {e}")))??;
         report.embedded += computed.len() as u32;
         for (key, vector) in to_embed.into_iter().zip(computed) {
             vectors.insert(key, vector_blob(&vector));
         }
+        if let Some(following) = rounds.next() {
+            next = Some((following, start_round(pool, embedder, following).await?));
+        }
+        write_round(pool, round, &vectors).await?;
+        done += round.len();
+        progress(done, total);
+    }
+    report.reused = (total as u32).saturating_sub(report.embedded);
+    Ok(report)
+}
 
-        let mut tx = crate::store::begin_write(pool).await?;
-        for doc in round {
-            let Some(blob) = vectors.get(&(doc.user_id.clone(), doc.content_hash.clone())) else { continue };
-            // vec0 rows cannot be updated or replaced: delete, then insert.
+type Key = (String, String);
+type Computing = tokio::task::JoinHandle<Result<Vec<Vec<f32>>>>;
+
+/// Finds the vectors of text seen before and starts the model on the rest.
+async fn start_round(
+    pool: &sqlx::SqlitePool,
+    embedder: &Arc<Embedder>,
+    round: &[Pending],
+) -> Result<(HashMap<Key, Vec<u8>>, Vec<Key>, Computing)> {
+    // Reuse: a vector already computed for the same text of this user. The
+    // document is found by its hash index first and its vector by key, so
+    // the lookup never walks the vector table.
+    let mut vectors: HashMap<Key, Vec<u8>> = HashMap::new();
+    for doc in round {
+        let key = (doc.user_id.clone(), doc.content_hash.clone());
+        if vectors.contains_key(&key) {
+            continue;
+        }
+        let twin: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM quick_entry_embeddings WHERE user_id = ? AND content_hash = ? \
+             AND embedded_hash = content_hash AND embedding_model = ? LIMIT 1",
+        )
+        .bind(&doc.user_id)
+        .bind(&doc.content_hash)
+        .bind(MODEL_ID)
+        .fetch_optional(pool)
+        .await?;
+        let Some(twin) = twin else { continue };
+        let existing: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT embedding FROM quick_entry_embedding_vectors WHERE embedding_id = ?")
+                .bind(&twin)
+                .fetch_optional(pool)
+                .await?;
+        if let Some(blob) = existing {
+            vectors.insert(key, blob);
+        }
+    }
+    let mut to_embed: Vec<Key> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for doc in round {
+        let key = (doc.user_id.clone(), doc.content_hash.clone());
+        if !vectors.contains_key(&key) && seen.insert(key.clone()) {
+            to_embed.push(key);
+            texts.push(doc.content_text.clone());
+        }
+    }
+    let model = Arc::clone(embedder);
+    let computing = tokio::task::spawn_blocking(move || {
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        model.embed(&refs)
+    });
+    Ok((vectors, to_embed, computing))
+}
+
+async fn write_round(
+    pool: &sqlx::SqlitePool,
+    round: &[Pending],
+    vectors: &HashMap<Key, Vec<u8>>,
+) -> Result<()> {
+    let mut tx = crate::store::begin_write(pool).await?;
+    for doc in round {
+        let Some(blob) = vectors.get(&(doc.user_id.clone(), doc.content_hash.clone())) else { continue };
+        // vec0 rows cannot be updated or replaced: delete, then insert. A
+        // document never embedded has no vector to delete.
+        if doc.embedded_hash.is_some() {
             for table in ["quick_entry_embedding_vectors", "quick_entry_embedding_vectors_bits"] {
                 sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE embedding_id = ?")))
                     .bind(&doc.id)
                     .execute(&mut *tx)
                     .await?;
             }
-            // The document may have been rebuilt or deleted meanwhile: only a
-            // row still holding this text gets the vector.
-            let marked = sqlx::query(
-                "UPDATE quick_entry_embeddings SET embedded_hash = content_hash, embedding_model = ? \
-                 WHERE id = ? AND user_id = ? AND content_hash = ?",
+        }
+        // The document may have been rebuilt or deleted meanwhile: only a
+        // row still holding this text gets the vector.
+        let marked = sqlx::query(
+            "UPDATE quick_entry_embeddings SET embedded_hash = content_hash, embedding_model = ? \
+             WHERE id = ? AND user_id = ? AND content_hash = ?",
+        )
+        .bind(MODEL_ID)
+        .bind(&doc.id)
+        .bind(&doc.user_id)
+        .bind(&doc.content_hash)
+        .execute(&mut *tx)
+        .await?;
+        if marked.rows_affected() == 1 {
+            sqlx::query("INSERT INTO quick_entry_embedding_vectors (embedding_id, user_id, embedding) VALUES (?, ?, ?)")
+                .bind(&doc.id)
+                .bind(&doc.user_id)
+                .bind(blob)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO quick_entry_embedding_vectors_bits (embedding_id, user_id, embedding) \
+                 VALUES (?, ?, vec_quantize_binary(?))",
             )
-            .bind(MODEL_ID)
             .bind(&doc.id)
             .bind(&doc.user_id)
-            .bind(&doc.content_hash)
+            .bind(blob)
             .execute(&mut *tx)
             .await?;
-            if marked.rows_affected() == 1 {
-                sqlx::query(
-                    "INSERT INTO quick_entry_embedding_vectors (embedding_id, user_id, embedding) VALUES (?, ?, ?)",
-                )
-                .bind(&doc.id)
-                .bind(&doc.user_id)
-                .bind(blob)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO quick_entry_embedding_vectors_bits (embedding_id, user_id, embedding) \
-                     VALUES (?, ?, vec_quantize_binary(?))",
-                )
-                .bind(&doc.id)
-                .bind(&doc.user_id)
-                .bind(blob)
-                .execute(&mut *tx)
-                .await?;
-            }
         }
-        tx.commit().await?;
-        done += round.len();
-        progress(done, total);
     }
-    report.reused = (total as u32).saturating_sub(report.embedded);
-    Ok(report)
+    tx.commit().await?;
+    Ok(())
 }

@@ -1,11 +1,13 @@
 //! Quick entry: the one box. The raw entry is stored (`pending`) before any
 //! processing, so nothing the user typed is ever lost.
 
+pub mod bulk;
 pub mod claim;
 pub mod extraction;
 pub mod offline;
 pub mod pipeline;
 pub mod review;
+pub mod when;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -119,6 +121,8 @@ pub async fn log_text_at(
             "the entry is {chars} characters long; the limit is {MAX_TEXT_CHARS}"
         )));
     }
+    // "yesterday", "on Monday": the entry lands on the day it is about.
+    let logged_at = when::entry_time(text, logged_at, profile.tz());
     let id = crate::new_id();
     sqlx::query(
         "INSERT INTO quick_entry_logs (id, user_id, input_type, raw_text, processing_status, logged_at) \
@@ -187,6 +191,7 @@ pub async fn log_with_attachments(
         _ => InputType::Multimodal,
     };
     let transcription = (!document_text.is_empty()).then(|| document_text.join("\n\n"));
+    let logged_at = text.map_or(logged_at, |t| when::entry_time(t, logged_at, profile.tz()));
     let id = crate::new_id();
     sqlx::query(
         "INSERT INTO quick_entry_logs (id, user_id, input_type, raw_text, raw_transcription, image_urls, audio_url, \
@@ -302,6 +307,27 @@ pub async fn needing_attention(
     .bind(user_id)
     .bind(before)
     .bind(limit)
+    .fetch_all(store.pool())
+    .await?)
+}
+
+/// Entries of one status logged in `[since, before)`, newest first (one range
+/// of the `(user_id, processing_status, logged_at)` index).
+pub async fn needing_attention_with(
+    store: &Store,
+    user_id: &str,
+    status: &str,
+    since: &str,
+    before: &str,
+) -> Result<Vec<QuickEntry>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT_ENTRY} WHERE user_id = ? AND processing_status = ? AND logged_at >= ? AND logged_at < ? \
+         ORDER BY logged_at DESC, id DESC"
+    )))
+    .bind(user_id)
+    .bind(status)
+    .bind(since)
+    .bind(before)
     .fetch_all(store.pool())
     .await?)
 }

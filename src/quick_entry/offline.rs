@@ -463,7 +463,8 @@ const FOOD_WORDS: &[&str] = &[
 
 /// Reads one entry. `local_hour` (0–23) picks the meal when the text does not say.
 pub fn parse(text: &str, local_hour: u32, default_weight: WeightUnit) -> Extraction {
-    let normalized = normalize(text);
+    // Day words say when, not what: "2 days ago" is not two of something.
+    let normalized = normalize(&super::when::strip(text));
     let mut meals: Vec<(Option<MealCategory>, Vec<ExtractedFood>)> = Vec::new();
     let mut workouts: Vec<ExtractedWorkout> = Vec::new();
     let mut measurement = ExtractedMeasurement::default();

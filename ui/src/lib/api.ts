@@ -121,8 +121,9 @@ async function call<T>(run: (c: Commands) => Promise<Result<T, CommandError>>): 
 export const api = {
   appStatus: (): Promise<AppStatus> => call((c) => c.appStatus()),
   today: (date: string | null = null): Promise<Today> => call((c) => c.today(date)),
-  logEntry: (text: string | null, uploads: Upload[] = [], paths: string[] = []): Promise<QuickEntry> =>
-    call((c) => c.logEntry(text, uploads, paths)),
+  /** `day` (YYYY-MM-DD) puts the entry on a past day; null = now. */
+  logEntry: (text: string | null, uploads: Upload[] = [], paths: string[] = [], day: string | null = null): Promise<QuickEntry> =>
+    call((c) => c.logEntry(text, uploads, paths, day)),
   recentEntries: (limit: number): Promise<QuickEntry[]> => call((c) => c.recentEntries(limit)),
   loadDemo: (): Promise<DemoReport> => call((c) => c.loadDemo()),
   createProfile: (fullName: string): Promise<Profile> => call((c) => c.createProfile(fullName)),

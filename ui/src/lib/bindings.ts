@@ -29,9 +29,9 @@ async today(date: string | null) : Promise<Result<Today, CommandError>> {
  * and returns it `pending`; it is read in the background and an
  * `EntryUpdated` event follows. Nothing is saved if a file is not usable.
  */
-async logEntry(text: string | null, uploads: Upload[], paths: string[]) : Promise<Result<QuickEntry, CommandError>> {
+async logEntry(text: string | null, uploads: Upload[], paths: string[], day: string | null) : Promise<Result<QuickEntry, CommandError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("log_entry", { text, uploads, paths }) };
+    return { status: "ok", data: await TAURI_INVOKE("log_entry", { text, uploads, paths, day }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };

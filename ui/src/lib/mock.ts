@@ -871,7 +871,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
       return { page, since_start_ms: 0 };
     },
 
-    async logEntry(text: string | null, uploads: Upload[] = [], paths: string[] = []): Promise<Result<QuickEntry, CommandError>> {
+    async logEntry(text: string | null, uploads: Upload[] = [], paths: string[] = [], day: string | null = null): Promise<Result<QuickEntry, CommandError>> {
       await delay(250);
       const trimmed = (text ?? "").trim();
       const files = [...uploads.map((u) => u.name), ...paths.map((p) => p.split(/[\\/]/).pop() ?? p)];
@@ -893,7 +893,8 @@ export function createMockCommands(variant: string): Partial<Commands> {
         raw_text: trimmed.length > 0 ? trimmed : null,
         raw_transcription: pdfs.length > 0 ? "Nutrition facts: serving 40 g, 150 kcal" : null,
         processing_status: "pending",
-        logged_at: new Date().toISOString(),
+        // A past day keeps the clock time, as the core does.
+        logged_at: day ? `${day}${new Date().toISOString().slice(10)}` : new Date().toISOString(),
         error_message: null,
         image_urls: images,
         audio_url: audio ? `attachments/ef/${audio}` : null,

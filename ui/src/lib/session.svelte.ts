@@ -4,10 +4,17 @@ import type { Profile } from "./bindings";
  * App-wide facts learned at start-up, plus a refresh counter that pages watch:
  * it is bumped after a quick entry is saved so the visible page reloads.
  */
-export const session = $state<{ profile: Profile | null; dbPath: string | null; refreshTick: number }>({
+export const session = $state<{
+  profile: Profile | null;
+  dbPath: string | null;
+  refreshTick: number;
+  /** The day a page shows (YYYY-MM-DD) when it is not today: the entry box logs onto it by default. */
+  viewedDay: string | null;
+}>({
   profile: null,
   dbPath: null,
   refreshTick: 0,
+  viewedDay: null,
 });
 
 export function requestRefresh(): void {

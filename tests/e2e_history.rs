@@ -1,0 +1,80 @@
+//! End-to-end: logging into the past from the window's entry box (issue 23).
+//! `#[ignore]`d like every E2E test; `scripts/test.sh` runs it under xvfb-run.
+
+#![cfg(unix)]
+
+mod e2e_support;
+
+use chrono::Duration;
+use e2e_support::*;
+use wagner::{Store, clock, dashboard, profile};
+
+async fn day_value(client: &Client) -> String {
+    testid(client, "quick-entry-day").await.prop("value").await.ok().flatten().unwrap_or_default()
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn the_entry_box_logs_onto_the_day_chosen_and_follows_the_day_viewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    let me = {
+        let store = Store::open(&db).await.unwrap();
+        let me = profile::require_default(&store).await.unwrap();
+        store.close().await;
+        me
+    };
+    let today = dashboard::today_for(&me);
+    let past = today - Duration::days(3);
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+    eventually("the chooser starts on today", || async {
+        let v = day_value(&client).await;
+        if v == today.to_string() { Ok(()) } else { Err(v) }
+    })
+    .await;
+
+    // The Nutrition page of a past day: the chooser follows it.
+    client.execute(&format!("window.location.hash = '#/nutrition/{past}'"), vec![]).await.unwrap();
+    eventually("the chooser follows the day viewed", || async {
+        let v = day_value(&client).await;
+        if v == past.to_string() { Ok(()) } else { Err(v) }
+    })
+    .await;
+
+    // Back on Today, choose a day by hand (as the date picker sets it) and log.
+    let chosen = today - Duration::days(5);
+    client.execute("window.location.hash = '#/today'", vec![]).await.unwrap();
+    testid(&client, "today-page").await;
+    eventually("back to today", || async {
+        let v = day_value(&client).await;
+        if v == today.to_string() { Ok(()) } else { Err(v) }
+    })
+    .await;
+    client
+        .execute(
+            "const el = document.querySelector(\"[data-testid='quick-entry-day']\"); \
+             el.value = arguments[0]; el.dispatchEvent(new Event('input', { bubbles: true })); \
+             el.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![serde_json::json!(chosen.to_string())],
+        )
+        .await
+        .unwrap();
+    testid(&client, "quick-entry-input").await.send_keys("2 eggs and toast").await.unwrap();
+    testid(&client, "quick-entry-submit").await.click().await.unwrap();
+    quick_entry_settles(&client, "completed").await;
+    save_screenshot(&client, "entry-into-the-past").await;
+
+    let store = Store::open(&db).await.unwrap();
+    let logged_at: String =
+        sqlx::query_scalar("SELECT logged_at FROM quick_entry_logs WHERE raw_text = '2 eggs and toast'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let logged = clock::local_date(clock::from_db(&logged_at).unwrap(), me.tz());
+    assert_eq!(logged, chosen, "the entry is on the chosen day");
+    let meals = wagner::nutrition::meals_on(&store, &me.id, chosen).await.unwrap();
+    assert!(meals.iter().any(|m| m.foods.iter().any(|f| f.name.to_lowercase().contains("egg"))), "{meals:?}");
+    client.close().await.unwrap();
+}
