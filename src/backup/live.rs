@@ -287,5 +287,6 @@ async fn install(unpacked: &Path, db: &Path) -> Result<(Store, i64)> {
         .unwrap_or_else(|| PathBuf::from("."));
     let attachments = super::copy_attachments(unpacked, &data_dir)?;
     let store = Store::open(db).await?;
+    crate::sync::identity::renew(&store).await?;
     Ok((store, attachments))
 }

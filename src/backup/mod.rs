@@ -284,6 +284,7 @@ pub async fn restore(file: &Path, db: &Path, overwrite: bool) -> Result<RestoreR
     let attachments = copy_attachments(dir.path(), &data_dir)?;
     // Opening applies any migrations newer than the backup.
     let store = Store::open(db).await?;
+    crate::sync::identity::renew(&store).await?;
     store.close().await;
     Ok(RestoreReport { db: db.display().to_string(), previous, manifest, attachments })
 }
