@@ -251,7 +251,9 @@ async fn apply_in_tx(
         let mine = local.get(&key).copied();
         let lhlc = local_hlc.get(&key);
         let newer = lhlc.is_none_or(|l| v.hlc > *l);
-        let plan = if lhlc == Some(&v.hlc) {
+        // Our own older version coming back: nothing in it is new here.
+        let own_echo = v.origin.as_deref() == Some(ctx.node.as_str()) && lhlc.is_some_and(|l| v.hlc < *l);
+        let plan = if lhlc == Some(&v.hlc) || own_echo {
             Plan::Skip
         } else if v.deleted {
             match mine {
@@ -317,41 +319,27 @@ async fn apply_in_tx(
             .await?;
     }
 
-    // 2. Writes, parents first.
-    let mut written: Vec<&RemoteVersion> = Vec::new();
-    for table in SYNCED_TABLES {
-        let group: Vec<&RemoteVersion> = upserts.iter().copied().filter(|v| v.tbl == *table).collect();
-        if group.is_empty() {
-            continue;
-        }
-        let meta = &ctx.metas[table];
-        let (ok, failed) = write_rows(&mut tx, meta, &group, fetched).await?;
-        written.extend(ok);
-        for (v, reason) in failed {
-            bad.insert((v.tbl.clone(), v.row_id.clone()), reason);
-        }
-    }
-
-    // 3. Per-field merges of concurrent edits.
-    let mut merged_new: Vec<(String, String, String)> = Vec::new();
+    // 2. Per-field merges of concurrent edits, decided before any write:
+    //    a merged row is written with the others (so it may take a slot too).
+    let mut overrides: HashMap<(String, String), Value> = HashMap::new();
+    let mut mixed: HashMap<(String, String), String> = HashMap::new();
     let mut merged_bases: Vec<(String, String, String)> = Vec::new();
     for v in merges.iter().copied() {
         let meta = &ctx.metas[v.tbl.as_str()];
         let key = (v.tbl.clone(), v.row_id.clone());
         let lhlc = local_hlc.get(&key).cloned().unwrap_or_default();
         match merge_row(&mut tx, meta, v, &lhlc, &fetched[&key]).await {
-            Ok(MergeOutcome { kind, remote_raw }) => {
+            Ok(MergeOutcome { kind, merged, remote_raw }) => {
                 merged_bases.push((v.tbl.clone(), v.row_id.clone(), remote_raw));
                 match kind {
                     // Nothing of the local edit differs: the server's version stands.
-                    MergeKind::Remote => written.push(v),
-                    // Nothing new from the server (an echo of an older
-                    // version): the local edit keeps its version.
-                    MergeKind::Local => {}
+                    MergeKind::Remote => upserts.push(v),
+                    // Nothing new from the server: the local edit keeps its version.
+                    MergeKind::Local => settled.push((v.tbl.as_str(), v.row_id.as_str())),
                     MergeKind::Mixed => {
-                        let hlc = above(&mut tx, &lhlc, &v.hlc).await?;
-                        merged_new.push((v.tbl.clone(), v.row_id.clone(), hlc));
-                        report.merged += 1;
+                        mixed.insert(key.clone(), above(&mut tx, &lhlc, &v.hlc).await?);
+                        overrides.insert(key, merged);
+                        upserts.push(v);
                     }
                 }
             }
@@ -360,6 +348,34 @@ async fn apply_in_tx(
             }
         }
     }
+
+    // 3. Writes, parents first.
+    let mut written: Vec<&RemoteVersion> = Vec::new();
+    for table in SYNCED_TABLES {
+        let group: Vec<&RemoteVersion> = upserts.iter().copied().filter(|v| v.tbl == *table).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let meta = &ctx.metas[table];
+        let (ok, failed) = write_rows(&mut tx, meta, &group, fetched, &overrides).await?;
+        written.extend(ok);
+        for (v, reason) in failed {
+            bad.insert((v.tbl.clone(), v.row_id.clone()), reason);
+        }
+    }
+    let mut merged_new: Vec<(String, String, String)> = Vec::new();
+    written.retain(|v| {
+        let key = (v.tbl.clone(), v.row_id.clone());
+        match mixed.get(&key) {
+            Some(hlc) => {
+                merged_new.push((key.0, key.1, hlc.clone()));
+                false
+            }
+            None => true,
+        }
+    });
+    report.merged += merged_new.len() as i64;
+    merged_bases.retain(|(t, id, _)| !bad.contains_key(&(t.clone(), id.clone())));
 
     // The updated_at triggers bump rows whose updated_at did not change;
     // put the server's value back.
@@ -462,8 +478,12 @@ async fn write_rows<'v>(
     meta: &TableMeta,
     group: &[&'v RemoteVersion],
     fetched: &HashMap<(String, String), Value>,
+    overrides: &HashMap<(String, String), Value>,
 ) -> Result<(Vec<&'v RemoteVersion>, Vec<(&'v RemoteVersion, String)>)> {
-    let row_of = |v: &RemoteVersion| fetched.get(&(v.tbl.clone(), v.row_id.clone())).cloned().unwrap_or(Value::Null);
+    let row_of = |v: &RemoteVersion| {
+        let key = (v.tbl.clone(), v.row_id.clone());
+        overrides.get(&key).or_else(|| fetched.get(&key)).cloned().unwrap_or(Value::Null)
+    };
     let upsert = meta.sqlite_upsert();
     let all: Vec<Value> = group.iter().map(|v| row_of(*v)).collect();
     let all_json = serde_json::to_string(&all).unwrap_or_default();
@@ -525,7 +545,17 @@ enum MergeKind {
 
 struct MergeOutcome {
     kind: MergeKind,
+    /// The merged row in the SQLite shape (for `Mixed`).
+    merged: Value,
+    /// The server's row as it reads once stored here: the next merge base.
     remote_raw: String,
+}
+
+fn as_object(text: Option<String>) -> Option<Map<String, Value>> {
+    text.and_then(|t| serde_json::from_str::<Value>(&t).ok()).and_then(|v| match v {
+        Value::Object(m) => Some(m),
+        _ => None,
+    })
 }
 
 async fn raw_row(tx: &mut SqliteConnection, meta: &TableMeta, id: &str) -> Result<Option<Map<String, Value>>> {
@@ -537,14 +567,12 @@ async fn raw_row(tx: &mut SqliteConnection, meta: &TableMeta, id: &str) -> Resul
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
-    Ok(text.and_then(|t| serde_json::from_str::<Value>(&t).ok()).and_then(|v| match v {
-        Value::Object(m) => Some(m),
-        _ => None,
-    }))
+    Ok(as_object(text))
 }
 
 /// Three-way merge of a local edit not pushed yet with a pulled version,
-/// against the last server state this install saw (`sync_base`).
+/// against the last server state this install saw (`sync_base`). Nothing is
+/// written here.
 async fn merge_row(
     tx: &mut SqliteConnection,
     meta: &TableMeta,
@@ -559,29 +587,16 @@ async fn merge_row(
             .bind(&v.row_id)
             .fetch_optional(&mut *tx)
             .await?;
-        let base: Map<String, Value> = base
-            .and_then(|b| serde_json::from_str::<Value>(&b).ok())
-            .and_then(|b| match b {
-                Value::Object(m) => Some(m),
-                _ => None,
-            })
-            .unwrap_or_default();
-        let upsert = meta.sqlite_upsert();
-        sqlx::query("SAVEPOINT merge_row").execute(&mut *tx).await?;
-        let one = serde_json::to_string(&[remote]).unwrap_or_default();
-        if let Err(e) = sqlx::query(AssertSqlSafe(upsert.clone())).bind(&one).execute(&mut *tx).await {
-            sqlx::query("ROLLBACK TO merge_row").execute(&mut *tx).await?;
-            sqlx::query("RELEASE merge_row").execute(&mut *tx).await?;
-            return Ok(Err(sqlite_message(&e)));
-        }
-        let remote_raw = raw_row(tx, meta, &v.row_id).await?.unwrap_or_default();
+        let base = as_object(base).unwrap_or_default();
+        let canonical: Option<String> = sqlx::query_scalar(AssertSqlSafe(meta.sqlite_canonical()))
+            .bind(serde_json::to_string(remote).unwrap_or_default())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let remote_raw = as_object(canonical).unwrap_or_default();
+        let remote_text = serde_json::to_string(&Value::Object(remote_raw.clone())).unwrap_or_default();
         // No local copy to merge (it vanished without a delete): the server's stands.
         let Some(local) = local else {
-            sqlx::query("RELEASE merge_row").execute(&mut *tx).await?;
-            return Ok(Ok(MergeOutcome {
-                kind: MergeKind::Remote,
-                remote_raw: serde_json::to_string(&Value::Object(remote_raw)).unwrap_or_default(),
-            }));
+            return Ok(MergeOutcome { kind: MergeKind::Remote, merged: Value::Null, remote_raw: remote_text });
         };
         let remote_wins_both = v.hlc.as_str() > local_hlc;
         let mut merged = remote_raw.clone();
@@ -610,29 +625,14 @@ async fn merge_row(
                 took_remote = true;
             }
         }
-        if changed_locally {
-            let one = serde_json::to_string(&[Value::Object(merged)]).unwrap_or_default();
-            if let Err(e) = sqlx::query(AssertSqlSafe(upsert)).bind(&one).execute(&mut *tx).await {
-                sqlx::query("ROLLBACK TO merge_row").execute(&mut *tx).await?;
-                sqlx::query("RELEASE merge_row").execute(&mut *tx).await?;
-                return Ok(Err(sqlite_message(&e)));
-            }
-        }
-        sqlx::query("RELEASE merge_row").execute(&mut *tx).await?;
         let kind = match (changed_locally, took_remote) {
             (false, _) => MergeKind::Remote,
             (true, false) => MergeKind::Local,
             (true, true) => MergeKind::Mixed,
         };
-        Ok::<_, Error>(Ok(MergeOutcome {
-            kind,
-            remote_raw: serde_json::to_string(&Value::Object(remote_raw)).unwrap_or_default(),
-        }))
+        Ok::<_, Error>(MergeOutcome { kind, merged: Value::Object(merged), remote_raw: remote_text })
     };
-    match inner.await {
-        Ok(r) => r,
-        Err(e) => Err(e.to_string()),
-    }
+    inner.await.map_err(|e| e.to_string())
 }
 
 /// The version of a merge: just above both of its inputs (not "now", so a

@@ -33,6 +33,8 @@ pub struct Column {
     /// False for SQLite columns the Postgres table lacks: they ride in `_extra`.
     pub on_server: bool,
     pub sqlite_blob: bool,
+    /// The SQLite declared type (upper case).
+    pub decl: String,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +81,7 @@ impl TableMeta {
                     class,
                     on_server: pg_type.is_some(),
                     sqlite_blob: decl == "BLOB",
+                    decl: decl.clone(),
                 }
             })
             .collect();
@@ -232,6 +235,34 @@ impl TableMeta {
         let chunks: Vec<String> =
             parts.chunks(50).map(|c| format!("json_object({})", c.join(", "))).collect();
         chunks.iter().skip(1).fold(chunks[0].clone(), |acc, c| format!("json_patch({acc}, {c})"))
+    }
+
+    /// A SELECT giving a row in the SQLite shape (the JSON object ?1) as
+    /// [`Self::sqlite_raw_select`] would read it back once stored, without
+    /// storing it: numbers in their column's type, blobs as upper-case hex.
+    pub fn sqlite_canonical(&self) -> String {
+        let parts: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| {
+                let get = format!("json_extract(?1, '$.\"{}\"')", c.name);
+                let is_bytes = (c.on_server && c.class == ColClass::Bytes) || (!c.on_server && c.sqlite_blob);
+                let v = if is_bytes || c.sqlite_blob {
+                    format!("hex(unhex({get}))")
+                } else if c.decl == "REAL" {
+                    format!("CAST({get} AS REAL)")
+                } else if c.decl == "INTEGER" {
+                    format!("CAST({get} AS INTEGER)")
+                } else {
+                    get
+                };
+                format!("'{}', {v}", c.name)
+            })
+            .collect();
+        let chunks: Vec<String> =
+            parts.chunks(50).map(|c| format!("json_object({})", c.join(", "))).collect();
+        let expr = chunks.iter().skip(1).fold(chunks[0].clone(), |acc, c| format!("json_patch({acc}, {c})"));
+        format!("SELECT {expr}")
     }
 
     /// Upsert of a JSON array (?1) of rows in the SQLite shape.
