@@ -394,7 +394,20 @@ async fn run_model(seed: u64, steps: usize) {
         assert_eq!(fk, 0, "install {i}: dangling references\n{ctx}");
         let snap = sync::snapshot(store).await.unwrap();
         for (table, rows) in &first {
-            assert_eq!(rows, &snap[table], "install {i} differs from A in {table}\n{ctx}");
+            let (ra, rb) = (rows.as_array().unwrap(), snap[table].as_array().unwrap());
+            assert_eq!(ra.len(), rb.len(), "install {i}: {table} row counts differ from A\n{ctx}");
+            for (x, y) in ra.iter().zip(rb) {
+                if x != y {
+                    let diff: Vec<String> = x
+                        .as_object()
+                        .unwrap()
+                        .iter()
+                        .filter(|(k, v)| y.get(k.as_str()) != Some(v))
+                        .map(|(k, v)| format!("{k}: A {v} / {i} {}", y.get(k.as_str()).unwrap_or(&serde_json::Value::Null)))
+                        .collect();
+                    panic!("install {i} differs from A in {table} row {}: {}\n{ctx}", x["id"], diff.join("; "));
+                }
+            }
         }
         for row in &rows {
             let born = demo.contains(row) || created.contains(row.as_str());

@@ -109,3 +109,18 @@ BEGIN
                        t || '_keep_owner', t);
     END LOOP;
 END $$;
+
+-- A pushed row keeps the updated_at its install gave it, even when equal to
+-- the server's (a merge can keep it): bumping it here would leave the
+-- server's copy different from the install's for good.
+CREATE OR REPLACE FUNCTION wagner_touch_updated_at() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('app.sync_push', true) = '1' THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
+        NEW.updated_at := now();
+    END IF;
+    RETURN NEW;
+END $$;

@@ -5,13 +5,15 @@
 //!
 //! Rules, per row (see README "Sync: what wins"):
 //! * a version this install already holds is skipped;
+//! * a row without a local change pending takes the server's current
+//!   version (the server applied these rules against every push);
 //! * a delete wins over edits made without knowledge of it: a pulled
-//!   tombstone from another install removes the row even when it was edited
-//!   here since; a local delete not pushed yet keeps the row deleted;
-//! * otherwise the higher version wins, except that a local edit not pushed
-//!   yet is merged per column with the pulled version (columns only one side
-//!   changed keep that side's value; columns both changed go to the higher
-//!   version), and the merge is pushed as a new version;
+//!   tombstone removes the row even when it was edited here since; a local
+//!   delete not pushed yet keeps the row deleted;
+//! * a local edit not pushed yet is merged per column with the pulled
+//!   version (columns only one side changed keep that side's value; columns
+//!   both changed go to the higher version), and a merge that mixes both
+//!   goes up as a new version; without a merge base the higher version wins;
 //! * versions more than [`MAX_DRIFT_MS`] ahead of this machine's clock are
 //!   refused (kept aside until the clock catches up), so one wrong clock
 //!   cannot drag every install's clock into the future.
@@ -253,15 +255,15 @@ async fn apply_in_tx(
         let newer = lhlc.is_none_or(|l| v.hlc > *l);
         // Our own older version coming back: nothing in it is new here.
         let own_echo = v.origin.as_deref() == Some(ctx.node.as_str()) && lhlc.is_some_and(|l| v.hlc < *l);
+        // Without a local change pending, the server's current version is
+        // the truth (it already applied the rules below against every push).
         let plan = if lhlc == Some(&v.hlc) || own_echo {
             Plan::Skip
         } else if v.deleted {
             match mine {
-                Some(l) if !l.deleted && l.pending && v.origin.as_deref() != Some(ctx.node.as_str()) => {
-                    Plan::Delete { overrides_local_edit: true }
-                }
-                _ if newer => Plan::Delete { overrides_local_edit: false },
-                _ => Plan::Skip,
+                Some(l) if l.pending && !l.deleted => Plan::Delete { overrides_local_edit: true },
+                Some(l) if l.pending => Plan::Skip,
+                _ => Plan::Delete { overrides_local_edit: false },
             }
         } else if !fetched.contains_key(&key) {
             // Deleted (or hidden) on the server since its version was read:
@@ -270,18 +272,12 @@ async fn apply_in_tx(
             continue;
         } else {
             match mine {
-                None => Plan::Upsert { overrides_local_edit: false },
-                Some(l) if l.deleted && l.pending => Plan::Skip,
-                Some(l) if l.deleted => {
-                    if newer {
-                        Plan::Upsert { overrides_local_edit: false }
-                    } else {
-                        Plan::Skip
-                    }
-                }
+                // A local delete not pushed yet wins.
+                Some(l) if l.pending && l.deleted => Plan::Skip,
                 Some(l) if l.pending && bases.contains(&key) && MERGE_TABLES.contains(&v.tbl.as_str()) => Plan::Merge,
-                Some(l) if newer => Plan::Upsert { overrides_local_edit: l.pending },
-                Some(_) => Plan::Skip,
+                Some(l) if l.pending && !newer => Plan::Skip,
+                Some(l) => Plan::Upsert { overrides_local_edit: l.pending && !l.deleted },
+                None => Plan::Upsert { overrides_local_edit: false },
             }
         };
         match plan {
