@@ -36,7 +36,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         NewProfile { full_name: "Bench".into(), time_zone: Some("UTC".into()), ..NewProfile::default() },
     )
     .await?;
-    wagner::profile::ensure_default(&b, NewProfile { full_name: "Me".into(), ..NewProfile::default() }).await?;
+    wagner::profile::ensure_default(&b, NewProfile { full_name: "Me".into(), ..NewProfile::default() })
+        .await?;
     let mut tx = a.pool().begin().await?;
     for i in 0..entries.max(meals) {
         let day = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Duration::days(i as i64 / 4);
@@ -96,9 +97,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let join = t.elapsed().as_secs_f64();
     assert!(up.errors.is_empty() && down.errors.is_empty(), "{:?} {:?}", up.errors, down.errors);
 
-    println!("first push and --join of {total} rows ({entries} entries, {meals} meals, {weights} weigh-ins; batches of {}):", opts.batch_size);
+    println!(
+        "first push and --join of {total} rows ({entries} entries, {meals} meals, {weights} weigh-ins; batches of {}):",
+        opts.batch_size
+    );
     println!("  first push  {:>6} rows  {:>6.2} s  {:>7.0} rows/s", up.pushed, push, up.pushed as f64 / push);
-    println!("  --join      {:>6} rows  {:>6.2} s  {:>7.0} rows/s", down.pulled, join, down.pulled as f64 / join);
+    println!(
+        "  --join      {:>6} rows  {:>6.2} s  {:>7.0} rows/s",
+        down.pulled,
+        join,
+        down.pulled as f64 / join
+    );
     a.close().await;
     b.close().await;
     admin_pool.close().await;

@@ -22,11 +22,7 @@ fn system_sqlite(db: &std::path::Path, sql: &str) -> String {
         .arg(sql)
         .output()
         .unwrap_or_else(|e| panic!("running {} (apt install sqlite3): {e}", sqlite3_bin()));
-    assert!(
-        out.status.success(),
-        "sqlite3 failed on {sql:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "sqlite3 failed on {sql:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -71,8 +67,10 @@ async fn rows_written_by_the_system_sqlite3_are_versioned_read_and_synced() {
     eprintln!("system sqlite3 {major}.{minor}");
     let (dir, store, me) = support::store_with_profile("Me", "Europe/Berlin").await;
     let db = store.path().to_path_buf();
-    let clock_before: String =
-        sqlx::query_scalar("SELECT printf('%015d-%08d', ms, ctr) FROM sync_clock").fetch_one(store.pool()).await.unwrap();
+    let clock_before: String = sqlx::query_scalar("SELECT printf('%015d-%08d', ms, ctr) FROM sync_clock")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
     // The other tool opens the file while the app is closed (as a person would).
     store.close().await;
     drop(store);
@@ -110,7 +108,10 @@ async fn rows_written_by_the_system_sqlite3_are_versioned_read_and_synced() {
         assert_eq!(pending, "1", "{tbl} is waiting to be pushed");
         assert!(hlc.ends_with(&node), "{hlc}");
         let (ms, _) = hlc_parts(hlc);
-        assert!(ms >= before_ms - 5 && ms <= after_ms + 5, "{tbl}: {ms} not within [{before_ms}, {after_ms}]");
+        assert!(
+            ms >= before_ms - 5 && ms <= after_ms + 5,
+            "{tbl}: {ms} not within [{before_ms}, {after_ms}]"
+        );
         assert!(hlc > clock_before.as_str(), "{hlc} orders after the app's {clock_before}");
     }
     let summary = system_sqlite(
@@ -128,7 +129,8 @@ async fn rows_written_by_the_system_sqlite3_are_versioned_read_and_synced() {
         &db,
         "UPDATE meal_logs SET notes = 'edited in sqlite3' WHERE id = '0190aaaa-0000-7000-8000-000000000001'",
     );
-    let edited = system_sqlite(&db, "SELECT hlc FROM sync_rows WHERE row_id = '0190aaaa-0000-7000-8000-000000000001'");
+    let edited =
+        system_sqlite(&db, "SELECT hlc FROM sync_rows WHERE row_id = '0190aaaa-0000-7000-8000-000000000001'");
     assert!(edited.as_str() > lines[1].split('|').nth(1).unwrap(), "{edited} after {}", lines[1]);
 
     // The app opens the file again and shows what the other tool wrote.
@@ -161,7 +163,8 @@ async fn rows_written_by_the_system_sqlite3_are_versioned_read_and_synced() {
             .unwrap();
     assert_eq!(notes.as_deref(), Some("edited in sqlite3"));
     assert_eq!(wagner::body::weights(&other, &me.id).await.unwrap(), vec![(day, 81.5)]);
-    let target: i64 = sqlx::query_scalar("SELECT daily_protein_target_g FROM users").fetch_one(other.pool()).await.unwrap();
+    let target: i64 =
+        sqlx::query_scalar("SELECT daily_protein_target_g FROM users").fetch_one(other.pool()).await.unwrap();
     assert_eq!(target, 155);
     let (a, b) = (sync::snapshot(&store).await.unwrap(), sync::snapshot(&other).await.unwrap());
     for table in ["meal_logs", "body_measurements", "users", "daily_nutrition_summaries"] {

@@ -205,8 +205,7 @@ async fn a_sync_killed_midway_and_rerun_loses_and_duplicates_nothing() {
     let status = sync::status(&a).await.unwrap();
     assert!(status.last_error.unwrap_or_default().contains("interrupted"));
 
-    let done =
-        sync::sync(&a, &url, &SyncOptions { batch_size: 50, ..opts() }).await.expect("rerun");
+    let done = sync::sync(&a, &url, &SyncOptions { batch_size: 50, ..opts() }).await.expect("rerun");
     assert!(done.errors.is_empty(), "{:?}", done.errors);
     assert_eq!(sync::pending_count(&a).await.unwrap(), 0);
 
@@ -214,9 +213,7 @@ async fn a_sync_killed_midway_and_rerun_loses_and_duplicates_nothing() {
     let (_db, b) = empty_install().await;
     let stop = SyncOptions { batch_size: 40, fail_after_batches: Some(2), ..opts() };
     sync::join(&b, &url, None, &stop).await.expect_err("stopped mid-pull");
-    let resumed = sync::sync(&b, &url, &SyncOptions { batch_size: 40, ..opts() })
-        .await
-        .expect("resume");
+    let resumed = sync::sync(&b, &url, &SyncOptions { batch_size: 40, ..opts() }).await.expect("resume");
     assert!(resumed.pulled > 0 && (resumed.pulled as i64) < total, "resumed from the cursor: {resumed:?}");
     assert_same(&sync::snapshot(&a).await.unwrap(), &sync::snapshot(&b).await.unwrap());
 
@@ -247,10 +244,12 @@ async fn row_level_security_keeps_two_users_apart_on_one_server() {
     let mut role_urls = Vec::new();
     for _ in 0..2 {
         let role = format!("wagner_u{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE ROLE {role} LOGIN PASSWORD 'pw' IN ROLE wagner_sync")))
-            .execute(&admin_pool)
-            .await
-            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE ROLE {role} LOGIN PASSWORD 'pw' IN ROLE wagner_sync"
+        )))
+        .execute(&admin_pool)
+        .await
+        .unwrap();
         let mut user_url = reqwest::Url::parse(&url).unwrap();
         user_url.set_username(&role).unwrap();
         user_url.set_password(Some("pw")).unwrap();

@@ -27,14 +27,19 @@ use wagner::sync::{self, SyncOptions};
 async fn fresh_server() -> Option<String> {
     let Ok(admin) = std::env::var("WAGNER_TEST_PG_URL") else {
         if std::env::var("WAGNER_REQUIRE_PG").is_ok_and(|v| v == "1") {
-            panic!("WAGNER_TEST_PG_URL is not set: start a server with `scripts/pg.sh start` and export its URL");
+            panic!(
+                "WAGNER_TEST_PG_URL is not set: start a server with `scripts/pg.sh start` and export its URL"
+            );
         }
         eprintln!("skipped: WAGNER_TEST_PG_URL is not set (scripts/pg.sh start prints one)");
         return None;
     };
     let name = format!("wagner_model_{}", uuid::Uuid::new_v4().simple());
     let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connecting to WAGNER_TEST_PG_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create db");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create db");
     let mut url = reqwest::Url::parse(&admin).expect("a URL");
     url.set_path(&format!("/{name}"));
     Some(url.to_string())
@@ -144,7 +149,11 @@ async fn run_model(seed: u64, steps: usize) {
     let Some(url) = fresh_server().await else { return };
     let target = {
         let u = reqwest::Url::parse(&url).unwrap();
-        tokio::net::lookup_host((u.host_str().unwrap(), u.port().unwrap_or(5432))).await.unwrap().next().unwrap()
+        tokio::net::lookup_host((u.host_str().unwrap(), u.port().unwrap_or(5432)))
+            .await
+            .unwrap()
+            .next()
+            .unwrap()
     };
     let relay = Relay::start(target).await;
     let relayed = {
@@ -167,10 +176,11 @@ async fn run_model(seed: u64, steps: usize) {
         installs.push(Install { dir, store: Some(store), backup: None });
     }
     sync::sync(installs[0].store(), &relayed, &opts()).await.expect("first push");
-    for i in 1..3 {
-        sync::join(installs[i].store(), &relayed, None, &opts()).await.expect("join");
+    for install in &installs[1..] {
+        sync::join(install.store(), &relayed, None, &opts()).await.expect("join");
     }
-    let user: String = sqlx::query_scalar("SELECT id FROM users").fetch_one(installs[0].store().pool()).await.unwrap();
+    let user: String =
+        sqlx::query_scalar("SELECT id FROM users").fetch_one(installs[0].store().pool()).await.unwrap();
     let mut rows: Vec<String> = sqlx::query_scalar("SELECT id FROM meal_logs ORDER BY id LIMIT 8")
         .fetch_all(installs[0].store().pool())
         .await
@@ -204,14 +214,24 @@ async fn run_model(seed: u64, steps: usize) {
                     continue;
                 }
                 let value = format!("{}", 100 + step * 3 + who);
-                let set = if who == 2 { format!("total_calories = {value}") } else { format!("{} = 'v{value}'", FIELDS[who]) };
-                let value = if who == 2 { format!("{}", value.parse::<f64>().unwrap()) } else { format!("v{value}") };
+                let set = if who == 2 {
+                    format!("total_calories = {value}")
+                } else {
+                    format!("{} = 'v{value}'", FIELDS[who])
+                };
+                let value =
+                    if who == 2 { format!("{}", value.parse::<f64>().unwrap()) } else { format!("v{value}") };
                 sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE meal_logs SET {set} WHERE id = '{row}'")))
                     .execute(store.pool())
                     .await
                     .unwrap();
                 trace.push(format!("{step}: {who} sets {} of {row} to {value}", FIELDS[who]));
-                log.push(Logged { install: who, event: Event::Write { row, field: who, value }, synced: false, seq });
+                log.push(Logged {
+                    install: who,
+                    event: Event::Write { row, field: who, value },
+                    synced: false,
+                    seq,
+                });
             }
             35..=41 => {
                 let row = rows[rng.below(rows.len())].clone();
@@ -219,7 +239,11 @@ async fn run_model(seed: u64, steps: usize) {
                 if !exists(store, &row).await {
                     continue;
                 }
-                sqlx::query("DELETE FROM meal_logs WHERE id = ?").bind(&row).execute(store.pool()).await.unwrap();
+                sqlx::query("DELETE FROM meal_logs WHERE id = ?")
+                    .bind(&row)
+                    .execute(store.pool())
+                    .await
+                    .unwrap();
                 trace.push(format!("{step}: {who} deletes {row}"));
                 log.push(Logged { install: who, event: Event::Delete { row }, synced: false, seq });
             }
@@ -246,9 +270,14 @@ async fn run_model(seed: u64, steps: usize) {
                 let me = wagner::profile::require_default(store).await.unwrap();
                 if rng.below(3) == 0 {
                     let week = 6 + rng.below(6) as u32;
-                    if wagner::programs::tracking::regenerate_from(store, &me, week, wagner::clock::now().date_naive())
-                        .await
-                        .is_err()
+                    if wagner::programs::tracking::regenerate_from(
+                        store,
+                        &me,
+                        week,
+                        wagner::clock::now().date_naive(),
+                    )
+                    .await
+                    .is_err()
                     {
                         continue;
                     }
@@ -271,12 +300,15 @@ async fn run_model(seed: u64, steps: usize) {
                     (true, Err(e)) => assert!(e.to_string().contains("could not connect"), "{e}"),
                     (true, Ok(_)) => panic!("a sync succeeded while the server was down"),
                     (false, Ok(_)) => mark_synced(&mut log, who),
-                    (false, Err(e)) => panic!("seed {seed} step {step}: sync failed: {e}\n{}", trace.join("\n")),
+                    (false, Err(e)) => {
+                        panic!("seed {seed} step {step}: sync failed: {e}\n{}", trace.join("\n"))
+                    }
                 }
             }
             // A sync killed mid-way, then run again.
             76..=79 if !down => {
-                let stop = SyncOptions { fail_after_batches: Some(1 + rng.below(2)), batch_size: 5, ..opts() };
+                let stop =
+                    SyncOptions { fail_after_batches: Some(1 + rng.below(2)), batch_size: 5, ..opts() };
                 let _ = sync::sync(installs[who].store(), &relayed, &stop).await;
                 sync::sync(installs[who].store(), &relayed, &opts()).await.expect("resumes");
                 mark_synced(&mut log, who);
@@ -311,7 +343,7 @@ async fn run_model(seed: u64, steps: usize) {
                     .unwrap();
                 installs[2].store = Some(Store::open(&db).await.unwrap());
                 installs[2].backup = None;
-                log.retain(|l| !(l.install == 2 && !l.synced));
+                log.retain(|l| l.install != 2 || l.synced);
                 sync::sync(installs[2].store(), &relayed, &opts()).await.expect("the copy syncs");
                 // The copy pushed A's pending writes.
                 mark_synced(&mut log, 0);
@@ -353,12 +385,14 @@ async fn run_model(seed: u64, steps: usize) {
     let mut pg = sqlx::PgConnection::connect(&url).await.unwrap();
     for row in &hostile {
         let seq = log.len();
-        let hit = sqlx::query("UPDATE meal_logs SET total_calories = 777 WHERE id = $1::uuid AND total_calories = 'NaN'")
-            .bind(row)
-            .execute(&mut pg)
-            .await
-            .unwrap()
-            .rows_affected();
+        let hit = sqlx::query(
+            "UPDATE meal_logs SET total_calories = 777 WHERE id = $1::uuid AND total_calories = 'NaN'",
+        )
+        .bind(row)
+        .execute(&mut pg)
+        .await
+        .unwrap()
+        .rows_affected();
         if hit == 1 {
             bump(&mut pg, row).await;
             // The repair is the field's latest write.
@@ -372,25 +406,36 @@ async fn run_model(seed: u64, steps: usize) {
     }
     for _ in 0..3 {
         for i in [0, 1, 2] {
-            sync::sync(installs[i].store(), &relayed, &opts()).await.unwrap_or_else(|e| {
-                panic!("seed {seed}: final sync of {i}: {e}\n{}", trace.join("\n"))
-            });
+            sync::sync(installs[i].store(), &relayed, &opts())
+                .await
+                .unwrap_or_else(|e| panic!("seed {seed}: final sync of {i}: {e}\n{}", trace.join("\n")));
         }
     }
 
     // The model: what must be there.
     let ctx = format!("seed {seed}\n{}", trace.join("\n"));
-    let deleted: BTreeSet<&str> =
-        log.iter().filter_map(|l| if let Event::Delete { row } = &l.event { Some(row.as_str()) } else { None }).collect();
-    let created: BTreeSet<&str> =
-        log.iter().filter_map(|l| if let Event::Create { row } = &l.event { Some(row.as_str()) } else { None }).collect();
+    let deleted: BTreeSet<&str> = log
+        .iter()
+        .filter_map(|l| if let Event::Delete { row } = &l.event { Some(row.as_str()) } else { None })
+        .collect();
+    let created: BTreeSet<&str> = log
+        .iter()
+        .filter_map(|l| if let Event::Create { row } = &l.event { Some(row.as_str()) } else { None })
+        .collect();
     let first = sync::snapshot(installs[0].store()).await.unwrap();
     for (i, install) in installs.iter().enumerate() {
         let store = install.store();
         assert_eq!(sync::pending_count(store).await.unwrap(), 0, "install {i} has pending rows\n{ctx}");
         let status = sync::status(store).await.unwrap();
-        assert_eq!(status.quarantined_total, 0, "install {i} kept rows aside: {:?}\n{ctx}", status.quarantined);
-        let fk: i64 = sqlx::query_scalar("SELECT count(*) FROM pragma_foreign_key_check").fetch_one(store.pool()).await.unwrap();
+        assert_eq!(
+            status.quarantined_total, 0,
+            "install {i} kept rows aside: {:?}\n{ctx}",
+            status.quarantined
+        );
+        let fk: i64 = sqlx::query_scalar("SELECT count(*) FROM pragma_foreign_key_check")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
         assert_eq!(fk, 0, "install {i}: dangling references\n{ctx}");
         let snap = sync::snapshot(store).await.unwrap();
         for (table, rows) in &first {
@@ -403,9 +448,18 @@ async fn run_model(seed: u64, steps: usize) {
                         .unwrap()
                         .iter()
                         .filter(|(k, v)| y.get(k.as_str()) != Some(v))
-                        .map(|(k, v)| format!("{k}: A {v} / {i} {}", y.get(k.as_str()).unwrap_or(&serde_json::Value::Null)))
+                        .map(|(k, v)| {
+                            format!(
+                                "{k}: A {v} / {i} {}",
+                                y.get(k.as_str()).unwrap_or(&serde_json::Value::Null)
+                            )
+                        })
                         .collect();
-                    panic!("install {i} differs from A in {table} row {}: {}\n{ctx}", x["id"], diff.join("; "));
+                    panic!(
+                        "install {i} differs from A in {table} row {}: {}\n{ctx}",
+                        x["id"],
+                        diff.join("; ")
+                    );
                 }
             }
         }
@@ -428,7 +482,9 @@ async fn run_model(seed: u64, steps: usize) {
                 let want = log
                     .iter()
                     .filter_map(|l| match &l.event {
-                        Event::Write { row: r, field, value } if r == row && *field == f => Some(value.clone()),
+                        Event::Write { row: r, field, value } if r == row && *field == f => {
+                            Some(value.clone())
+                        }
                         _ => None,
                     })
                     .next_back()
@@ -458,7 +514,8 @@ async fn bump(pg: &mut sqlx::PgConnection, row: &str) {
 #[tokio::test]
 async fn three_installs_converge_to_the_model_under_random_operations() {
     let seeds: u64 = std::env::var("WAGNER_SYNC_MODEL_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(2);
-    let steps: usize = std::env::var("WAGNER_SYNC_MODEL_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    let steps: usize =
+        std::env::var("WAGNER_SYNC_MODEL_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
     let base: u64 = std::env::var("WAGNER_SYNC_MODEL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(24);
     for seed in base..base + seeds {
         run_model(seed, steps).await;

@@ -18,14 +18,19 @@ use wagner::sync::{self, SyncOptions};
 async fn fresh_server() -> Option<String> {
     let Ok(admin) = std::env::var("WAGNER_TEST_PG_URL") else {
         if std::env::var("WAGNER_REQUIRE_PG").is_ok_and(|v| v == "1") {
-            panic!("WAGNER_TEST_PG_URL is not set: start a server with `scripts/pg.sh start` and export its URL");
+            panic!(
+                "WAGNER_TEST_PG_URL is not set: start a server with `scripts/pg.sh start` and export its URL"
+            );
         }
         eprintln!("skipped: WAGNER_TEST_PG_URL is not set (scripts/pg.sh start prints one)");
         return None;
     };
     let name = format!("wagner_test_{}", uuid::Uuid::new_v4().simple());
     let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connecting to WAGNER_TEST_PG_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create db");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create db");
     let mut url = reqwest::Url::parse(&admin).expect("a URL");
     url.set_path(&format!("/{name}"));
     Some(url.to_string())
@@ -102,7 +107,9 @@ async fn server_edit(url: &str, table: &str, id: &str, set: &str, hlc: Option<&s
         .execute(&mut pg)
         .await
         .expect(set);
-    let hlc = hlc.map(str::to_owned).unwrap_or_else(|| format!("{:015}-00000000-ffffffffffffffff", now().timestamp_millis()));
+    let hlc = hlc
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("{:015}-00000000-ffffffffffffffff", now().timestamp_millis()));
     sqlx::query(
         "UPDATE sync_rows SET hlc = $1, seq = nextval('sync_rows_seq'), origin = 'elsewhere' WHERE row_id = $2::uuid",
     )
@@ -173,12 +180,21 @@ async fn a_restore_then_sync_brings_back_the_rows_changed_after_the_backup() {
     let (restored, outcome) = wagner::backup::live::restore_live(&a, &backup, false).await;
     outcome.expect("restore");
     let a = restored.expect("the restored store");
-    assert_ne!(text(&a, &format!("SELECT name FROM meal_logs WHERE id = '{meal}'")).await, "after the backup");
+    assert_ne!(
+        text(&a, &format!("SELECT name FROM meal_logs WHERE id = '{meal}'")).await,
+        "after the backup"
+    );
     assert_ne!(text(&a, "SELECT node FROM sync_clock").await, node_before, "a restore renews the node id");
     let r = ok_sync(&a, &url).await;
     assert!(r.pulled >= 2, "{r:?}");
-    assert_eq!(text(&a, &format!("SELECT name FROM meal_logs WHERE id = '{meal}'")).await, "after the backup");
-    assert_eq!(text(&a, &format!("SELECT weight_kg FROM body_measurements WHERE id = '{added}'")).await, "71.5");
+    assert_eq!(
+        text(&a, &format!("SELECT name FROM meal_logs WHERE id = '{meal}'")).await,
+        "after the backup"
+    );
+    assert_eq!(
+        text(&a, &format!("SELECT weight_kg FROM body_measurements WHERE id = '{added}'")).await,
+        "71.5"
+    );
     assert_eq!(sync::pending_count(&a).await.unwrap(), 0);
     let (_db, b) = empty_install().await;
     sync::join(&b, &url, None, &opts()).await.unwrap();
@@ -205,8 +221,14 @@ async fn a_copied_database_file_syncs_with_the_original() {
     ok_sync(&c, &url).await;
     assert_ne!(text(&a, "SELECT node FROM sync_clock").await, text(&c, "SELECT node FROM sync_clock").await);
     for s in [&a, &c] {
-        assert_eq!(text(s, &format!("SELECT notes FROM meal_logs WHERE id = '{}'", meals[0])).await, "from the original");
-        assert_eq!(text(s, &format!("SELECT notes FROM meal_logs WHERE id = '{}'", meals[1])).await, "from the copy");
+        assert_eq!(
+            text(s, &format!("SELECT notes FROM meal_logs WHERE id = '{}'", meals[0])).await,
+            "from the original"
+        );
+        assert_eq!(
+            text(s, &format!("SELECT notes FROM meal_logs WHERE id = '{}'", meals[1])).await,
+            "from the copy"
+        );
     }
     converged(&[&a, &c]).await;
 }
@@ -323,10 +345,11 @@ async fn a_lost_server_ends_the_sync_at_once_and_the_next_sync_resumes() {
             .await
             .unwrap();
         let filter = if *table == "foods_enhanced" { " WHERE user_id IS NOT NULL" } else { "" };
-        let local: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}{filter}")))
-            .fetch_one(a.pool())
-            .await
-            .unwrap();
+        let local: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}{filter}")))
+                .fetch_one(a.pool())
+                .await
+                .unwrap();
         assert_eq!(server, local, "{table}");
     }
 }
@@ -344,7 +367,10 @@ async fn bad_server_rows_are_kept_aside_and_the_rest_of_the_sync_goes_on() {
     let item = text(&a, "SELECT min(id) FROM ai_program_items WHERE item_type = 'meal'").await;
     {
         let mut pg = admin(&url).await;
-        sqlx::query("ALTER TABLE meal_logs DROP CONSTRAINT meal_logs_category_check").execute(&mut pg).await.unwrap();
+        sqlx::query("ALTER TABLE meal_logs DROP CONSTRAINT meal_logs_category_check")
+            .execute(&mut pg)
+            .await
+            .unwrap();
     }
     server_edit(&url, "ai_program_items", &item, "meal_foods = '{\"not\": \"a list\"}'", None).await;
     server_edit(&url, "meal_logs", &meals[0], "total_calories = 'NaN'", None).await;
@@ -367,7 +393,10 @@ async fn bad_server_rows_are_kept_aside_and_the_rest_of_the_sync_goes_on() {
         assert_eq!(r.errors.iter().filter(|e| e.contains(id.as_str())).count(), 1, "{id}: {:?}", r.errors);
     }
     assert!(r.errors.iter().any(|e| e.contains(&meals[0]) && e.contains("not a number")), "{:?}", r.errors);
-    assert_eq!(text(&b, &format!("SELECT name FROM meal_logs WHERE id = '{}'", meals[3])).await, "a fine edit");
+    assert_eq!(
+        text(&b, &format!("SELECT name FROM meal_logs WHERE id = '{}'", meals[3])).await,
+        "a fine edit"
+    );
     let status = sync::status(&b).await.unwrap();
     assert_eq!(status.quarantined_total, 4);
     assert!(status.quarantined.iter().all(|q| !q.reason.is_empty()));
@@ -380,7 +409,10 @@ async fn bad_server_rows_are_kept_aside_and_the_rest_of_the_sync_goes_on() {
     server_edit(&url, "meal_logs", &meals[0], "total_calories = 512", None).await;
     let mended = sync::sync(&b, &url, &opts()).await.unwrap();
     assert_eq!(mended.quarantined, 3, "{mended:?}");
-    assert_eq!(text(&b, &format!("SELECT total_calories FROM meal_logs WHERE id = '{}'", meals[0])).await, "512.0");
+    assert_eq!(
+        text(&b, &format!("SELECT total_calories FROM meal_logs WHERE id = '{}'", meals[0])).await,
+        "512.0"
+    );
     assert_eq!(text(&b, "SELECT count(*) FROM pragma_foreign_key_check").await, "0");
 }
 
@@ -394,7 +426,8 @@ async fn a_superuser_is_refused_unless_asked_and_a_sync_role_acts_for_one_profil
 
     // Roles are per cluster: unique names per run.
     let tag = &uuid::Uuid::new_v4().simple().to_string()[..8];
-    let setup_a = sync::net::setup_role(&url, &format!("wagner_a{tag}"), Some("pw-a".into())).await.expect("role a");
+    let setup_a =
+        sync::net::setup_role(&url, &format!("wagner_a{tag}"), Some("pw-a".into())).await.expect("role a");
     assert!(setup_a.created);
     let setup_b = sync::net::setup_role(&url, &format!("wagner_b{tag}"), None).await.expect("role b");
     let pw_b = setup_b.generated_password.clone().expect("a generated password");
@@ -408,7 +441,14 @@ async fn a_superuser_is_refused_unless_asked_and_a_sync_role_acts_for_one_profil
     let plain = SyncOptions { batch_size: 200, ..SyncOptions::default() };
     let bytes = std::fs::read("tests/fixtures/attachments/plate.png").unwrap();
     let photo = wagner::attachments::store_bytes(&a, &bytes, "plate.png").unwrap();
-    exec(&a, &format!("UPDATE meal_logs SET image_url = '{}' WHERE id = (SELECT min(id) FROM meal_logs)", photo.path)).await;
+    exec(
+        &a,
+        &format!(
+            "UPDATE meal_logs SET image_url = '{}' WHERE id = (SELECT min(id) FROM meal_logs)",
+            photo.path
+        ),
+    )
+    .await;
     let ra = sync::sync(&a, &url_a, &plain).await.expect("A through its role");
     assert!(ra.errors.is_empty(), "{:?}", ra.errors);
 
@@ -443,7 +483,8 @@ async fn a_superuser_is_refused_unless_asked_and_a_sync_role_acts_for_one_profil
     let pool = sync::connect(&url_b, Some(&a_user)).await.unwrap();
     let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM meal_logs").fetch_one(&pool).await.unwrap();
     assert_eq!(seen, 0);
-    let files: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_attachments").fetch_one(&pool).await.unwrap();
+    let files: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM sync_attachments").fetch_one(&pool).await.unwrap();
     assert_eq!(files, 0);
     // Even a superuser session acting for B cannot take A's row (trigger).
     let su = sync::connect(&url, Some(&b_user)).await.unwrap();
@@ -464,10 +505,21 @@ async fn a_version_from_the_far_future_is_kept_aside_and_the_clock_stays_sane() 
     let (_db, b) = empty_install().await;
     sync::join(&b, &url, None, &opts()).await.unwrap();
     let meal = text(&a, "SELECT min(id) FROM meal_logs").await;
-    server_edit(&url, "meal_logs", &meal, "name = 'from the future'", Some("999999999999999-00000000-ffffffffffffffff")).await;
+    server_edit(
+        &url,
+        "meal_logs",
+        &meal,
+        "name = 'from the future'",
+        Some("999999999999999-00000000-ffffffffffffffff"),
+    )
+    .await;
     let r = sync::sync(&b, &url, &opts()).await.unwrap();
     assert_eq!(r.quarantined, 1, "{r:?}");
-    assert!(r.errors.iter().any(|e| e.contains(&meal) && e.contains("ahead of this computer's clock")), "{:?}", r.errors);
+    assert!(
+        r.errors.iter().any(|e| e.contains(&meal) && e.contains("ahead of this computer's clock")),
+        "{:?}",
+        r.errors
+    );
     let limit = now().timestamp_millis() + sync::MAX_DRIFT_MS;
     let ms: i64 = text(&b, "SELECT ms FROM sync_clock").await.parse().unwrap();
     assert!(ms <= limit, "the clock was not dragged ahead: {ms}");
@@ -490,9 +542,16 @@ async fn a_delete_wins_over_an_unknowing_edit_and_edits_of_different_fields_both
     let (_db, b) = empty_install().await;
     sync::join(&b, &url, None, &opts()).await.unwrap();
     let meal = text(&a, "SELECT min(id) FROM meal_logs").await;
-    let activity =
-        text(&a, "SELECT activity_id FROM activity_segments GROUP BY activity_id ORDER BY count(*) DESC LIMIT 1").await;
-    let laps: i64 = text(&a, &format!("SELECT count(*) FROM activity_segments WHERE activity_id = '{activity}'")).await.parse().unwrap();
+    let activity = text(
+        &a,
+        "SELECT activity_id FROM activity_segments GROUP BY activity_id ORDER BY count(*) DESC LIMIT 1",
+    )
+    .await;
+    let laps: i64 =
+        text(&a, &format!("SELECT count(*) FROM activity_segments WHERE activity_id = '{activity}'"))
+            .await
+            .parse()
+            .unwrap();
     assert!(laps > 1);
     let weigh_in = text(&a, "SELECT min(id) FROM body_measurements").await;
     // A deletes; B (not knowing) edits the same rows, later.
@@ -511,9 +570,19 @@ async fn a_delete_wins_over_an_unknowing_edit_and_edits_of_different_fields_both
     for s in [&a, &b] {
         assert_eq!(text(s, &format!("SELECT count(*) FROM meal_logs WHERE id = '{meal}'")).await, "0");
         assert_eq!(text(s, &format!("SELECT count(*) FROM activities WHERE id = '{activity}'")).await, "0");
-        assert_eq!(text(s, &format!("SELECT count(*) FROM activity_segments WHERE activity_id = '{activity}'")).await, "0");
         assert_eq!(
-            text(s, &format!("SELECT weight_kg || '/' || body_fat_pct FROM body_measurements WHERE id = '{weigh_in}'")).await,
+            text(s, &format!("SELECT count(*) FROM activity_segments WHERE activity_id = '{activity}'"))
+                .await,
+            "0"
+        );
+        assert_eq!(
+            text(
+                s,
+                &format!(
+                    "SELECT weight_kg || '/' || body_fat_pct FROM body_measurements WHERE id = '{weigh_in}'"
+                )
+            )
+            .await,
             "80.5/18.5"
         );
     }
@@ -523,11 +592,17 @@ async fn a_delete_wins_over_an_unknowing_edit_and_edits_of_different_fields_both
     wagner::body::delete_with_undo(&a, &me.id, &weigh_in).await.unwrap();
     ok_sync(&a, &url).await;
     ok_sync(&b, &url).await;
-    assert_eq!(text(&b, &format!("SELECT count(*) FROM body_measurements WHERE id = '{weigh_in}'")).await, "0");
+    assert_eq!(
+        text(&b, &format!("SELECT count(*) FROM body_measurements WHERE id = '{weigh_in}'")).await,
+        "0"
+    );
     wagner::body::undo_delete(&a, &me.id).await.unwrap();
     ok_sync(&a, &url).await;
     ok_sync(&b, &url).await;
-    assert_eq!(text(&b, &format!("SELECT weight_kg FROM body_measurements WHERE id = '{weigh_in}'")).await, "80.5");
+    assert_eq!(
+        text(&b, &format!("SELECT weight_kg FROM body_measurements WHERE id = '{weigh_in}'")).await,
+        "80.5"
+    );
     converged(&[&a, &b]).await;
 }
 
@@ -540,7 +615,11 @@ async fn an_interrupted_join_resumes_where_it_stopped() {
     let (_db, b) = empty_install().await;
     let stop = SyncOptions { batch_size: 40, fail_after_batches: Some(3), ..opts() };
     sync::join(&b, &url, None, &stop).await.expect_err("stopped mid-pull");
-    let resumed = sync::join(&b, &url, None, &SyncOptions { batch_size: 40, ..opts() }).await.expect("join again");
-    assert!(resumed.pulled > 0 && resumed.pulled < pushed, "resumed from its cursor: {resumed:?} of {pushed}");
+    let resumed =
+        sync::join(&b, &url, None, &SyncOptions { batch_size: 40, ..opts() }).await.expect("join again");
+    assert!(
+        resumed.pulled > 0 && resumed.pulled < pushed,
+        "resumed from its cursor: {resumed:?} of {pushed}"
+    );
     converged(&[&a, &b]).await;
 }

@@ -181,7 +181,10 @@ pub async fn apply(
                 );
             }
             None => {
-                bad.insert((v.tbl.clone(), v.row_id.clone()), format!("its version {:?} is not valid", v.hlc));
+                bad.insert(
+                    (v.tbl.clone(), v.row_id.clone()),
+                    format!("its version {:?} is not valid", v.hlc),
+                );
             }
         }
     }
@@ -274,7 +277,9 @@ async fn apply_in_tx(
             match mine {
                 // A local delete not pushed yet wins.
                 Some(l) if l.pending && l.deleted => Plan::Skip,
-                Some(l) if l.pending && bases.contains(&key) && MERGE_TABLES.contains(&v.tbl.as_str()) => Plan::Merge,
+                Some(l) if l.pending && bases.contains(&key) && MERGE_TABLES.contains(&v.tbl.as_str()) => {
+                    Plan::Merge
+                }
                 Some(l) if l.pending && !newer => Plan::Skip,
                 Some(l) => Plan::Upsert { overrides_local_edit: l.pending && !l.deleted },
                 None => Plan::Upsert { overrides_local_edit: false },
@@ -304,10 +309,12 @@ async fn apply_in_tx(
             continue;
         }
         let ids_json = serde_json::to_string(&ids).unwrap_or_default();
-        sqlx::query(AssertSqlSafe(format!("DELETE FROM \"{table}\" WHERE id IN (SELECT value FROM json_each(?1))")))
-            .bind(&ids_json)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM \"{table}\" WHERE id IN (SELECT value FROM json_each(?1))"
+        )))
+        .bind(&ids_json)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM sync_base WHERE tbl = ?1 AND row_id IN (SELECT value FROM json_each(?2))")
             .bind(table)
             .bind(&ids_json)
@@ -380,8 +387,11 @@ async fn apply_in_tx(
         if !meta.has_updated_at() {
             continue;
         }
-        let rows: Vec<&Value> =
-            written.iter().filter(|v| v.tbl == *table).filter_map(|v| fetched.get(&(v.tbl.clone(), v.row_id.clone()))).collect();
+        let rows: Vec<&Value> = written
+            .iter()
+            .filter(|v| v.tbl == *table)
+            .filter_map(|v| fetched.get(&(v.tbl.clone(), v.row_id.clone())))
+            .collect();
         if rows.is_empty() {
             continue;
         }
@@ -481,7 +491,7 @@ async fn write_rows<'v>(
         overrides.get(&key).or_else(|| fetched.get(&key)).cloned().unwrap_or(Value::Null)
     };
     let upsert = meta.sqlite_upsert();
-    let all: Vec<Value> = group.iter().map(|v| row_of(*v)).collect();
+    let all: Vec<Value> = group.iter().map(|v| row_of(v)).collect();
     let all_json = serde_json::to_string(&all).unwrap_or_default();
 
     sqlx::query("SAVEPOINT pull_rows").execute(&mut *tx).await?;
@@ -493,7 +503,10 @@ async fn write_rows<'v>(
     let ids: Vec<&str> = group.iter().map(|v| v.row_id.as_str()).collect();
     let vacate = format!("DELETE FROM \"{}\" WHERE id IN (SELECT value FROM json_each(?1))", meta.table);
     let vacated = async {
-        sqlx::query(AssertSqlSafe(vacate)).bind(serde_json::to_string(&ids).unwrap_or_default()).execute(&mut *tx).await?;
+        sqlx::query(AssertSqlSafe(vacate))
+            .bind(serde_json::to_string(&ids).unwrap_or_default())
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(AssertSqlSafe(upsert.clone())).bind(&all_json).execute(&mut *tx).await
     }
     .await;
@@ -505,7 +518,8 @@ async fn write_rows<'v>(
     sqlx::query("RELEASE pull_rows").execute(&mut *tx).await?;
 
     let mut ok = Vec::new();
-    let mut waiting: Vec<(&RemoteVersion, String, bool)> = group.iter().map(|v| (*v, String::new(), true)).collect();
+    let mut waiting: Vec<(&RemoteVersion, String, bool)> =
+        group.iter().map(|v| (*v, String::new(), true)).collect();
     loop {
         let mut progress = false;
         let mut next = Vec::new();
@@ -554,7 +568,11 @@ fn as_object(text: Option<String>) -> Option<Map<String, Value>> {
     })
 }
 
-async fn raw_row(tx: &mut SqliteConnection, meta: &TableMeta, id: &str) -> Result<Option<Map<String, Value>>> {
+async fn raw_row(
+    tx: &mut SqliteConnection,
+    meta: &TableMeta,
+    id: &str,
+) -> Result<Option<Map<String, Value>>> {
     let text: Option<String> = sqlx::query_scalar(AssertSqlSafe(format!(
         "SELECT {} FROM \"{}\" WHERE id = ?",
         meta.sqlite_raw_select(),
@@ -578,11 +596,12 @@ async fn merge_row(
 ) -> std::result::Result<MergeOutcome, String> {
     let inner = async {
         let local = raw_row(tx, meta, &v.row_id).await?;
-        let base: Option<String> = sqlx::query_scalar("SELECT data FROM sync_base WHERE tbl = ? AND row_id = ?")
-            .bind(&v.tbl)
-            .bind(&v.row_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let base: Option<String> =
+            sqlx::query_scalar("SELECT data FROM sync_base WHERE tbl = ? AND row_id = ?")
+                .bind(&v.tbl)
+                .bind(&v.row_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         let base = as_object(base).unwrap_or_default();
         let canonical: Option<String> = sqlx::query_scalar(AssertSqlSafe(meta.sqlite_canonical()))
             .bind(serde_json::to_string(remote).unwrap_or_default())
@@ -592,7 +611,11 @@ async fn merge_row(
         let remote_text = serde_json::to_string(&Value::Object(remote_raw.clone())).unwrap_or_default();
         // No local copy to merge (it vanished without a delete): the server's stands.
         let Some(local) = local else {
-            return Ok(MergeOutcome { kind: MergeKind::Remote, merged: Value::Null, remote_raw: remote_text });
+            return Ok(MergeOutcome {
+                kind: MergeKind::Remote,
+                merged: Value::Null,
+                remote_raw: remote_text,
+            });
         };
         let remote_wins_both = v.hlc.as_str() > local_hlc;
         let mut merged = remote_raw.clone();

@@ -78,11 +78,10 @@ pub async fn run(store: &Store, args: SyncArgs, as_json: bool) -> Result<String>
         return Ok(out);
     }
     if let Some(SyncAction::SetupRole { role }) = &args.action {
-        let url = args
-            .postgres
-            .as_deref()
-            .filter(|u| !u.trim().is_empty())
-            .ok_or_else(|| Error::invalid("pass the admin URL with --postgres (or WAGNER_POSTGRES_URL)"))?;
+        let url =
+            args.postgres.as_deref().filter(|u| !u.trim().is_empty()).ok_or_else(|| {
+                Error::invalid("pass the admin URL with --postgres (or WAGNER_POSTGRES_URL)")
+            })?;
         let password = std::env::var("WAGNER_SYNC_ROLE_PASSWORD").ok();
         let setup = super::net::setup_role(url, role, password).await?;
         if as_json {
@@ -102,7 +101,10 @@ pub async fn run(store: &Store, args: SyncArgs, as_json: bool) -> Result<String>
                 );
             }
             None => {
-                let _ = writeln!(out, "Its password is the one in WAGNER_SYNC_ROLE_PASSWORD. The role claims the first profile it syncs and can act for no other.");
+                let _ = writeln!(
+                    out,
+                    "Its password is the one in WAGNER_SYNC_ROLE_PASSWORD. The role claims the first profile it syncs and can act for no other."
+                );
             }
         }
         return Ok(out);
@@ -151,7 +153,11 @@ fn render(r: &SyncReport) -> String {
         );
     }
     if r.push_skipped > 0 {
-        let _ = writeln!(out, "{} rows were not sent: the server's copy is newer or was deleted.", r.push_skipped);
+        let _ = writeln!(
+            out,
+            "{} rows were not sent: the server's copy is newer or was deleted.",
+            r.push_skipped
+        );
     }
     for e in &r.errors {
         let _ = writeln!(out, "error: {e}");

@@ -72,7 +72,11 @@ impl TableMeta {
                     Some("jsonb") | Some("json") | Some("ARRAY") => ColClass::Json,
                     Some("boolean") => ColClass::Bool,
                     Some("bytea") => ColClass::Bytes,
-                    Some("numeric") | Some("integer") | Some("bigint") | Some("smallint") | Some("real")
+                    Some("numeric")
+                    | Some("integer")
+                    | Some("bigint")
+                    | Some("smallint")
+                    | Some("real")
                     | Some("double precision") => ColClass::Number,
                     _ => ColClass::Plain,
                 };
@@ -170,8 +174,7 @@ impl TableMeta {
     /// as text, booleans as 0/1, bytes as hex, timestamps in the app's form;
     /// `_extra` keys become the columns this install has.
     pub fn to_sqlite(&self, row: &Value) -> Result<Value> {
-        let obj =
-            row.as_object().ok_or_else(|| Error::Sync("the server's row is not an object".into()))?;
+        let obj = row.as_object().ok_or_else(|| Error::Sync("the server's row is not an object".into()))?;
         let extra = obj.get("_extra").and_then(Value::as_object);
         let mut out = Map::new();
         for c in &self.columns {
@@ -187,7 +190,10 @@ impl TableMeta {
                     ColClass::Plain => v,
                     ColClass::Number => {
                         if !v.as_f64().is_some_and(f64::is_finite) {
-                            return Err(Error::Sync(format!("{} is {v} on the server, not a number", c.name)));
+                            return Err(Error::Sync(format!(
+                                "{} is {v} on the server, not a number",
+                                c.name
+                            )));
                         }
                         v
                     }
@@ -195,7 +201,10 @@ impl TableMeta {
                     ColClass::Bool => match v {
                         Value::Bool(b) => Value::from(i64::from(b)),
                         other => {
-                            return Err(Error::Sync(format!("{} is {other} on the server, not true/false", c.name)));
+                            return Err(Error::Sync(format!(
+                                "{} is {other} on the server, not true/false",
+                                c.name
+                            )));
                         }
                     },
                     ColClass::Bytes => {
@@ -204,7 +213,9 @@ impl TableMeta {
                     ColClass::Timestamp => {
                         let s = v.as_str().unwrap_or_default();
                         let t = DateTime::parse_from_rfc3339(s)
-                            .map_err(|e| Error::Sync(format!("{} is {s:?} on the server, not a time: {e}", c.name)))?
+                            .map_err(|e| {
+                                Error::Sync(format!("{} is {s:?} on the server, not a time: {e}", c.name))
+                            })?
                             .with_timezone(&Utc);
                         let fmt = if t.timestamp_subsec_micros() % 1000 == 0 {
                             SecondsFormat::Millis

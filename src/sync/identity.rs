@@ -81,9 +81,10 @@ pub async fn check(store: &Store) -> Result<bool> {
     let current = node(store).await?;
     let found: Option<Marker> =
         std::fs::read_to_string(marker_path(db)).ok().and_then(|t| serde_json::from_str(&t).ok());
-    let synced_before: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sync_state WHERE key = 'server_id')")
-        .fetch_one(store.pool())
-        .await?;
+    let synced_before: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sync_state WHERE key = 'server_id')")
+            .fetch_one(store.pool())
+            .await?;
     match found {
         Some(m) if m.node == current && m.file == file_identity(db) => Ok(false),
         None if !synced_before => {

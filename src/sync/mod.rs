@@ -480,7 +480,8 @@ async fn sync_inner(store: &Store, url: &str, user_id: &str, opts: &SyncOptions)
     let mut conn = store.pool().acquire().await?;
     let node: String = sqlx::query_scalar("SELECT node FROM sync_clock").fetch_one(&mut *conn).await?;
     let server_id: String =
-        net::bounded("sync", sqlx::query_scalar("SELECT id::text FROM sync_server LIMIT 1").fetch_one(&pg)).await?;
+        net::bounded("sync", sqlx::query_scalar("SELECT id::text FROM sync_server LIMIT 1").fetch_one(&pg))
+            .await?;
     if state_get(&mut conn, "server_id").await?.as_deref() != Some(server_id.as_str()) {
         // Another server (or the first sync): pull from the start.
         state_set(&mut conn, "server_id", &server_id).await?;
@@ -565,7 +566,10 @@ async fn push(ctx: &mut Ctx<'_>, report: &mut SyncReport) -> Result<()> {
                             push_error(
                                 report,
                                 &mut seen,
-                                format!("{} {}: refused by the server: {reason} (stays pending)", row.tbl, row.row_id),
+                                format!(
+                                    "{} {}: refused by the server: {reason} (stays pending)",
+                                    row.tbl, row.row_id
+                                ),
                             );
                         }
                     }
@@ -608,6 +612,9 @@ async fn read_local_rows(ctx: &Ctx<'_>, chunk: &[PendingRow]) -> Result<HashMap<
     }
     Ok(out)
 }
+
+/// The server's version of a row: (hlc, deleted, seq, origin).
+type ServerVersion = (String, bool, i64, Option<String>);
 
 enum PushError {
     /// The connection failed: the sync ends (nothing half-applied).
@@ -659,7 +666,7 @@ async fn push_batch(
     .bind(&ctx.user_id)
     .fetch_all(&mut *tx)
     .await?;
-    let server: HashMap<(String, String), (String, bool, i64, Option<String>)> =
+    let server: HashMap<(String, String), ServerVersion> =
         server.into_iter().map(|(t, id, hlc, d, seq, o)| ((t, id), (hlc, d, seq, o))).collect();
     let mut winners: Vec<&PendingRow> = Vec::new();
     let mut taken: Vec<PendingRow> = Vec::new();
@@ -765,11 +772,13 @@ async fn mark_pushed(ctx: &Ctx<'_>, rows: &[PendingRow]) -> Result<()> {
         let gone: Vec<&str> =
             rows.iter().filter(|r| r.tbl == *table && r.deleted).map(|r| r.row_id.as_str()).collect();
         if !gone.is_empty() {
-            sqlx::query("DELETE FROM sync_base WHERE tbl = ?1 AND row_id IN (SELECT value FROM json_each(?2))")
-                .bind(table)
-                .bind(serde_json::to_string(&gone).unwrap_or_default())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "DELETE FROM sync_base WHERE tbl = ?1 AND row_id IN (SELECT value FROM json_each(?2))",
+            )
+            .bind(table)
+            .bind(serde_json::to_string(&gone).unwrap_or_default())
+            .execute(&mut *tx)
+            .await?;
         }
     }
     tx.commit().await?;
@@ -829,7 +838,9 @@ async fn pull(ctx: &mut Ctx<'_>, report: &mut SyncReport, started_at: &str) -> R
         .fetch_one(&mut *conn)
         .await?;
     if older > 0 {
-        report.errors.push(format!("{older} rows are still kept aside from earlier syncs (see `wagner sync status`)"));
+        report
+            .errors
+            .push(format!("{older} rows are still kept aside from earlier syncs (see `wagner sync status`)"));
     }
     let violations = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *conn).await?;
     if !violations.is_empty() {
@@ -865,7 +876,8 @@ async fn retry_quarantined(ctx: &Ctx<'_>, report: &mut SyncReport) -> Result<()>
             .map(|(tbl, row_id, hlc, deleted, origin)| RemoteVersion { tbl, row_id, hlc, deleted, origin })
             .collect();
         // Rows the server no longer lists are no longer wanted.
-        let listed: HashSet<(&str, &str)> = versions.iter().map(|v| (v.tbl.as_str(), v.row_id.as_str())).collect();
+        let listed: HashSet<(&str, &str)> =
+            versions.iter().map(|v| (v.tbl.as_str(), v.row_id.as_str())).collect();
         let gone: Vec<(&str, &str)> = wanted.iter().filter(|k| !listed.contains(*k)).copied().collect();
         if !gone.is_empty() {
             let mut conn = ctx.store.pool().acquire().await?;
@@ -925,10 +937,12 @@ async fn sync_attachments(ctx: &Ctx<'_>, report: &mut SyncReport) -> Result<()> 
         }
         let (hash, bytes): (String, Vec<u8>) = net::bounded(
             "attachments",
-            sqlx::query_as("SELECT sha256, bytes FROM sync_attachments WHERE user_id = $1::uuid AND path = $2")
-                .bind(&ctx.user_id)
-                .bind(path)
-                .fetch_one(&ctx.pg),
+            sqlx::query_as(
+                "SELECT sha256, bytes FROM sync_attachments WHERE user_id = $1::uuid AND path = $2",
+            )
+            .bind(&ctx.user_id)
+            .bind(path)
+            .fetch_one(&ctx.pg),
         )
         .await?;
         if crate::attachments::sha256_hex(&bytes) != hash {

@@ -38,10 +38,16 @@ pub fn describe(e: &sqlx::Error, opts: &PgConnectOptions) -> String {
 fn describe_io(io: &std::io::Error) -> String {
     use std::io::ErrorKind::*;
     match io.kind() {
-        ConnectionRefused => "connection refused (nothing listens on that host and port: is Postgres running?)".into(),
-        HostUnreachable | NetworkUnreachable => "no route to host (check the host name and the network)".into(),
+        ConnectionRefused => {
+            "connection refused (nothing listens on that host and port: is Postgres running?)".into()
+        }
+        HostUnreachable | NetworkUnreachable => {
+            "no route to host (check the host name and the network)".into()
+        }
         TimedOut => "timed out".into(),
-        ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => "the server closed the connection".into(),
+        ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => {
+            "the server closed the connection".into()
+        }
         _ => {
             let text = io.to_string();
             if text.contains("lookup") || text.contains("resolve") || text.contains("Name or service") {
@@ -119,7 +125,9 @@ pub async fn probe(url: &str, opts: &PgConnectOptions) -> Result<()> {
             conn.close().await.ok();
             Ok(())
         }
-        Ok(Err(e)) => Err(Error::Sync(format!("could not connect to {}: {}", redact_url(url), describe(&e, opts)))),
+        Ok(Err(e)) => {
+            Err(Error::Sync(format!("could not connect to {}: {}", redact_url(url), describe(&e, opts))))
+        }
         Err(_) => Err(Error::Sync(format!(
             "could not connect to {}: no answer within {} s (is the host up and the port open?)",
             redact_url(url),
@@ -151,7 +159,9 @@ pub async fn pool(url: &str, user_id: Option<&str>) -> Result<PgPool> {
         })
         .connect_with(opts.clone())
         .await
-        .map_err(|e| Error::Sync(format!("could not connect to {}: {}", redact_url(url), describe(&e, &opts))))
+        .map_err(|e| {
+            Error::Sync(format!("could not connect to {}: {}", redact_url(url), describe(&e, &opts)))
+        })
 }
 
 /// Refuses a role that row-level security does not bind (superuser or
@@ -242,5 +252,10 @@ pub async fn setup_role(admin_url: &str, role: &str, password: Option<String>) -
     let mut url = reqwest::Url::parse(admin_url).map_err(|e| Error::invalid(format!("Postgres URL: {e}")))?;
     url.set_username(role).map_err(|_| Error::invalid("this URL cannot carry a user name"))?;
     let _ = url.set_password(None);
-    Ok(RoleSetup { role: role.to_owned(), url: url.to_string(), generated_password: generated, created: !exists })
+    Ok(RoleSetup {
+        role: role.to_owned(),
+        url: url.to_string(),
+        generated_password: generated,
+        created: !exists,
+    })
 }

@@ -29,11 +29,12 @@ pub async fn put(
     deleted: bool,
     reason: &str,
 ) -> Result<bool> {
-    let before: Option<String> = sqlx::query_scalar("SELECT reason FROM sync_quarantine WHERE tbl = ? AND row_id = ?")
-        .bind(tbl)
-        .bind(row_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let before: Option<String> =
+        sqlx::query_scalar("SELECT reason FROM sync_quarantine WHERE tbl = ? AND row_id = ?")
+            .bind(tbl)
+            .bind(row_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     let now = crate::clock::now_db();
     sqlx::query(
         "INSERT INTO sync_quarantine (tbl, row_id, hlc, deleted, reason, first_seen, last_tried, attempts) \
