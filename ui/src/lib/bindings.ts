@@ -1735,7 +1735,13 @@ built_in: Price | null;
  * True when the user's price replaces (or adds) this model's.
  */
 overridden: boolean }
-export type ProcessingStatus = "pending" | "processing" | "completed" | "failed" | "needs_review"
+export type ProcessingStatus = "pending" | "processing" | "completed" | "failed" | 
+/**
+ * Read, but something needs the user before its numbers can be trusted
+ * (a food that matched nothing, an implausible number); the reason is in
+ * `error_message`.
+ */
+"needs_review"
 export type Profile = { id: string; full_name: string; time_zone: string; units: Units; week_start: WeekStart; theme: Theme; last_page: string | null; daily_calorie_target: number | null; daily_protein_target_g: number | null; daily_carbs_target_g: number | null; daily_fat_target_g: number | null }
 export type ProgramCreated = { id: string; 
 /**
@@ -1769,6 +1775,11 @@ export type ProviderKind = "anthropic" | "groq" | "openrouter" |
  * Any OpenAI-compatible server, typically local (llama.cpp, Ollama, LM Studio).
  */
 "openai_compatible"
+export type QuarantinedRow = { table: string; row_id: string; 
+/**
+ * Why it could not be applied, in words.
+ */
+reason: string; first_seen: string; attempts: number }
 /**
  * What the queue is doing, for a status line in the UI.
  */
@@ -1797,11 +1808,6 @@ embedded_total: number;
  * The last error of a round (the queue keeps going).
  */
 last_error: string | null }
-export type QuarantinedRow = { table: string; row_id: string; 
-/**
- * Why it could not be applied, in words.
- */
-reason: string; first_seen: string; attempts: number }
 export type QuickEntry = { id: string; input_type: InputType; raw_text: string | null; 
 /**
  * A voice note's transcript or a PDF's text.
