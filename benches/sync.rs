@@ -52,7 +52,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     }
     tx.commit().await?;
-    let opts = SyncOptions { attachments: false, ..SyncOptions::default() };
+    // The local test server's role is a superuser: allowed on purpose.
+    let opts = SyncOptions { attachments: false, allow_privileged: true, ..SyncOptions::default() };
 
     let t = Instant::now();
     let up = sync::sync(&a, &url, &opts).await?;

@@ -31,7 +31,8 @@ async fn fresh_server() -> Option<String> {
 }
 
 fn opts() -> SyncOptions {
-    SyncOptions { batch_size: 200, ..SyncOptions::default() }
+    // The test server's role is a superuser: allowed here on purpose.
+    SyncOptions { batch_size: 200, allow_privileged: true, ..SyncOptions::default() }
 }
 
 /// The demo profile plus two imported activity files (streams, kept
@@ -195,7 +196,7 @@ async fn a_sync_killed_midway_and_rerun_loses_and_duplicates_nothing() {
     let Some(url) = fresh_server().await else { return };
     let (_da, a) = demo_store().await;
     let total = sync::pending_count(&a).await.unwrap();
-    let small = SyncOptions { batch_size: 50, fail_after_batches: Some(3), ..SyncOptions::default() };
+    let small = SyncOptions { batch_size: 50, fail_after_batches: Some(3), ..opts() };
     let err = sync::sync(&a, &url, &small).await.expect_err("the test hook stops it");
     assert!(err.to_string().contains("interrupted"), "{err}");
     let left = sync::pending_count(&a).await.unwrap();
@@ -203,18 +204,15 @@ async fn a_sync_killed_midway_and_rerun_loses_and_duplicates_nothing() {
     let status = sync::status(&a).await.unwrap();
     assert!(status.last_error.unwrap_or_default().contains("interrupted"));
 
-    let done =
-        sync::sync(&a, &url, &SyncOptions { batch_size: 50, ..SyncOptions::default() }).await.expect("rerun");
+    let done = sync::sync(&a, &url, &SyncOptions { batch_size: 50, ..opts() }).await.expect("rerun");
     assert!(done.errors.is_empty(), "{:?}", done.errors);
     assert_eq!(sync::pending_count(&a).await.unwrap(), 0);
 
     // The pulling side is interrupted too, then resumes from its cursor.
     let (_db, b) = empty_install().await;
-    let stop = SyncOptions { batch_size: 40, fail_after_batches: Some(2), ..SyncOptions::default() };
+    let stop = SyncOptions { batch_size: 40, fail_after_batches: Some(2), ..opts() };
     sync::join(&b, &url, None, &stop).await.expect_err("stopped mid-pull");
-    let resumed = sync::sync(&b, &url, &SyncOptions { batch_size: 40, ..SyncOptions::default() })
-        .await
-        .expect("resume");
+    let resumed = sync::sync(&b, &url, &SyncOptions { batch_size: 40, ..opts() }).await.expect("resume");
     assert!(resumed.pulled > 0 && (resumed.pulled as i64) < total, "resumed from the cursor: {resumed:?}");
     assert_same(&sync::snapshot(&a).await.unwrap(), &sync::snapshot(&b).await.unwrap());
 
@@ -241,15 +239,22 @@ async fn row_level_security_keeps_two_users_apart_on_one_server() {
     // Create the schema as the admin, then sync as an ordinary role.
     let admin_pool = sync::connect(&url, None).await.unwrap();
     sync::migrate_server(&admin_pool).await.unwrap();
-    let role = format!("wagner_u{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE ROLE {role} LOGIN PASSWORD 'pw' IN ROLE wagner_sync")))
+    // One role per profile: a role acts for the profile it synced first.
+    let mut role_urls = Vec::new();
+    for _ in 0..2 {
+        let role = format!("wagner_u{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE ROLE {role} LOGIN PASSWORD 'pw' IN ROLE wagner_sync"
+        )))
         .execute(&admin_pool)
         .await
         .unwrap();
-    let mut user_url = reqwest::Url::parse(&url).unwrap();
-    user_url.set_username(&role).unwrap();
-    user_url.set_password(Some("pw")).unwrap();
-    let user_url = user_url.to_string();
+        let mut user_url = reqwest::Url::parse(&url).unwrap();
+        user_url.set_username(&role).unwrap();
+        user_url.set_password(Some("pw")).unwrap();
+        role_urls.push(user_url.to_string());
+    }
+    let (url_a, user_url) = (role_urls[0].clone(), role_urls[1].clone());
 
     let (_da, a) = demo_store().await;
     let (_db, b) = empty_install().await;
@@ -264,7 +269,7 @@ async fn row_level_security_keeps_two_users_apart_on_one_server() {
         ),
     )
     .await;
-    sync::sync(&a, &user_url, &opts()).await.expect("A syncs");
+    sync::sync(&a, &url_a, &opts()).await.expect("A syncs");
     sync::sync(&b, &user_url, &opts()).await.expect("B syncs");
     // Syncing again brings nothing of the other user.
     let again = sync::sync(&b, &user_url, &opts()).await.unwrap();

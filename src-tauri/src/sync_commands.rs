@@ -62,6 +62,8 @@ pub async fn sync_now(
         progress: Some(Arc::new(move |p: &SyncProgress| {
             let _ = progress.send(p.clone());
         })),
+        // A superuser / BYPASSRLS role only when asked (the CLI's --allow-superuser).
+        allow_privileged: std::env::var("WAGNER_SYNC_ALLOW_SUPERUSER").is_ok_and(|v| v == "1"),
         ..SyncOptions::default()
     };
     tasks.run(TaskKind::Sync, async move { sync::sync(&store, &url, &opts).await }).await

@@ -445,6 +445,7 @@ pub async fn import_export(store: &Store, dir: &Path) -> Result<ImportReport> {
     }
     crate::embeddings::fill_missing_bits(&mut tx).await?;
     tx.commit().await?;
+    crate::sync::identity::renew(store).await?;
     let data_dir = crate::attachments::data_dir(store);
     let files = super::attachment_files(dir)?;
     for rel in &files {

@@ -219,7 +219,9 @@ pub async fn restore_live(
 
     let installed = async {
         let (_, attachments) = super::restore::swap_in(staged, &db, false).await?;
-        Ok::<_, Error>((Store::open(&db).await?, attachments))
+        let store = Store::open(&db).await?;
+        crate::sync::identity::renew(&store).await?;
+        Ok::<_, Error>((store, attachments))
     }
     .await;
     match installed {

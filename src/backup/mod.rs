@@ -203,6 +203,11 @@ pub async fn restore(file: &Path, db: &Path, overwrite: bool) -> Result<RestoreR
     let staged = restore::stage(file, db).await.map_err(|e| unchanged(e, db, exists))?;
     let manifest = staged.manifest.clone();
     let (previous, attachments) = restore::swap_in(staged, db, true).await?;
+    // A restored file is another install for sync (a kill before this is
+    // caught by the marker check at the next sync).
+    let store = Store::open(db).await?;
+    crate::sync::identity::renew(&store).await?;
+    store.close().await;
     Ok(RestoreReport {
         db: db.display().to_string(),
         previous: previous.map(|p| p.display().to_string()),

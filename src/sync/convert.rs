@@ -21,6 +21,9 @@ pub enum ColClass {
     Bool,
     /// bytea: BLOB in SQLite.
     Bytes,
+    /// numeric, integer, real: a finite JSON number (Postgres numeric also
+    /// holds 'NaN' and 'Infinity', which to_jsonb turns into strings).
+    Number,
 }
 
 #[derive(Debug, Clone)]
@@ -30,6 +33,8 @@ pub struct Column {
     /// False for SQLite columns the Postgres table lacks: they ride in `_extra`.
     pub on_server: bool,
     pub sqlite_blob: bool,
+    /// The SQLite declared type (upper case).
+    pub decl: String,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +72,12 @@ impl TableMeta {
                     Some("jsonb") | Some("json") | Some("ARRAY") => ColClass::Json,
                     Some("boolean") => ColClass::Bool,
                     Some("bytea") => ColClass::Bytes,
+                    Some("numeric")
+                    | Some("integer")
+                    | Some("bigint")
+                    | Some("smallint")
+                    | Some("real")
+                    | Some("double precision") => ColClass::Number,
                     _ => ColClass::Plain,
                 };
                 Column {
@@ -74,6 +85,7 @@ impl TableMeta {
                     class,
                     on_server: pg_type.is_some(),
                     sqlite_blob: decl == "BLOB",
+                    decl: decl.clone(),
                 }
             })
             .collect();
@@ -103,7 +115,7 @@ impl TableMeta {
                 continue;
             }
             let expr = match c.class {
-                ColClass::Plain | ColClass::Timestamp => q,
+                ColClass::Plain | ColClass::Timestamp | ColClass::Number => q,
                 ColClass::Json => format!("json({q})"),
                 ColClass::Bool => {
                     format!(
@@ -162,8 +174,7 @@ impl TableMeta {
     /// as text, booleans as 0/1, bytes as hex, timestamps in the app's form;
     /// `_extra` keys become the columns this install has.
     pub fn to_sqlite(&self, row: &Value) -> Result<Value> {
-        let obj =
-            row.as_object().ok_or_else(|| Error::Sync(format!("{}: row is not an object", self.table)))?;
+        let obj = row.as_object().ok_or_else(|| Error::Sync("the server's row is not an object".into()))?;
         let extra = obj.get("_extra").and_then(Value::as_object);
         let mut out = Map::new();
         for c in &self.columns {
@@ -177,15 +188,34 @@ impl TableMeta {
             } else {
                 match c.class {
                     ColClass::Plain => v,
+                    ColClass::Number => {
+                        if !v.as_f64().is_some_and(f64::is_finite) {
+                            return Err(Error::Sync(format!(
+                                "{} is {v} on the server, not a number",
+                                c.name
+                            )));
+                        }
+                        v
+                    }
                     ColClass::Json => Value::String(v.to_string()),
-                    ColClass::Bool => Value::from(i64::from(v.as_bool().unwrap_or(false))),
+                    ColClass::Bool => match v {
+                        Value::Bool(b) => Value::from(i64::from(b)),
+                        other => {
+                            return Err(Error::Sync(format!(
+                                "{} is {other} on the server, not true/false",
+                                c.name
+                            )));
+                        }
+                    },
                     ColClass::Bytes => {
                         Value::String(v.as_str().unwrap_or_default().trim_start_matches("\\x").to_owned())
                     }
                     ColClass::Timestamp => {
                         let s = v.as_str().unwrap_or_default();
                         let t = DateTime::parse_from_rfc3339(s)
-                            .map_err(|e| Error::Sync(format!("{}.{}: {s:?}: {e}", self.table, c.name)))?
+                            .map_err(|e| {
+                                Error::Sync(format!("{} is {s:?} on the server, not a time: {e}", c.name))
+                            })?
                             .with_timezone(&Utc);
                         let fmt = if t.timestamp_subsec_micros() % 1000 == 0 {
                             SecondsFormat::Millis
@@ -199,6 +229,51 @@ impl TableMeta {
             out.insert(c.name.clone(), v);
         }
         Ok(Value::Object(out))
+    }
+
+    /// A SQLite expression giving a row's stored values as one JSON object
+    /// (blobs as hex): the form per-field merges compare.
+    pub fn sqlite_raw_select(&self) -> String {
+        let parts: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| {
+                let q = format!("\"{}\"", c.name);
+                let v = if c.sqlite_blob { format!("hex({q})") } else { q };
+                format!("'{}', {v}", c.name)
+            })
+            .collect();
+        let chunks: Vec<String> =
+            parts.chunks(50).map(|c| format!("json_object({})", c.join(", "))).collect();
+        chunks.iter().skip(1).fold(chunks[0].clone(), |acc, c| format!("json_patch({acc}, {c})"))
+    }
+
+    /// A SELECT giving a row in the SQLite shape (the JSON object ?1) as
+    /// [`Self::sqlite_raw_select`] would read it back once stored, without
+    /// storing it: numbers in their column's type, blobs as upper-case hex.
+    pub fn sqlite_canonical(&self) -> String {
+        let parts: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| {
+                let get = format!("json_extract(?1, '$.\"{}\"')", c.name);
+                let is_bytes = (c.on_server && c.class == ColClass::Bytes) || (!c.on_server && c.sqlite_blob);
+                let v = if is_bytes || c.sqlite_blob {
+                    format!("hex(unhex({get}))")
+                } else if c.decl == "REAL" {
+                    format!("CAST({get} AS REAL)")
+                } else if c.decl == "INTEGER" {
+                    format!("CAST({get} AS INTEGER)")
+                } else {
+                    get
+                };
+                format!("'{}', {v}", c.name)
+            })
+            .collect();
+        let chunks: Vec<String> =
+            parts.chunks(50).map(|c| format!("json_object({})", c.join(", "))).collect();
+        let expr = chunks.iter().skip(1).fold(chunks[0].clone(), |acc, c| format!("json_patch({acc}, {c})"));
+        format!("SELECT {expr}")
     }
 
     /// Upsert of a JSON array (?1) of rows in the SQLite shape.

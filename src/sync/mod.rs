@@ -5,8 +5,10 @@
 //!   row id, HLC version, tombstone, pending). Only keys are logged; the row
 //!   is read when it is pushed, so columns added by later migrations travel
 //!   too (columns the Postgres schema lacks ride in its `_extra` JSONB).
-//! * Ordering: a hybrid logical clock per install (`sync_clock`); the highest
-//!   version of a row wins (last writer wins), deletes are tombstones.
+//! * Ordering: a hybrid logical clock per install (`sync_clock`); the higher
+//!   version wins, concurrent edits merge per column, and a delete wins over
+//!   edits made without knowledge of it (rules in `apply.rs` and the README).
+//!   Versions too far ahead of this machine's clock are kept aside.
 //! * Push: pending rows in batches, parents before children, each batch one
 //!   Postgres transaction under a per-user advisory lock; the server keeps a
 //!   row only when the pushed version is newer than its own. Rows are marked
@@ -14,19 +16,30 @@
 //!   push that dies half-way is simply repeated (same versions: no-ops).
 //! * Pull: the server's `sync_rows` in sequence order from a cursor kept in
 //!   `sync_state`, one SQLite transaction per batch that also advances the
-//!   cursor. Pulled rows are applied with `sync_clock.applying = 1` so the
-//!   triggers do not log them again, and only when newer than the local
-//!   version. Foreign keys are not checked while a pull is applied (a child
-//!   may arrive a batch before a parent that was edited later); the server
-//!   enforces them, and the finished pull is checked with
-//!   `PRAGMA foreign_key_check`.
+//!   cursor (`apply.rs`). Pulled rows are applied with `sync_clock.applying =
+//!   1` so the triggers do not log them again. Versions are compared, never
+//!   origins, so a restored or copied database gets back what it lacks. A
+//!   row that cannot be applied is kept aside (`quarantine.rs`) and retried
+//!   at the end of the pull and on every sync; the rest goes on.
+//! * Identity: `identity.rs` gives a restored, imported or copied database
+//!   a new node id (`identity::renew`).
+//! * Server: `net.rs` bounds every wait, names connect failures, refuses
+//!   superuser / BYPASSRLS roles unless asked and sets up per-user roles.
 //! * Derived and per-install tables are not synced (daily_nutrition_summaries
 //!   is recomputed by the meal_logs triggers as pulled meals land).
 //! * Attachments (photos, voice notes, PDFs) sync by their content-addressed
 //!   path into `sync_attachments` after the rows.
 
+mod apply;
 pub mod cli;
 mod convert;
+pub mod identity;
+pub mod net;
+pub mod quarantine;
+
+use apply::RemoteVersion;
+pub use apply::{MAX_DRIFT_MS, MERGE_TABLES};
+pub use quarantine::QuarantinedRow;
 
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
@@ -34,8 +47,8 @@ use std::time::Instant;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{AssertSqlSafe, Connection, Row, SqliteConnection};
+use sqlx::postgres::{PgConnectOptions, PgPool};
+use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -99,6 +112,9 @@ pub struct SyncOptions {
     pub fail_after_batches: Option<usize>,
     pub attachments: bool,
     pub progress: Option<ProgressFn>,
+    /// Sync through a superuser or BYPASSRLS role (row-level security does
+    /// not bind it): only when asked for (`--allow-superuser`).
+    pub allow_privileged: bool,
 }
 
 impl std::fmt::Debug for SyncOptions {
@@ -107,13 +123,20 @@ impl std::fmt::Debug for SyncOptions {
             .field("batch_size", &self.batch_size)
             .field("fail_after_batches", &self.fail_after_batches)
             .field("attachments", &self.attachments)
+            .field("allow_privileged", &self.allow_privileged)
             .finish_non_exhaustive()
     }
 }
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions { batch_size: 1000, fail_after_batches: None, attachments: true, progress: None }
+        SyncOptions {
+            batch_size: 1000,
+            fail_after_batches: None,
+            attachments: true,
+            progress: None,
+            allow_privileged: false,
+        }
     }
 }
 
@@ -141,6 +164,17 @@ pub struct SyncReport {
     pub attachments_down: i64,
     /// Rows the server refused; they stay pending and are retried next time.
     pub refused: i64,
+    /// Local edits not pushed yet that were merged per column with a pulled
+    /// version (the merge goes up as a new version).
+    pub merged: i64,
+    /// Local edits not pushed yet that a newer version or a delete from
+    /// another install replaced.
+    pub overridden: i64,
+    /// Pulled rows kept aside after this sync (see `sync status`).
+    pub quarantined: i64,
+    /// Local edits not sent because the server's version of their row is
+    /// kept aside here (they go up once it applies).
+    pub held_back: i64,
     /// The first problems met (at most 20).
     pub errors: Vec<String>,
     pub pending_after: i64,
@@ -157,6 +191,10 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     pub last_report: Option<String>,
     pub local_only_tables: Vec<String>,
+    /// Pulled rows that could not be applied here, with the reason; retried
+    /// on every sync.
+    pub quarantined: Vec<QuarantinedRow>,
+    pub quarantined_total: i64,
 }
 
 /// The URL with any password removed (for display and for `sync_state`).
@@ -187,30 +225,16 @@ pub fn connect_options(url: &str) -> Result<PgConnectOptions> {
 }
 
 fn pg_err(e: sqlx::Error) -> Error {
-    Error::Sync(e.to_string())
+    if net::is_connection_lost(&e) {
+        return net::lost("sync", &e);
+    }
+    Error::Sync(net::server_message(&e))
 }
 
-/// A pool whose every connection acts for `user_id` (the RLS setting) in UTC.
+/// A pool whose every connection acts for `user_id` (the RLS setting) in
+/// UTC; connecting fails within seconds and says why.
 pub async fn connect(url: &str, user_id: Option<&str>) -> Result<PgPool> {
-    let opts = connect_options(url)?;
-    let user = user_id.map(str::to_owned);
-    PgPoolOptions::new()
-        .max_connections(2)
-        .after_connect(move |conn, _| {
-            let user = user.clone();
-            Box::pin(async move {
-                sqlx::query(
-                    "SELECT set_config('TimeZone', 'UTC', false), set_config('app.user_id', $1, false)",
-                )
-                .bind(user.unwrap_or_default())
-                .execute(&mut *conn)
-                .await?;
-                Ok(())
-            })
-        })
-        .connect_with(opts)
-        .await
-        .map_err(|e| Error::Sync(format!("could not connect to {}: {e}", redact_url(url))))
+    net::pool(url, user_id).await
 }
 
 /// Creates or upgrades the server schema (needs a role that may create
@@ -227,8 +251,12 @@ pub async fn migrate_server(pg: &PgPool) -> Result<()> {
         return Ok(());
     }
     PG_MIGRATOR.run(pg).await.map_err(|e| {
+        let cause = match &e {
+            sqlx::migrate::MigrateError::Execute(inner) => net::server_message(inner),
+            other => other.to_string().lines().next().unwrap_or_default().to_owned(),
+        };
         Error::Sync(format!(
-            "server schema: {e} (the first sync to a new server needs a role that may create tables; later ones only need membership in wagner_sync)"
+            "the server's schema needs an upgrade that this role may not make ({cause}): run `wagner sync setup-role` (or one sync) with an admin URL first"
         ))
     })
 }
@@ -256,7 +284,11 @@ pub async fn pending_count(store: &Store) -> Result<i64> {
 
 pub async fn status(store: &Store) -> Result<SyncStatus> {
     let mut conn = store.pool().acquire().await?;
+    let quarantined = quarantine::list(&mut conn).await?;
+    let quarantined_total = quarantine::count(&mut conn).await?;
     Ok(SyncStatus {
+        quarantined,
+        quarantined_total,
         server: state_get(&mut conn, "server_url").await?,
         pending_changes: sqlx::query_scalar("SELECT count(*) FROM sync_rows WHERE pending = 1")
             .fetch_one(&mut *conn)
@@ -297,8 +329,9 @@ pub async fn saved_server(store: &Store) -> Result<Option<String>> {
 }
 
 /// Profiles on the server, for `--join` (ids and names only).
-pub async fn server_profiles(url: &str) -> Result<Vec<(String, String)>> {
+pub async fn server_profiles(url: &str, opts: &SyncOptions) -> Result<Vec<(String, String)>> {
     let pg = connect(url, None).await?;
+    net::guard_role(&pg, opts.allow_privileged).await?;
     migrate_server(&pg).await?;
     let rows = sqlx::query("SELECT id::text, full_name FROM wagner_profiles()")
         .fetch_all(&pg)
@@ -311,7 +344,7 @@ pub async fn server_profiles(url: &str) -> Result<Vec<(String, String)>> {
 /// Replaces this install's empty default profile by the server's profile
 /// `user_id` (or the only one there) and pulls it.
 pub async fn join(store: &Store, url: &str, user_id: Option<&str>, opts: &SyncOptions) -> Result<SyncReport> {
-    let profiles = server_profiles(url).await?;
+    let profiles = server_profiles(url, opts).await?;
     let target = match user_id {
         Some(id) => profiles
             .iter()
@@ -335,6 +368,14 @@ pub async fn join(store: &Store, url: &str, user_id: Option<&str>, opts: &SyncOp
         },
     };
     let locals: Vec<String> = sqlx::query_scalar("SELECT id FROM users").fetch_all(store.pool()).await?;
+    // A join that was interrupted resumes from its cursor, as a sync does.
+    let joining = {
+        let mut conn = store.pool().acquire().await?;
+        state_get(&mut conn, "join_user").await?
+    };
+    if joining.as_deref() == Some(target.as_str()) && locals.iter().all(|l| *l == target) {
+        return sync_as(store, url, &target, opts).await;
+    }
     for local in &locals {
         if *local != target && crate::profile::has_data(store, local).await? {
             return Err(Error::invalid(
@@ -349,6 +390,9 @@ pub async fn join(store: &Store, url: &str, user_id: Option<&str>, opts: &SyncOp
     }
     sqlx::query("DELETE FROM sync_rows").execute(&mut *tx).await?;
     sqlx::query("DELETE FROM sync_state WHERE key IN ('pull_cursor', 'server_id')").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sync_quarantine").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sync_base").execute(&mut *tx).await?;
+    state_set(&mut tx, "join_user", &target).await?;
     sqlx::query("UPDATE sync_clock SET applying = 0").execute(&mut *tx).await?;
     tx.commit().await?;
     sync_as(store, url, &target, opts).await
@@ -393,6 +437,9 @@ struct Ctx<'a> {
     metas: HashMap<&'static str, TableMeta>,
     opts: &'a SyncOptions,
     batches: usize,
+    /// The pull cursor once the pull is done: what this install knows of
+    /// the server when it pushes (a delete it had not seen wins).
+    cursor: i64,
 }
 
 impl Ctx<'_> {
@@ -405,20 +452,38 @@ impl Ctx<'_> {
     }
 }
 
+fn push_error(report: &mut SyncReport, seen: &mut HashSet<String>, message: String) {
+    if report.errors.len() < MAX_ERRORS && seen.insert(message.clone()) {
+        report.errors.push(message);
+    }
+}
+
 async fn sync_inner(store: &Store, url: &str, user_id: &str, opts: &SyncOptions) -> Result<SyncReport> {
     if opts.batch_size == 0 {
         return Err(Error::invalid("batch size must be at least 1"));
     }
     uuid::Uuid::parse_str(user_id)
         .map_err(|_| Error::invalid(format!("profile id {user_id} is not a UUID")))?;
+    let started_at = crate::clock::now_db();
+    let renewed = identity::check(store).await?;
+    // A clock dragged far ahead by an older version of this program comes back.
+    let limit = crate::clock::now().timestamp_millis() + MAX_DRIFT_MS;
+    sqlx::query("UPDATE sync_clock SET ms = ?1 - ?2, ctr = 0 WHERE ms > ?1")
+        .bind(limit)
+        .bind(MAX_DRIFT_MS)
+        .execute(store.pool())
+        .await?;
     let pg = connect(url, Some(user_id)).await?;
+    net::guard_role(&pg, opts.allow_privileged).await?;
     migrate_server(&pg).await?;
+    net::bounded("sync", sqlx::query("SELECT wagner_claim_profile($1::uuid)").bind(user_id).execute(&pg))
+        .await
+        .map_err(|e| Error::Sync(format!("the server refuses this profile: {e}")))?;
     let mut conn = store.pool().acquire().await?;
     let node: String = sqlx::query_scalar("SELECT node FROM sync_clock").fetch_one(&mut *conn).await?;
-    let server_id: String = sqlx::query_scalar("SELECT id::text FROM sync_server LIMIT 1")
-        .fetch_one(&pg)
-        .await
-        .map_err(pg_err)?;
+    let server_id: String =
+        net::bounded("sync", sqlx::query_scalar("SELECT id::text FROM sync_server LIMIT 1").fetch_one(&pg))
+            .await?;
     if state_get(&mut conn, "server_id").await?.as_deref() != Some(server_id.as_str()) {
         // Another server (or the first sync): pull from the start.
         state_set(&mut conn, "server_id", &server_id).await?;
@@ -429,9 +494,15 @@ async fn sync_inner(store: &Store, url: &str, user_id: &str, opts: &SyncOptions)
     for table in SYNCED_TABLES {
         metas.insert(*table, TableMeta::load(store, &pg, table).await?);
     }
-    let mut ctx = Ctx { store, pg, user_id: user_id.to_owned(), node, metas, opts, batches: 0 };
+    let mut ctx = Ctx { store, pg, user_id: user_id.to_owned(), node, metas, opts, batches: 0, cursor: 0 };
     let mut report = SyncReport { user_id: user_id.to_owned(), ..Default::default() };
-    pull(&mut ctx, &mut report).await?;
+    if renewed {
+        report.errors.push(
+            "this database was copied or restored: it got a new sync identity and pulls everything the server has again"
+                .into(),
+        );
+    }
+    pull(&mut ctx, &mut report, &started_at).await?;
     push(&mut ctx, &mut report).await?;
     if opts.attachments {
         sync_attachments(&ctx, &mut report).await?;
@@ -462,31 +533,46 @@ async fn push(ctx: &mut Ctx<'_>, report: &mut SyncReport) -> Result<()> {
         })
         .filter(|p| rank(&p.tbl) != usize::MAX)
         .collect();
+    // A row whose server version is kept aside here is held back (only its
+    // delete goes up): sending it would overwrite fields this install never
+    // received.
+    let aside: HashSet<(String, String)> = quarantine::keys(ctx.store).await?.into_iter().collect();
+    let before = pending.len();
+    pending.retain(|p| p.deleted || !aside.contains(&(p.tbl.clone(), p.row_id.clone())));
+    report.held_back = (before - pending.len()) as i64;
     pending.sort_by(|a, b| rank(&a.tbl).cmp(&rank(&b.tbl)).then_with(|| a.hlc.cmp(&b.hlc)));
+    let mut seen = HashSet::new();
     let chunks: Vec<Vec<PendingRow>> = pending.chunks(ctx.opts.batch_size).map(<[_]>::to_vec).collect();
     for chunk in chunks {
         let data = read_local_rows(ctx, &chunk).await?;
-        match push_batch(ctx, &chunk, &data).await {
-            Ok((taken, skipped)) => {
-                report.pushed += taken;
-                report.push_skipped += skipped;
-                mark_pushed(ctx.store, &chunk).await?;
+        match push_batch_bounded(ctx, &chunk, &data).await {
+            Ok(outcome) => {
+                report.pushed += outcome.taken.len() as i64;
+                report.push_skipped += outcome.skipped;
+                mark_pushed(ctx, &outcome.taken).await?;
             }
-            Err(_) => {
-                // Find the rows the server refuses; push the others one by one.
+            Err(PushError::Lost(e)) => return Err(e),
+            Err(PushError::Refused(_)) => {
+                // A row the server refuses: find it; the rest goes up.
                 for row in &chunk {
                     let one = std::slice::from_ref(row);
-                    match push_batch(ctx, one, &data).await {
-                        Ok((taken, skipped)) => {
-                            report.pushed += taken;
-                            report.push_skipped += skipped;
-                            mark_pushed(ctx.store, one).await?;
+                    match push_batch_bounded(ctx, one, &data).await {
+                        Ok(outcome) => {
+                            report.pushed += outcome.taken.len() as i64;
+                            report.push_skipped += outcome.skipped;
+                            mark_pushed(ctx, &outcome.taken).await?;
                         }
-                        Err(e) => {
+                        Err(PushError::Lost(e)) => return Err(e),
+                        Err(PushError::Refused(reason)) => {
                             report.refused += 1;
-                            if report.errors.len() < MAX_ERRORS {
-                                report.errors.push(format!("{} {}: {e}", row.tbl, row.row_id));
-                            }
+                            push_error(
+                                report,
+                                &mut seen,
+                                format!(
+                                    "{} {}: refused by the server: {reason} (stays pending)",
+                                    row.tbl, row.row_id
+                                ),
+                            );
                         }
                     }
                 }
@@ -529,36 +615,84 @@ async fn read_local_rows(ctx: &Ctx<'_>, chunk: &[PendingRow]) -> Result<HashMap<
     Ok(out)
 }
 
-/// One Postgres transaction: rows newer than the server's are written, then
-/// their versions. Returns (taken, skipped).
+/// The server's version of a row: (hlc, deleted, seq, origin).
+type ServerVersion = (String, bool, i64, Option<String>);
+
+enum PushError {
+    /// The connection failed: the sync ends (nothing half-applied).
+    Lost(Error),
+    /// The server refused the batch (a row in it).
+    Refused(String),
+}
+
+struct PushOutcome {
+    /// Rows the server now holds at their local version.
+    taken: Vec<PendingRow>,
+    skipped: i64,
+}
+
+async fn push_batch_bounded(
+    ctx: &Ctx<'_>,
+    chunk: &[PendingRow],
+    data: &HashMap<(String, String), Value>,
+) -> std::result::Result<PushOutcome, PushError> {
+    match tokio::time::timeout(net::QUERY_TIMEOUT, push_batch(ctx, chunk, data)).await {
+        Ok(Ok(outcome)) => Ok(outcome),
+        Ok(Err(e)) if net::is_connection_lost(&e) => Err(PushError::Lost(net::lost("push", &e))),
+        Ok(Err(e)) => Err(PushError::Refused(net::server_message(&e))),
+        Err(_) => Err(PushError::Lost(Error::Sync(format!(
+            "the server did not answer within {} s during the push; nothing was half-applied, sync again to resume",
+            net::QUERY_TIMEOUT.as_secs()
+        )))),
+    }
+}
+
+/// One Postgres transaction: rows that win against the server's copy are
+/// written, then their versions.
 async fn push_batch(
     ctx: &Ctx<'_>,
     chunk: &[PendingRow],
     data: &HashMap<(String, String), Value>,
-) -> Result<(i64, i64)> {
-    let mut tx = ctx.pg.begin().await.map_err(pg_err)?;
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
-        .bind(&ctx.user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(pg_err)?;
-    sqlx::query("SET CONSTRAINTS ALL DEFERRED").execute(&mut *tx).await.map_err(pg_err)?;
+) -> std::result::Result<PushOutcome, sqlx::Error> {
+    let mut tx = ctx.pg.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(&ctx.user_id).execute(&mut *tx).await?;
+    sqlx::query("SET CONSTRAINTS ALL DEFERRED").execute(&mut *tx).await?;
+    // Rows keep the updated_at their install gave them (server trigger).
+    sqlx::query("SELECT set_config('app.sync_push', '1', true)").execute(&mut *tx).await?;
     let ids: Vec<&str> = chunk.iter().map(|r| r.row_id.as_str()).collect();
-    let server: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT tbl, row_id::text, hlc FROM sync_rows WHERE row_id = ANY($1::text[]::uuid[])")
-            .bind(&ids)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(pg_err)?;
-    let server: HashMap<(String, String), String> =
-        server.into_iter().map(|(t, id, hlc)| ((t, id), hlc)).collect();
+    let server: Vec<(String, String, String, bool, i64, Option<String>)> = sqlx::query_as(
+        "SELECT tbl, row_id::text, hlc, deleted, seq, origin FROM sync_rows \
+          WHERE row_id = ANY($1::text[]::uuid[]) AND user_id = $2::uuid",
+    )
+    .bind(&ids)
+    .bind(&ctx.user_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let server: HashMap<(String, String), ServerVersion> =
+        server.into_iter().map(|(t, id, hlc, d, seq, o)| ((t, id), (hlc, d, seq, o))).collect();
     let mut winners: Vec<&PendingRow> = Vec::new();
+    let mut taken: Vec<PendingRow> = Vec::new();
     let mut skipped = 0;
     for row in chunk {
-        let newer = server.get(&(row.tbl.clone(), row.row_id.clone())).is_none_or(|s| row.hlc > *s);
-        // A row deleted locally after its key was read is pushed next time as a tombstone.
         let present = row.deleted || data.contains_key(&(row.tbl.clone(), row.row_id.clone()));
-        if newer && present {
+        let wins = match server.get(&(row.tbl.clone(), row.row_id.clone())) {
+            None => true,
+            Some((hlc, _, _, _)) if *hlc == row.hlc => {
+                // Already there (a push that died after its commit).
+                taken.push(row.clone());
+                continue;
+            }
+            // A delete wins over a live copy.
+            Some((_, false, _, _)) if row.deleted => true,
+            // A live row over a delete only when this install knew of the
+            // delete (it made it, or had pulled it) and is newer.
+            Some((hlc, true, seq, origin)) if !row.deleted => {
+                row.hlc > *hlc && (*seq <= ctx.cursor || origin.as_deref() == Some(ctx.node.as_str()))
+            }
+            Some((hlc, _, _, _)) => row.hlc > *hlc,
+        };
+        // A row deleted locally after its key was read is pushed next time as a tombstone.
+        if wins && present {
             winners.push(row);
         } else {
             skipped += 1;
@@ -575,11 +709,7 @@ async fn push_batch(
             continue;
         }
         let meta = &ctx.metas[table];
-        sqlx::query(AssertSqlSafe(meta.pg_upsert()))
-            .bind(sqlx::types::Json(&rows))
-            .execute(&mut *tx)
-            .await
-            .map_err(pg_err)?;
+        sqlx::query(AssertSqlSafe(meta.pg_upsert())).bind(sqlx::types::Json(&rows)).execute(&mut *tx).await?;
     }
     for table in SYNCED_TABLES.iter().rev() {
         let ids: Vec<&str> =
@@ -590,8 +720,7 @@ async fn push_batch(
         sqlx::query(AssertSqlSafe(format!("DELETE FROM \"{table}\" WHERE id = ANY($1::text[]::uuid[])")))
             .bind(&ids)
             .execute(&mut *tx)
-            .await
-            .map_err(pg_err)?;
+            .await?;
     }
     if !winners.is_empty() {
         let versions: Vec<Value> = winners
@@ -607,76 +736,115 @@ async fn push_batch(
                FROM jsonb_array_elements($1) WITH ORDINALITY AS e(x, n) \
               ORDER BY e.n \
              ON CONFLICT (tbl, row_id) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, \
-                seq = excluded.seq, origin = excluded.origin, user_id = excluded.user_id",
+                seq = excluded.seq, origin = excluded.origin",
         )
         .bind(sqlx::types::Json(&versions))
         .bind(&ctx.user_id)
         .bind(&ctx.node)
         .execute(&mut *tx)
-        .await
-        .map_err(pg_err)?;
+        .await?;
     }
-    tx.commit().await.map_err(pg_err)?;
-    Ok((winners.len() as i64, skipped))
+    tx.commit().await?;
+    taken.extend(winners.into_iter().cloned());
+    Ok(PushOutcome { taken, skipped })
 }
 
-/// Marks rows pushed unless they changed since their key was read.
-async fn mark_pushed(store: &Store, chunk: &[PendingRow]) -> Result<()> {
+/// Marks rows pushed unless they changed since their key was read, and
+/// keeps what the server now holds as their merge base.
+async fn mark_pushed(ctx: &Ctx<'_>, rows: &[PendingRow]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
     let keys: Vec<(&str, &str, &str)> =
-        chunk.iter().map(|r| (r.tbl.as_str(), r.row_id.as_str(), r.hlc.as_str())).collect();
+        rows.iter().map(|r| (r.tbl.as_str(), r.row_id.as_str(), r.hlc.as_str())).collect();
+    let mut tx = ctx.store.begin_write().await?;
     sqlx::query(
         "UPDATE sync_rows SET pending = 0 WHERE (tbl, row_id, hlc) IN \
          (SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]' FROM json_each(?1))",
     )
     .bind(serde_json::to_string(&keys).unwrap_or_default())
-    .execute(store.pool())
+    .execute(&mut *tx)
     .await?;
+    for table in MERGE_TABLES {
+        let ids: Vec<&str> =
+            rows.iter().filter(|r| r.tbl == *table && !r.deleted).map(|r| r.row_id.as_str()).collect();
+        if !ids.is_empty() {
+            apply::save_bases(&mut tx, &ctx.metas[table], &ids).await?;
+        }
+        let gone: Vec<&str> =
+            rows.iter().filter(|r| r.tbl == *table && r.deleted).map(|r| r.row_id.as_str()).collect();
+        if !gone.is_empty() {
+            sqlx::query(
+                "DELETE FROM sync_base WHERE tbl = ?1 AND row_id IN (SELECT value FROM json_each(?2))",
+            )
+            .bind(table)
+            .bind(serde_json::to_string(&gone).unwrap_or_default())
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
     Ok(())
 }
 
-#[derive(Debug)]
-struct RemoteVersion {
-    tbl: String,
-    row_id: String,
-    hlc: String,
-    deleted: bool,
-}
-
-async fn pull(ctx: &mut Ctx<'_>, report: &mut SyncReport) -> Result<()> {
+async fn pull(ctx: &mut Ctx<'_>, report: &mut SyncReport, started_at: &str) -> Result<()> {
     loop {
         let cursor: i64 = {
             let mut conn = ctx.store.pool().acquire().await?;
             state_get(&mut conn, "pull_cursor").await?.and_then(|c| c.parse().ok()).unwrap_or(0)
         };
-        let rows = sqlx::query(
-            "SELECT tbl, row_id::text, hlc, deleted, seq, origin FROM sync_rows \
-              WHERE user_id = $1::uuid AND seq > $2 ORDER BY seq LIMIT $3",
+        ctx.cursor = cursor;
+        let rows: Vec<(String, String, String, bool, i64, Option<String>)> = net::bounded(
+            "pull",
+            sqlx::query_as(
+                "SELECT tbl, row_id::text, hlc, deleted, seq, origin FROM sync_rows \
+                  WHERE user_id = $1::uuid AND seq > $2 ORDER BY seq LIMIT $3",
+            )
+            .bind(&ctx.user_id)
+            .bind(cursor)
+            .bind(ctx.opts.batch_size as i64)
+            .fetch_all(&ctx.pg),
         )
-        .bind(&ctx.user_id)
-        .bind(cursor)
-        .bind(ctx.opts.batch_size as i64)
-        .fetch_all(&ctx.pg)
-        .await
-        .map_err(pg_err)?;
+        .await?;
         if rows.is_empty() {
             break;
         }
-        let last_seq: i64 = rows.last().map(|r| r.get::<i64, _>(4)).unwrap_or(cursor);
-        // Our own pushes come back as the newest version only when nobody
-        // changed them since: nothing to apply.
+        let last_seq = rows.last().map(|r| r.4).unwrap_or(cursor);
         let versions: Vec<RemoteVersion> = rows
-            .iter()
-            .filter(|r| r.get::<Option<String>, _>(5).as_deref() != Some(ctx.node.as_str()))
-            .map(|r| RemoteVersion { tbl: r.get(0), row_id: r.get(1), hlc: r.get(2), deleted: r.get(3) })
-            .filter(|v| rank(&v.tbl) != usize::MAX)
+            .into_iter()
+            .filter(|r| rank(&r.0) != usize::MAX)
+            .map(|(tbl, row_id, hlc, deleted, _, origin)| RemoteVersion { tbl, row_id, hlc, deleted, origin })
             .collect();
-        let (applied, skipped) = apply_pulled(ctx, &versions, last_seq).await?;
-        report.pulled += applied;
-        report.pull_skipped += skipped;
+        apply::apply(ctx, &versions, Some(last_seq), report).await?;
+        ctx.cursor = last_seq;
         ctx.opts.report("pull", report.pulled + report.pull_skipped, None);
         ctx.batch_done()?;
     }
-    let violations = sqlx::query("PRAGMA foreign_key_check").fetch_all(ctx.store.pool()).await?;
+    retry_quarantined(ctx, report).await?;
+
+    let mut conn = ctx.store.pool().acquire().await?;
+    let fresh: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT tbl, row_id, reason FROM sync_quarantine WHERE first_seen >= ? ORDER BY tbl, row_id LIMIT ?",
+    )
+    .bind(started_at)
+    .bind(MAX_ERRORS as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut seen = HashSet::new();
+    for (tbl, id, reason) in fresh {
+        push_error(report, &mut seen, format!("{tbl} {id}: kept aside: {reason} (retried next sync)"));
+    }
+    report.quarantined = quarantine::count(&mut conn).await?;
+    let older: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_quarantine WHERE first_seen < ?")
+        .bind(started_at)
+        .fetch_one(&mut *conn)
+        .await?;
+    if older > 0 {
+        report
+            .errors
+            .push(format!("{older} rows are still kept aside from earlier syncs (see `wagner sync status`)"));
+    }
+    let violations = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *conn).await?;
     if !violations.is_empty() {
         report.errors.push(format!(
             "{} rows point at rows that are missing after the pull (run sync again; if it stays, see `wagner db check`)",
@@ -686,149 +854,43 @@ async fn pull(ctx: &mut Ctx<'_>, report: &mut SyncReport) -> Result<()> {
     Ok(())
 }
 
-/// Applies one pulled batch in one SQLite transaction and advances the cursor.
-async fn apply_pulled(ctx: &Ctx<'_>, versions: &[RemoteVersion], last_seq: i64) -> Result<(i64, i64)> {
-    // Fetch the rows (not deleted) from the server, per table.
-    let mut fetched: HashMap<&str, Vec<Value>> = HashMap::new();
-    for table in SYNCED_TABLES {
-        let ids: Vec<&str> =
-            versions.iter().filter(|v| v.tbl == *table && !v.deleted).map(|v| v.row_id.as_str()).collect();
-        if ids.is_empty() {
-            continue;
-        }
-        let rows: Vec<sqlx::types::Json<Value>> = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT to_jsonb(t) FROM \"{table}\" t WHERE id = ANY($1::text[]::uuid[])"
-        )))
-        .bind(&ids)
-        .fetch_all(&ctx.pg)
-        .await
-        .map_err(pg_err)?;
-        fetched.insert(table, rows.into_iter().map(|j| j.0).collect());
-    }
-
-    let mut conn = ctx.store.pool().acquire().await?;
-    // Children may arrive before a parent that was edited later; the server
-    // enforces the references, so they hold once the pull is complete.
-    sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
-    let result = apply_in_tx(ctx, &mut conn, versions, &fetched, last_seq).await;
-    let restored = sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await;
-    if restored.is_err() {
-        // Never hand a connection without foreign keys back to the pool.
-        conn.detach().close().await.ok();
-    }
-    result
-}
-
-async fn apply_in_tx(
-    ctx: &Ctx<'_>,
-    conn: &mut SqliteConnection,
-    versions: &[RemoteVersion],
-    fetched: &HashMap<&str, Vec<Value>>,
-    last_seq: i64,
-) -> Result<(i64, i64)> {
-    let mut tx = crate::store::begin_write_on(conn).await?;
-    sqlx::query("UPDATE sync_clock SET applying = 1").execute(&mut *tx).await?;
-    let keys: Vec<(&str, &str)> = versions.iter().map(|v| (v.tbl.as_str(), v.row_id.as_str())).collect();
-    let local: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT s.tbl, s.row_id, s.hlc FROM sync_rows s JOIN json_each(?1) j \
-           ON s.tbl = j.value ->> '$[0]' AND s.row_id = j.value ->> '$[1]'",
-    )
-    .bind(serde_json::to_string(&keys).unwrap_or_default())
-    .fetch_all(&mut *tx)
-    .await?;
-    let local: HashMap<(String, String), String> = local.into_iter().map(|(t, id, h)| ((t, id), h)).collect();
-    let wins = |v: &RemoteVersion| local.get(&(v.tbl.clone(), v.row_id.clone())).is_none_or(|l| v.hlc > *l);
-    let winners: Vec<&RemoteVersion> = versions.iter().filter(|v| wins(v)).collect();
-    let skipped = (versions.len() - winners.len()) as i64;
-    let winner_ids: HashSet<(&str, &str)> =
-        winners.iter().map(|v| (v.tbl.as_str(), v.row_id.as_str())).collect();
-
-    let mut applied_versions: Vec<&RemoteVersion> = Vec::new();
-    for table in SYNCED_TABLES {
-        let Some(rows) = fetched.get(table) else { continue };
-        let meta = &ctx.metas[table];
-        let rows: Vec<Value> = rows
-            .iter()
-            .filter(|r| {
-                let id = r.get("id").and_then(Value::as_str).unwrap_or_default();
-                winner_ids.contains(&(*table, id))
-            })
-            .map(|r| meta.to_sqlite(r))
-            .collect::<Result<_>>()?;
-        if rows.is_empty() {
-            continue;
-        }
-        sqlx::query(AssertSqlSafe(meta.sqlite_upsert()))
-            .bind(serde_json::to_string(&rows).unwrap_or_default())
-            .execute(&mut *tx)
-            .await?;
-        if meta.has_updated_at() {
-            // The updated_at trigger bumps a row whose updated_at did not
-            // change; put the server's value back.
-            sqlx::query(AssertSqlSafe(format!(
-                "UPDATE \"{table}\" SET updated_at = j.value ->> '$.updated_at' FROM json_each(?1) j \
-                  WHERE \"{table}\".id = j.value ->> '$.id' AND \"{table}\".updated_at <> j.value ->> '$.updated_at'"
-            )))
-            .bind(serde_json::to_string(&rows).unwrap_or_default())
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
-    for table in SYNCED_TABLES.iter().rev() {
-        let ids: Vec<&str> =
-            winners.iter().filter(|v| v.tbl == *table && v.deleted).map(|v| v.row_id.as_str()).collect();
-        if ids.is_empty() {
-            continue;
-        }
-        sqlx::query(AssertSqlSafe(format!(
-            "DELETE FROM \"{table}\" WHERE id IN (SELECT value FROM json_each(?1))"
-        )))
-        .bind(serde_json::to_string(&ids).unwrap_or_default())
-        .execute(&mut *tx)
-        .await?;
-    }
-    for v in &winners {
-        // A row deleted on the server since its version was read is applied by a later batch.
-        let present = v.deleted
-            || fetched.get(v.tbl.as_str()).is_some_and(|rows| {
-                rows.iter().any(|r| r.get("id").and_then(Value::as_str) == Some(&v.row_id))
-            });
-        if present {
-            applied_versions.push(v);
-        }
-    }
-    let versions_json: Vec<Value> = applied_versions
-        .iter()
-        .map(|v| serde_json::json!([v.tbl, v.row_id, v.hlc, v.deleted as i64]))
-        .collect();
-    sqlx::query(
-        "INSERT INTO sync_rows (tbl, row_id, hlc, deleted, pending) \
-         SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]', 0 FROM json_each(?1) WHERE true \
-         ON CONFLICT (tbl, row_id) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, pending = 0",
-    )
-    .bind(serde_json::to_string(&versions_json).unwrap_or_default())
-    .execute(&mut *tx)
-    .await?;
-    // HLC receive rule: never issue a version below one already seen.
-    if let Some((ms, ctr)) = versions.iter().map(|v| v.hlc.as_str()).max().and_then(parse_hlc) {
-        {
-            sqlx::query(
-                "UPDATE sync_clock SET ctr = CASE WHEN ?1 > ms THEN ?2 WHEN ?1 = ms THEN max(ctr, ?2) ELSE ctr END, \
-                 ms = max(ms, ?1)",
+/// Rows kept aside (now or by an earlier sync) are tried again with the
+/// server's current version of each, in one transaction.
+async fn retry_quarantined(ctx: &Ctx<'_>, report: &mut SyncReport) -> Result<()> {
+    let keys = quarantine::keys(ctx.store).await?;
+    for chunk in keys.chunks(ctx.opts.batch_size) {
+        let ids: Vec<&str> = chunk.iter().map(|(_, id)| id.as_str()).collect();
+        let rows: Vec<(String, String, String, bool, Option<String>)> = net::bounded(
+            "pull",
+            sqlx::query_as(
+                "SELECT tbl, row_id::text, hlc, deleted, origin FROM sync_rows \
+                  WHERE user_id = $1::uuid AND row_id = ANY($2::text[]::uuid[])",
             )
-            .bind(ms)
-            .bind(ctr)
-            .execute(&mut *tx)
-            .await?;
+            .bind(&ctx.user_id)
+            .bind(&ids)
+            .fetch_all(&ctx.pg),
+        )
+        .await?;
+        let wanted: HashSet<(&str, &str)> = chunk.iter().map(|(t, id)| (t.as_str(), id.as_str())).collect();
+        let versions: Vec<RemoteVersion> = rows
+            .into_iter()
+            .filter(|r| wanted.contains(&(r.0.as_str(), r.1.as_str())))
+            .map(|(tbl, row_id, hlc, deleted, origin)| RemoteVersion { tbl, row_id, hlc, deleted, origin })
+            .collect();
+        // Rows the server no longer lists are no longer wanted.
+        let listed: HashSet<(&str, &str)> =
+            versions.iter().map(|v| (v.tbl.as_str(), v.row_id.as_str())).collect();
+        let gone: Vec<(&str, &str)> = wanted.iter().filter(|k| !listed.contains(*k)).copied().collect();
+        if !gone.is_empty() {
+            let mut conn = ctx.store.pool().acquire().await?;
+            quarantine::clear(&mut conn, &gone).await?;
         }
+        apply::apply(ctx, &versions, None, report).await?;
     }
-    state_set(&mut tx, "pull_cursor", &last_seq.to_string()).await?;
-    sqlx::query("UPDATE sync_clock SET applying = 0").execute(&mut *tx).await?;
-    tx.commit().await?;
-    Ok((applied_versions.len() as i64, skipped))
+    Ok(())
 }
 
-fn parse_hlc(hlc: &str) -> Option<(i64, i64)> {
+pub(crate) fn parse_hlc(hlc: &str) -> Option<(i64, i64)> {
     let mut parts = hlc.split('-');
     let ms = parts.next()?.parse().ok()?;
     let ctr = parts.next()?.parse().ok()?;
@@ -843,23 +905,30 @@ async fn sync_attachments(ctx: &Ctx<'_>, report: &mut SyncReport) -> Result<()> 
     let root = dir.join("attachments");
     let mut local = Vec::new();
     collect_files(&root, &dir, &mut local)?;
-    let server: Vec<String> =
-        sqlx::query_scalar("SELECT path FROM sync_attachments").fetch_all(&ctx.pg).await.map_err(pg_err)?;
+    let server: Vec<String> = net::bounded(
+        "attachments",
+        sqlx::query_scalar("SELECT path FROM sync_attachments WHERE user_id = $1::uuid")
+            .bind(&ctx.user_id)
+            .fetch_all(&ctx.pg),
+    )
+    .await?;
     let server_set: HashSet<&str> = server.iter().map(String::as_str).collect();
     for path in local.iter().filter(|p| !server_set.contains(p.as_str())) {
         let bytes = std::fs::read(dir.join(path)).map_err(|e| Error::io(format!("reading {path}"), e))?;
         let hash = crate::attachments::sha256_hex(&bytes);
-        sqlx::query(
-            "INSERT INTO sync_attachments (user_id, path, sha256, bytes) VALUES ($1::uuid, $2, $3, $4) \
-             ON CONFLICT (user_id, path) DO NOTHING",
+        net::bounded(
+            "attachments",
+            sqlx::query(
+                "INSERT INTO sync_attachments (user_id, path, sha256, bytes) VALUES ($1::uuid, $2, $3, $4) \
+                 ON CONFLICT (user_id, path) DO NOTHING",
+            )
+            .bind(&ctx.user_id)
+            .bind(path)
+            .bind(&hash)
+            .bind(&bytes)
+            .execute(&ctx.pg),
         )
-        .bind(&ctx.user_id)
-        .bind(path)
-        .bind(&hash)
-        .bind(&bytes)
-        .execute(&ctx.pg)
-        .await
-        .map_err(pg_err)?;
+        .await?;
         report.attachments_up += 1;
     }
     let local_set: HashSet<&str> = local.iter().map(String::as_str).collect();
@@ -868,12 +937,16 @@ async fn sync_attachments(ctx: &Ctx<'_>, report: &mut SyncReport) -> Result<()> 
             report.errors.push(format!("attachment {path}: refused (path outside the data folder)"));
             continue;
         }
-        let (hash, bytes): (String, Vec<u8>) =
-            sqlx::query_as("SELECT sha256, bytes FROM sync_attachments WHERE path = $1")
-                .bind(path)
-                .fetch_one(&ctx.pg)
-                .await
-                .map_err(pg_err)?;
+        let (hash, bytes): (String, Vec<u8>) = net::bounded(
+            "attachments",
+            sqlx::query_as(
+                "SELECT sha256, bytes FROM sync_attachments WHERE user_id = $1::uuid AND path = $2",
+            )
+            .bind(&ctx.user_id)
+            .bind(path)
+            .fetch_one(&ctx.pg),
+        )
+        .await?;
         if crate::attachments::sha256_hex(&bytes) != hash {
             report.errors.push(format!("attachment {path}: content does not match its hash; skipped"));
             continue;

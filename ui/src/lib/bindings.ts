@@ -1825,6 +1825,11 @@ export type ProviderKind = "anthropic" | "groq" | "openrouter" |
  * Any OpenAI-compatible server, typically local (llama.cpp, Ollama, LM Studio).
  */
 "openai_compatible"
+export type QuarantinedRow = { table: string; row_id: string; 
+/**
+ * Why it could not be applied, in words.
+ */
+reason: string; first_seen: string; attempts: number }
 /**
  * What the queue is doing, for a status line in the UI.
  */
@@ -2063,6 +2068,25 @@ pull_skipped: number; attachments_up: number; attachments_down: number;
  */
 refused: number; 
 /**
+ * Local edits not pushed yet that were merged per column with a pulled
+ * version (the merge goes up as a new version).
+ */
+merged: number; 
+/**
+ * Local edits not pushed yet that a newer version or a delete from
+ * another install replaced.
+ */
+overridden: number; 
+/**
+ * Pulled rows kept aside after this sync (see `sync status`).
+ */
+quarantined: number; 
+/**
+ * Local edits not sent because the server's version of their row is
+ * kept aside here (they go up once it applies).
+ */
+held_back: number; 
+/**
  * The first problems met (at most 20).
  */
 errors: string[]; pending_after: number; millis: number }
@@ -2075,7 +2099,12 @@ export type SyncStatus = {
 /**
  * The server URL without its password, if sync was ever set up.
  */
-server: string | null; pending_changes: number; last_sync_at: string | null; last_error: string | null; last_report: string | null; local_only_tables: string[] }
+server: string | null; pending_changes: number; last_sync_at: string | null; last_error: string | null; last_report: string | null; local_only_tables: string[]; 
+/**
+ * Pulled rows that could not be applied here, with the reason; retried
+ * on every sync.
+ */
+quarantined: QuarantinedRow[]; quarantined_total: number }
 export type TAURI_CHANNEL<TSend> = null
 /**
  * Whether a daily value is an amount to reach or a limit to stay under.

@@ -1327,6 +1327,10 @@ export function createMockCommands(variant: string): Partial<Commands> {
         attachments_up: 0,
         attachments_down: 0,
         refused: 0,
+        merged: 0,
+        overridden: 0,
+        quarantined: mockSync.quarantined_total,
+        held_back: 0,
         errors: [],
         pending_after: 0,
         millis: 300,
@@ -1622,6 +1626,16 @@ const mockSync: SyncStatus = {
   last_error: null,
   last_report: null,
   local_only_tables: ["daily_nutrition_summaries: derived from meal_logs; recomputed on each install"],
+  quarantined: [
+    {
+      table: "meal_logs",
+      row_id: "0193a1c2-5d7e-7000-8000-000000000001",
+      reason: 'total_calories is "NaN" on the server, not a number',
+      first_seen: "2026-12-01T08:00:00.000Z",
+      attempts: 2,
+    },
+  ],
+  quarantined_total: 1,
 };
 
 const MOCK_BACKUP_DIR = "/home/alex/.local/share/app.wagnercoach.desktop/backups";
