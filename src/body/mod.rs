@@ -2,6 +2,7 @@
 //! the energy expenditure they imply.
 
 pub mod cli;
+pub mod energy_availability;
 pub mod expenditure;
 pub mod overview;
 pub mod photo;
