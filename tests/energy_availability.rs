@@ -44,7 +44,8 @@ async fn ea_from_an_imported_history_uses_lean_mass_and_leaves_unlogged_days_emp
 #[tokio::test]
 async fn power_meter_work_gives_exercise_energy_with_its_range_and_persistent_low_ea_is_flagged() {
     let (_dir, store, me) = support::store_with_profile("Rider", "Europe/Berlin").await;
-    let fit = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/activities/fit/hrv-activity.fit");
+    let fit = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/activities/fit/hrv-activity.fit");
     wagner::activities::import::import_paths(&store, &me, &[fit], |_| {}).await.unwrap();
     let (day, power, seconds): (String, f64, i64) = sqlx::query_as(
         "SELECT local_date, average_power_w, COALESCE(moving_time_seconds, elapsed_time_seconds) FROM activities",

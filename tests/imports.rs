@@ -76,7 +76,10 @@ async fn an_apple_health_export_previews_then_imports_body_workouts_and_food_onc
     let report = run(&store, &me, &zip).await;
     assert!(!report.cancelled);
     // 07:01:54 (weight, fat, lean), RHR, HRV, waist, and day 2's weight.
-    assert_eq!((outcome(&report, "body measurements").added, outcome(&report, "body measurements").failed), (5, 0));
+    assert_eq!(
+        (outcome(&report, "body measurements").added, outcome(&report, "body measurements").failed),
+        (5, 0)
+    );
     assert_eq!(outcome(&report, "workouts").added, 3);
     assert_eq!(outcome(&report, "days of nutrition").added, 2);
 
@@ -99,7 +102,10 @@ async fn an_apple_health_export_previews_then_imports_body_workouts_and_food_onc
     .fetch_one(store.pool())
     .await
     .unwrap();
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&waist).unwrap()["waist_cm"], serde_json::json!(81.3));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&waist).unwrap()["waist_cm"],
+        serde_json::json!(81.3)
+    );
     let hrv: String = sqlx::query_scalar(
         "SELECT measurements FROM body_measurements WHERE measured_at = '2021-12-11T10:12:58.000Z'",
     )
@@ -127,11 +133,8 @@ async fn an_apple_health_export_previews_then_imports_body_workouts_and_food_onc
     assert!((run_row.4.unwrap() - 4988.97).abs() < 0.01, "3.1 mi: {:?}", run_row.4);
     assert_eq!(run_row.5, Some(310));
     assert!(run_row.6.as_deref().is_some_and(|p| p.ends_with(".gpx")), "the route is kept");
-    let latlng: i64 = count(
-        &store,
-        "SELECT sample_count FROM activity_streams WHERE stream_type = 'latlng'",
-    )
-    .await;
+    let latlng: i64 =
+        count(&store, "SELECT sample_count FROM activity_streams WHERE stream_type = 'latlng'").await;
     assert_eq!(latlng, 914, "every route point");
     assert_eq!(
         (acts[1].0.as_str(), acts[1].2.as_str(), acts[1].3, acts[1].5),
@@ -152,7 +155,8 @@ async fn an_apple_health_export_previews_then_imports_body_workouts_and_food_onc
         .await
         .unwrap();
     assert_eq!(day2.nutrition.calories, 650.0);
-    let source: String = sqlx::query_scalar("SELECT DISTINCT source FROM meal_logs").fetch_one(store.pool()).await.unwrap();
+    let source: String =
+        sqlx::query_scalar("SELECT DISTINCT source FROM meal_logs").fetch_one(store.pool()).await.unwrap();
     assert_eq!(source, "imported");
 
     // Again: nothing new.
@@ -265,7 +269,8 @@ fn garmin_export(dir: &Path, biometrics: &[u8]) -> PathBuf {
     zip.write_all(&inner).unwrap();
     zip.start_file("DI_CONNECT/DI-Connect-Wellness/114985_userBioMetrics.json", opts).unwrap();
     zip.write_all(biometrics).unwrap();
-    zip.start_file("DI_CONNECT/DI-Connect-Wellness/2023-03-01_2023-06-09_114985_sleepData.json", opts).unwrap();
+    zip.start_file("DI_CONNECT/DI-Connect-Wellness/2023-03-01_2023-06-09_114985_sleepData.json", opts)
+        .unwrap();
     zip.write_all(b"[]").unwrap();
     zip.finish().unwrap();
     path
@@ -285,7 +290,11 @@ async fn a_garmin_connect_export_imports_its_fit_files_and_weigh_ins_once() {
     let preview = imports::preview(&zip).await.unwrap();
     assert_eq!(preview.found[0].count, 2, "{preview:?}");
     assert_eq!(
-        (preview.found[1].count, preview.found[1].first_date.as_deref(), preview.found[1].last_date.as_deref()),
+        (
+            preview.found[1].count,
+            preview.found[1].first_date.as_deref(),
+            preview.found[1].last_date.as_deref()
+        ),
         (2, Some("2023-03-01"), Some("2023-03-03"))
     );
     let report = run(&store, &me, &zip).await;
@@ -304,7 +313,10 @@ async fn a_garmin_connect_export_imports_its_fit_files_and_weigh_ins_once() {
     let (dir2, store2, me2) = support::store_with_profile("Jane", "Europe/Berlin").await;
     let broken = garmin_export(dir2.path(), &BIOMETRICS.as_bytes()[..200]);
     let report = run(&store2, &me2, &broken).await;
-    assert!(report.problems.iter().any(|p| p.contains("userBioMetrics.json: not readable JSON")), "{report:?}");
+    assert!(
+        report.problems.iter().any(|p| p.contains("userBioMetrics.json: not readable JSON")),
+        "{report:?}"
+    );
     assert_eq!(outcome(&report, "activities").added, 2);
 }
 

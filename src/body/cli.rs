@@ -213,7 +213,7 @@ pub async fn run(store: &Store, args: BodyArgs, as_json: bool) -> Result<String>
             if as_json {
                 return json(&ea);
             }
-            return Ok(super::energy_availability::render(&ea));
+            Ok(super::energy_availability::render(&ea))
         }
         Some(BodyAction::Tdee { window, end, apply_target, goal_rate }) => {
             let e = match end {

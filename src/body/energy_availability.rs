@@ -108,7 +108,12 @@ async fn body_rows(store: &Store, user_id: &str, to: NaiveDate) -> Result<Vec<Bo
 }
 
 /// Daily energy availability over `[from, to]`, and the persistence flag as of `to`.
-pub async fn range(store: &Store, profile: &Profile, from: NaiveDate, to: NaiveDate) -> Result<EnergyAvailability> {
+pub async fn range(
+    store: &Store,
+    profile: &Profile,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<EnergyAvailability> {
     // The 7-day mean needs the week before `to` even when fewer days are shown.
     let start = from.min(to - Duration::days(6));
     let intake: Vec<(String, f64)> = sqlx::query_as(
@@ -160,8 +165,10 @@ pub async fn range(store: &Store, profile: &Profile, from: NaiveDate, to: NaiveD
     let rows = body_rows(store, &profile.id, to).await?;
 
     let mut days = Vec::new();
-    let (mut weight, mut fat, mut lean): (Option<f64>, Option<(String, f64)>, Option<(String, f64)>) =
-        (None, None, None);
+    // The latest weight, and the latest body fat and lean mass with the day each was measured.
+    let mut weight: Option<f64> = None;
+    let mut fat: Option<(String, f64)> = None;
+    let mut lean: Option<(String, f64)> = None;
     let mut next_row = 0;
     let mut date = start;
     while date <= to {
@@ -209,7 +216,8 @@ pub async fn range(store: &Store, profile: &Profile, from: NaiveDate, to: NaiveD
         date += Duration::days(1);
     }
     let week: Vec<f64> = days.iter().rev().take(7).filter_map(|d| d.ea).collect();
-    let mean_7d = (!week.is_empty()).then(|| (week.iter().sum::<f64>() / week.len() as f64 * 10.0).round() / 10.0);
+    let mean_7d =
+        (!week.is_empty()).then(|| (week.iter().sum::<f64>() / week.len() as f64 * 10.0).round() / 10.0);
     let low_persistent = week.len() >= MIN_DAYS_FOR_FLAG && mean_7d.is_some_and(|m| m < LOW_THRESHOLD);
     let summary = match mean_7d {
         None if days.iter().all(|d| d.ffm_kg.is_none()) => {
@@ -227,7 +235,8 @@ pub async fn range(store: &Store, profile: &Profile, from: NaiveDate, to: NaiveD
             if week.len() < MIN_DAYS_FOR_FLAG { " (too few days to judge)" } else { "" }
         ),
     };
-    let shown: Vec<EaDay> = days.into_iter().filter(|d| d.date.as_str() >= from.to_string().as_str()).collect();
+    let shown: Vec<EaDay> =
+        days.into_iter().filter(|d| d.date.as_str() >= from.to_string().as_str()).collect();
     Ok(EnergyAvailability {
         days: shown,
         mean_7d,

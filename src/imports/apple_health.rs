@@ -104,9 +104,7 @@ impl HealthData {
 /// The file's own time format: "2021-12-11 18:04:48 -0700".
 pub fn parse_time(text: &str) -> Option<DateTime<FixedOffset>> {
     let t = text.trim();
-    DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S %z")
-        .or_else(|_| DateTime::parse_from_rfc3339(t))
-        .ok()
+    DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S %z").or_else(|_| DateTime::parse_from_rfc3339(t)).ok()
 }
 
 fn number(text: &str) -> Option<f64> {
@@ -168,9 +166,18 @@ pub fn workout_type(hk: &str) -> ActivityType {
         "Yoga" | "Pilates" | "MindAndBody" | "Flexibility" | "Barre" | "TaiChi" => Yoga,
         "Rowing" | "Paddling" | "PaddleSports" => Rowing,
         "Elliptical" => Elliptical,
-        "HighIntensityIntervalTraining" | "CrossTraining" | "MixedCardio" | "MixedMetabolicCardioTraining"
-        | "StairClimbing" | "Stairs" | "StepTraining" | "JumpRope" | "Kickboxing" | "CardioDance"
-        | "Dance" | "Boxing" => Cardio,
+        "HighIntensityIntervalTraining"
+        | "CrossTraining"
+        | "MixedCardio"
+        | "MixedMetabolicCardioTraining"
+        | "StairClimbing"
+        | "Stairs"
+        | "StepTraining"
+        | "JumpRope"
+        | "Kickboxing"
+        | "CardioDance"
+        | "Dance"
+        | "Boxing" => Cardio,
         "Soccer" | "Tennis" | "Basketball" | "Badminton" | "Volleyball" | "Squash" | "TableTennis"
         | "Racquetball" | "Pickleball" | "Golf" | "Climbing" | "AmericanFootball" | "Rugby" | "Hockey"
         | "Baseball" | "Softball" | "Cricket" | "Handball" | "Lacrosse" | "MartialArts" => Sport,
@@ -215,12 +222,9 @@ fn count_lines(text: &str) -> u64 {
 }
 
 fn attr_str(start: &BytesStart<'_>, key: &str) -> Option<String> {
-    start
-        .attributes()
-        .with_checks(false)
-        .flatten()
-        .find(|a| a.key.as_ref() == key)
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.trim().to_string()))
+    start.attributes().with_checks(false).flatten().find(|a| a.key.as_ref() == key).and_then(|a| {
+        a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.trim().to_string())
+    })
 }
 
 /// Reads export.xml from `reader` (never whole), calling `tick(bytes_read)` now and then.
@@ -241,7 +245,10 @@ pub fn read_xml(reader: impl Read, mut tick: impl FnMut(u64)) -> Result<HealthDa
             Err(e) => {
                 let what = e.to_string();
                 data.damage = Some(if matches!(e, quick_xml::Error::Io(_)) {
-                    format!("export.xml cannot be read past line {line} (byte {}): {what}", xml.buffer_position())
+                    format!(
+                        "export.xml cannot be read past line {line} (byte {}): {what}",
+                        xml.buffer_position()
+                    )
                 } else {
                     format!("export.xml is damaged at line {line} (byte {}): {what}", xml.error_position())
                 });
@@ -281,7 +288,8 @@ pub fn read_xml(reader: impl Read, mut tick: impl FnMut(u64)) -> Result<HealthDa
                         if let Some(w) = workout.as_mut()
                             && w.route.is_none()
                         {
-                            w.route = attr_str(e, "path").filter(|p| p.to_ascii_lowercase().ends_with(".gpx"));
+                            w.route =
+                                attr_str(e, "path").filter(|p| p.to_ascii_lowercase().ends_with(".gpx"));
                         }
                     }
                     "HealthData" => saw_root = true,
@@ -368,7 +376,9 @@ fn record(data: &mut HealthData, e: &BytesStart<'_>, line: u64) {
             plausible(if unit == "%" && value <= 1.0 { Some(value * 100.0) } else { Some(value) }, 1.0, 80.0),
         ),
         Kept::Waist => ("waist", plausible(length_m(value, &unit).map(|m| m * 100.0), 30.0, 300.0)),
-        Kept::RestingHr => ("resting heart rate", plausible((unit == "count/min").then_some(value), 20.0, 200.0)),
+        Kept::RestingHr => {
+            ("resting heart rate", plausible((unit == "count/min").then_some(value), 20.0, 200.0))
+        }
         Kept::Hrv => ("HRV", plausible((unit == "ms").then_some(value), 1.0, 500.0)),
         Kept::Energy => ("dietary energy", plausible(energy_kcal(value, &unit), 0.0, 20_000.0)),
         Kept::Protein | Kept::Carbs | Kept::Fat => {
@@ -465,7 +475,10 @@ fn finish_workout(data: &mut HealthData, w: Option<Workout>) {
 
 /// Where the route files come from after export.xml was read.
 pub enum Routes {
-    Archive { zip: Box<ZipArchive<Box<dyn Source>>>, prefix: String },
+    Archive {
+        zip: Box<ZipArchive<Box<dyn Source>>>,
+        prefix: String,
+    },
     /// A damaged ZIP read front to back: the routes seen, by path under the export folder.
     Buffered(HashMap<String, Vec<u8>>),
     None,
@@ -489,7 +502,9 @@ impl Routes {
                     .map_err(|e| format!("{name} is damaged in the archive: {e}"))?;
                 Ok(out)
             }
-            Routes::Buffered(map) => map.remove(rel).ok_or_else(|| format!("{rel} could not be read from the archive")),
+            Routes::Buffered(map) => {
+                map.remove(rel).ok_or_else(|| format!("{rel} could not be read from the archive"))
+            }
             Routes::None => Err(format!("{rel}: only export.xml was given, not the whole export.zip")),
         }
     }
@@ -497,11 +512,8 @@ impl Routes {
 
 /// The export.xml entry of an archive and the folder it sits in.
 fn export_entry(names: &[String]) -> Option<(String, String)> {
-    let name = names
-        .iter()
-        .filter(|n| n.rsplit('/').next() == Some("export.xml"))
-        .min_by_key(|n| n.len())?
-        .clone();
+    let name =
+        names.iter().filter(|n| n.rsplit('/').next() == Some("export.xml")).min_by_key(|n| n.len())?.clone();
     let prefix = name.strip_suffix("export.xml").unwrap_or("").to_string();
     Some((name, prefix))
 }

@@ -25,7 +25,13 @@ enum JsonItem {
 }
 
 /// Runs the import; returns the exit code (0 all fine, 1 something failed or was refused).
-pub async fn run(store: &Store, profile: &Profile, paths: &[PathBuf], dry_run: bool, json: bool) -> Result<u8> {
+pub async fn run(
+    store: &Store,
+    profile: &Profile,
+    paths: &[PathBuf],
+    dry_run: bool,
+    json: bool,
+) -> Result<u8> {
     let mut code = 0u8;
     let mut items = Vec::new();
     let never = AtomicBool::new(false);
@@ -60,7 +66,10 @@ pub async fn run(store: &Store, profile: &Profile, paths: &[PathBuf], dry_run: b
             }
             continue;
         }
-        if matches!(kind, HistoryKind::ActivityFiles | HistoryKind::ActivityArchive | HistoryKind::StravaExport) {
+        if matches!(
+            kind,
+            HistoryKind::ActivityFiles | HistoryKind::ActivityArchive | HistoryKind::StravaExport
+        ) {
             let results = activity_import::import_paths(store, profile, std::slice::from_ref(path), |r| {
                 if !json {
                     println!("{}", activity_view::import_line(r));
@@ -96,7 +105,10 @@ pub async fn run(store: &Store, profile: &Profile, paths: &[PathBuf], dry_run: b
         items.push(JsonItem::HistoryReport(report));
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&items).map_err(|e| crate::Error::invalid(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&items).map_err(|e| crate::Error::invalid(e.to_string()))?
+        );
     }
     Ok(code)
 }

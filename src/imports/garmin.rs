@@ -91,7 +91,8 @@ pub fn weigh_ins(file: &str, bytes: &[u8]) -> std::result::Result<(Vec<WeighIn>,
     for (i, item) in items.iter().enumerate() {
         let Some(w) = item.get("weight").filter(|w| w.is_object()) else { continue };
         let num = |k: &str| w.get(k).and_then(|v| v.as_f64()).filter(|v| v.is_finite() && *v > 0.0);
-        let Some(at) = w.get("timestampGMT").and_then(timestamp).or_else(|| w.get("date").and_then(timestamp))
+        let Some(at) =
+            w.get("timestampGMT").and_then(timestamp).or_else(|| w.get("date").and_then(timestamp))
         else {
             problems.push(format!("{file} record {}: a weight without a readable time", i + 1));
             continue;
@@ -116,7 +117,8 @@ pub fn weigh_ins(file: &str, bytes: &[u8]) -> std::result::Result<(Vec<WeighIn>,
 
 fn open(path: &Path) -> Result<ZipArchive<File>> {
     let file = File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
-    ZipArchive::new(file).map_err(|e| Error::invalid(format!("{}: not a readable ZIP archive ({e})", path.display())))
+    ZipArchive::new(file)
+        .map_err(|e| Error::invalid(format!("{}: not a readable ZIP archive ({e})", path.display())))
 }
 
 fn all_weigh_ins(zip: &mut ZipArchive<File>, names: &[String], problems: &mut Vec<String>) -> Vec<WeighIn> {
@@ -143,7 +145,11 @@ pub fn preview(path: &Path, names: &[String]) -> Result<(Vec<HistoryFound>, Vec<
         match read_entry(&mut zip, inner, MAX_INNER_BYTES) {
             Ok(bytes) => match ZipArchive::new(std::io::Cursor::new(bytes)) {
                 Ok(z) => {
-                    files += z.file_names().flatten().filter(|n| activity_import::format_from_name(n).is_some()).count()
+                    files += z
+                        .file_names()
+                        .flatten()
+                        .filter(|n| activity_import::format_from_name(n).is_some())
+                        .count()
                 }
                 Err(e) => problems.push(format!("{inner}: not a readable ZIP ({e})")),
             },
@@ -152,9 +158,15 @@ pub fn preview(path: &Path, names: &[String]) -> Result<(Vec<HistoryFound>, Vec<
     }
     let weights = all_weigh_ins(&mut zip, names, &mut problems);
     let (first, last) = dates(weights.iter().map(|w| w.at.date_naive()));
-    let mut found = vec![HistoryFound { what: "activity files".into(), count: files as u32, ..HistoryFound::default() }];
+    let mut found =
+        vec![HistoryFound { what: "activity files".into(), count: files as u32, ..HistoryFound::default() }];
     if !weights.is_empty() {
-        found.push(HistoryFound { what: "weigh-ins".into(), count: weights.len() as u32, first_date: first, last_date: last });
+        found.push(HistoryFound {
+            what: "weigh-ins".into(),
+            count: weights.len() as u32,
+            first_date: first,
+            last_date: last,
+        });
     }
     Ok((found, problems))
 }
@@ -173,7 +185,8 @@ pub async fn import(
     let thresholds = activity_import::thresholds(store, &profile.id).await?;
     let mut results: Vec<ImportResult> = Vec::new();
     let inner = inner_zips(&names);
-    let direct: Vec<&String> = names.iter().filter(|n| activity_import::format_from_name(n).is_some()).collect();
+    let direct: Vec<&String> =
+        names.iter().filter(|n| activity_import::format_from_name(n).is_some()).collect();
     let total = (inner.len() + direct.len()) as u32;
     for (i, name) in inner.iter().enumerate() {
         if cancel.load(Ordering::SeqCst) {

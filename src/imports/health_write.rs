@@ -39,12 +39,27 @@ pub fn found(d: &HealthData) -> Vec<HistoryFound> {
     ];
     let starts = d.workouts.iter().map(|w| w.start.date_naive());
     let (first, last) = dates(starts);
-    out.push(HistoryFound { what: "workouts".into(), count: d.workouts.len() as u32, first_date: first, last_date: last });
+    out.push(HistoryFound {
+        what: "workouts".into(),
+        count: d.workouts.len() as u32,
+        first_date: first,
+        last_date: last,
+    });
     let routes = d.workouts.iter().filter(|w| w.route.is_some()).map(|w| w.start.date_naive());
     let (first, last) = dates(routes.clone());
-    out.push(HistoryFound { what: "workout routes".into(), count: routes.count() as u32, first_date: first, last_date: last });
+    out.push(HistoryFound {
+        what: "workout routes".into(),
+        count: routes.count() as u32,
+        first_date: first,
+        last_date: last,
+    });
     let (first, last) = dates(d.days.keys().copied());
-    out.push(HistoryFound { what: "days of nutrition".into(), count: d.days.len() as u32, first_date: first, last_date: last });
+    out.push(HistoryFound {
+        what: "days of nutrition".into(),
+        count: d.days.len() as u32,
+        first_date: first,
+        last_date: last,
+    });
     out.retain(|f| f.count > 0);
     out
 }
@@ -253,7 +268,9 @@ async fn write_workout(
     if let Some(path) = &w.route {
         match routes.get(path) {
             Ok(bytes) => route_bytes = Some(bytes),
-            Err(why) => report.problems.push(format!("workout at export.xml line {}: route left out: {why}", w.line)),
+            Err(why) => {
+                report.problems.push(format!("workout at export.xml line {}: route left out: {why}", w.line))
+            }
         }
     }
     let mut activity = None;
@@ -274,7 +291,9 @@ async fn write_workout(
                 activity = Some(a);
             }
             Err(ParseError::Invalid(why)) | Err(ParseError::NotActivity(why)) => {
-                report.problems.push(format!("workout at export.xml line {}: route unreadable: {why}", w.line));
+                report
+                    .problems
+                    .push(format!("workout at export.xml line {}: route unreadable: {why}", w.line));
                 route_bytes = None;
             }
         }

@@ -24,7 +24,8 @@ const MAX_CSV_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Whether a CSV header row is Lose It!'s food log.
 pub fn is_food_log(header_line: &str) -> bool {
-    let cols: Vec<String> = header_line.split(',').map(|c| c.trim().trim_matches('"').to_ascii_lowercase()).collect();
+    let cols: Vec<String> =
+        header_line.split(',').map(|c| c.trim().trim_matches('"').to_ascii_lowercase()).collect();
     ["date", "name", "meal", "quantity", "units", "calories"].iter().all(|c| cols.iter().any(|h| h == c))
 }
 
@@ -35,9 +36,11 @@ pub fn zip_has_food_log(names: &[String]) -> bool {
 /// The food log's bytes: the file itself, or its entry in the export ZIP.
 fn food_log_bytes(path: &Path) -> Result<Vec<u8>> {
     let mut head = [0u8; 4];
-    let is_zip = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == b"PK\x03\x04";
+    let is_zip =
+        std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == b"PK\x03\x04";
     if !is_zip {
-        let len = std::fs::metadata(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?.len();
+        let len =
+            std::fs::metadata(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?.len();
         if len > MAX_CSV_BYTES {
             return Err(Error::invalid(format!("{}: larger than 256 MB", path.display())));
         }
@@ -99,10 +102,19 @@ pub(crate) fn read_food_log(bytes: &[u8]) -> Result<(Vec<ImportedMeal>, u32, Vec
         .map(|h| h.trim().to_string())
         .collect();
     let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let (c_date, c_name, c_meal, c_qty, c_units, c_kcal, c_deleted) =
-        (col("Date"), col("Name"), col("Meal"), col("Quantity"), col("Units"), col("Calories"), col("Deleted"));
+    let (c_date, c_name, c_meal, c_qty, c_units, c_kcal, c_deleted) = (
+        col("Date"),
+        col("Name"),
+        col("Meal"),
+        col("Quantity"),
+        col("Units"),
+        col("Calories"),
+        col("Deleted"),
+    );
     if c_date.is_none() || c_name.is_none() || c_kcal.is_none() {
-        return Err(Error::invalid("food-logs.csv has no Date, Name and Calories columns: not a Lose It! food log"));
+        return Err(Error::invalid(
+            "food-logs.csv has no Date, Name and Calories columns: not a Lose It! food log",
+        ));
     }
     let (c_fat, c_protein, c_carbs) = (col("Fat (g)"), col("Protein (g)"), col("Carbohydrates (g)"));
     let mut meals: BTreeMap<String, ImportedMeal> = BTreeMap::new();
@@ -138,7 +150,8 @@ pub(crate) fn read_food_log(bytes: &[u8]) -> Result<(Vec<ImportedMeal>, u32, Vec
                 .ok_or_else(|| format!("{t:?} is not an amount"))
         };
         let Some(day) = date(get(c_date)) else {
-            problems.push(format!("food-logs.csv line {line}: {:?} is not a date; row left out", get(c_date)));
+            problems
+                .push(format!("food-logs.csv line {line}: {:?} is not a date; row left out", get(c_date)));
             continue;
         };
         let values = (num(c_kcal), num(c_protein), num(c_carbs), num(c_fat), num(c_qty));
@@ -194,8 +207,18 @@ pub fn preview(path: &Path) -> Result<(Vec<HistoryFound>, Vec<String>)> {
     let days = meals.iter().map(|m| m.date).collect::<std::collections::BTreeSet<_>>().len();
     Ok((
         vec![
-            HistoryFound { what: "meals".into(), count: meals.len() as u32, first_date: first.clone(), last_date: last.clone() },
-            HistoryFound { what: "days of nutrition".into(), count: days as u32, first_date: first, last_date: last },
+            HistoryFound {
+                what: "meals".into(),
+                count: meals.len() as u32,
+                first_date: first.clone(),
+                last_date: last.clone(),
+            },
+            HistoryFound {
+                what: "days of nutrition".into(),
+                count: days as u32,
+                first_date: first,
+                last_date: last,
+            },
         ],
         problems,
     ))
@@ -239,7 +262,10 @@ mod tests {
         assert_eq!(breakfast.foods[1].protein_g, 1.3);
         assert!(!breakfast.foods[1].nutrients.contains_key("saturated_fat_g"), "n/a is no value");
         let dinner = &meals[1];
-        assert_eq!((dinner.foods[0].name.as_str(), dinner.foods[0].grams), ("Rice, White, Cooked", Some(350.0)));
+        assert_eq!(
+            (dinner.foods[0].name.as_str(), dinner.foods[0].grams),
+            ("Rice, White, Cooked", Some(350.0))
+        );
         assert_eq!(problems.len(), 1);
         assert!(problems[0].contains("line 6"), "{problems:?}");
     }

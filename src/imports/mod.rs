@@ -128,7 +128,8 @@ pub fn detect(path: &Path) -> Result<HistoryKind> {
     }
     let mut file = File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
     let mut head = vec![0u8; 4096];
-    let n = read_up_to(&mut file, &mut head).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    let n =
+        read_up_to(&mut file, &mut head).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
     head.truncate(n);
     let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     if head.is_empty() {
@@ -144,7 +145,9 @@ pub fn detect(path: &Path) -> Result<HistoryKind> {
     if activity_import::format_from_name(&name).is_some() || head.starts_with(&[0x1f, 0x8b]) {
         return Ok(HistoryKind::ActivityFiles);
     }
-    if head.len() >= 12 && &head[8..12] == b".FIT" || text.contains("<gpx") || text.contains("<TrainingCenterDatabase")
+    if head.len() >= 12 && &head[8..12] == b".FIT"
+        || text.contains("<gpx")
+        || text.contains("<TrainingCenterDatabase")
     {
         return Ok(HistoryKind::ActivityFiles);
     }
@@ -240,7 +243,9 @@ fn open_source(path: &Path) -> impl Fn() -> Result<Box<dyn apple_health::Source>
 }
 
 /// The first and last of some dates, as YYYY-MM-DD.
-pub(crate) fn dates<I: Iterator<Item = chrono::NaiveDate> + Clone>(dates: I) -> (Option<String>, Option<String>) {
+pub(crate) fn dates<I: Iterator<Item = chrono::NaiveDate> + Clone>(
+    dates: I,
+) -> (Option<String>, Option<String>) {
     (dates.clone().min().map(|d| d.to_string()), dates.max().map(|d| d.to_string()))
 }
 
@@ -248,8 +253,13 @@ pub(crate) fn dates<I: Iterator<Item = chrono::NaiveDate> + Clone>(dates: I) -> 
 pub async fn preview(path: &Path) -> Result<HistoryPreview> {
     let kind = detect(path)?;
     let label = path.display().to_string();
-    let mut preview =
-        HistoryPreview { path: label, kind, kind_label: kind.label().into(), found: Vec::new(), problems: Vec::new() };
+    let mut preview = HistoryPreview {
+        path: label,
+        kind,
+        kind_label: kind.label().into(),
+        found: Vec::new(),
+        problems: Vec::new(),
+    };
     match kind {
         HistoryKind::AppleHealth => {
             let owned = path.to_path_buf();
@@ -284,11 +294,19 @@ pub async fn preview(path: &Path) -> Result<HistoryPreview> {
         HistoryKind::StravaExport | HistoryKind::ActivityArchive => {
             let names = zip_names(path)?.unwrap_or_default();
             let files = names.iter().filter(|n| activity_import::format_from_name(n).is_some()).count();
-            preview.found.push(HistoryFound { what: "activity files".into(), count: files as u32, ..HistoryFound::default() });
+            preview.found.push(HistoryFound {
+                what: "activity files".into(),
+                count: files as u32,
+                ..HistoryFound::default()
+            });
         }
         HistoryKind::ActivityFiles => {
             let files = activity_import::collect_files(&[path.to_path_buf()])?;
-            preview.found.push(HistoryFound { what: "files".into(), count: files.len() as u32, ..HistoryFound::default() });
+            preview.found.push(HistoryFound {
+                what: "files".into(),
+                count: files.len() as u32,
+                ..HistoryFound::default()
+            });
         }
     }
     Ok(preview)
@@ -304,8 +322,13 @@ pub async fn run(
     mut progress: impl FnMut(HistoryProgress) + Send,
 ) -> Result<HistoryReport> {
     let kind = detect(path)?;
-    let mut report =
-        HistoryReport { path: path.display().to_string(), kind, outcomes: Vec::new(), problems: Vec::new(), cancelled: false };
+    let mut report = HistoryReport {
+        path: path.display().to_string(),
+        kind,
+        outcomes: Vec::new(),
+        problems: Vec::new(),
+        cancelled: false,
+    };
     match kind {
         HistoryKind::AppleHealth => {
             let owned = path.to_path_buf();
@@ -318,11 +341,16 @@ pub async fn run(
             });
             let total_mb = std::fs::metadata(path).map(|m| m.len() / (1024 * 1024)).unwrap_or(0) as u32;
             while let Some(bytes) = rx.recv().await {
-                progress(HistoryProgress { phase: "reading".into(), done: (bytes / (1024 * 1024)) as u32, total: total_mb });
+                progress(HistoryProgress {
+                    phase: "reading".into(),
+                    done: (bytes / (1024 * 1024)) as u32,
+                    total: total_mb,
+                });
             }
             let (data, mut routes) =
                 reading.await.map_err(|e| Error::invalid(format!("the reader stopped: {e}")))??;
-            health_write::write(store, profile, &data, &mut routes, cancel, &mut progress, &mut report).await?;
+            health_write::write(store, profile, &data, &mut routes, cancel, &mut progress, &mut report)
+                .await?;
         }
         HistoryKind::NutritionCsv => {
             let r = nutrition_import::import_file(store, profile, path).await?;
@@ -438,4 +466,3 @@ pub fn unstage(store: &Store, path: &Path) {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
-

@@ -366,7 +366,11 @@ pub(crate) enum Upsert {
     Unchanged,
 }
 
-pub(crate) async fn upsert(conn: &mut SqliteConnection, profile: &Profile, meal: &ImportedMeal) -> Result<Upsert> {
+pub(crate) async fn upsert(
+    conn: &mut SqliteConnection,
+    profile: &Profile,
+    meal: &ImportedMeal,
+) -> Result<Upsert> {
     let time = meal.time.unwrap_or_else(|| default_time(meal.category));
     let logged_at = clock::local_to_utc(meal.date, time.hour(), time.minute(), profile.tz());
     let existing: Option<(String, String)> =

@@ -61,20 +61,49 @@ pub fn small_xml() -> String {
     let mut x = String::from(HEADER);
     // Day 1: a smart-scale weigh-in (weight, fat, lean mass at one instant), resting HR, HRV, waist.
     x += &record("BodyMass", scale, "lb", "2021-12-11 07:01:54 -0700", "2021-12-11 07:01:54 -0700", "154.2");
-    x += &record("BodyFatPercentage", scale, "%", "2021-12-11 07:01:54 -0700", "2021-12-11 07:01:54 -0700", "0.213");
-    x += &record("LeanBodyMass", scale, "lb", "2021-12-11 07:01:54 -0700", "2021-12-11 07:01:54 -0700", "121.4");
-    x += &record("RestingHeartRate", WATCH, "count/min", "2021-12-11 00:02:11 -0700", "2021-12-11 23:58:07 -0700", "52");
+    x += &record(
+        "BodyFatPercentage",
+        scale,
+        "%",
+        "2021-12-11 07:01:54 -0700",
+        "2021-12-11 07:01:54 -0700",
+        "0.213",
+    );
+    x += &record(
+        "LeanBodyMass",
+        scale,
+        "lb",
+        "2021-12-11 07:01:54 -0700",
+        "2021-12-11 07:01:54 -0700",
+        "121.4",
+    );
+    x += &record(
+        "RestingHeartRate",
+        WATCH,
+        "count/min",
+        "2021-12-11 00:02:11 -0700",
+        "2021-12-11 23:58:07 -0700",
+        "52",
+    );
     x += " <Record type=\"HKQuantityTypeIdentifierHeartRateVariabilitySDNN\" ";
     x += WATCH;
     x += " unit=\"ms\" creationDate=\"2021-12-11 03:14:02 -0700\" startDate=\"2021-12-11 03:12:58 -0700\" endDate=\"2021-12-11 03:14:02 -0700\" value=\"48.3\">\n  <HeartRateVariabilityMetadataList>\n   <InstantaneousBeatsPerMinute bpm=\"58\" time=\"3:12:59.41 AM\"/>\n   <InstantaneousBeatsPerMinute bpm=\"57\" time=\"3:13:00.47 AM\"/>\n  </HeartRateVariabilityMetadataList>\n </Record>\n";
-    x += &record("WaistCircumference", r#"sourceName="Health" sourceVersion="15.1""#, "in", "2021-12-11 08:00:00 -0700", "2021-12-11 08:00:00 -0700", "32");
+    x += &record(
+        "WaistCircumference",
+        r#"sourceName="Health" sourceVersion="15.1""#,
+        "in",
+        "2021-12-11 08:00:00 -0700",
+        "2021-12-11 08:00:00 -0700",
+        "32",
+    );
     // Samples that are not kept.
     for (i, bpm) in [72, 75, 81].iter().enumerate() {
         x += &format!(
             " <Record type=\"HKQuantityTypeIdentifierHeartRate\" {WATCH} unit=\"count/min\" creationDate=\"2021-12-11 09:0{i}:10 -0700\" startDate=\"2021-12-11 09:0{i}:05 -0700\" endDate=\"2021-12-11 09:0{i}:05 -0700\" value=\"{bpm}\">\n  <MetadataEntry key=\"HKMetadataKeyHeartRateMotionContext\" value=\"0\"/>\n </Record>\n"
         );
     }
-    x += &record("StepCount", WATCH, "count", "2021-12-11 09:00:00 -0700", "2021-12-11 09:10:00 -0700", "812");
+    x +=
+        &record("StepCount", WATCH, "count", "2021-12-11 09:00:00 -0700", "2021-12-11 09:10:00 -0700", "812");
     // Food from MyFitnessPal through Health: breakfast and dinner on day 1.
     x += &meal_record("DietaryEnergyConsumed", "kcal", "2021-12-11 08:15:00 -0700", "512.4", "Breakfast");
     x += &meal_record("DietaryProtein", "g", "2021-12-11 08:15:00 -0700", "30.1", "Breakfast");
@@ -89,9 +118,23 @@ pub fn small_xml() -> String {
         " <Workout workoutActivityType=\"HKWorkoutActivityTypeRunning\" duration=\"30.5\" durationUnit=\"min\" totalDistance=\"3.1\" totalDistanceUnit=\"mi\" totalEnergyBurned=\"310\" totalEnergyBurnedUnit=\"kcal\" {WATCH} creationDate=\"2021-12-11 18:35:20 -0700\" startDate=\"2021-12-11 18:04:48 -0700\" endDate=\"2021-12-11 18:35:18 -0700\">\n  <MetadataEntry key=\"HKIndoorWorkout\" value=\"0\"/>\n  <MetadataEntry key=\"HKTimeZone\" value=\"America/Denver\"/>\n  <WorkoutEvent type=\"HKWorkoutEventTypeSegment\" date=\"2021-12-11 18:04:48 -0700\" duration=\"9.9\" durationUnit=\"min\"/>\n  <WorkoutRoute sourceName=\"Jane’s Apple Watch\" sourceVersion=\"8.3\" creationDate=\"2021-12-11 18:35:25 -0700\" startDate=\"2021-12-11 18:04:50 -0700\" endDate=\"2021-12-11 18:35:16 -0700\">\n   <MetadataEntry key=\"HKMetadataKeySyncVersion\" value=\"2\"/>\n   <FileReference path=\"/workout-routes/route_2021-12-11_6.35pm.gpx\"/>\n  </WorkoutRoute>\n </Workout>\n"
     );
     // Day 2: a manual weigh-in in kg; dinner late in the evening (UTC already the next day).
-    x += &record("BodyMass", r#"sourceName="Health" sourceVersion="15.1""#, "kg", "2021-12-12 07:30:00 -0700", "2021-12-12 07:30:00 -0700", "69.8");
+    x += &record(
+        "BodyMass",
+        r#"sourceName="Health" sourceVersion="15.1""#,
+        "kg",
+        "2021-12-12 07:30:00 -0700",
+        "2021-12-12 07:30:00 -0700",
+        "69.8",
+    );
     // A typo that is not a body weight: left out, its line named.
-    x += &record("BodyMass", r#"sourceName="Health" sourceVersion="15.1""#, "lb", "2021-12-12 07:31:00 -0700", "2021-12-12 07:31:00 -0700", "1540");
+    x += &record(
+        "BodyMass",
+        r#"sourceName="Health" sourceVersion="15.1""#,
+        "lb",
+        "2021-12-12 07:31:00 -0700",
+        "2021-12-12 07:31:00 -0700",
+        "1540",
+    );
     x += &meal_record("DietaryEnergyConsumed", "kcal", "2021-12-12 23:30:00 -0700", "650", "Snacks");
     x += &meal_record("DietaryProtein", "g", "2021-12-12 23:30:00 -0700", "20", "Snacks");
     // Strength (iOS 16 style: energy only in WorkoutStatistics).
@@ -142,7 +185,8 @@ pub fn write_zip(path: &Path, xml: &str) {
     zip.start_file("apple_health_export/export.xml", options()).unwrap();
     zip.write_all(xml.as_bytes()).unwrap();
     zip.start_file("apple_health_export/export_cda.xml", options()).unwrap();
-    zip.write_all(b"<?xml version=\"1.0\"?><ClinicalDocument xmlns=\"urn:hl7-org:v3\"></ClinicalDocument>\n").unwrap();
+    zip.write_all(b"<?xml version=\"1.0\"?><ClinicalDocument xmlns=\"urn:hl7-org:v3\"></ClinicalDocument>\n")
+        .unwrap();
     zip.start_file("apple_health_export/workout-routes/route_2021-12-11_6.35pm.gpx", options()).unwrap();
     zip.write_all(route_gpx().as_bytes()).unwrap();
     zip.finish().unwrap();
@@ -169,7 +213,14 @@ pub fn write_large_zip(path: &Path, target_xml_bytes: u64) -> u64 {
         line.clear();
         let at = |h: u32, m: u32, s: u32| format!("{date} {h:02}:{m:02}:{s:02} -0700");
         let kg = 70.0 + ((day % 90) as f64 / 90.0 * std::f64::consts::TAU).sin() * 1.5;
-        line += &record("BodyMass", r#"sourceName="Withings" sourceVersion="5.2.1""#, "kg", &at(7, 1, 0), &at(7, 1, 0), &format!("{kg:.2}"));
+        line += &record(
+            "BodyMass",
+            r#"sourceName="Withings" sourceVersion="5.2.1""#,
+            "kg",
+            &at(7, 1, 0),
+            &at(7, 1, 0),
+            &format!("{kg:.2}"),
+        );
         for k in 0..(24 * 60 / 4) {
             let (h, m) = (k * 4 / 60, k * 4 % 60);
             line += &format!(
@@ -181,7 +232,14 @@ pub fn write_large_zip(path: &Path, target_xml_bytes: u64) -> u64 {
             );
         }
         for h in 0..24 {
-            line += &record("StepCount", WATCH, "count", &at(h, 0, 0), &at(h, 59, 0), &format!("{}", 100 + h * 37));
+            line += &record(
+                "StepCount",
+                WATCH,
+                "count",
+                &at(h, 0, 0),
+                &at(h, 59, 0),
+                &format!("{}", 100 + h * 37),
+            );
             line += &record("ActiveEnergyBurned", WATCH, "kcal", &at(h, 0, 0), &at(h, 59, 0), "21.7");
         }
         line += &meal_record("DietaryEnergyConsumed", "kcal", &at(12, 30, 0), "2150", "Lunch");
