@@ -369,3 +369,37 @@ fn the_cli_detects_the_kind_previews_with_dry_run_and_refuses_what_it_cannot_rea
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a file Wagner can import"));
 }
+
+#[tokio::test]
+async fn a_strava_export_previews_its_activities_and_the_same_run_from_apple_health_is_stored_once() {
+    let (dir, store, me) = support::store_with_profile("Jane", "America/Denver").await;
+    // A manual Strava entry (no file) for the run the Apple Watch also recorded.
+    let csv = "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,Distance,\
+               Filename,Elapsed Time,Moving Time,Distance,Calories\n\
+               6001,\"Dec 12, 2021, 1:04:48 AM\",Evening run,Run,\"first snow\",1830,4.99,,1830.0,1800.0,4990.0,305\n\
+               6002,\"Dec 14, 2021, 2:00:00 PM\",Lunch walk,Walk,,1200,1.60,,1200.0,1200.0,1600.0,\n";
+    let path = dir.path().join("export_6000.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    z.start_file("export_6000/activities.csv", zip::write::SimpleFileOptions::default()).unwrap();
+    z.write_all(csv.as_bytes()).unwrap();
+    z.finish().unwrap();
+    assert_eq!(imports::detect(&path).unwrap(), HistoryKind::StravaExport);
+    let preview = imports::preview(&path).await.unwrap();
+    let acts = &preview.found[0];
+    assert_eq!(
+        (acts.what.as_str(), acts.count, acts.first_date.as_deref(), acts.last_date.as_deref()),
+        ("activities", 2, Some("2021-12-12"), Some("2021-12-14"))
+    );
+    let strava = run(&store, &me, &path).await;
+    assert_eq!(outcome(&strava, "activities").added, 2);
+
+    let apple = run(&store, &me, &export_zip(dir.path())).await;
+    let w = outcome(&apple, "workouts");
+    assert_eq!((w.added, w.already_there), (2, 1), "the run is already there from Strava: {apple:?}");
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM activities").await, 4);
+    let name: String = sqlx::query_scalar("SELECT name FROM activities WHERE activity_type = 'run'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(name, "Evening run", "the first source's copy is kept");
+}

@@ -249,6 +249,29 @@ pub(crate) fn dates<I: Iterator<Item = chrono::NaiveDate> + Clone>(
     (dates.clone().min().map(|d| d.to_string()), dates.max().map(|d| d.to_string()))
 }
 
+/// The rows of a Strava export's activities.csv, or why they could not be read.
+fn strava_rows(path: &Path) -> (Vec<activity_import::archive::StravaRow>, Option<String>) {
+    let read = || -> std::result::Result<Vec<u8>, String> {
+        let file = File::open(path).map_err(|e| e.to_string())?;
+        let mut zip = zip::ZipArchive::new(file).map_err(|e| e.to_string())?;
+        let names: Vec<String> = zip.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
+        let name = names
+            .iter()
+            .filter(|n| n.rsplit('/').next() == Some("activities.csv"))
+            .min_by_key(|n| n.len())
+            .ok_or("no activities.csv")?
+            .clone();
+        let entry = zip.by_name(&name).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        entry.take(256 * 1024 * 1024).read_to_end(&mut out).map_err(|e| e.to_string())?;
+        Ok(out)
+    };
+    match read().and_then(|b| activity_import::archive::strava_rows(&b)) {
+        Ok(rows) => (rows, None),
+        Err(why) => (Vec::new(), Some(format!("activities.csv: {why}"))),
+    }
+}
+
 /// Reads `path` and says what an import would store, writing nothing.
 pub async fn preview(path: &Path) -> Result<HistoryPreview> {
     let kind = detect(path)?;
@@ -291,7 +314,24 @@ pub async fn preview(path: &Path) -> Result<HistoryPreview> {
             preview.found = found.0;
             preview.problems = found.1;
         }
-        HistoryKind::StravaExport | HistoryKind::ActivityArchive => {
+        HistoryKind::StravaExport => {
+            let (rows, problem) = strava_rows(path);
+            let (first, last) = dates(rows.iter().filter_map(|r| r.start).map(|s| s.date_naive()));
+            let with_file = rows.iter().filter(|r| r.file.is_some()).count() as u32;
+            preview.found.push(HistoryFound {
+                what: "activities".into(),
+                count: rows.len() as u32,
+                first_date: first,
+                last_date: last,
+            });
+            preview.found.push(HistoryFound {
+                what: "activity files".into(),
+                count: with_file,
+                ..HistoryFound::default()
+            });
+            preview.problems.extend(problem);
+        }
+        HistoryKind::ActivityArchive => {
             let names = zip_names(path)?.unwrap_or_default();
             let files = names.iter().filter(|n| activity_import::format_from_name(n).is_some()).count();
             preview.found.push(HistoryFound {
