@@ -403,3 +403,44 @@ async fn a_strava_export_previews_its_activities_and_the_same_run_from_apple_hea
         .unwrap();
     assert_eq!(name, "Evening run", "the first source's copy is kept");
 }
+
+#[tokio::test]
+async fn a_lose_it_export_imports_its_food_log_once_and_names_bad_rows() {
+    let (dir, store, me) = support::store_with_profile("Jane", "America/New_York").await;
+    let food = "Date,Name,Icon,Meal,Quantity,Units,Calories,Deleted,Fat (g),Protein (g),Carbohydrates (g),\
+                Saturated Fat (g),Sugars (g),Fiber (g),Cholesterol (mg),Sodium (mg)\n\
+                07/15/2026,Greek Yogurt,Yogurt,Breakfast,1.0,Cup,120,0,0,22,9,0,9,0,10,80\n\
+                07/15/2026,Banana,Banana,Breakfast,1.0,Each,105,0,0.4,1.3,27,n/a,14,3.1,0,1\n\
+                07/15/2026,Strawberry,Fruit,Snacks,100.0,Grams,34,1,0,0,0,0,0,0,0,0\n\
+                07/16/2026,\"Rice, White, Cooked\",Rice,Dinner,350.0,Grams,455,0,1,9.5,99,0,0,1.4,0,5\n\
+                07/16/2026,Mystery,Food,Lunch,1,Each,lots,0,0,0,0,0,0,0,0,0\n";
+    let path = dir.path().join("loseit-export.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for (name, body) in [
+        ("food-logs.csv", food),
+        ("weights.csv", "Date,Weight,Last Updated,Deleted\n07/15/2026,165.2,2026-07-15T12:00:00Z,0\n"),
+        (
+            "daily-calorie-summary.csv",
+            "Date,Food cals,Exercise cals,Budget cals,EER\n07/15/2026,225,0,1800,2100\n",
+        ),
+    ] {
+        z.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        z.write_all(body.as_bytes()).unwrap();
+    }
+    z.finish().unwrap();
+    assert_eq!(imports::detect(&path).unwrap(), HistoryKind::LoseIt);
+    let preview = imports::preview(&path).await.unwrap();
+    assert_eq!((preview.found[0].count, preview.found[1].count), (2, 2), "{preview:?}");
+    assert!(preview.problems.iter().any(|p| p.contains("line 6")), "{:?}", preview.problems);
+
+    let report = run(&store, &me, &path).await;
+    assert_eq!(outcome(&report, "meals").added, 2);
+    let day = wagner::nutrition::day_view(&store, &me, wagner::clock::parse_date("2026-07-15").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(day.nutrition.calories, 225.0, "the deleted strawberry is not counted");
+    assert!((day.nutrition.protein_g - 23.3).abs() < 1e-9);
+    let again = run(&store, &me, &path).await;
+    assert_eq!((outcome(&again, "meals").added, outcome(&again, "meals").already_there), (0, 2));
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM meal_logs").await, 2);
+}
