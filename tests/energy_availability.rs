@@ -112,3 +112,30 @@ async fn power_meter_work_gives_exercise_energy_with_its_range_and_persistent_lo
     assert!(ea.low_persistent, "{ea:?}");
     assert!(ea.summary.starts_with("Low energy availability"), "{}", ea.summary);
 }
+
+#[test]
+fn the_cli_prints_energy_availability_by_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    let wagner = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_wagner"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("WAGNER_DB")
+            .env("TZ", "UTC")
+            .output()
+            .unwrap()
+    };
+    assert!(wagner(&["init"]).status.success());
+    let zip = dir.path().join("export.zip");
+    apple_health_fixture::write_zip(&zip, &apple_health_fixture::small_xml());
+    assert!(wagner(&["import", zip.to_str().unwrap()]).status.success());
+    let out = wagner(&["body", "ea", "--date", "2021-12-13"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    let line = |date: &str| text.lines().find(|l| l.starts_with(date)).unwrap_or_default().to_string();
+    assert!(line("2021-12-13").ends_with('—'), "no food that day: {text}");
+    assert!(line("2021-12-07").contains('—'), "{text}");
+    assert!(text.contains("kcal/kg fat-free mass"), "{text}");
+}
