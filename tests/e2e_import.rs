@@ -10,6 +10,8 @@ mod e2e_support;
 use std::time::Duration;
 
 use e2e_support::*;
+use fantoccini::Locator;
+use serde_json::json;
 use wagner::Store;
 use wagner::profile::{self, NewProfile};
 
@@ -24,27 +26,78 @@ async fn count(store: &Store, table: &str) -> i64 {
         .unwrap()
 }
 
+/// A database with one profile and nothing in it yet (the window opens on Welcome).
+async fn fresh_profile_db(dir: &std::path::Path) -> std::path::PathBuf {
+    let db = dir.join("wagner.db");
+    let store = Store::open(&db).await.unwrap();
+    let mut conn = store.pool().acquire().await.unwrap();
+    profile::create(
+        &mut conn,
+        NewProfile {
+            full_name: "Jane".into(),
+            time_zone: Some("America/Denver".into()),
+            ..NewProfile::default()
+        },
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    store.close().await;
+    db
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn an_apple_health_export_dropped_on_the_window_is_previewed_by_path_and_can_be_left_unimported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_profile_db(dir.path()).await;
+    let zip = dir.path().join("export.zip");
+    apple_health_fixture::write_zip(&zip, &apple_health_fixture::small_xml());
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "welcome").await;
+    testid(&client, "start-fresh").await.click().await.unwrap();
+    testid(&client, "today-page").await;
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("html[data-drop-ready='true']"))
+        .await
+        .expect("the window listens for drops");
+    // The debug build's hook emits Tauri's own drag-drop event with the real path.
+    client
+        .execute(
+            "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', \
+             { event: 'wagner-e2e://simulate-drop', payload: { paths: arguments[0] } });",
+            vec![json!([zip.display().to_string()])],
+        )
+        .await
+        .unwrap();
+    testid(&client, "activities-page").await;
+    let rows = wait_for_rows(&client, "[data-testid='history-found-row']", 9).await;
+    assert_eq!(squash(&rows[0]), "2 weigh-ins 2021-12-11 – 2021-12-12", "{rows:?}");
+    testid(&client, "history-discard").await.click().await.unwrap();
+    eventually("the preview closes", || async {
+        let open = client.find_all(Locator::Css("[data-testid='history-preview']")).await.map(|v| v.len());
+        match open {
+            Ok(0) => Ok(()),
+            other => Err(format!("previews shown: {other:?}")),
+        }
+    })
+    .await;
+    let store = Store::open(&db).await.unwrap();
+    assert_eq!(count(&store, "body_measurements").await, 0, "nothing imported");
+    assert_eq!(count(&store, "activities").await, 0);
+    assert!(zip.exists(), "a dropped file is read where it is, never removed");
+    store.close().await;
+    client.close().await.unwrap();
+}
+
 #[tokio::test]
 #[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
 async fn an_apple_health_export_is_previewed_imported_on_confirm_and_its_weigh_ins_are_on_the_body_page() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("wagner.db");
-    {
-        let store = Store::open(&db).await.unwrap();
-        let mut conn = store.pool().acquire().await.unwrap();
-        profile::create(
-            &mut conn,
-            NewProfile {
-                full_name: "Jane".into(),
-                time_zone: Some("America/Denver".into()),
-                ..NewProfile::default()
-            },
-        )
-        .await
-        .unwrap();
-        drop(conn);
-        store.close().await;
-    }
+    let db = fresh_profile_db(dir.path()).await;
     let zip = dir.path().join("export.zip");
     apple_health_fixture::write_zip(&zip, &apple_health_fixture::small_xml());
 
