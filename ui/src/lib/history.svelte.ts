@@ -32,6 +32,14 @@ export const history = $state<{
   cancelling: false,
 });
 
+/** "1 workout", "2 workouts": the core names kinds in the plural. */
+export function kindLabel(what: string, count: number): string {
+  if (count !== 1) return what;
+  if (what.startsWith("days ")) return `day ${what.slice(5)}`;
+  if (what.endsWith("ies")) return `${what.slice(0, -3)}y`;
+  return what.endsWith("s") ? what.slice(0, -1) : what;
+}
+
 /** Files that may be a whole export rather than one activity. */
 export function isHistoryFile(name: string): boolean {
   return /\.(zip|xml|csv)$/i.test(name);
