@@ -14,6 +14,7 @@ pub mod demo;
 pub mod embeddings;
 pub mod error;
 pub mod http;
+pub mod imports;
 pub mod integrations;
 pub mod models;
 pub mod nutrition;

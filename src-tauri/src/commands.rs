@@ -407,7 +407,7 @@ pub struct RunningImport(std::sync::Mutex<std::sync::Arc<std::sync::atomic::Atom
 
 impl RunningImport {
     /// A fresh flag for a new import.
-    fn start(&self) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    pub(crate) fn start(&self) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
         let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         if let Ok(mut current) = self.0.lock() {
             *current = flag.clone();
@@ -482,6 +482,11 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             import_activity_paths,
             cancel_import,
             import_activity_file,
+            crate::history_commands::import_stage,
+            crate::history_commands::import_preview,
+            crate::history_commands::import_history,
+            crate::history_commands::import_discard,
+            crate::history_commands::energy_availability,
             fitness,
             crate::nutrition_commands::nutrition_day,
             crate::nutrition_commands::food_search,

@@ -12,6 +12,7 @@ mod desktop_commands;
 #[cfg(debug_assertions)]
 mod e2e_hooks;
 mod error;
+mod history_commands;
 mod integrations_commands;
 mod nutrition_commands;
 mod programs_commands;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
-use wagner::activities::{import as activity_import, view as activity_view};
+use wagner::activities::view as activity_view;
 use wagner::dashboard::Today;
 use wagner::profile::NewProfile;
 use wagner::quick_entry::pipeline::{self, Reader};
@@ -156,10 +156,14 @@ enum Command {
         #[arg(long)]
         days: Option<u32>,
     },
-    /// Import FIT, GPX and TCX files (also .gz), folders of them, or export ZIPs (Strava, Garmin).
+    /// Import a history: FIT, GPX and TCX files (also .gz), folders of them, export ZIPs (Apple
+    /// Health, Garmin Connect, Strava), MyFitnessPal or Cronometer CSVs. The kind is detected.
     Import {
         #[arg(required_unless_present = "watch_device", value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// Only show what each path holds (counts per kind and date range); write nothing.
+        #[arg(long, conflicts_with = "watch_device")]
+        dry_run: bool,
         /// A Garmin watch plugged in over USB: its GARMIN/Activity folder, only files not imported
         /// before. PATH is where it is mounted; without it the usual mount points are searched.
         #[arg(long, value_name = "PATH", num_args = 0..=1, conflicts_with = "paths")]
@@ -762,25 +766,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.close().await;
             return Ok(ExitCode::from(code));
         }
-        Command::Import { paths, .. } => {
+        Command::Import { paths, dry_run, .. } => {
             let profile = profile::require_default(&store).await?;
-            let json = cli.json;
-            let results = activity_import::import_paths(&store, &profile, &paths, |r| {
-                if !json {
-                    println!("{}", activity_view::import_line(r));
-                }
-            })
-            .await?;
-            if json {
-                print_json(&results)?;
-            }
+            let code = wagner::imports::cli::run(&store, &profile, &paths, dry_run, cli.json).await?;
             store.close().await;
-            // Every file was tried; a failed one makes the whole run a user error.
-            return Ok(if results.iter().any(|r| r.failed()) {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            });
+            // Every path was tried; a failed or unknown one makes the whole run a user error.
+            return Ok(ExitCode::from(code));
         }
         Command::Strava(args) => {
             let code = wagner::integrations::cli::run(&store, args, cli.json).await?;

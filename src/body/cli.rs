@@ -69,6 +69,12 @@ pub enum BodyAction {
     Scale { file: std::path::PathBuf },
     /// Import weigh-ins from a CSV: Withings weight.csv, a Garmin Connect weight export, or date,weight.
     Import { file: std::path::PathBuf },
+    /// Energy availability: (intake − exercise energy) ÷ fat-free mass, day by day.
+    Ea {
+        /// Last day, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,6 +205,17 @@ pub async fn run(store: &Store, args: BodyArgs, as_json: bool) -> Result<String>
             };
             tx.commit().await?;
             Ok(out)
+        }
+        Some(BodyAction::Ea { date }) => {
+            let day = match date {
+                Some(d) => clock::parse_date(&d)?,
+                None => crate::dashboard::today_for(&profile),
+            };
+            let ea = super::energy_availability::week_to(store, &profile, day).await?;
+            if as_json {
+                return json(&ea);
+            }
+            Ok(super::energy_availability::render(&ea))
         }
         Some(BodyAction::Tdee { window, end, apply_target, goal_rate }) => {
             let e = match end {

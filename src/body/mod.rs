@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod csv_import;
+pub mod energy_availability;
 pub mod expenditure;
 pub mod overview;
 pub mod photo;

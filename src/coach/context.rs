@@ -308,6 +308,8 @@ pub struct Snapshot {
     pub recent_activities: Vec<ActivitySummary>,
     pub weight: Option<WeightTrend>,
     pub program: Option<ProgramDay>,
+    /// (intake − exercise energy) ÷ fat-free mass over the last 7 days.
+    pub energy_availability: Option<body::energy_availability::EnergyAvailability>,
 }
 
 /// Averages over the local days `[today - days + 1, today]` that have a meal.
@@ -366,6 +368,8 @@ pub async fn snapshot(store: &Store, profile: &Profile, now: DateTime<Utc>) -> R
         recent_activities: activities::recent(store, &profile.id, end, 5).await?,
         weight,
         program: programs::day_on(store, &profile.id, today).await?,
+        energy_availability: Some(body::energy_availability::week_to(store, profile, today).await?)
+            .filter(|ea| ea.mean_7d.is_some()),
     })
 }
 
@@ -415,6 +419,12 @@ pub fn describe(s: &Snapshot, retrieved: &[Retrieved]) -> String {
             w.weekly_rate_kg.map(|r| format!(", {r:+.2} kg/week over 28 days")).unwrap_or_default()
         )),
         None => out.push_str("Weight: no weigh-ins yet.\n"),
+    }
+    if let Some(ea) = &s.energy_availability {
+        out.push_str(&format!(
+            "{} (Low energy availability is below {:.0} kcal/kg fat-free mass a day.)\n",
+            ea.summary, ea.threshold
+        ));
     }
     if let Some(p) = &s.program {
         out.push_str(&format!(

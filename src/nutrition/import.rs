@@ -110,13 +110,13 @@ const MFP_COLUMNS: [(&str, &str); 12] = [
 
 /// One meal read from the file: its key, day, time and foods.
 #[derive(Debug, Clone)]
-struct ImportedMeal {
-    key: String,
-    date: NaiveDate,
-    time: Option<NaiveTime>,
-    category: MealCategory,
-    name: String,
-    foods: Vec<MealFood>,
+pub(crate) struct ImportedMeal {
+    pub key: String,
+    pub date: NaiveDate,
+    pub time: Option<NaiveTime>,
+    pub category: MealCategory,
+    pub name: String,
+    pub foods: Vec<MealFood>,
 }
 
 struct Sheet<'a> {
@@ -362,13 +362,30 @@ pub async fn import_file(store: &Store, profile: &Profile, path: &Path) -> Resul
     Ok(report)
 }
 
-enum Upsert {
+/// What a file holds, read but not written: `meals_added` counts the meals found.
+pub fn preview_file(path: &Path) -> Result<ImportReport> {
+    let (format, meals, rows) = read_meals(path)?;
+    Ok(ImportReport {
+        format: Some(format),
+        rows,
+        meals_added: meals.len() as u32,
+        first_date: meals.iter().map(|m| m.date).min().map(|d| d.to_string()),
+        last_date: meals.iter().map(|m| m.date).max().map(|d| d.to_string()),
+        ..ImportReport::default()
+    })
+}
+
+pub(crate) enum Upsert {
     Added,
     Updated,
     Unchanged,
 }
 
-async fn upsert(conn: &mut SqliteConnection, profile: &Profile, meal: &ImportedMeal) -> Result<Upsert> {
+pub(crate) async fn upsert(
+    conn: &mut SqliteConnection,
+    profile: &Profile,
+    meal: &ImportedMeal,
+) -> Result<Upsert> {
     let time = meal.time.unwrap_or_else(|| default_time(meal.category));
     let logged_at = clock::local_to_utc(meal.date, time.hour(), time.minute(), profile.tz());
     let existing: Option<(String, String)> =

@@ -3,7 +3,7 @@
 //! content-addressed under the data dir, and store the activity, its
 //! segments and streams in one transaction.
 
-mod archive;
+pub(crate) mod archive;
 pub mod fit;
 pub mod fit_decode;
 pub mod gpx;

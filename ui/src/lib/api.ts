@@ -76,6 +76,10 @@ import type {
   BackupOverview,
   LiveRestoreReport,
   ScheduleSettings,
+  HistoryPreview,
+  HistoryProgress,
+  HistoryReport,
+  EnergyAvailability,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -166,6 +170,20 @@ export const api = {
       channel.onmessage = onProgress;
       return c.importActivityPaths(paths, channel);
     }),
+  /** Keeps a picked file's contents where the core can read it; returns its path. */
+  importStage: (name: string, bytes: Uint8Array): Promise<string> =>
+    call((c) => c.importStage(name, Array.from(bytes))),
+  /** What a file or export holds, before anything is written. */
+  importPreview: (path: string): Promise<HistoryPreview> => call((c) => c.importPreview(path)),
+  /** Imports a previewed file; `onProgress` hears each batch. Stopped by `cancelImport`. */
+  importHistory: (path: string, onProgress: (p: HistoryProgress) => void): Promise<HistoryReport> =>
+    call((c) => {
+      const channel = mockVariant() === null ? new Channel<HistoryProgress>() : ({} as Channel<HistoryProgress>);
+      channel.onmessage = onProgress;
+      return c.importHistory(path, channel);
+    }),
+  importDiscard: (path: string): Promise<null> => call((c) => c.importDiscard(path)),
+  energyAvailability: (date: string): Promise<EnergyAvailability> => call((c) => c.energyAvailability(date)),
   /** Stops the running import by path before its next file. */
   cancelImport: async (): Promise<void> => {
     await (await getBackend()).cancelImport();

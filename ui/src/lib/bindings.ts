@@ -274,6 +274,63 @@ async importActivityFile(name: string, bytes: number[], index: number, total: nu
 }
 },
 /**
+ * Keeps a picked file (the picker gives contents) where the import can read
+ * it by path; returns that path for the preview and the import.
+ */
+async importStage(name: string, bytes: number[]) : Promise<Result<string, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_stage", { name, bytes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What the file holds (kind, counts per kind, date range, problems); writes nothing.
+ */
+async importPreview(path: string) : Promise<Result<HistoryPreview, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_preview", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports the previewed file in batches, sending progress; `cancel_import` stops it
+ * between batches. A staged copy is removed afterwards.
+ */
+async importHistory(path: string, onProgress: TAURI_CHANNEL<HistoryProgress>) : Promise<Result<HistoryReport, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_history", { path, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Drops a staged file the user decided not to import.
+ */
+async importDiscard(path: string) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_discard", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Energy availability for the 7 days ending on `date` (YYYY-MM-DD).
+ */
+async energyAvailability(date: string) : Promise<Result<EnergyAvailability, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("energy_availability", { date }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Fitness (CTL), fatigue (ATL) and form (TSB) for each day of `[from, to]`.
  */
 async fitness(from: string, to: string) : Promise<Result<FitnessDay[], CommandError>> {
@@ -1287,11 +1344,45 @@ export type DeviceImport = { device: Device;
  * Files already imported before (same content): not read again.
  */
 already_imported: number; results: ImportResult[] }
+export type EaDay = { date: string; 
+/**
+ * Food logged that day (kcal); None when nothing was logged.
+ */
+intake_kcal: number | null; exercise_kcal: number; 
+/**
+ * The range of `exercise_kcal` from the efficiency of power-meter work.
+ */
+exercise_kcal_low: number; exercise_kcal_high: number; 
+/**
+ * Of `exercise_kcal`, how much came from power-meter work.
+ */
+from_power_kcal: number; ffm_kg: number | null; ffm_source: FfmSource | null; 
+/**
+ * kcal/kg FFM; None without food logged or without FFM.
+ */
+ea: number | null; ea_low: number | null; ea_high: number | null }
 /**
  * Documents of one profile, for the UI and `wagner embed`.
  */
 export type EmbeddingCounts = { documents: number; embedded: number; pending: number }
 export type EmbeddingStatus = { counts: EmbeddingCounts; queue: QueueStatus }
+export type EnergyAvailability = { 
+/**
+ * The days asked for, oldest first.
+ */
+days: EaDay[]; 
+/**
+ * Mean EA over the last 7 days (ending at the last day) with food logged.
+ */
+mean_7d: number | null; days_in_mean: number; 
+/**
+ * The 7-day mean is below [`LOW_THRESHOLD`] over enough days.
+ */
+low_persistent: boolean; threshold: number; 
+/**
+ * One sentence for the window and the coach.
+ */
+summary: string }
 /**
  * Everything the review panel shows about one entry: who read it, what it
  * cost, what was extracted and why a provider's reading was not used.
@@ -1395,6 +1486,19 @@ export type Extraction = { meals?: ExtractedMeal[]; workouts?: ExtractedWorkout[
  * 0–1: how sure the reader is that the rows match what was meant.
  */
 confidence: number }
+export type FfmSource = 
+/**
+ * A lean-mass measurement.
+ */
+"lean_mass" | 
+/**
+ * Weight and body fat.
+ */
+"body_fat" | 
+/**
+ * Boer's formula from height, weight and sex: an estimate.
+ */
+"estimated"
 /**
  * One day of the performance-management chart.
  */
@@ -1490,6 +1594,48 @@ current_value: number | null; percent: number | null;
  * How the current value is measured.
  */
 measured_as: string }
+/**
+ * One kind of thing found: how many, over which days.
+ */
+export type HistoryFound = { 
+/**
+ * "weigh-ins", "workouts", "days of nutrition"…
+ */
+what: string; count: number; first_date: string | null; last_date: string | null }
+export type HistoryKind = "apple_health" | "garmin_export" | "strava_export" | "activity_archive" | "activity_files" | "nutrition_csv" | "lose_it"
+/**
+ * The outcome for one kind.
+ */
+export type HistoryOutcome = { what: string; added: number; 
+/**
+ * Already stored (an earlier import, or the same from another source).
+ */
+already_there: number; 
+/**
+ * Could not be stored; why is in `problems`.
+ */
+failed: number }
+/**
+ * What a file holds, read but not written.
+ */
+export type HistoryPreview = { path: string; kind: HistoryKind; kind_label: string; found: HistoryFound[]; 
+/**
+ * Damage and values that will be left out, with where they are.
+ */
+problems: string[] }
+/**
+ * Where an import is: `done` of `total` in the phase.
+ */
+export type HistoryProgress = { 
+/**
+ * "reading", "body", "workouts", "nutrition", "files".
+ */
+phase: string; done: number; total: number }
+export type HistoryReport = { path: string; kind: HistoryKind; outcomes: HistoryOutcome[]; problems: string[]; 
+/**
+ * Stopped by the user: what was written before stays.
+ */
+cancelled: boolean }
 /**
  * One heart-rate zone and the time spent in it.
  */

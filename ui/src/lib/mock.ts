@@ -8,6 +8,10 @@ import type { Commands } from "./api";
 import type { Channel } from "@tauri-apps/api/core";
 import type {
   EntryReview,
+  HistoryPreview,
+  HistoryProgress,
+  HistoryReport,
+  EnergyAvailability,
   QueueStatus,
   TaskKind,
   ActivityFilter,
@@ -1172,6 +1176,40 @@ export function createMockCommands(variant: string): Partial<Commands> {
     async importActivityFile(name: string): Promise<Result<ImportProgress[], CommandError>> {
       await delay(200);
       return fail("invalid_input", `The preview cannot import ${name}.`);
+    },
+
+    async importStage(name: string): Promise<Result<string, CommandError>> {
+      await delay(100);
+      return fail("invalid_input", `The preview cannot read ${name}.`);
+    },
+
+    async importPreview(path: string): Promise<Result<HistoryPreview, CommandError>> {
+      await delay(100);
+      return fail("invalid_input", `The preview cannot read ${path}.`);
+    },
+
+    async importHistory(
+      path: string,
+      _onProgress: Channel<HistoryProgress>,
+    ): Promise<Result<HistoryReport, CommandError>> {
+      await delay(100);
+      return fail("invalid_input", `The preview cannot import ${path}.`);
+    },
+
+    async importDiscard(): Promise<Result<null, CommandError>> {
+      return ok(null);
+    },
+
+    async energyAvailability(date: string): Promise<Result<EnergyAvailability, CommandError>> {
+      await delay(80);
+      return ok({
+        days: [],
+        mean_7d: null,
+        days_in_mean: 0,
+        low_persistent: false,
+        threshold: 30,
+        summary: `Energy availability needs logged food (the preview has none up to ${date}).`,
+      });
     },
 
     async fitness(from: string, to: string): Promise<Result<FitnessDay[], CommandError>> {
