@@ -312,6 +312,8 @@ async fn write_workout(
     activity.finish(thresholds);
     let original = route_bytes.as_ref().map(|b| (attachments::sha256_hex(b), b));
     let original = original.as_ref().map(|(hash, b)| (hash.as_str(), "gpx", b.as_slice()));
-    let (status, _) = activity_import::store_activity(store, profile, activity, original, &origin).await?;
+    let label = format!("export.xml workout at {start}");
+    let (status, _) =
+        activity_import::store_activity(store, profile, activity, original, &origin, &label).await?;
     Ok(status)
 }
