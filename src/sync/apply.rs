@@ -164,6 +164,9 @@ pub async fn apply(
     let mut usable: Vec<&RemoteVersion> = Vec::new();
     for v in versions {
         match parse_hlc(&v.hlc) {
+            // Our own pushes coming back (this node id is renewed whenever
+            // the file is restored or copied): never fetched again.
+            _ if v.origin.as_deref() == Some(ctx.node.as_str()) => usable.push(v),
             Some((ms, _)) if ms <= limit => usable.push(v),
             Some((ms, _)) => {
                 let ahead_h = (ms - limit + MAX_DRIFT_MS) as f64 / 3_600_000.0;
@@ -188,7 +191,9 @@ pub async fn apply(
             }
         }
     }
-    let fetched = fetch(ctx, &usable, &mut bad).await?;
+    let foreign: Vec<&RemoteVersion> =
+        usable.iter().copied().filter(|v| v.origin.as_deref() != Some(ctx.node.as_str())).collect();
+    let fetched = fetch(ctx, &foreign, &mut bad).await?;
 
     let mut conn = ctx.store.pool().acquire().await?;
     // Children may arrive before a parent that was edited later, and rows
@@ -256,8 +261,8 @@ async fn apply_in_tx(
         let mine = local.get(&key).copied();
         let lhlc = local_hlc.get(&key);
         let newer = lhlc.is_none_or(|l| v.hlc > *l);
-        // Our own older version coming back: nothing in it is new here.
-        let own_echo = v.origin.as_deref() == Some(ctx.node.as_str()) && lhlc.is_some_and(|l| v.hlc < *l);
+        // Our own version coming back: nothing in it is new here.
+        let own_echo = v.origin.as_deref() == Some(ctx.node.as_str());
         // Without a local change pending, the server's current version is
         // the truth (it already applied the rules below against every push).
         let plan = if lhlc == Some(&v.hlc) || own_echo {

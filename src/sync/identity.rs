@@ -60,14 +60,9 @@ pub async fn renew(store: &Store) -> Result<String> {
     let new_node = uuid::Uuid::new_v4().simple().to_string()[..16].to_owned();
     let mut tx = store.begin_write().await?;
     sqlx::query("UPDATE sync_clock SET node = ?").bind(&new_node).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM sync_state WHERE key = 'pull_cursor'").execute(&mut *tx).await?;
-    sqlx::query(
-        "INSERT INTO sync_state (key, value) VALUES ('renewed_at', ?) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(crate::clock::now_db())
-    .execute(&mut *tx)
-    .await?;
+    // Rows stay as they are (a restore keeps its row counts): the cursor of
+    // a database that never synced is absent and stays so.
+    sqlx::query("UPDATE sync_state SET value = '0' WHERE key = 'pull_cursor'").execute(&mut *tx).await?;
     tx.commit().await?;
     write_marker(store.path(), &new_node)?;
     Ok(new_node)

@@ -17,8 +17,9 @@
 //! * Pull: the server's `sync_rows` in sequence order from a cursor kept in
 //!   `sync_state`, one SQLite transaction per batch that also advances the
 //!   cursor (`apply.rs`). Pulled rows are applied with `sync_clock.applying =
-//!   1` so the triggers do not log them again. Versions are compared, never
-//!   origins, so a restored or copied database gets back what it lacks. A
+//!   1` so the triggers do not log them again. Versions are compared (only
+//!   this node's own pushes are told by origin, and the node id changes
+//!   with the file), so a restored or copied database gets back what it lacks. A
 //!   row that cannot be applied is kept aside (`quarantine.rs`) and retried
 //!   at the end of the pull and on every sync; the rest goes on.
 //! * Identity: `identity.rs` gives a restored, imported or copied database
