@@ -21,6 +21,8 @@ WAGNER_TEST_PG_URL=$(scripts/pg.sh start)
 export WAGNER_TEST_PG_URL WAGNER_REQUIRE_PG=1
 trap 'scripts/pg.sh stop' EXIT
 cargo test -p wagner-coach
+# A short, bounded kill -9 run (the long one: scripts/crash-trials.sh 60).
+scripts/crash-trials.sh 6
 
 step "desktop shell: bindings up to date, debug build"
 cargo test -p wagner-desktop

@@ -70,6 +70,13 @@ pub async fn process(
     .await?;
     let Some(claimed) = claimed else {
         let entry = super::get(store, &profile.id, entry_id).await?;
+        if entry.processing_status == ProcessingStatus::Processing {
+            return Err(Error::invalid(format!(
+                "entry {entry_id} is being read by another Wagner process right now: it is taken over \
+                 (and can be retried) once that process ends or after {} minutes",
+                super::claim::STALE_AFTER.num_minutes()
+            )));
+        }
         return Err(Error::invalid(format!(
             "entry {entry_id} is {}: only pending or failed entries are processed",
             entry.processing_status.as_str()
