@@ -78,3 +78,31 @@ async fn the_entry_box_logs_onto_the_day_chosen_and_follows_the_day_viewed() {
     assert!(meals.iter().any(|m| m.foods.iter().any(|f| f.name.to_lowercase().contains("egg"))), "{meals:?}");
     client.close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn a_withings_csv_picked_on_the_body_page_imports_its_weigh_ins() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+    client.execute("window.location.hash = '#/body'", vec![]).await.unwrap();
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/body/withings-weight.csv");
+    testid(&client, "body-import-file").await.send_keys(&file.display().to_string()).await.unwrap();
+    eventually("the import reports its rows", || async {
+        let text = testid(&client, "body-import-status").await.prop("textContent").await.ok().flatten();
+        let text = text.unwrap_or_default();
+        if text.contains("Withings: 3 imported") { Ok(()) } else { Err(text) }
+    })
+    .await;
+    save_screenshot(&client, "body-import").await;
+    let store = Store::open(&db).await.unwrap();
+    let imported: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM body_measurements WHERE source = 'import'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(imported, 3);
+    client.close().await.unwrap();
+}

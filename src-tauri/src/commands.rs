@@ -269,6 +269,19 @@ pub async fn body_add(
     Ok(body::add_from_text(store, &profile, &values, at.as_deref()).await?)
 }
 
+/// Imports weigh-ins from a body CSV's text (Withings, Garmin Connect, date,weight):
+/// one transaction, readings already there skipped.
+#[tauri::command]
+#[specta::specta]
+pub async fn body_import_csv(
+    core: State<'_, Core>,
+    contents: String,
+) -> CommandResult<body::csv_import::BodyCsvReport> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(body::csv_import::import_csv(store, &profile, contents.as_bytes()).await?)
+}
+
 /// Changes a measurement: `key=value`s (an empty value removes that measure) and/or a new time.
 #[tauri::command]
 #[specta::specta]
@@ -470,6 +483,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             create_profile,
             body_overview,
             body_add,
+            body_import_csv,
             body_edit,
             body_delete,
             body_undo,

@@ -7,6 +7,7 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { commands, events } from "./bindings";
 import type {
   QueueStatus,
+  BodyCsvReport,
   TaskKind,
   ActivityFilter,
   ActivitySummary,
@@ -136,6 +137,7 @@ export const api = {
   /** `values`: "key=value" strings, e.g. ["weight=82.4", "waist=84"]; bare numbers are in the user's units. */
   bodyAdd: (values: string[], at: string | null = null): Promise<Measurement> =>
     call((c) => c.bodyAdd(values, at)),
+  bodyImportCsv: (contents: string): Promise<BodyCsvReport> => call((c) => c.bodyImportCsv(contents)),
   /** An empty value ("bf=") removes that measure. */
   bodyEdit: (id: string, values: string[], at: string | null = null): Promise<Measurement> =>
     call((c) => c.bodyEdit(id, values, at)),

@@ -146,6 +146,18 @@ async bodyAdd(values: string[], at: string | null) : Promise<Result<Measurement,
 }
 },
 /**
+ * Imports weigh-ins from a body CSV's text (Withings, Garmin Connect, date,weight):
+ * one transaction, readings already there skipped.
+ */
+async bodyImportCsv(contents: string) : Promise<Result<BodyCsvReport, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("body_import_csv", { contents }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Changes a measurement: `key=value`s (an empty value removes that measure) and/or a new time.
  */
 async bodyEdit(id: string, values: string[], at: string | null) : Promise<Result<Measurement, CommandError>> {
@@ -1169,6 +1181,12 @@ export type BackupReport = { file: string; bytes: number; manifest: Manifest }
  * Best efforts computed from the stored streams.
  */
 export type BestEfforts = { fastest_1km_s: number | null; fastest_5km_s: number | null; best_5min_power_w: number | null; best_20min_power_w: number | null }
+export type BodyCsvFormat = "withings" | "garmin" | "plain"
+export type BodyCsvReport = { format: BodyCsvFormat; imported: number; skipped_duplicates: number; 
+/**
+ * Rows with no weight or body fat (Garmin's "–").
+ */
+skipped_empty: number; first: string | null; last: string | null }
 export type BodyOverview = { units: Units; 
 /**
  * Every kind the user can enter, built-in first.

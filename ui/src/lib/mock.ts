@@ -32,6 +32,7 @@ import type {
   Extraction,
   MealSummary,
   Measurement,
+  BodyCsvReport,
   Profile,
   ProgramDay,
   ProgramItem,
@@ -1020,6 +1021,15 @@ export function createMockCommands(variant: string): Partial<Commands> {
       await delay(150);
       if (!state.profile) return fail("no_profile", "Create a profile first.");
       return ok(bodyOverview(state, state.profile.units === "imperial"));
+    },
+
+    async bodyImportCsv(contents: string): Promise<Result<BodyCsvReport, CommandError>> {
+      await delay(200);
+      const rows = contents.split(/\r?\n/).filter((l) => l.trim().length > 0);
+      if (rows.length < 2) return fail("invalid_input", "the file has no weight or body fat readings");
+      const header = rows[0] ?? "";
+      const format = /weight \(/i.test(header) ? "withings" : /^time,/i.test(header) ? "garmin" : "plain";
+      return ok({ format, imported: rows.length - 1, skipped_duplicates: 0, skipped_empty: 0, first: null, last: null });
     },
 
     async bodyAdd(values: string[], atDate: string | null): Promise<Result<Measurement, CommandError>> {
