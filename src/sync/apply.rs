@@ -275,7 +275,7 @@ async fn apply_in_tx(
         } else if v.deleted {
             match mine {
                 Some(l) if l.pending && !l.deleted => Plan::Delete { overrides_local_edit: true },
-                Some(l) if l.pending => Plan::Skip,
+                // Deleted on both sides: the server's tombstone settles it.
                 _ => Plan::Delete { overrides_local_edit: false },
             }
         } else if !fetched.contains_key(&key) {
