@@ -425,8 +425,17 @@ async fn run_model(seed: u64, steps: usize) {
     let first = sync::snapshot(installs[0].store()).await.unwrap();
     for (i, install) in installs.iter().enumerate() {
         let store = install.store();
-        assert_eq!(sync::pending_count(store).await.unwrap(), 0, "install {i} has pending rows\n{ctx}");
         let status = sync::status(store).await.unwrap();
+        let pending: Vec<(String, String, String, i64)> =
+            sqlx::query_as("SELECT tbl, row_id, hlc, deleted FROM sync_rows WHERE pending = 1")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        assert!(
+            pending.is_empty(),
+            "install {i} has pending rows {pending:?}, kept aside {:?}\n{ctx}",
+            status.quarantined
+        );
         assert_eq!(
             status.quarantined_total, 0,
             "install {i} kept rows aside: {:?}\n{ctx}",

@@ -129,7 +129,12 @@ async fn fetch(
         .await?;
         for (id, text) in rows {
             let key = ((*table).to_owned(), id);
-            let converted = parse_row(&text).and_then(|v| meta.to_sqlite(&v).map_err(|e| e.to_string()));
+            let converted = parse_row(&text).and_then(|v| {
+                meta.to_sqlite(&v).map_err(|e| match e {
+                    Error::Sync(m) => m,
+                    other => other.to_string(),
+                })
+            });
             match converted {
                 Ok(row) => {
                     let owner = if *table == "users" { row.get("id") } else { row.get("user_id") };
@@ -270,7 +275,7 @@ async fn apply_in_tx(
         } else if v.deleted {
             match mine {
                 Some(l) if l.pending && !l.deleted => Plan::Delete { overrides_local_edit: true },
-                Some(l) if l.pending => Plan::Skip,
+                // Deleted on both sides: the server's tombstone settles it.
                 _ => Plan::Delete { overrides_local_edit: false },
             }
         } else if !fetched.contains_key(&key) {

@@ -685,6 +685,11 @@ async fn push_batch(
             }
             // A delete wins over a live copy.
             Some((_, false, _, _)) if row.deleted => true,
+            // Deleted there too: nothing to send.
+            Some((_, true, _, _)) if row.deleted => {
+                taken.push(row.clone());
+                continue;
+            }
             // A live row over a delete only when this install knew of the
             // delete (it made it, or had pulled it) and is newer.
             Some((hlc, true, seq, origin)) if !row.deleted => {
