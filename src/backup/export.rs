@@ -233,8 +233,21 @@ async fn export_on(conn: &mut SqliteConnection, store: &Store, dir: &Path) -> Re
         let mut csv = csv::Writer::from_path(&path).map_err(csv_err)?;
         csv.write_record(columns.iter().map(|(c, _)| c.as_str())).map_err(csv_err)?;
         let cols: Vec<String> = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
-        let key = if table == "quick_entry_embedding_vectors" { "embedding_id" } else { "rowid" };
-        let order = if columns.iter().any(|(c, _)| c == "id") { "id" } else { key };
+        // A stable order: the primary key (WITHOUT ROWID tables have no rowid).
+        let pk: Vec<String> =
+            sqlx::query_scalar("SELECT '\"' || name || '\"' FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")
+                .bind(table)
+                .fetch_all(&mut *conn)
+                .await?;
+        let order = if table == "quick_entry_embedding_vectors" {
+            "embedding_id".to_string()
+        } else if columns.iter().any(|(c, _)| c == "id") {
+            "id".to_string()
+        } else if !pk.is_empty() {
+            pk.join(", ")
+        } else {
+            "rowid".to_string()
+        };
         let sql = format!("SELECT {} FROM \"{table}\" ORDER BY {order}", cols.join(", "));
         let mut stream = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *conn);
         let mut first = true;
