@@ -146,7 +146,8 @@ async fn rows_written_by_the_system_sqlite3_are_versioned_read_and_synced() {
 
     // And syncs it: a second install joining the server gets the same rows.
     let Some(url) = fresh_server().await else { return };
-    let opts = SyncOptions::default();
+    // The throwaway test server's URL is its superuser.
+    let opts = SyncOptions { allow_privileged: true, ..SyncOptions::default() };
     let up = sync::sync(&store, &url, &opts).await.expect("sync");
     assert!(up.errors.is_empty(), "{:?}", up.errors);
     assert_eq!(sync::pending_count(&store).await.unwrap(), 0);

@@ -234,11 +234,12 @@ async fn export_on(conn: &mut SqliteConnection, store: &Store, dir: &Path) -> Re
         csv.write_record(columns.iter().map(|(c, _)| c.as_str())).map_err(csv_err)?;
         let cols: Vec<String> = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
         // A stable order: the primary key (WITHOUT ROWID tables have no rowid).
-        let pk: Vec<String> =
-            sqlx::query_scalar("SELECT '\"' || name || '\"' FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")
-                .bind(table)
-                .fetch_all(&mut *conn)
-                .await?;
+        let pk: Vec<String> = sqlx::query_scalar(
+            "SELECT '\"' || name || '\"' FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk",
+        )
+        .bind(table)
+        .fetch_all(&mut *conn)
+        .await?;
         let order = if table == "quick_entry_embedding_vectors" {
             "embedding_id".to_string()
         } else if columns.iter().any(|(c, _)| c == "id") {

@@ -79,7 +79,8 @@ pub async fn unpack_and_verify(file: &Path, dir: &Path) -> Result<Manifest> {
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(zip_err)?;
         let Some(rel) = entry.enclosed_name() else {
-            return Err(named(format!("entry {:?} points outside its folder", entry.name())));
+            let name = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| "(unreadable name)".into());
+            return Err(named(format!("entry \"{name}\" points outside its folder")));
         };
         if entry.is_dir() {
             continue;

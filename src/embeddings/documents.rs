@@ -1,4 +1,4 @@
-//! Search documents: one row of quick_entry_embeddings per completed quick
+//! Search documents: one row of quick_entry_embeddings per read (completed or needs_review) quick
 //! entry, and one per meal, activity or measurement logged outside quick
 //! entry. The text is built from the stored rows (deterministic, offline);
 //! triggers mark a document stale when its rows change, and [`sync`] rebuilds
@@ -82,7 +82,7 @@ pub async fn sync(pool: &SqlitePool, user_id: &str, tz: Tz) -> Result<SyncReport
     let mut report = SyncReport::default();
     let mut todo: Vec<(SourceKind, String, Option<String>)> = Vec::new();
     let new_entries: Vec<String> = sqlx::query_scalar(
-        "SELECT q.id FROM quick_entry_logs q WHERE q.user_id = ? AND q.processing_status = 'completed' \
+        "SELECT q.id FROM quick_entry_logs q WHERE q.user_id = ? AND q.processing_status IN ('completed', 'needs_review') \
          AND NOT EXISTS (SELECT 1 FROM quick_entry_embeddings e WHERE e.quick_entry_log_id = q.id)",
     )
     .bind(user_id)
@@ -290,7 +290,7 @@ async fn build_entry(
 ) -> Result<Option<Built>> {
     let entry: Option<(Option<String>, Option<String>, String)> = sqlx::query_as(
         "SELECT raw_text, raw_transcription, logged_at FROM quick_entry_logs \
-         WHERE id = ? AND user_id = ? AND processing_status = 'completed'",
+         WHERE id = ? AND user_id = ? AND processing_status IN ('completed', 'needs_review')",
     )
     .bind(entry_id)
     .bind(user_id)

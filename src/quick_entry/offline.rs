@@ -888,6 +888,28 @@ fn read_duration(part: &str) -> Option<i64> {
     (total > 0.0).then(|| total.round() as i64)
 }
 
+/// The first clock of a part read as hours:minutes, when it has two parts ("1:58").
+fn two_part_clock_as_hours(part: &str) -> Option<i64> {
+    let c = CLOCK.captures_iter(part).find(|c| c.get(4).is_none())?;
+    if c.get(3).is_some() {
+        return None;
+    }
+    let h: i64 = c[1].parse().ok()?;
+    let m: i64 = c[2].parse().ok()?;
+    (m < 60).then_some(h * 3600 + m * 60)
+}
+
+/// A speed above world-record pace over any distance (m/s): past it, "1:58"
+/// cannot be minutes and seconds.
+fn fastest_speed_m_s(activity_type: ActivityType) -> f64 {
+    match activity_type {
+        ActivityType::Run | ActivityType::Walk | ActivityType::Hike => 10.5,
+        ActivityType::Swim => 2.5,
+        ActivityType::Rowing => 6.5,
+        _ => 25.0,
+    }
+}
+
 fn read_pace_seconds_per_km(part: &str) -> Option<f64> {
     CLOCK.captures_iter(part).find_map(|c| {
         let suffix = c.get(4)?.as_str();
@@ -914,6 +936,14 @@ fn read_cardio(part: &str, activity_type: ActivityType) -> ExtractedWorkout {
             .map(|c| if c.get(1).is_some_and(|h| h.as_str() != "full") { 21_097.5 } else { 42_195.0 })
     });
     let mut duration_seconds = read_duration(part);
+    // "21 km in 1:58" is 1 h 58 min: a two-part clock reads as minutes:seconds
+    // unless that would be faster than anyone covers the distance.
+    if let (Some(d), Some(t)) = (distance_meters, duration_seconds)
+        && let Some(as_hours) = two_part_clock_as_hours(part)
+        && d / (t.max(1) as f64) > fastest_speed_m_s(activity_type)
+    {
+        duration_seconds = Some(as_hours);
+    }
     if duration_seconds.is_none()
         && let (Some(d), Some(pace)) = (distance_meters, read_pace_seconds_per_km(part))
     {
@@ -1195,6 +1225,16 @@ mod tests {
         assert_eq!(e.workouts[0].name, "Easy run");
         assert_eq!(e.measurements[0].weight_kg, Some(82.4));
         assert!(e.confidence > 0.7, "{}", e.confidence);
+    }
+
+    #[test]
+    fn a_two_part_clock_is_hours_only_when_minutes_would_be_impossible() {
+        let half = p("long run 21 km half marathon distance in 1:58");
+        assert_eq!(half.workouts[0].duration_seconds, Some(7080));
+        let five = p("ran 5k in 25:30");
+        assert_eq!(five.workouts[0].duration_seconds, Some(1530));
+        let mile = p("ran 1 mile in 6:05");
+        assert_eq!(mile.workouts[0].duration_seconds, Some(365));
     }
 
     #[test]
