@@ -435,6 +435,9 @@ pub struct AppStatus {
     pub profile: Option<Profile>,
     pub has_data: bool,
     pub schema_version: i64,
+    /// The core's "now" (RFC 3339): the window's default day comes from it,
+    /// not from the web engine's clock, so a clock set for tests holds there too.
+    pub now: String,
 }
 
 pub async fn app_status(store: &Store) -> Result<AppStatus> {
@@ -452,6 +455,7 @@ pub async fn app_status(store: &Store) -> Result<AppStatus> {
         profile,
         has_data,
         schema_version: schema_version.unwrap_or(0),
+        now: clock::now_db(),
     })
 }
 

@@ -1115,7 +1115,12 @@ export type Answers = { primary_goal: string | null; experience_level: string | 
  * What the window needs at start-up to choose between the welcome screen
  * (no profile or no data yet) and Today.
  */
-export type AppStatus = { db_path: string; profile: Profile | null; has_data: boolean; schema_version: number }
+export type AppStatus = { db_path: string; profile: Profile | null; has_data: boolean; schema_version: number; 
+/**
+ * The core's "now" (RFC 3339): the window's default day comes from it,
+ * not from the web engine's clock, so a clock set for tests holds there too.
+ */
+now: string }
 export type Attention = { pending: number; failed: number; 
 /**
  * Read, but waiting for the user (foods not found, implausible numbers).

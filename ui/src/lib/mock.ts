@@ -703,7 +703,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
       if (state.failStatus) {
         return fail("database", `Could not open the database at ${DB_PATH}: permission denied (os error 13).`);
       }
-      return ok({ db_path: DB_PATH, profile: state.profile, has_data: state.hasData, schema_version: 3 });
+      return ok({ db_path: DB_PATH, profile: state.profile, has_data: state.hasData, schema_version: 3, now: new Date().toISOString() });
     },
 
     async today(date: string | null): Promise<Result<Today, CommandError>> {

@@ -10,12 +10,20 @@ export const session = $state<{
   refreshTick: number;
   /** The day a page shows (YYYY-MM-DD) when it is not today: the entry box logs onto it by default. */
   viewedDay: string | null;
+  /** The core's clock minus the web engine's (ms): "today" in the window is the core's. */
+  clockOffsetMs: number;
 }>({
   profile: null,
   dbPath: null,
   refreshTick: 0,
   viewedDay: null,
+  clockOffsetMs: 0,
 });
+
+/** The core's "now" as the window should use it. */
+export function coreNow(): Date {
+  return new Date(Date.now() + session.clockOffsetMs);
+}
 
 export function requestRefresh(): void {
   session.refreshTick += 1;
