@@ -6,7 +6,6 @@ mod support;
 
 use std::process::Command;
 
-use sqlx::Connection;
 use wagner::sync::{self, SyncOptions};
 
 fn sqlite3_bin() -> String {
@@ -33,22 +32,6 @@ fn sqlite_version() -> (u32, u32) {
     let major = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
     let minor = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
     (major, minor)
-}
-
-async fn fresh_server() -> Option<String> {
-    let Ok(admin) = std::env::var("WAGNER_TEST_PG_URL") else {
-        if std::env::var("WAGNER_REQUIRE_PG").is_ok_and(|v| v == "1") {
-            panic!("WAGNER_TEST_PG_URL is not set: start a server with `scripts/pg.sh start`");
-        }
-        eprintln!("skipped the sync half: WAGNER_TEST_PG_URL is not set (scripts/pg.sh start prints one)");
-        return None;
-    };
-    let name = format!("wagner_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connecting to WAGNER_TEST_PG_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
-    let mut url = reqwest::Url::parse(&admin).expect("a URL");
-    url.set_path(&format!("/{name}"));
-    Some(url.to_string())
 }
 
 fn unix_ms_now() -> i64 {
@@ -145,7 +128,7 @@ async fn rows_written_by_the_system_sqlite3_are_versioned_read_and_synced() {
     assert!(store.check().await.unwrap().is_healthy());
 
     // And syncs it: a second install joining the server gets the same rows.
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
     // The throwaway test server's URL is its superuser.
     let opts = SyncOptions { allow_privileged: true, ..SyncOptions::default() };
     let up = sync::sync(&store, &url, &opts).await.expect("sync");

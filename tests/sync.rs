@@ -9,27 +9,6 @@ use wagner::sync::{self, SyncOptions};
 
 /// A fresh database on the test server, or None (with a note) when no server
 /// is configured outside the test script.
-async fn fresh_server() -> Option<String> {
-    let Ok(admin) = std::env::var("WAGNER_TEST_PG_URL") else {
-        if std::env::var("WAGNER_REQUIRE_PG").is_ok_and(|v| v == "1") {
-            panic!(
-                "WAGNER_TEST_PG_URL is not set: start a server with `scripts/pg.sh start` and export its URL"
-            );
-        }
-        eprintln!("skipped: WAGNER_TEST_PG_URL is not set (scripts/pg.sh start prints one)");
-        return None;
-    };
-    let name = format!("wagner_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connecting to WAGNER_TEST_PG_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .expect("create db");
-    let mut url = reqwest::Url::parse(&admin).expect("a URL");
-    url.set_path(&format!("/{name}"));
-    Some(url.to_string())
-}
-
 fn opts() -> SyncOptions {
     // The test server's role is a superuser: allowed here on purpose.
     SyncOptions { batch_size: 200, allow_privileged: true, ..SyncOptions::default() }
@@ -92,7 +71,7 @@ fn assert_same(a: &serde_json::Map<String, Value>, b: &serde_json::Map<String, V
 
 #[tokio::test]
 async fn two_installs_editing_offline_converge() {
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
     let (_da, a) = demo_store().await;
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let log = seen.clone();
@@ -193,7 +172,7 @@ async fn two_installs_editing_offline_converge() {
 
 #[tokio::test]
 async fn a_sync_killed_midway_and_rerun_loses_and_duplicates_nothing() {
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
     let (_da, a) = demo_store().await;
     let total = sync::pending_count(&a).await.unwrap();
     let small = SyncOptions { batch_size: 50, fail_after_batches: Some(3), ..opts() };
@@ -235,7 +214,7 @@ async fn a_sync_killed_midway_and_rerun_loses_and_duplicates_nothing() {
 
 #[tokio::test]
 async fn row_level_security_keeps_two_users_apart_on_one_server() {
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
     // Create the schema as the admin, then sync as an ordinary role.
     let admin_pool = sync::connect(&url, None).await.unwrap();
     sync::migrate_server(&admin_pool).await.unwrap();

@@ -24,27 +24,6 @@ use sqlx::Connection;
 use wagner::Store;
 use wagner::sync::{self, SyncOptions};
 
-async fn fresh_server() -> Option<String> {
-    let Ok(admin) = std::env::var("WAGNER_TEST_PG_URL") else {
-        if std::env::var("WAGNER_REQUIRE_PG").is_ok_and(|v| v == "1") {
-            panic!(
-                "WAGNER_TEST_PG_URL is not set: start a server with `scripts/pg.sh start` and export its URL"
-            );
-        }
-        eprintln!("skipped: WAGNER_TEST_PG_URL is not set (scripts/pg.sh start prints one)");
-        return None;
-    };
-    let name = format!("wagner_model_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connecting to WAGNER_TEST_PG_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .expect("create db");
-    let mut url = reqwest::Url::parse(&admin).expect("a URL");
-    url.set_path(&format!("/{name}"));
-    Some(url.to_string())
-}
-
 /// xorshift64*: reproducible from the seed printed on failure.
 struct Rng(u64);
 impl Rng {
@@ -146,7 +125,7 @@ fn opts() -> SyncOptions {
 }
 
 async fn run_model(seed: u64, steps: usize) {
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_model").await else { return };
     let target = {
         let u = reqwest::Url::parse(&url).unwrap();
         tokio::net::lookup_host((u.host_str().unwrap(), u.port().unwrap_or(5432)))

@@ -15,27 +15,6 @@ use wagner::sync::{self, SyncOptions};
 
 /// A fresh database on the test server, or None (with a note) when no server
 /// is configured outside the test script.
-async fn fresh_server() -> Option<String> {
-    let Ok(admin) = std::env::var("WAGNER_TEST_PG_URL") else {
-        if std::env::var("WAGNER_REQUIRE_PG").is_ok_and(|v| v == "1") {
-            panic!(
-                "WAGNER_TEST_PG_URL is not set: start a server with `scripts/pg.sh start` and export its URL"
-            );
-        }
-        eprintln!("skipped: WAGNER_TEST_PG_URL is not set (scripts/pg.sh start prints one)");
-        return None;
-    };
-    let name = format!("wagner_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connecting to WAGNER_TEST_PG_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .expect("create db");
-    let mut url = reqwest::Url::parse(&admin).expect("a URL");
-    url.set_path(&format!("/{name}"));
-    Some(url.to_string())
-}
-
 /// The test server's admin role is a superuser: these tests say so.
 fn opts() -> SyncOptions {
     SyncOptions { batch_size: 200, allow_privileged: true, ..SyncOptions::default() }
@@ -123,7 +102,7 @@ async fn server_edit(url: &str, table: &str, id: &str, set: &str, hlc: Option<&s
 // 1. A program edit on one install never blocks the other's sync.
 #[tokio::test]
 async fn a_program_move_or_regenerate_never_blocks_the_other_install() {
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
     let (_da, a) = demo_store().await;
     ok_sync(&a, &url).await;
     let (_db, b) = empty_install().await;
@@ -159,7 +138,7 @@ async fn a_program_move_or_regenerate_never_blocks_the_other_install() {
 // 2. Restore, then sync: your own newer rows come back.
 #[tokio::test]
 async fn a_restore_then_sync_brings_back_the_rows_changed_after_the_backup() {
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
     let (dir, a) = demo_store().await;
     ok_sync(&a, &url).await;
     let backup = dir.path().join("before.zip");
@@ -204,7 +183,7 @@ async fn a_restore_then_sync_brings_back_the_rows_changed_after_the_backup() {
 // 3. A copied database file syncs with the original.
 #[tokio::test]
 async fn a_copied_database_file_syncs_with_the_original() {
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
     let (_da, a) = demo_store().await;
     ok_sync(&a, &url).await;
     let copy_dir = tempfile::tempdir().unwrap();
@@ -294,7 +273,7 @@ async fn target_of(url: &str) -> SocketAddr {
 // 4 and 5. Bounded waits and clear words.
 #[tokio::test]
 async fn a_lost_server_ends_the_sync_at_once_and_the_next_sync_resumes() {
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
     let relay = Arc::new(Relay::start(target_of(&url).await).await);
     let relayed = relay.url(&url);
     let (_da, a) = demo_store().await;
@@ -357,7 +336,7 @@ async fn a_lost_server_ends_the_sync_at_once_and_the_next_sync_resumes() {
 // 6. Bad rows on the server are kept aside, named once; the rest goes on.
 #[tokio::test]
 async fn bad_server_rows_are_kept_aside_and_the_rest_of_the_sync_goes_on() {
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
     let (_da, a) = demo_store().await;
     ok_sync(&a, &url).await;
     let (_db, b) = empty_install().await;
@@ -419,7 +398,7 @@ async fn bad_server_rows_are_kept_aside_and_the_rest_of_the_sync_goes_on() {
 // 7. Safe by default with Postgres.
 #[tokio::test]
 async fn a_superuser_is_refused_unless_asked_and_a_sync_role_acts_for_one_profile() {
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
     let (_da, a) = demo_store().await;
     let err = sync::sync(&a, &url, &SyncOptions::default()).await.expect_err("superuser refused");
     assert!(err.to_string().contains("superuser") && err.to_string().contains("setup-role"), "{err}");
@@ -499,7 +478,7 @@ async fn a_superuser_is_refused_unless_asked_and_a_sync_role_acts_for_one_profil
 // 8. A version from the far future cannot poison the clock.
 #[tokio::test]
 async fn a_version_from_the_far_future_is_kept_aside_and_the_clock_stays_sane() {
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
     let (_da, a) = demo_store().await;
     ok_sync(&a, &url).await;
     let (_db, b) = empty_install().await;
@@ -536,7 +515,7 @@ async fn a_version_from_the_far_future_is_kept_aside_and_the_clock_stays_sane() 
 // 9. Deletes win over edits made without knowing them; fields merge.
 #[tokio::test]
 async fn a_delete_wins_over_an_unknowing_edit_and_edits_of_different_fields_both_survive() {
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
     let (_da, a) = demo_store().await;
     ok_sync(&a, &url).await;
     let (_db, b) = empty_install().await;
@@ -609,7 +588,7 @@ async fn a_delete_wins_over_an_unknowing_edit_and_edits_of_different_fields_both
 // --join killed mid-way resumes like sync.
 #[tokio::test]
 async fn an_interrupted_join_resumes_where_it_stopped() {
-    let Some(url) = fresh_server().await else { return };
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
     let (_da, a) = demo_store().await;
     let pushed = ok_sync(&a, &url).await.pushed;
     let (_db, b) = empty_install().await;

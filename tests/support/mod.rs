@@ -88,3 +88,28 @@ pub fn loopback_provider(
 ) -> Provider {
     Provider::with_retry(loopback_config(kind, model, server_uri), Some(ApiKey::new(key)), retry).unwrap()
 }
+
+/// A new, empty database on the test Postgres (`WAGNER_TEST_PG_URL`), named
+/// `{prefix}_<uuid>`; None (the test skips) when no server is configured,
+/// unless `WAGNER_REQUIRE_PG=1` (CI), where a missing server fails the test.
+pub async fn fresh_server(prefix: &str) -> Option<String> {
+    use sqlx::Connection;
+    let Ok(admin) = std::env::var("WAGNER_TEST_PG_URL") else {
+        if std::env::var("WAGNER_REQUIRE_PG").is_ok_and(|v| v == "1") {
+            panic!(
+                "WAGNER_TEST_PG_URL is not set: start a server with `scripts/pg.sh start` and export its URL"
+            );
+        }
+        eprintln!("skipped: WAGNER_TEST_PG_URL is not set (scripts/pg.sh start prints one)");
+        return None;
+    };
+    let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connecting to WAGNER_TEST_PG_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create db");
+    let mut url = reqwest::Url::parse(&admin).expect("a URL");
+    url.set_path(&format!("/{name}"));
+    Some(url.to_string())
+}
