@@ -12,7 +12,6 @@ mod labelled;
 
 use std::time::Instant;
 
-use wagner::profile::{self, NewProfile};
 use wagner::quick_entry::{self, pipeline};
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -40,36 +39,12 @@ fn main() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = wagner::Store::open(&dir.path().join("bench.db")).await.expect("store");
         wagner::nutrition::foods::load_bundled(&store).await.expect("foods");
-        let mut conn = store.pool().acquire().await.expect("conn");
-        let me = profile::create(
-            &mut conn,
-            NewProfile {
-                full_name: "Bench".into(),
-                time_zone: Some("UTC".into()),
-                current_weight_kg: Some(70.0),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("profile");
-        drop(conn);
+        let me = labelled::new_scorer(&store, "Bench").await;
         for (name, set) in
             [("Development set", &dev), ("Held-out set", &holdout), ("Phone-typed held-out set", &phone)]
         {
             // Each set on a fresh user: no history from the others.
-            let mut conn = store.pool().acquire().await.expect("conn");
-            let user = profile::create(
-                &mut conn,
-                NewProfile {
-                    full_name: name.into(),
-                    time_zone: Some("UTC".into()),
-                    current_weight_kg: Some(70.0),
-                    ..Default::default()
-                },
-            )
-            .await
-            .expect("profile");
-            drop(conn);
+            let user = labelled::new_scorer(&store, name).await;
             let report = labelled::score_stored(&store, &user, set).await;
             println!("## {name}, stored rows ({} entries)\n\n{}", set.len(), report.stored_table());
             for miss in &report.misses {

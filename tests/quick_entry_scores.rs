@@ -6,25 +6,11 @@
 #[path = "support/labelled.rs"]
 mod labelled;
 
-use wagner::profile::{self, NewProfile};
-
 async fn scored(name: &str) -> labelled::Report {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = wagner::Store::open(&dir.path().join("scores.db")).await.expect("store");
     wagner::nutrition::foods::load_bundled(&store).await.expect("foods");
-    let mut conn = store.pool().acquire().await.expect("conn");
-    let me = profile::create(
-        &mut conn,
-        NewProfile {
-            full_name: "Scorer".into(),
-            time_zone: Some("UTC".into()),
-            current_weight_kg: Some(70.0),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("profile");
-    drop(conn);
+    let me = labelled::new_scorer(&store, "Scorer").await;
     let entries = labelled::load_named(name);
     let report = labelled::score_stored(&store, &me, &entries).await;
     println!("## {name} ({} entries)\n\n{}", entries.len(), report.stored_table());

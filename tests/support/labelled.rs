@@ -318,3 +318,20 @@ pub async fn score_stored(
     }
     report
 }
+
+/// A user to score against: UTC, 70 kg (the weight MET estimates use), no
+/// history, so one set's picks never help another's.
+pub async fn new_scorer(store: &wagner::Store, name: &str) -> wagner::profile::Profile {
+    let mut conn = store.pool().acquire().await.expect("conn");
+    wagner::profile::create(
+        &mut conn,
+        wagner::profile::NewProfile {
+            full_name: name.into(),
+            time_zone: Some("UTC".into()),
+            current_weight_kg: Some(70.0),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("profile")
+}
