@@ -252,6 +252,12 @@ async fn a_cancelled_import_stops_between_batches_and_keeps_what_was_written() {
 }
 
 fn garmin_export(dir: &Path, biometrics: &[u8]) -> PathBuf {
+    garmin_export_with(dir, biometrics, &[])
+}
+
+/// A Garmin Connect account export laid out as Garmin ships it, with `more`
+/// files (name inside the ZIP, content) added.
+fn garmin_export_with(dir: &Path, biometrics: &[u8], more: &[(&str, &[u8])]) -> PathBuf {
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let mut inner = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for name in ["hrv-activity.fit", "garmin-fenix-5-bike.fit"] {
@@ -272,6 +278,10 @@ fn garmin_export(dir: &Path, biometrics: &[u8]) -> PathBuf {
     zip.start_file("DI_CONNECT/DI-Connect-Wellness/2023-03-01_2023-06-09_114985_sleepData.json", opts)
         .unwrap();
     zip.write_all(b"[]").unwrap();
+    for (name, bytes) in more {
+        zip.start_file(*name, opts).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
     zip.finish().unwrap();
     path
 }
@@ -318,6 +328,81 @@ async fn a_garmin_connect_export_imports_its_fit_files_and_weigh_ins_once() {
         "{report:?}"
     );
     assert_eq!(outcome(&report, "activities").added, 2);
+}
+
+const UDS: &str = "DI_CONNECT/DI-Connect-Aggregator/UDSFile_2023-03-01_2023-06-09.json";
+const HEALTH_STATUS: &str =
+    "DI_CONNECT/DI-Connect-Wellness/2023-03-01_2023-06-09_114985_healthStatusData.json";
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path)).unwrap()
+}
+
+async fn wellness_rows(store: &Store) -> Vec<(String, String, serde_json::Value)> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT measured_at, local_date, measurements FROM body_measurements WHERE weight_kg IS NULL \
+         ORDER BY measured_at",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    rows.into_iter().map(|(at, day, m)| (at, day, serde_json::from_str(&m).unwrap())).collect()
+}
+
+#[tokio::test]
+async fn a_garmin_export_brings_each_days_resting_heart_rate_and_hrv_once() {
+    let (dir, store, me) = support::store_with_profile("Jane", "Europe/Berlin").await;
+    let uds = fixture("garmin/UDSFile_2023-03-01_2023-06-09.json");
+    let status = fixture("garmin/2023-03-01_2023-06-09_114985_healthStatusData.json");
+    let zip = garmin_export_with(dir.path(), BIOMETRICS.as_bytes(), &[(UDS, &uds), (HEALTH_STATUS, &status)]);
+
+    let preview = imports::preview(&zip).await.unwrap();
+    let found = |what: &str| {
+        let f = preview.found.iter().find(|f| f.what == what).unwrap_or_else(|| panic!("{preview:?}"));
+        (f.count, f.first_date.clone().unwrap(), f.last_date.clone().unwrap())
+    };
+    // The fourth UDS day was not worn (no resting HR); the third has no HRV.
+    assert_eq!(found("resting heart rates"), (3, "2023-03-01".into(), "2023-03-03".into()));
+    assert_eq!(found("HRV readings"), (3, "2023-03-01".into(), "2023-03-04".into()));
+    assert!(preview.problems.is_empty(), "{:?}", preview.problems);
+
+    let report = run(&store, &me, &zip).await;
+    assert_eq!(outcome(&report, "days of resting HR / HRV").added, 4, "{report:?}");
+    assert_eq!(outcome(&report, "weigh-ins").added, 2, "the weigh-ins stay their own rows");
+    let rows = wellness_rows(&store).await;
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    // Local noon of each day (Berlin is UTC+1 in March, as the UDS file's times say).
+    assert_eq!((rows[0].0.as_str(), rows[0].1.as_str()), ("2023-03-01T11:00:00.000Z", "2023-03-01"));
+    assert_eq!(rows[0].2, serde_json::json!({"resting_hr_bpm": 51.0, "hrv_ms": 61.0}));
+    assert_eq!(rows[1].2, serde_json::json!({"resting_hr_bpm": 50.0, "hrv_ms": 58.0}));
+    // restingHeartRate missing that day: the current-day value stands in.
+    assert_eq!(rows[2].2, serde_json::json!({"resting_hr_bpm": 55.0}));
+    assert_eq!((rows[3].1.as_str(), &rows[3].2), ("2023-03-04", &serde_json::json!({"hrv_ms": 64.0})));
+
+    let again = run(&store, &me, &zip).await;
+    let o = outcome(&again, "days of resting HR / HRV");
+    assert_eq!((o.added, o.already_there), (0, 4));
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM body_measurements").await, 6);
+
+    // A health-status file cut off in its third record: named, the two before it kept.
+    let (dir2, store2, me2) = support::store_with_profile("Jane", "Europe/Berlin").await;
+    let text = String::from_utf8(status.clone()).unwrap();
+    let cut = text.find("\"2023-03-04\"").unwrap() + 20;
+    let zip = garmin_export_with(
+        dir2.path(),
+        BIOMETRICS.as_bytes(),
+        &[(UDS, &uds), (HEALTH_STATUS, &status[..cut])],
+    );
+    let report = run(&store2, &me2, &zip).await;
+    assert!(
+        report.problems.iter().any(|p| p.contains("healthStatusData.json: not readable JSON at record 3")
+            && p.contains("the 2 records before it are kept")),
+        "{:?}",
+        report.problems
+    );
+    let rows = wellness_rows(&store2).await;
+    assert_eq!(rows.len(), 3, "the resting heart rates of three days, HRV on two: {rows:?}");
+    assert_eq!(rows.iter().filter(|r| r.2.get("hrv_ms").is_some()).count(), 2);
 }
 
 fn wagner(db: &Path, args: &[&str]) -> std::process::Output {

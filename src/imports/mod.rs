@@ -9,6 +9,7 @@
 pub mod apple_health;
 pub mod cli;
 pub mod garmin;
+pub mod garmin_wellness;
 mod health_write;
 pub mod loseit;
 
