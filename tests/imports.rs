@@ -529,3 +529,203 @@ async fn a_lose_it_export_imports_its_food_log_once_and_names_bad_rows() {
     assert_eq!((outcome(&again, "meals").added, outcome(&again, "meals").already_there), (0, 2));
     assert_eq!(count(&store, "SELECT COUNT(*) FROM meal_logs").await, 2);
 }
+
+/// One cell of a test workbook: text, a number, or an Excel date (a serial
+/// number in a date-formatted cell, as spreadsheet apps write them).
+enum Cell {
+    Text(&'static str),
+    Num(f64),
+    Date(u32),
+}
+
+/// Writes an .xlsx workbook the way spreadsheet libraries do: a ZIP of
+/// SpreadsheetML parts, inline strings, a date style for date cells.
+fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<Cell>>)]) {
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let mut put = |name: &str, body: String| {
+        z.start_file(name, opts).unwrap();
+        z.write_all(body.as_bytes()).unwrap();
+    };
+    let overrides: String = (1..=sheets.len())
+        .map(|i| format!(r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#))
+        .collect();
+    put(
+        "[Content_Types].xml",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>"#
+        ),
+    );
+    put(
+        "_rels/.rels",
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into(),
+    );
+    let sheet_list: String = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            format!(
+                r#"<sheet name="{}" sheetId="{}" r:id="rId{}"/>"#,
+                name.replace('&', "&amp;"),
+                i + 1,
+                i + 1
+            )
+        })
+        .collect();
+    put(
+        "xl/workbook.xml",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{sheet_list}</sheets></workbook>"#
+        ),
+    );
+    let rels: String = (1..=sheets.len())
+        .map(|i| format!(r#"<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#))
+        .collect();
+    put(
+        "xl/_rels/workbook.xml.rels",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#,
+            sheets.len() + 1
+        ),
+    );
+    put(
+        "xl/styles.xml",
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>"#.into(),
+    );
+    for (i, (_, rows)) in sheets.iter().enumerate() {
+        let mut xml = String::new();
+        for (r, row) in rows.iter().enumerate() {
+            xml.push_str(&format!(r#"<row r="{}">"#, r + 1));
+            for (c, cell) in row.iter().enumerate() {
+                let at = format!("{}{}", (b'A' + c as u8) as char, r + 1);
+                xml.push_str(&match cell {
+                    Cell::Text(t) => format!(r#"<c r="{at}" t="inlineStr"><is><t>{t}</t></is></c>"#),
+                    Cell::Num(n) => format!(r#"<c r="{at}"><v>{n}</v></c>"#),
+                    Cell::Date(serial) => format!(r#"<c r="{at}" s="1"><v>{serial}</v></c>"#),
+                });
+            }
+            xml.push_str("</row>");
+        }
+        put(
+            &format!("xl/worksheets/sheet{}.xml", i + 1),
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{xml}</sheetData></worksheet>"#
+            ),
+        );
+    }
+    z.finish().unwrap();
+}
+
+/// A MacroFactor detailed export (the sheets and columns public descriptions
+/// of real exports list), in pounds and inches; Excel dates 45292 = 2024-01-01.
+fn macrofactor_sheets() -> Vec<(&'static str, Vec<Vec<Cell>>)> {
+    use Cell::*;
+    vec![
+        (
+            "Calories & Macros",
+            vec![
+                vec![
+                    Text("Date"),
+                    Text("Calories (kcal)"),
+                    Text("Fat (g)"),
+                    Text("Carbs (g)"),
+                    Text("Protein (g)"),
+                ],
+                vec![Date(45292), Num(2140.0), Num(71.5), Num(230.2), Num(151.0)],
+                vec![Date(45293), Num(1985.0), Num(60.0), Num(205.4), Num(160.3)],
+                vec![Date(45294), Num(2310.0), Num(80.1), Num(251.0), Num(149.9)],
+                vec![Text("not a day"), Num(100.0), Num(1.0), Num(1.0), Num(1.0)],
+            ],
+        ),
+        (
+            "Micronutrients",
+            vec![
+                vec![Text("Date"), Text("Fiber (g)"), Text("Sodium (mg)"), Text("Potassium (mg)")],
+                vec![Date(45292), Num(31.2), Num(2350.0), Num(3400.0)],
+            ],
+        ),
+        (
+            "Scale Weight",
+            vec![
+                vec![Text("Date"), Text("Weight (lbs)"), Text("Fat Percent")],
+                vec![Date(45292), Num(180.4), Num(18.2)],
+                vec![Date(45294), Num(179.8), Text("")],
+            ],
+        ),
+        (
+            "Body Metrics",
+            vec![
+                vec![Text("Date"), Text("Waist (in)"), Text("Chest (in)")],
+                vec![Date(45294), Num(33.5), Num(41.0)],
+            ],
+        ),
+        ("Weight Trend", vec![vec![Text("Date"), Text("Trend Weight (lbs)")], vec![Date(45292), Num(180.9)]]),
+        ("Expenditure", vec![vec![Text("Date"), Text("Expenditure")], vec![Date(45292), Num(2650.0)]]),
+        ("Steps", vec![vec![Text("Date"), Text("Steps")], vec![Date(45292), Num(9120.0)]]),
+    ]
+}
+
+#[tokio::test]
+async fn a_macrofactor_workbook_imports_days_of_food_and_weigh_ins_once() {
+    let (dir, store, me) = support::store_with_profile("Jane", "America/Chicago").await;
+    let path = dir.path().join("MacroFactor-20240105093000.xlsx");
+    write_xlsx(&path, &macrofactor_sheets());
+    assert_eq!(imports::detect(&path).unwrap(), HistoryKind::MacroFactor);
+    let preview = imports::preview(&path).await.unwrap();
+    let found = |what: &str| preview.found.iter().find(|f| f.what == what).map(|f| f.count);
+    assert_eq!((found("days of nutrition"), found("weigh-ins")), (Some(3), Some(2)), "{preview:?}");
+    assert!(
+        preview.problems.iter().any(|p| p.contains("Calories & Macros row 5") && p.contains("not a date")),
+        "{:?}",
+        preview.problems
+    );
+
+    let report = run(&store, &me, &path).await;
+    assert_eq!(outcome(&report, "days of nutrition").added, 3, "{report:?}");
+    assert_eq!(outcome(&report, "body measurements").added, 2);
+    let day = wagner::nutrition::day_view(&store, &me, wagner::clock::parse_date("2024-01-01").unwrap())
+        .await
+        .unwrap();
+    assert_eq!((day.nutrition.calories, day.nutrition.protein_g), (2140.0, 151.0));
+    let (fiber, sodium): (Option<f64>, Option<f64>) = sqlx::query_as(
+        "SELECT total_fiber_g, total_sodium_mg FROM meal_logs WHERE local_date = '2024-01-01'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!((fiber, sodium), (Some(31.2), Some(2350.0)));
+    type BodyRow = (String, String, Option<f64>, Option<f64>, String);
+    let body: Vec<BodyRow> = sqlx::query_as(
+        "SELECT measured_at, local_date, weight_kg, body_fat_pct, measurements FROM body_measurements \
+         ORDER BY measured_at",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    // 08:00 in Chicago (UTC−6 in January); pounds and inches in SI.
+    assert_eq!((body[0].0.as_str(), body[0].1.as_str()), ("2024-01-01T14:00:00.000Z", "2024-01-01"));
+    assert!((body[0].2.unwrap() - 180.4 * 0.453_592_37).abs() < 0.001, "{body:?}");
+    assert_eq!(body[0].3, Some(18.2));
+    assert_eq!(body[1].3, None, "no fat reading that day");
+    assert!(body[1].4.contains("\"waist_cm\":85.1"), "33.5 in: {}", body[1].4);
+
+    let again = run(&store, &me, &path).await;
+    let food = outcome(&again, "days of nutrition");
+    let scale = outcome(&again, "body measurements");
+    assert_eq!((food.added, food.already_there, scale.added, scale.already_there), (0, 3, 0, 2));
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM meal_logs").await, 3);
+
+    // Another workbook is refused with what it holds; a cut-off one names the file.
+    let other = dir.path().join("budget.xlsx");
+    write_xlsx(&other, &[("Budget", vec![vec![Cell::Text("Month"), Cell::Text("Rent")]])]);
+    let err = imports::detect(&other).unwrap_err().to_string();
+    assert!(
+        err.contains("budget.xlsx") && err.contains("Budget") && err.contains("Calories & Macros"),
+        "{err}"
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    let cut = dir.path().join("cut.xlsx");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let err = imports::detect(&cut).unwrap_err().to_string();
+    assert!(err.contains("cut.xlsx") && err.contains("damaged"), "{err}");
+}

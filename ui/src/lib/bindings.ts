@@ -1639,7 +1639,7 @@ export type HistoryFound = {
  * "weigh-ins", "workouts", "days of nutrition"…
  */
 what: string; count: number; first_date: string | null; last_date: string | null }
-export type HistoryKind = "apple_health" | "garmin_export" | "strava_export" | "activity_archive" | "activity_files" | "nutrition_csv" | "lose_it"
+export type HistoryKind = "apple_health" | "garmin_export" | "strava_export" | "activity_archive" | "activity_files" | "nutrition_csv" | "lose_it" | "macro_factor"
 /**
  * The outcome for one kind.
  */
