@@ -252,6 +252,12 @@ async fn a_cancelled_import_stops_between_batches_and_keeps_what_was_written() {
 }
 
 fn garmin_export(dir: &Path, biometrics: &[u8]) -> PathBuf {
+    garmin_export_with(dir, biometrics, &[])
+}
+
+/// A Garmin Connect account export laid out as Garmin ships it, with `more`
+/// files (name inside the ZIP, content) added.
+fn garmin_export_with(dir: &Path, biometrics: &[u8], more: &[(&str, &[u8])]) -> PathBuf {
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let mut inner = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for name in ["hrv-activity.fit", "garmin-fenix-5-bike.fit"] {
@@ -272,6 +278,10 @@ fn garmin_export(dir: &Path, biometrics: &[u8]) -> PathBuf {
     zip.start_file("DI_CONNECT/DI-Connect-Wellness/2023-03-01_2023-06-09_114985_sleepData.json", opts)
         .unwrap();
     zip.write_all(b"[]").unwrap();
+    for (name, bytes) in more {
+        zip.start_file(*name, opts).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
     zip.finish().unwrap();
     path
 }
@@ -318,6 +328,81 @@ async fn a_garmin_connect_export_imports_its_fit_files_and_weigh_ins_once() {
         "{report:?}"
     );
     assert_eq!(outcome(&report, "activities").added, 2);
+}
+
+const UDS: &str = "DI_CONNECT/DI-Connect-Aggregator/UDSFile_2023-03-01_2023-06-09.json";
+const HEALTH_STATUS: &str =
+    "DI_CONNECT/DI-Connect-Wellness/2023-03-01_2023-06-09_114985_healthStatusData.json";
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path)).unwrap()
+}
+
+async fn wellness_rows(store: &Store) -> Vec<(String, String, serde_json::Value)> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT measured_at, local_date, measurements FROM body_measurements WHERE weight_kg IS NULL \
+         ORDER BY measured_at",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    rows.into_iter().map(|(at, day, m)| (at, day, serde_json::from_str(&m).unwrap())).collect()
+}
+
+#[tokio::test]
+async fn a_garmin_export_brings_each_days_resting_heart_rate_and_hrv_once() {
+    let (dir, store, me) = support::store_with_profile("Jane", "Europe/Berlin").await;
+    let uds = fixture("garmin/UDSFile_2023-03-01_2023-06-09.json");
+    let status = fixture("garmin/2023-03-01_2023-06-09_114985_healthStatusData.json");
+    let zip = garmin_export_with(dir.path(), BIOMETRICS.as_bytes(), &[(UDS, &uds), (HEALTH_STATUS, &status)]);
+
+    let preview = imports::preview(&zip).await.unwrap();
+    let found = |what: &str| {
+        let f = preview.found.iter().find(|f| f.what == what).unwrap_or_else(|| panic!("{preview:?}"));
+        (f.count, f.first_date.clone().unwrap(), f.last_date.clone().unwrap())
+    };
+    // The fourth UDS day was not worn (no resting HR); the third has no HRV.
+    assert_eq!(found("resting heart rates"), (3, "2023-03-01".into(), "2023-03-03".into()));
+    assert_eq!(found("HRV readings"), (3, "2023-03-01".into(), "2023-03-04".into()));
+    assert!(preview.problems.is_empty(), "{:?}", preview.problems);
+
+    let report = run(&store, &me, &zip).await;
+    assert_eq!(outcome(&report, "days of resting HR / HRV").added, 4, "{report:?}");
+    assert_eq!(outcome(&report, "weigh-ins").added, 2, "the weigh-ins stay their own rows");
+    let rows = wellness_rows(&store).await;
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    // Local noon of each day (Berlin is UTC+1 in March, as the UDS file's times say).
+    assert_eq!((rows[0].0.as_str(), rows[0].1.as_str()), ("2023-03-01T11:00:00.000Z", "2023-03-01"));
+    assert_eq!(rows[0].2, serde_json::json!({"resting_hr_bpm": 51.0, "hrv_ms": 61.0}));
+    assert_eq!(rows[1].2, serde_json::json!({"resting_hr_bpm": 50.0, "hrv_ms": 58.0}));
+    // restingHeartRate missing that day: the current-day value stands in.
+    assert_eq!(rows[2].2, serde_json::json!({"resting_hr_bpm": 55.0}));
+    assert_eq!((rows[3].1.as_str(), &rows[3].2), ("2023-03-04", &serde_json::json!({"hrv_ms": 64.0})));
+
+    let again = run(&store, &me, &zip).await;
+    let o = outcome(&again, "days of resting HR / HRV");
+    assert_eq!((o.added, o.already_there), (0, 4));
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM body_measurements").await, 6);
+
+    // A health-status file cut off in its third record: named, the two before it kept.
+    let (dir2, store2, me2) = support::store_with_profile("Jane", "Europe/Berlin").await;
+    let text = String::from_utf8(status.clone()).unwrap();
+    let cut = text.find("\"2023-03-04\"").unwrap() + 20;
+    let zip = garmin_export_with(
+        dir2.path(),
+        BIOMETRICS.as_bytes(),
+        &[(UDS, &uds), (HEALTH_STATUS, &status[..cut])],
+    );
+    let report = run(&store2, &me2, &zip).await;
+    assert!(
+        report.problems.iter().any(|p| p.contains("healthStatusData.json: not readable JSON at record 3")
+            && p.contains("the 2 records before it are kept")),
+        "{:?}",
+        report.problems
+    );
+    let rows = wellness_rows(&store2).await;
+    assert_eq!(rows.len(), 3, "the resting heart rates of three days, HRV on two: {rows:?}");
+    assert_eq!(rows.iter().filter(|r| r.2.get("hrv_ms").is_some()).count(), 2);
 }
 
 fn wagner(db: &Path, args: &[&str]) -> std::process::Output {
@@ -443,4 +528,204 @@ async fn a_lose_it_export_imports_its_food_log_once_and_names_bad_rows() {
     let again = run(&store, &me, &path).await;
     assert_eq!((outcome(&again, "meals").added, outcome(&again, "meals").already_there), (0, 2));
     assert_eq!(count(&store, "SELECT COUNT(*) FROM meal_logs").await, 2);
+}
+
+/// One cell of a test workbook: text, a number, or an Excel date (a serial
+/// number in a date-formatted cell, as spreadsheet apps write them).
+enum Cell {
+    Text(&'static str),
+    Num(f64),
+    Date(u32),
+}
+
+/// Writes an .xlsx workbook the way spreadsheet libraries do: a ZIP of
+/// SpreadsheetML parts, inline strings, a date style for date cells.
+fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<Cell>>)]) {
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let mut put = |name: &str, body: String| {
+        z.start_file(name, opts).unwrap();
+        z.write_all(body.as_bytes()).unwrap();
+    };
+    let overrides: String = (1..=sheets.len())
+        .map(|i| format!(r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#))
+        .collect();
+    put(
+        "[Content_Types].xml",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>"#
+        ),
+    );
+    put(
+        "_rels/.rels",
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into(),
+    );
+    let sheet_list: String = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            format!(
+                r#"<sheet name="{}" sheetId="{}" r:id="rId{}"/>"#,
+                name.replace('&', "&amp;"),
+                i + 1,
+                i + 1
+            )
+        })
+        .collect();
+    put(
+        "xl/workbook.xml",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{sheet_list}</sheets></workbook>"#
+        ),
+    );
+    let rels: String = (1..=sheets.len())
+        .map(|i| format!(r#"<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#))
+        .collect();
+    put(
+        "xl/_rels/workbook.xml.rels",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#,
+            sheets.len() + 1
+        ),
+    );
+    put(
+        "xl/styles.xml",
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>"#.into(),
+    );
+    for (i, (_, rows)) in sheets.iter().enumerate() {
+        let mut xml = String::new();
+        for (r, row) in rows.iter().enumerate() {
+            xml.push_str(&format!(r#"<row r="{}">"#, r + 1));
+            for (c, cell) in row.iter().enumerate() {
+                let at = format!("{}{}", (b'A' + c as u8) as char, r + 1);
+                xml.push_str(&match cell {
+                    Cell::Text(t) => format!(r#"<c r="{at}" t="inlineStr"><is><t>{t}</t></is></c>"#),
+                    Cell::Num(n) => format!(r#"<c r="{at}"><v>{n}</v></c>"#),
+                    Cell::Date(serial) => format!(r#"<c r="{at}" s="1"><v>{serial}</v></c>"#),
+                });
+            }
+            xml.push_str("</row>");
+        }
+        put(
+            &format!("xl/worksheets/sheet{}.xml", i + 1),
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{xml}</sheetData></worksheet>"#
+            ),
+        );
+    }
+    z.finish().unwrap();
+}
+
+/// A MacroFactor detailed export (the sheets and columns public descriptions
+/// of real exports list), in pounds and inches; Excel dates 45292 = 2024-01-01.
+fn macrofactor_sheets() -> Vec<(&'static str, Vec<Vec<Cell>>)> {
+    use Cell::*;
+    vec![
+        (
+            "Calories & Macros",
+            vec![
+                vec![
+                    Text("Date"),
+                    Text("Calories (kcal)"),
+                    Text("Fat (g)"),
+                    Text("Carbs (g)"),
+                    Text("Protein (g)"),
+                ],
+                vec![Date(45292), Num(2140.0), Num(71.5), Num(230.2), Num(151.0)],
+                vec![Date(45293), Num(1985.0), Num(60.0), Num(205.4), Num(160.3)],
+                vec![Date(45294), Num(2310.0), Num(80.1), Num(251.0), Num(149.9)],
+                vec![Text("not a day"), Num(100.0), Num(1.0), Num(1.0), Num(1.0)],
+            ],
+        ),
+        (
+            "Micronutrients",
+            vec![
+                vec![Text("Date"), Text("Fiber (g)"), Text("Sodium (mg)"), Text("Potassium (mg)")],
+                vec![Date(45292), Num(31.2), Num(2350.0), Num(3400.0)],
+            ],
+        ),
+        (
+            "Scale Weight",
+            vec![
+                vec![Text("Date"), Text("Weight (lbs)"), Text("Fat Percent")],
+                vec![Date(45292), Num(180.4), Num(18.2)],
+                vec![Date(45294), Num(179.8), Text("")],
+            ],
+        ),
+        (
+            "Body Metrics",
+            vec![
+                vec![Text("Date"), Text("Waist (in)"), Text("Chest (in)")],
+                vec![Date(45294), Num(33.5), Num(41.0)],
+            ],
+        ),
+        ("Weight Trend", vec![vec![Text("Date"), Text("Trend Weight (lbs)")], vec![Date(45292), Num(180.9)]]),
+        ("Expenditure", vec![vec![Text("Date"), Text("Expenditure")], vec![Date(45292), Num(2650.0)]]),
+        ("Steps", vec![vec![Text("Date"), Text("Steps")], vec![Date(45292), Num(9120.0)]]),
+    ]
+}
+
+#[tokio::test]
+async fn a_macrofactor_workbook_imports_days_of_food_and_weigh_ins_once() {
+    let (dir, store, me) = support::store_with_profile("Jane", "America/Chicago").await;
+    let path = dir.path().join("MacroFactor-20240105093000.xlsx");
+    write_xlsx(&path, &macrofactor_sheets());
+    assert_eq!(imports::detect(&path).unwrap(), HistoryKind::MacroFactor);
+    let preview = imports::preview(&path).await.unwrap();
+    let found = |what: &str| preview.found.iter().find(|f| f.what == what).map(|f| f.count);
+    assert_eq!((found("days of nutrition"), found("weigh-ins")), (Some(3), Some(2)), "{preview:?}");
+    assert!(
+        preview.problems.iter().any(|p| p.contains("Calories & Macros row 5") && p.contains("not a date")),
+        "{:?}",
+        preview.problems
+    );
+
+    let report = run(&store, &me, &path).await;
+    assert_eq!(outcome(&report, "days of nutrition").added, 3, "{report:?}");
+    assert_eq!(outcome(&report, "body measurements").added, 2);
+    let day = wagner::nutrition::day_view(&store, &me, wagner::clock::parse_date("2024-01-01").unwrap())
+        .await
+        .unwrap();
+    assert_eq!((day.nutrition.calories, day.nutrition.protein_g), (2140.0, 151.0));
+    let (fiber, sodium): (Option<f64>, Option<f64>) = sqlx::query_as(
+        "SELECT total_fiber_g, total_sodium_mg FROM meal_logs WHERE local_date = '2024-01-01'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!((fiber, sodium), (Some(31.2), Some(2350.0)));
+    type BodyRow = (String, String, Option<f64>, Option<f64>, String);
+    let body: Vec<BodyRow> = sqlx::query_as(
+        "SELECT measured_at, local_date, weight_kg, body_fat_pct, measurements FROM body_measurements \
+         ORDER BY measured_at",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    // 08:00 in Chicago (UTC−6 in January); pounds and inches in SI.
+    assert_eq!((body[0].0.as_str(), body[0].1.as_str()), ("2024-01-01T14:00:00.000Z", "2024-01-01"));
+    assert!((body[0].2.unwrap() - 180.4 * 0.453_592_37).abs() < 0.001, "{body:?}");
+    assert_eq!(body[0].3, Some(18.2));
+    assert_eq!(body[1].3, None, "no fat reading that day");
+    assert!(body[1].4.contains("\"waist_cm\":85.1"), "33.5 in: {}", body[1].4);
+
+    let again = run(&store, &me, &path).await;
+    let food = outcome(&again, "days of nutrition");
+    let scale = outcome(&again, "body measurements");
+    assert_eq!((food.added, food.already_there, scale.added, scale.already_there), (0, 3, 0, 2));
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM meal_logs").await, 3);
+
+    // Another workbook is refused with what it holds; a cut-off one names the file.
+    let other = dir.path().join("budget.xlsx");
+    write_xlsx(&other, &[("Budget", vec![vec![Cell::Text("Month"), Cell::Text("Rent")]])]);
+    let err = imports::detect(&other).unwrap_err().to_string();
+    assert!(
+        err.contains("budget.xlsx") && err.contains("Budget") && err.contains("Calories & Macros"),
+        "{err}"
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    let cut = dir.path().join("cut.xlsx");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let err = imports::detect(&cut).unwrap_err().to_string();
+    assert!(err.contains("cut.xlsx") && err.contains("damaged"), "{err}");
 }

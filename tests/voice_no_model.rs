@@ -24,19 +24,19 @@ async fn setup() -> (tempfile::TempDir, Store, Profile) {
     (dir, store, me)
 }
 
-fn now() -> chrono::DateTime<chrono::Utc> {
-    wagner::clock::now()
-}
-
 #[tokio::test]
 async fn a_voice_note_waits_for_transcription_then_is_read() {
     let (_dir, store, me) = setup().await;
     // A minimal WAV header is enough: the audio is only passed on to the transcriber.
     let mut wav = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x80\x3e\x00\x00\x00\x7d\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00".to_vec();
     wav.extend(std::iter::repeat_n(0u8, 64));
-    let entry = quick_entry::log_with_attachments(&store, &me, None, &[(wav, "breakfast.wav".into())], now())
-        .await
-        .unwrap();
+    // Recorded mid-morning; what was said is about yesterday's breakfast.
+    let recorded = chrono::DateTime::parse_from_rfc3339("2026-12-10T10:15:00Z").unwrap().to_utc();
+    let entry =
+        quick_entry::log_with_attachments(&store, &me, None, &[(wav, "breakfast.wav".into())], recorded)
+            .await
+            .unwrap();
+    assert_eq!(entry.logged_at, "2026-12-10T10:15:00.000Z", "no words yet: when it was recorded");
     assert_eq!(entry.input_type, InputType::Voice);
     let err = pipeline::process(&store, &me, &entry.id, Reader::Offline).await.unwrap_err();
     assert_eq!(err.code(), "waiting");
@@ -51,7 +51,8 @@ async fn a_voice_note_waits_for_transcription_then_is_read() {
     Mock::given(method("POST"))
         .and(path("/v1/audio/transcriptions"))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"text": " Two eggs and toast for breakfast."})),
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"text": " Yesterday, two eggs and toast for breakfast."})),
         )
         .expect(1)
         .mount(&server)
@@ -74,7 +75,15 @@ async fn a_voice_note_waits_for_transcription_then_is_read() {
     );
     // Transcribed by the provider; its chat model fails, so the transcript is read offline.
     let done = pipeline::process(&store, &me, &entry.id, Reader::Ai(&p)).await.unwrap();
-    assert_eq!(done.entry.raw_transcription.as_deref(), Some("Two eggs and toast for breakfast."));
+    assert_eq!(done.entry.raw_transcription.as_deref(), Some("Yesterday, two eggs and toast for breakfast."));
     assert_eq!(done.extraction.meals[0].foods[0].quantity, 2.0);
     assert_eq!(done.extraction.meals[0].category, Some(wagner::nutrition::MealCategory::Breakfast));
+    // The spoken day word is read once the transcript is there: yesterday at breakfast.
+    assert_eq!(done.entry.logged_at, "2026-12-09T08:00:00.000Z");
+    let day: String = sqlx::query_scalar("SELECT local_date FROM meal_logs WHERE id = ?")
+        .bind(&done.meal_log_ids[0])
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(day, "2026-12-09");
 }

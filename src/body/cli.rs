@@ -422,10 +422,37 @@ pub fn render_expenditure(e: &Expenditure, units: Units) -> String {
         );
     }
     if let Some(f) = &e.formula {
+        match &f.training {
+            Some(t) => {
+                let _ = writeln!(
+                    out,
+                    "  formula     {:.0} kcal/day ({:.0}–{:.0}) = Mifflin–St Jeor {:.0} × daily living {:.1} + training {:.0} kcal/day",
+                    f.tdee_kcal,
+                    f.tdee_low_kcal,
+                    f.tdee_high_kcal,
+                    f.bmr_kcal,
+                    f.activity_factor,
+                    t.kcal_per_day
+                );
+                let _ = writeln!(
+                    out,
+                    "  training    {} activities, {} with a power meter ({:.0} kJ of work at 20–25 % efficiency: {:.0}–{:.0} kcal/day)",
+                    t.activities, t.with_power, t.work_kj, t.kcal_per_day_low, t.kcal_per_day_high
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "  formula     {:.0} kcal/day = Mifflin–St Jeor {:.0} × activity {:.3}",
+                    f.tdee_kcal, f.bmr_kcal, f.activity_factor
+                );
+            }
+        }
+    }
+    if let (Some(low), Some(high)) = (e.estimate_low_kcal, e.estimate_high_kcal) {
         let _ = writeln!(
             out,
-            "  formula     {:.0} kcal/day = Mifflin–St Jeor {:.0} × activity {:.3}",
-            f.tdee_kcal, f.bmr_kcal, f.activity_factor
+            "  range       {low:.0}–{high:.0} kcal/day (the efficiency of the power-meter work)"
         );
     }
     for n in &e.notes {

@@ -29,9 +29,12 @@ use crate::store::Store;
 pub const LOW_THRESHOLD: f64 = 30.0;
 /// Days of food logging the persistence check needs in its 7-day window.
 pub const MIN_DAYS_FOR_FLAG: usize = 4;
-const KCAL_PER_KJ: f64 = 1.0;
-const KCAL_PER_KJ_LOW: f64 = 1.0 / (4.184 * 0.25);
-const KCAL_PER_KJ_HIGH: f64 = 1.0 / (4.184 * 0.20);
+/// Metabolic kcal per kJ of power-meter work: 1.0 as the point value, the
+/// range from a 25 % to a 20 % gross efficiency (shared with the adaptive
+/// expenditure estimate).
+pub const KCAL_PER_KJ: f64 = 1.0;
+pub const KCAL_PER_KJ_LOW: f64 = 1.0 / (4.184 * 0.25);
+pub const KCAL_PER_KJ_HIGH: f64 = 1.0 / (4.184 * 0.20);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -15,12 +15,24 @@
 //! Weighting (documented in [`data_weight`]): the data estimate gets weight
 //! `min(1, logged_days / 21) × min(1, period_days / 21)`, and none at all
 //! before 7 logged days over a period of at least 7 days.
+//!
+//! Training measured with a power meter: when activities in the window carry
+//! power (mechanical work, kJ = average W × moving s ÷ 1000), the formula no
+//! longer guesses training from the weekly frequency. It becomes resting
+//! energy × 1.2 (daily living) plus the window's training energy per day:
+//! power-meter work at 1.0 kcal per kJ (gross efficiency 20–25 %, so
+//! 0.96–1.20 kcal per kJ, the range carried through as the estimate's
+//! uncertainty), other activities at their recorded calories, each net of
+//! the 1.2 × resting energy its duration already counts. The data estimate
+//! needs no training energy (the weight change holds it), so the measured
+//! work matters while the formula still carries weight in the blend.
 
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
+use super::energy_availability::{KCAL_PER_KJ, KCAL_PER_KJ_HIGH, KCAL_PER_KJ_LOW};
 use super::trend::{self, TrendPoint};
 use crate::clock;
 use crate::error::{Error, Result};
@@ -60,6 +72,76 @@ pub fn activity_factor(workouts_per_week: Option<i64>) -> f64 {
     }
 }
 
+/// The daily-living factor used when training is measured rather than guessed.
+pub const DAILY_LIVING_FACTOR: f64 = 1.2;
+
+/// One activity's energy as stored: recorded calories, average power and time.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ActivityEnergy {
+    pub calories: Option<f64>,
+    pub average_power_w: Option<f64>,
+    pub seconds: Option<f64>,
+}
+
+/// Training energy over a window, measured from the activities logged in it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MeasuredTraining {
+    pub activities: u32,
+    /// Of them, with power-meter work.
+    pub with_power: u32,
+    /// Mechanical work of those, kJ.
+    pub work_kj: f64,
+    /// Per day of the window, net of daily living (kcal), with the range
+    /// from the 20–25 % efficiency of the power-meter work.
+    pub kcal_per_day: f64,
+    pub kcal_per_day_low: f64,
+    pub kcal_per_day_high: f64,
+}
+
+/// The training energy of `activities` over `window_days` days, when at least
+/// one of them has power-meter work; `bmr_kcal` sets the daily-living energy
+/// each activity's own duration already counts.
+pub fn measured_training(
+    activities: &[ActivityEnergy],
+    bmr_kcal: f64,
+    window_days: u32,
+) -> Option<MeasuredTraining> {
+    let days = f64::from(window_days.max(1));
+    let living_per_s = bmr_kcal * DAILY_LIVING_FACTOR / 86_400.0;
+    let (mut work_kj, mut with_power, mut count) = (0.0, 0u32, 0u32);
+    let (mut point, mut low, mut high) = (0.0, 0.0, 0.0);
+    for a in activities {
+        let seconds = a.seconds.filter(|s| s.is_finite() && *s > 0.0);
+        let living = seconds.unwrap_or(0.0) * living_per_s;
+        match (a.average_power_w.filter(|p| p.is_finite() && *p > 0.0), seconds) {
+            (Some(p), Some(s)) => {
+                let kj = p * s / 1000.0;
+                work_kj += kj;
+                with_power += 1;
+                point += (kj * KCAL_PER_KJ - living).max(0.0);
+                low += (kj * KCAL_PER_KJ_LOW - living).max(0.0);
+                high += (kj * KCAL_PER_KJ_HIGH - living).max(0.0);
+            }
+            _ => {
+                let k = (a.calories.unwrap_or(0.0).max(0.0) - living).max(0.0);
+                point += k;
+                low += k;
+                high += k;
+            }
+        }
+        count += 1;
+    }
+    (with_power > 0).then(|| MeasuredTraining {
+        activities: count,
+        with_power,
+        work_kj,
+        kcal_per_day: point / days,
+        kcal_per_day_low: low / days,
+        kcal_per_day_high: high / days,
+    })
+}
+
 /// The formula estimate and how it was made.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -71,7 +153,13 @@ pub struct FormulaEstimate {
     pub training_frequency: Option<i64>,
     pub bmr_kcal: f64,
     pub activity_factor: f64,
+    /// Training measured with a power meter: then `tdee = bmr × activity
+    /// factor (1.2) + training per day`, else `bmr × activity factor`.
+    pub training: Option<MeasuredTraining>,
     pub tdee_kcal: f64,
+    /// The range of `tdee_kcal` from the power-meter work (equal without it).
+    pub tdee_low_kcal: f64,
+    pub tdee_high_kcal: f64,
 }
 
 impl FormulaEstimate {
@@ -92,8 +180,24 @@ impl FormulaEstimate {
             training_frequency,
             bmr_kcal,
             activity_factor,
+            training: None,
             tdee_kcal: bmr_kcal * activity_factor,
+            tdee_low_kcal: bmr_kcal * activity_factor,
+            tdee_high_kcal: bmr_kcal * activity_factor,
         }
+    }
+
+    /// Replaces the guessed training with what was measured, when there is power-meter work.
+    pub fn with_activities(mut self, activities: &[ActivityEnergy], window_days: u32) -> Self {
+        if let Some(t) = measured_training(activities, self.bmr_kcal, window_days) {
+            let living = self.bmr_kcal * DAILY_LIVING_FACTOR;
+            self.activity_factor = DAILY_LIVING_FACTOR;
+            self.tdee_kcal = living + t.kcal_per_day;
+            self.tdee_low_kcal = living + t.kcal_per_day_low;
+            self.tdee_high_kcal = living + t.kcal_per_day_high;
+            self.training = Some(t);
+        }
+        self
     }
 }
 
@@ -137,6 +241,10 @@ pub struct Expenditure {
     /// The share of the data estimate in the blend, 0 to 1.
     pub data_weight: f64,
     pub estimate_kcal: Option<f64>,
+    /// The range of the estimate from the efficiency of power-meter work
+    /// (its formula share); None when no power-meter work went into it.
+    pub estimate_low_kcal: Option<f64>,
+    pub estimate_high_kcal: Option<f64>,
     pub confidence: Confidence,
     /// What is missing to do better (no height, few logged days, …).
     pub notes: Vec<String>,
@@ -216,6 +324,13 @@ pub fn estimate(
         (None, Some(d)) if weight > 0.0 => Some(d),
         _ => None,
     };
+    let range = |pick: fn(&FormulaEstimate) -> f64| match (&formula, data_estimate) {
+        (Some(f), _) if f.training.is_none() => None,
+        (Some(f), Some(d)) => Some(weight * d + (1.0 - weight) * pick(f)),
+        (Some(f), None) => Some(pick(f)),
+        (None, _) => None,
+    };
+    let (estimate_low_kcal, estimate_high_kcal) = (range(|f| f.tdee_low_kcal), range(|f| f.tdee_high_kcal));
     if formula.is_none() && weight < 1.0 {
         notes.push("add age, sex and height to your profile for a starting estimate".into());
     }
@@ -243,6 +358,8 @@ pub fn estimate(
         formula,
         data_weight: weight,
         estimate_kcal,
+        estimate_low_kcal,
+        estimate_high_kcal,
         confidence,
         notes,
     }
@@ -293,17 +410,37 @@ pub async fn expenditure(
     .await?
     .ok_or_else(|| Error::not_found(format!("profile {}", profile.id)))?;
     let weight = trend::trend_on(&points, window_end).map(|p| p.trend_kg).or(facts.current_weight_kg);
+    let window_start = window_end - Duration::days(i64::from(window_days) - 1);
+    type ActRow = (Option<i64>, Option<f64>, Option<i64>, Option<i64>);
+    let acts: Vec<ActRow> = sqlx::query_as(
+        "SELECT calories, average_power_w, moving_time_seconds, elapsed_time_seconds FROM activities \
+         WHERE user_id = ? AND local_date BETWEEN ? AND ?",
+    )
+    .bind(&profile.id)
+    .bind(window_start.to_string())
+    .bind(window_end.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    let acts: Vec<ActivityEnergy> = acts
+        .into_iter()
+        .map(|(kcal, power, moving, elapsed)| ActivityEnergy {
+            calories: kcal.map(|k| k as f64),
+            average_power_w: power,
+            seconds: moving.filter(|s| *s > 0).or(elapsed).map(|s| s as f64),
+        })
+        .collect();
     let formula = match (weight, facts.height_cm, facts.age) {
-        (Some(w), Some(h), Some(a)) => {
-            Some(FormulaEstimate::new(w, h, a, facts.biological_sex.clone(), facts.training_frequency))
-        }
+        (Some(w), Some(h), Some(a)) => Some(
+            FormulaEstimate::new(w, h, a, facts.biological_sex.clone(), facts.training_frequency)
+                .with_activities(&acts, window_days),
+        ),
         _ => None,
     };
     let mut out = estimate(&intake, &points, formula, window_end, window_days);
     if out.formula.is_some() && facts.biological_sex.as_deref().is_none_or(|s| s == "other") {
         out.notes.push("formula uses the midpoint of the male and female constants".into());
     }
-    if out.formula.is_some() && facts.training_frequency.is_none() {
+    if out.formula.as_ref().is_some_and(|f| f.training.is_none()) && facts.training_frequency.is_none() {
         out.notes.push("training frequency unknown: the formula assumes a sedentary day".into());
     }
     Ok(out)
@@ -520,6 +657,55 @@ mod tests {
         assert!((e.estimate_kcal.unwrap() - want).abs() < 1e-9);
         assert!((e.estimate_kcal.unwrap() - (w * 2550.0 + (1.0 - w) * 2759.0)).abs() < 1.0);
         assert_eq!(e.confidence, Confidence::Medium);
+    }
+
+    #[test]
+    fn power_meter_work_replaces_the_guessed_training_with_its_range() {
+        // Man, 80 kg, 180 cm, 30 y: resting 1780 kcal, daily living 1780 × 1.2 = 2136.
+        // In 28 days: 8 rides of 1 h at 200 W (720 kJ each, 5760 kJ) and 4 runs of
+        // 45 min with 600 kcal recorded and no power.
+        let ride =
+            ActivityEnergy { calories: Some(900.0), average_power_w: Some(200.0), seconds: Some(3600.0) };
+        let run_ = ActivityEnergy { calories: Some(600.0), average_power_w: None, seconds: Some(2700.0) };
+        let acts: Vec<_> = std::iter::repeat_n(ride, 8).chain(std::iter::repeat_n(run_, 4)).collect();
+        let t = measured_training(&acts, 1780.0, 28).unwrap();
+        assert_eq!((t.activities, t.with_power), (12, 8));
+        assert!((t.work_kj - 5760.0).abs() < 1e-9);
+        // Daily living already counts 2136 / 24 = 89 kcal an hour of each activity:
+        // rides 8 × (720 − 89) = 5048, runs 4 × (600 − 66.75) = 2133; 7181 / 28 = 256.5.
+        assert!((t.kcal_per_day - 256.46).abs() < 0.01, "{t:?}");
+        // 25 % efficiency: 720 kJ = 688.3 kcal a ride; 20 %: 860.4 kcal.
+        // (8 × (688.34 − 89) + 2133) / 28 = 247.4; (8 × (860.42 − 89) + 2133) / 28 = 296.6.
+        assert!((t.kcal_per_day_low - 247.42).abs() < 0.01, "{t:?}");
+        assert!((t.kcal_per_day_high - 296.58).abs() < 0.01, "{t:?}");
+
+        // The formula uses it instead of the 5-a-week factor (1780 × 1.55 = 2759).
+        let f =
+            FormulaEstimate::new(80.0, 180.0, 30, Some("male".into()), Some(4)).with_activities(&acts, 28);
+        assert_eq!(f.activity_factor, 1.2);
+        assert!((f.tdee_kcal - 2392.46).abs() < 0.01, "{f:?}");
+        assert!((f.tdee_low_kcal - 2383.42).abs() < 0.01 && (f.tdee_high_kcal - 2432.58).abs() < 0.01);
+
+        // Formula alone: the range is the formula's.
+        let e = estimate(&BTreeMap::new(), &trend::trend(&losing(1)), Some(f.clone()), day(0), 28);
+        assert_eq!(
+            (e.estimate_low_kcal, e.estimate_high_kcal),
+            (Some(f.tdee_low_kcal), Some(f.tdee_high_kcal))
+        );
+        // 14 logged days: the data (2550) carries 2/3, so a third of the range remains.
+        let e = estimate(&every_day(-13, 0, 2000.0), &trend::trend(&losing(1)), Some(f.clone()), day(0), 28);
+        let (low, high) = (e.estimate_low_kcal.unwrap(), e.estimate_high_kcal.unwrap());
+        assert!(low < e.estimate_kcal.unwrap() && e.estimate_kcal.unwrap() < high);
+        assert!(((high - low) - (2432.58 - 2383.42) / 3.0).abs() < 0.01, "{low}–{high}");
+
+        // No power meter: nothing measured, the guessed factor stays, no range.
+        let runs = vec![run_; 4];
+        assert_eq!(measured_training(&runs, 1780.0, 28), None);
+        let plain =
+            FormulaEstimate::new(80.0, 180.0, 30, Some("male".into()), Some(4)).with_activities(&runs, 28);
+        assert_eq!((plain.activity_factor, plain.training.is_none()), (1.55, true));
+        let e = estimate(&BTreeMap::new(), &trend::trend(&losing(1)), Some(plain), day(0), 28);
+        assert_eq!(e.estimate_low_kcal, None);
     }
 
     #[test]

@@ -2,20 +2,24 @@
 //! Data): a ZIP whose `DI_CONNECT/` folders hold the uploaded activity files
 //! as further ZIPs (`DI-Connect-Uploaded-Files/UploadedFiles_*.zip`, FIT
 //! files inside) and JSON wellness files. Kept: every activity file (through
-//! the activity importer, duplicates skipped there) and the weigh-ins of
+//! the activity importer, duplicates skipped there), the weigh-ins of
 //! `*userBioMetrics.json` (`weight` objects: grams, body fat/water %, muscle
-//! and bone mass in grams, `timestampGMT` as epoch ms or an ISO time).
-//! Not kept: sleep, stress, steps, summarized activities (the FIT files are
-//! the same workouts in full), gear, goals.
+//! and bone mass in grams, `timestampGMT` as epoch ms or an ISO time), and
+//! the daily resting heart rate (`UDSFile_*.json`) and overnight HRV
+//! (`*_healthStatusData.json`), see [`super::garmin_wellness`].
+//! Not kept: sleep, stress, steps, body battery, summarized activities (the
+//! FIT files are the same workouts in full), gear, goals.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use zip::ZipArchive;
 
+use super::garmin_wellness::{self as wellness, DayWellness};
 use super::{HistoryFound, HistoryOutcome, HistoryProgress, HistoryReport, dates};
 use crate::activities::import::{self as activity_import, ImportResult, ImportStatus, Origin};
 use crate::body::{self, BodySource, NewMeasurement};
@@ -43,10 +47,14 @@ fn inner_zips(names: &[String]) -> Vec<&String> {
     v
 }
 
-fn biometric_files(names: &[String]) -> Vec<&String> {
-    let mut v: Vec<&String> = names.iter().filter(|n| n.ends_with("userBioMetrics.json")).collect();
+fn files_where(names: &[String], pick: fn(&str) -> bool) -> Vec<&String> {
+    let mut v: Vec<&String> = names.iter().filter(|n| pick(n)).collect();
     v.sort();
     v
+}
+
+fn biometric_files(names: &[String]) -> Vec<&String> {
+    files_where(names, |n| n.ends_with("userBioMetrics.json"))
 }
 
 fn read_entry(zip: &mut ZipArchive<File>, name: &str, limit: u64) -> std::result::Result<Vec<u8>, String> {
@@ -82,11 +90,11 @@ fn timestamp(v: &serde_json::Value) -> Option<DateTime<Utc>> {
         .or_else(|| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").ok().map(|n| n.and_utc()))
 }
 
-/// Reads the weigh-ins of one userBioMetrics.json; entries without a weight object are skipped.
-pub fn weigh_ins(file: &str, bytes: &[u8]) -> std::result::Result<(Vec<WeighIn>, Vec<String>), String> {
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| format!("{file}: not readable JSON ({e})"))?;
-    let items = value.as_array().ok_or_else(|| format!("{file}: not a list of records"))?;
+/// Reads the weigh-ins of one userBioMetrics.json; entries without a weight
+/// object are skipped. A file cut off part way keeps the records before the
+/// break, which is listed with the other problems.
+pub fn weigh_ins(file: &str, bytes: &[u8]) -> (Vec<WeighIn>, Vec<String>) {
+    let (items, damage) = wellness::json_records(file, bytes);
     let (mut out, mut problems) = (Vec::new(), Vec::new());
     for (i, item) in items.iter().enumerate() {
         let Some(w) = item.get("weight").filter(|w| w.is_object()) else { continue };
@@ -112,7 +120,8 @@ pub fn weigh_ins(file: &str, bytes: &[u8]) -> std::result::Result<(Vec<WeighIn>,
         }
         out.push(reading);
     }
-    Ok((out, problems))
+    problems.extend(damage);
+    (out, problems)
 }
 
 fn open(path: &Path) -> Result<ZipArchive<File>> {
@@ -124,7 +133,7 @@ fn open(path: &Path) -> Result<ZipArchive<File>> {
 fn all_weigh_ins(zip: &mut ZipArchive<File>, names: &[String], problems: &mut Vec<String>) -> Vec<WeighIn> {
     let mut all = Vec::new();
     for name in biometric_files(names) {
-        match read_entry(zip, name, MAX_JSON_BYTES).and_then(|b| weigh_ins(name, &b)) {
+        match read_entry(zip, name, MAX_JSON_BYTES).map(|b| weigh_ins(name, &b)) {
             Ok((w, p)) => {
                 all.extend(w);
                 problems.extend(p);
@@ -135,6 +144,28 @@ fn all_weigh_ins(zip: &mut ZipArchive<File>, names: &[String], problems: &mut Ve
     all.sort_by_key(|w| w.at);
     all.dedup_by_key(|w| w.at);
     all
+}
+
+/// Resting heart rate and HRV per day, from every UDS and health-status file.
+fn all_wellness(
+    zip: &mut ZipArchive<File>,
+    names: &[String],
+    problems: &mut Vec<String>,
+) -> BTreeMap<NaiveDate, DayWellness> {
+    let mut days = BTreeMap::new();
+    for name in files_where(names, wellness::is_uds_file) {
+        match read_entry(zip, name, MAX_JSON_BYTES) {
+            Ok(bytes) => wellness::read_uds(name, &bytes, &mut days, problems),
+            Err(why) => problems.push(why),
+        }
+    }
+    for name in files_where(names, wellness::is_health_status_file) {
+        match read_entry(zip, name, MAX_JSON_BYTES) {
+            Ok(bytes) => wellness::read_health_status(name, &bytes, &mut days, problems),
+            Err(why) => problems.push(why),
+        }
+    }
+    wellness::with_values(days)
 }
 
 pub fn preview(path: &Path, names: &[String]) -> Result<(Vec<HistoryFound>, Vec<String>)> {
@@ -167,6 +198,18 @@ pub fn preview(path: &Path, names: &[String]) -> Result<(Vec<HistoryFound>, Vec<
             first_date: first,
             last_date: last,
         });
+    }
+    let days = all_wellness(&mut zip, names, &mut problems);
+    for (what, pick) in [
+        ("resting heart rates", (|d: &DayWellness| d.resting_hr_bpm.is_some()) as fn(&DayWellness) -> bool),
+        ("HRV readings", |d: &DayWellness| d.hrv_ms.is_some()),
+    ] {
+        let picked = days.iter().filter(|(_, d)| pick(d)).map(|(date, _)| *date);
+        let (first, last) = dates(picked.clone());
+        let count = picked.count() as u32;
+        if count > 0 {
+            found.push(HistoryFound { what: what.into(), count, first_date: first, last_date: last });
+        }
     }
     Ok((found, problems))
 }
@@ -298,6 +341,74 @@ pub async fn import(
         }
         None => report.outcomes.push(outcome),
     }
+    if report.cancelled {
+        return Ok(());
+    }
+    let mut problems = Vec::new();
+    let days = all_wellness(&mut zip, &names, &mut problems);
+    report.problems.extend(problems);
+    write_wellness(store, profile, &days, cancel, report).await
+}
+
+/// One body measurement per day (resting HR and HRV together), at local noon;
+/// a day whose instant is already recorded is left as it is.
+async fn write_wellness(
+    store: &Store,
+    profile: &Profile,
+    days: &BTreeMap<NaiveDate, DayWellness>,
+    cancel: &AtomicBool,
+    report: &mut HistoryReport,
+) -> Result<()> {
+    let mut outcome = HistoryOutcome { what: "days of resting HR / HRV".into(), ..HistoryOutcome::default() };
+    let days: Vec<_> = days.iter().collect();
+    let tz = profile.tz();
+    for batch in days.chunks(500) {
+        if cancel.load(Ordering::SeqCst) {
+            report.cancelled = true;
+            break;
+        }
+        let mut tx = store.begin_write().await?;
+        for (date, day) in batch {
+            let at = day.instant(**date, tz);
+            let exists: bool = sqlx::query_scalar(
+                "SELECT EXISTS(SELECT 1 FROM body_measurements WHERE user_id = ? AND measured_at = ?)",
+            )
+            .bind(&profile.id)
+            .bind(clock::to_db(at))
+            .fetch_one(&mut *tx)
+            .await?;
+            if exists {
+                outcome.already_there += 1;
+                continue;
+            }
+            let mut values = serde_json::Map::new();
+            if let Some(bpm) = day.resting_hr_bpm {
+                values.insert("resting_hr_bpm".into(), serde_json::json!(bpm.round()));
+            }
+            if let Some(ms) = day.hrv_ms {
+                values.insert("hrv_ms".into(), serde_json::json!((ms * 10.0).round() / 10.0));
+            }
+            let new = NewMeasurement {
+                measured_at: at,
+                weight_kg: None,
+                body_fat_pct: None,
+                measurements: values,
+                source: BodySource::Import,
+                quick_entry_log_id: None,
+                ai_extracted: false,
+            };
+            match body::insert(&mut tx, profile, &new).await {
+                Ok(_) => outcome.added += 1,
+                Err(e) if e.is_user_error() => {
+                    outcome.failed += 1;
+                    report.problems.push(format!("resting HR / HRV of {date}: {e}"));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        tx.commit().await?;
+    }
+    report.outcomes.push(outcome);
     Ok(())
 }
 
@@ -314,7 +425,7 @@ mod tests {
           {"weight":{"weight":72100.0,"timestampGMT":"2023-03-03T07:10:00.0","sourceType":"MANUAL"}},
           {"weight":{"weight":0.0,"timestampGMT":"2023-03-04T07:10:00.0"}}
         ]"#;
-        let (w, problems) = weigh_ins("x_userBioMetrics.json", json).unwrap();
+        let (w, problems) = weigh_ins("x_userBioMetrics.json", json);
         assert_eq!(w.len(), 2);
         assert_eq!(clock::to_db(w[0].at), "2023-03-01T08:00:00.000Z");
         assert_eq!(w[0].weight_kg, Some(72.45));

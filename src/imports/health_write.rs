@@ -225,7 +225,7 @@ pub async fn write(
 }
 
 /// Whether the local day already has meals not from this Apple Health import.
-async fn logged_elsewhere(
+pub(super) async fn logged_elsewhere(
     conn: &mut sqlx::SqliteConnection,
     profile: &Profile,
     date: NaiveDate,

@@ -4,13 +4,16 @@
 //! cancel flag. The kinds: Apple Health `export.zip` (or a bare export.xml),
 //! a Garmin Connect account export, a Strava bulk export, a ZIP or folder of
 //! activity files, single FIT/GPX/TCX files, and the nutrition CSV exports
-//! (MyFitnessPal, Cronometer). Anything else is refused with the reason.
+//! (MyFitnessPal, Cronometer), Lose It! and MacroFactor's .xlsx workbook.
+//! Anything else is refused with the reason.
 
 pub mod apple_health;
 pub mod cli;
 pub mod garmin;
+pub mod garmin_wellness;
 mod health_write;
 pub mod loseit;
+pub mod macrofactor;
 
 use std::fs::File;
 use std::io::Read;
@@ -36,6 +39,7 @@ pub enum HistoryKind {
     ActivityFiles,
     NutritionCsv,
     LoseIt,
+    MacroFactor,
 }
 
 impl HistoryKind {
@@ -48,6 +52,7 @@ impl HistoryKind {
             HistoryKind::ActivityFiles => "activity files",
             HistoryKind::NutritionCsv => "nutrition export (CSV)",
             HistoryKind::LoseIt => "Lose It! export",
+            HistoryKind::MacroFactor => "MacroFactor export (.xlsx)",
         }
     }
 }
@@ -201,6 +206,18 @@ fn detect_zip(path: &Path) -> Result<HistoryKind> {
             path.display()
         )));
     };
+    if macrofactor::is_workbook(&names) {
+        let sheets = macrofactor::sheet_names(path)?;
+        if macrofactor::is_macrofactor(&sheets) {
+            return Ok(HistoryKind::MacroFactor);
+        }
+        return Err(Error::invalid(format!(
+            "{}: a spreadsheet Wagner does not read (sheets {}); MacroFactor's export has \
+             \"Calories & Macros\" or \"Quick Export\"",
+            path.display(),
+            sheets.join(", ")
+        )));
+    }
     kind_of_names(&names).ok_or_else(|| {
         let sample: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
         Error::invalid(format!(
@@ -303,6 +320,14 @@ pub async fn preview(path: &Path) -> Result<HistoryPreview> {
                 last_date: r.last_date,
             });
         }
+        HistoryKind::MacroFactor => {
+            let owned = path.to_path_buf();
+            let (found, problems) = tokio::task::spawn_blocking(move || macrofactor::preview(&owned))
+                .await
+                .map_err(|e| Error::invalid(format!("the workbook reader stopped: {e}")))??;
+            preview.found = found;
+            preview.problems = problems;
+        }
         HistoryKind::LoseIt => {
             let (found, problems) = loseit::preview(path)?;
             preview.found = found;
@@ -402,6 +427,7 @@ pub async fn run(
             });
         }
         HistoryKind::LoseIt => loseit::import(store, profile, path, &mut report).await?,
+        HistoryKind::MacroFactor => macrofactor::import(store, profile, path, &mut report).await?,
         HistoryKind::GarminExport => {
             garmin::import(store, profile, path, cancel, &mut progress, &mut report).await?;
         }

@@ -131,9 +131,13 @@ pub async fn propose(
 pub fn proposal_from(exp: &Expenditure, activity: Option<ActivityLevel>, goal_rate: f64) -> TargetProposal {
     let mut notes = exp.notes.clone();
     let formula: Option<FormulaEstimate> = exp.formula.clone().map(|mut f| {
+        // A level picked by hand replaces the guessed or measured training.
         if let Some(level) = activity {
             f.activity_factor = level.factor();
+            f.training = None;
             f.tdee_kcal = f.bmr_kcal * f.activity_factor;
+            f.tdee_low_kcal = f.tdee_kcal;
+            f.tdee_high_kcal = f.tdee_kcal;
         }
         f
     });

@@ -265,11 +265,16 @@ async fn transcribe_if_needed(
             "no speech was recognised in it: record it again or type what you ate".into(),
         ));
     }
+    // The day words are read now that there is text: "yesterday" said into the
+    // note moves the entry to yesterday, as typed it would have been.
+    let recorded = clock::from_db(&claimed.logged_at)?;
+    let logged_at = super::when::after_transcript(claimed.raw_text.as_deref(), &text, recorded, profile.tz());
     let done = sqlx::query(
-        "UPDATE quick_entry_logs SET raw_transcription = ? WHERE id = ? AND user_id = ? \
+        "UPDATE quick_entry_logs SET raw_transcription = ?, logged_at = ? WHERE id = ? AND user_id = ? \
          AND processing_status = 'processing' AND claimed_by = ?",
     )
     .bind(&text)
+    .bind(clock::to_db(logged_at))
     .bind(entry_id)
     .bind(&profile.id)
     .bind(super::claim::owner_id())
@@ -279,6 +284,7 @@ async fn transcribe_if_needed(
         return Err(claim_lost(entry_id));
     }
     claimed.raw_transcription = Some(text);
+    claimed.logged_at = clock::to_db(logged_at);
     claimed.transcribed_by = Some(by);
     Ok(())
 }

@@ -288,6 +288,24 @@ pub fn entry_time(text: &str, reference: DateTime<Utc>, tz: Tz) -> DateTime<Utc>
     }
 }
 
+/// When a voice entry happened once its transcript is known: the spoken day
+/// words move it as typed ones would ("yesterday", "last night"), relative to
+/// when it was recorded. Text typed with the note that already named a day
+/// was applied when the entry was stored, and wins.
+pub fn after_transcript(
+    typed: Option<&str>,
+    transcript: &str,
+    logged_at: DateTime<Utc>,
+    tz: Tz,
+) -> DateTime<Utc> {
+    match typed {
+        Some(t) if find(t).is_some() => logged_at,
+        // A meal typed beside the note ("dinner") still sets the time of day.
+        Some(t) => entry_time(&format!("{t}\n{transcript}"), logged_at, tz),
+        None => entry_time(transcript, logged_at, tz),
+    }
+}
+
 /// The instant an entry for `day` is logged at: now for today, the same
 /// clock time on a past day. A later day is refused.
 pub fn reference_for_day(day: NaiveDate, now: DateTime<Utc>, tz: Tz) -> crate::Result<DateTime<Utc>> {
@@ -351,5 +369,24 @@ mod tests {
         assert_eq!(resolve_date(d(2, 30), today), None);
         assert_eq!(resolve_date(DayRef::Date { year: Some(2027), month: 1, day: 1 }, today), None);
         assert_eq!(resolve_date(DayRef::Weekday(Weekday::Mon), today), NaiveDate::from_ymd_opt(2026, 11, 30));
+    }
+
+    #[test]
+    fn a_transcript_moves_a_voice_entry_to_the_day_it_names() {
+        let tz: Tz = "Europe/Amsterdam".parse().unwrap();
+        // Recorded at 07:45 UTC (08:45 in Amsterdam) on 10 December.
+        let recorded = DateTime::parse_from_rfc3339("2026-12-10T07:45:00Z").unwrap().with_timezone(&Utc);
+        let at = |typed, said| clock::to_db(after_transcript(typed, said, recorded, tz));
+        assert_eq!(
+            at(None, "Last night I had a bowl of pasta."),
+            "2026-12-09T20:00:00.000Z",
+            "21:00 the day before"
+        );
+        assert_eq!(at(None, "Yesterday, two eggs and toast for breakfast"), "2026-12-09T07:00:00.000Z");
+        assert_eq!(at(None, "two eggs and toast"), "2026-12-10T07:45:00.000Z", "no day words: when recorded");
+        // Typed words that already named a day win over the spoken ones.
+        assert_eq!(at(Some("on Monday"), "yesterday pasta"), "2026-12-10T07:45:00.000Z");
+        // Typed words without a day leave the spoken day to decide.
+        assert_eq!(at(Some("dinner"), "yesterday pasta"), "2026-12-09T18:00:00.000Z", "19:00 the day before");
     }
 }

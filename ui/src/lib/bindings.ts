@@ -1478,7 +1478,12 @@ data_estimate_kcal: number | null; formula: FormulaEstimate | null;
 /**
  * The share of the data estimate in the blend, 0 to 1.
  */
-data_weight: number; estimate_kcal: number | null; confidence: Confidence; 
+data_weight: number; estimate_kcal: number | null; 
+/**
+ * The range of the estimate from the efficiency of power-meter work
+ * (its formula share); None when no power-meter work went into it.
+ */
+estimate_low_kcal: number | null; estimate_high_kcal: number | null; confidence: Confidence; 
 /**
  * What is missing to do better (no height, few logged days, …).
  */
@@ -1603,7 +1608,16 @@ export type FormBand =
 /**
  * The formula estimate and how it was made.
  */
-export type FormulaEstimate = { weight_kg: number; height_cm: number; age: number; biological_sex: string | null; training_frequency: number | null; bmr_kcal: number; activity_factor: number; tdee_kcal: number }
+export type FormulaEstimate = { weight_kg: number; height_cm: number; age: number; biological_sex: string | null; training_frequency: number | null; bmr_kcal: number; activity_factor: number; 
+/**
+ * Training measured with a power meter: then `tdee = bmr × activity
+ * factor (1.2) + training per day`, else `bmr × activity factor`.
+ */
+training: MeasuredTraining | null; tdee_kcal: number; 
+/**
+ * The range of `tdee_kcal` from the power-meter work (equal without it).
+ */
+tdee_low_kcal: number; tdee_high_kcal: number }
 export type Goal = { id: string; goal_type: string; title: string; target_value: number | null; target_unit: string | null; start_value: number | null; current_value: number | null; start_date: string | null; target_date: string | null; status: string; notes: string | null }
 /**
  * A goal with its progress, 0–100 % (None when there is nothing to measure).
@@ -1625,7 +1639,7 @@ export type HistoryFound = {
  * "weigh-ins", "workouts", "days of nutrition"…
  */
 what: string; count: number; first_date: string | null; last_date: string | null }
-export type HistoryKind = "apple_health" | "garmin_export" | "strava_export" | "activity_archive" | "activity_files" | "nutrition_csv" | "lose_it"
+export type HistoryKind = "apple_health" | "garmin_export" | "strava_export" | "activity_archive" | "activity_files" | "nutrition_csv" | "lose_it" | "macro_factor"
 /**
  * The outcome for one kind.
  */
@@ -1821,6 +1835,23 @@ export type MealSummary = { id: string; category: MealCategory; logged_at: strin
  * Every other nutrient of the meal, keyed by `foods_enhanced` column.
  */
 nutrients: Partial<{ [key in string]: number }>; source: MealSource }
+/**
+ * Training energy over a window, measured from the activities logged in it.
+ */
+export type MeasuredTraining = { activities: number; 
+/**
+ * Of them, with power-meter work.
+ */
+with_power: number; 
+/**
+ * Mechanical work of those, kJ.
+ */
+work_kj: number; 
+/**
+ * Per day of the window, net of daily living (kcal), with the range
+ * from the 20–25 % efficiency of the power-meter work.
+ */
+kcal_per_day: number; kcal_per_day_low: number; kcal_per_day_high: number }
 /**
  * One row of `body_measurements`, as the history table and the CLI show it.
  */
