@@ -32,6 +32,8 @@ fn main() {
     }
 
     let phone = labelled::load_named("labelled_entries_phone.json");
+    // Held out on 2026-12-08 and never tuned on: reported apart from the sets above.
+    let heldout_1208 = labelled::load_named("labelled_entries_heldout_2026-12-08.json");
 
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
@@ -40,9 +42,12 @@ fn main() {
         let store = wagner::Store::open(&dir.path().join("bench.db")).await.expect("store");
         wagner::nutrition::foods::load_bundled(&store).await.expect("foods");
         let me = labelled::new_scorer(&store, "Bench").await;
-        for (name, set) in
-            [("Development set", &dev), ("Held-out set", &holdout), ("Phone-typed held-out set", &phone)]
-        {
+        for (name, set) in [
+            ("Development set", &dev),
+            ("Held-out set", &holdout),
+            ("Phone-typed held-out set (tuned on since)", &phone),
+            ("Held-out set of 2026-12-08 (never tuned on)", &heldout_1208),
+        ] {
             // Each set on a fresh user: no history from the others.
             let user = labelled::new_scorer(&store, name).await;
             let report = labelled::score_stored(&store, &user, set).await;

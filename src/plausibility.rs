@@ -178,7 +178,9 @@ pub fn check_pace(sport: ActivityType, distance_m: f64, seconds: f64) -> Result<
 pub fn typed_number_problems(text: &str) -> Vec<String> {
     use std::sync::LazyLock;
     static SIGNED: LazyLock<regex::Regex> =
-        LazyLock::new(|| regex::Regex::new(r"(?:^|[\s(:=,])([-−]\s?\d+(?:[.,]\d+)?)").expect("pattern"));
+        // A sign touches its number: "weight -80 kg". A spaced dash is a
+        // separator ("eggs - 2", "brekkie - 2 fried eggs").
+        LazyLock::new(|| regex::Regex::new(r"(?:^|[\s(:=,])([-−]\d+(?:[.,]\d+)?)").expect("pattern"));
     static EXPONENT: LazyLock<regex::Regex> =
         LazyLock::new(|| regex::Regex::new(r"\b\d+(?:\.\d+)?[eE][+-]?\d+\b").expect("pattern"));
     static LONG: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"\d{10,}").expect("pattern"));
@@ -298,6 +300,8 @@ mod tests {
             "push-ups 3x10",
             "e-bike 20 km",
             "5-10 almonds",
+            "eggs - 2",
+            "brekkie - 2 fried eggs",
         ] {
             assert!(typed_number_problems(fine).is_empty(), "{fine}: {:?}", typed_number_problems(fine));
         }

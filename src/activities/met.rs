@@ -10,41 +10,46 @@ use sqlx::SqliteConnection;
 use super::ActivityType;
 use crate::error::Result;
 
-/// Sports and classes by the name the quick entry stores, with their MET.
-const NAMED: [(&str, f64); 33] = [
-    ("badminton", 5.5),
-    ("squash", 7.3),
-    ("tennis", 7.3),
-    ("table tennis", 4.0),
-    ("padel", 6.0),
-    ("football", 7.0),
-    ("basketball", 6.5),
-    ("volleyball", 4.0),
-    ("netball", 6.5),
-    ("rugby", 8.3),
-    ("hockey", 7.8),
-    ("cricket", 4.8),
-    ("golf", 4.8),
-    ("climbing", 8.0),
-    ("skiing", 5.3),
-    ("snowboarding", 5.3),
-    ("skating", 7.0),
-    ("dancing", 5.0),
-    ("boxing", 7.8),
-    ("martial arts", 7.5),
-    ("surfing", 3.0),
-    ("kayaking", 5.0),
-    ("paddleboarding", 6.0),
-    ("ultimate frisbee", 8.0),
-    ("hiit", 8.0),
-    ("crossfit", 8.0),
-    ("spin class", 8.5),
-    ("pilates", 3.0),
-    ("half marathon", 11.0),
-    ("marathon", 10.0),
-    ("elliptical", 5.0),
-    ("circuit", 8.0),
-    ("aerobics", 7.3),
+/// Sports and classes by the name the quick entry stores, with their MET and
+/// the 2024 Adult Compendium activity code it comes from. The 2024 values
+/// were read from a transcription of the Compendium's 2024 tables that names
+/// each code (not from the PDF itself); entries marked "not checked" have no
+/// 2024 code there and keep the 2011 Compendium's value.
+const NAMED: [(&str, f64); 34] = [
+    ("badminton", 5.5),        // 15030 badminton, social singles and doubles, general
+    ("squash", 7.3),           // 15652 squash, general
+    ("tennis", 6.8),           // 15675 tennis, general
+    ("table tennis", 4.0),     // 15660 table tennis, ping pong
+    ("padel", 6.0),            // not checked: no 2024 code; tennis, doubles (2011 15680)
+    ("football", 7.0),         // 15610 soccer, casual, general
+    ("basketball", 7.5),       // 15055 basketball, general
+    ("volleyball", 4.0),       // 15710 volleyball, non-competitive, general
+    ("netball", 6.5),          // not checked: no 2024 code; basketball, non-game (2011 15070)
+    ("rugby", 8.3),            // 15560 rugby, union, team, competitive
+    ("hockey", 7.8),           // 15350 hockey, field
+    ("cricket", 4.8),          // 15150 cricket, batting, bowling, fielding
+    ("golf", 4.5),             // 15255 golf, general
+    ("climbing", 7.3),         // 15535 rock or mountain climbing
+    ("skiing", 6.3),           // 19160 skiing, downhill, moderate effort, general
+    ("snowboarding", 6.3),     // 19160 skiing or snowboarding, downhill, moderate effort
+    ("skating", 7.0),          // 19030 ice skating, general (roller skating 15590 is also 7.0)
+    ("dancing", 5.5),          // 03030 dancing, general
+    ("boxing", 7.8),           // 15120 boxing, sparring
+    ("martial arts", 10.3),    // 15430 martial arts, moderate pace (judo, karate, kickboxing)
+    ("surfing", 3.0),          // 18220 surfing, body or board, general
+    ("kayaking", 5.0),         // 18100 kayaking, moderate effort
+    ("paddleboarding", 6.5),   // 18224 stand-up paddleboarding, moderate effort
+    ("ultimate frisbee", 8.0), // 15250 frisbee, ultimate
+    ("hiit", 7.5),             // 02040 circuit training, vigorous, minimal rest
+    ("crossfit", 7.5),         // 02040 circuit training, vigorous, minimal rest
+    ("spin class", 9.0),       // 01270 bicycling, stationary, spinning class
+    ("pilates", 2.8),          // 02105 pilates, general
+    ("elliptical", 5.0),       // 02048 elliptical trainer, moderate effort
+    ("circuit", 5.0),          // 02035 circuit training, moderate effort
+    ("aerobics", 7.3),         // 02000 aerobics, general
+    ("stairmaster", 9.3),      // 02065 stair-treadmill ergometer, general
+    ("stepper", 9.3),          // 02065 stair-treadmill ergometer, general
+    ("bootcamp", 5.0),         // 02008 boot camp training, general
 ];
 
 /// The MET of an activity, from its name first (a sport, a class), then its
@@ -54,6 +59,10 @@ pub fn met(activity_type: ActivityType, name: &str, distance_m: Option<f64>, sec
     if let Some((_, m)) = NAMED.iter().find(|(n, _)| lower == *n || lower.starts_with(&format!("{n} "))) {
         return *m;
     }
+    // Running and riding by speed: the 2011 Compendium's codes by pace
+    // (running 12030–12120, bicycling 01010–01050), not checked against the
+    // 2024 tables. A marathon or a half is a run at its own pace, so it has
+    // no named value (2024's 12200 "marathon", 13.3, would overstate a 4-hour one).
     let kmh = distance_m.filter(|d| *d > 0.0 && seconds > 0).map(|d| d / 1000.0 / (seconds as f64 / 3600.0));
     match activity_type {
         ActivityType::Run => match kmh {
@@ -75,16 +84,16 @@ pub fn met(activity_type: ActivityType, name: &str, distance_m: Option<f64>, sec
             Some(_) => 12.0,
             None => 7.5,
         },
-        ActivityType::Swim => 6.0,
-        ActivityType::Walk => 3.5,
-        ActivityType::Hike => 6.0,
-        ActivityType::Strength => 5.0,
-        ActivityType::Yoga => 2.5,
-        ActivityType::Rowing => 7.0,
-        ActivityType::Elliptical => 5.0,
-        ActivityType::Cardio => 7.3,
-        ActivityType::Sport => 6.0,
-        ActivityType::Other => 4.0,
+        ActivityType::Swim => 6.0, // 18310 swimming, leisurely, not lap swimming, general
+        ActivityType::Walk => 3.5, // 17160 walking for pleasure
+        ActivityType::Hike => 6.0, // 17080 hiking, cross country
+        ActivityType::Strength => 5.0, // 02052 resistance training, multiple exercises, 8–15 reps
+        ActivityType::Yoga => 2.3, // 02150 yoga, hatha
+        ActivityType::Rowing => 7.5, // 02072 rowing, stationary ergometer, moderate effort
+        ActivityType::Elliptical => 5.0, // 02048 elliptical trainer, moderate effort
+        ActivityType::Cardio => 7.3, // 02000 aerobics, general
+        ActivityType::Sport => 6.0, // not checked: no single 2024 code for "a sport"
+        ActivityType::Other => 4.0, // not checked: a moderate default
     }
 }
 

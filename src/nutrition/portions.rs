@@ -69,7 +69,53 @@ pub fn grams(food: &FoodDetails, quantity: f64, unit: &str) -> Result<f64> {
     }
     let unit = unit.trim().to_lowercase();
     let per_unit = grams_per_unit(food, &unit)?;
+    // "blueberries", "grapes", "almonds" with no count: one serving of them,
+    // not one berry (the food's typical piece weighs a few grams).
+    if quantity == 1.0
+        && matches!(unit.as_str(), "serving" | "servings" | "")
+        && per_unit < SMALL_PIECE_G
+        && eaten_by_many(food)
+    {
+        return Ok(small_countable_serving(food));
+    }
     Ok(quantity * per_unit)
+}
+
+/// A piece lighter than this is one of many (a berry, a grape, a nut, a chip).
+const SMALL_PIECE_G: f64 = 10.0;
+
+/// USDA counts it by the many ("50 berries", "10 grapes", "1 oz (18 kernels)"),
+/// unlike a sugar packet or a single cracker.
+fn eaten_by_many(food: &FoodDetails) -> bool {
+    food.portions.iter().any(|p| {
+        let name = p.name.to_lowercase();
+        let kernels =
+            name.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse::<f64>().ok()).any(|n| n >= 5.0)
+                && ["kernels", "nuts", "pieces", "berries", "grapes", "chips", "crackers"]
+                    .iter()
+                    .any(|w| name.contains(w));
+        (p.amount >= 5.0 && p.grams / p.amount < SMALL_PIECE_G) || kernels
+    })
+}
+
+/// One serving of a food eaten by the handful or the bowl: USDA's NLEA
+/// serving when the food has one (grapes 126 g), else a cup (blueberries
+/// 148 g, the USDA fruit serving), else an ounce (nuts, snacks).
+fn small_countable_serving(food: &FoodDetails) -> f64 {
+    let per_portion = |p: &Portion| p.grams / p.amount;
+    if let Some(p) = food.portions.iter().find(|p| p.name.to_lowercase().contains("nlea serving")) {
+        return per_portion(p);
+    }
+    let kcal = food.nutrients.get("calories").copied().unwrap_or(0.0);
+    if kcal < 350.0
+        && let Some(p) = food.portions.iter().find(|p| {
+            let n = p.name.to_lowercase();
+            n == "cup" || n.starts_with("cup ") || n.starts_with("cup,")
+        })
+    {
+        return per_portion(p);
+    }
+    28.35
 }
 
 fn grams_per_unit(food: &FoodDetails, unit: &str) -> Result<f64> {
@@ -291,12 +337,15 @@ fn typical_portion(food: &FoodDetails) -> (f64, bool) {
         })
     };
     // A named piece ("chop", "fillet", "item") before a bare weight ("3 oz").
+    // "1 unit (yield from 1 lb ready-to-cook chicken)" is a butcher's yield, not a portion.
+    let eaten_as: Vec<Portion> =
+        food.portions.iter().filter(|p| !p.name.to_lowercase().contains("yield from")).cloned().collect();
     if let Some(p) = typical
         .iter()
-        .find_map(|u| named(&food.portions, u))
+        .find_map(|u| named(&eaten_as, u))
         .or_else(|| sized("medium"))
         .or_else(|| sized("regular"))
-        .or(food.portions.iter().find(|p| portion_ml(p).is_none() && !is_bulk(p) && !mass(p)))
+        .or(eaten_as.iter().find(|p| portion_ml(p).is_none() && !is_bulk(p) && !mass(p)))
     {
         let bare_serving = p.name.to_lowercase().starts_with("serving");
         return (p.grams / p.amount, !bare_serving);
@@ -342,6 +391,21 @@ fn household_default(food: &FoodDetails, unit: &str) -> Option<f64> {
         }
         "plate" | "plates" => typical_serving(food) * 1.5,
         "can" | "cans" => volume(355.0),
+        // A UK pot of yoghurt or dessert is 125–150 g (a US container is 6–8 oz).
+        "pot" | "pots" | "tub" | "tubs" => {
+            if ["yogurt", "yoghurt", "pudding", "mousse", "dessert", "custard"]
+                .iter()
+                .any(|w| name.contains(w))
+            {
+                150.0
+            } else {
+                typical_serving(food)
+            }
+        }
+        // Coffee-shop sizes: tall 12, grande 16, venti 20 fl oz.
+        "tall" => volume(354.9),
+        "grande" => volume(473.2),
+        "venti" => volume(591.5),
         "bottle" | "bottles" => volume(if name.contains("beer") { 355.0 } else { 500.0 }),
         "handful" | "handfuls" => 28.35,
         "scoop" | "scoops" => {

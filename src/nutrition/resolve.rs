@@ -49,7 +49,7 @@ const FILLER: [&str; 22] = [
 ];
 
 /// Spellings and regional names → the words USDA names use.
-const WORD_SYNONYMS: [(&str, &str); 31] = [
+const WORD_SYNONYMS: [(&str, &str); 41] = [
     ("yoghurt", "yogurt"),
     ("yoghurts", "yogurt"),
     ("omelette", "omelet"),
@@ -81,10 +81,21 @@ const WORD_SYNONYMS: [(&str, &str); 31] = [
     ("doughnut", "doughnuts"),
     ("pb", "peanut butter"),
     ("cornflakes", "corn flakes"),
+    // Abbreviations people type on a phone.
+    ("oj", "orange juice"),
+    ("pbj", "peanut butter and jelly"),
+    ("pb and j", "peanut butter and jelly"),
+    ("evoo", "olive oil"),
+    ("choc", "chocolate"),
+    ("avo", "avocado"),
+    ("guac", "guacamole"),
+    ("mozz", "mozzarella"),
+    ("nugs", "nuggets"),
+    ("bbq", "barbecue"),
 ];
 
 /// Whole phrases → the generic, as-eaten food people mean by them.
-const AS_EATEN: [(&str, &str); 35] = [
+const AS_EATEN: [(&str, &str); 39] = [
     ("rice", "rice white long-grain cooked"),
     ("white rice", "rice white long-grain cooked"),
     ("brown rice", "rice brown long-grain cooked"),
@@ -120,6 +131,10 @@ const AS_EATEN: [(&str, &str); 35] = [
     ("reduced fat 2% milk", "milk reduced fat fluid 2% milkfat"),
     ("2% milk", "milk reduced fat fluid 2% milkfat"),
     ("nonfat milk", "milk nonfat fluid"),
+    ("peanut butter and jelly", "peanut butter and jelly sandwich"),
+    ("yogurt", "yogurt plain low fat"),
+    ("greek yogurt", "yogurt greek ns type milk plain"),
+    ("soymilk", "soymilk original vanilla added calcium"),
 ];
 
 static QUANTITY_INSIDE: LazyLock<Regex> = LazyLock::new(|| {
@@ -265,6 +280,87 @@ fn names_every_word(hit: &FoodHit, query: &str) -> bool {
         .filter(|w| !w.is_empty())
         .map(foods::singular)
         .all(|w| have.iter().any(|h| h.starts_with(&w)))
+}
+
+/// Words of notes, not foods: a phrase with one is never taken for a food
+/// on the database's word ("rest day" is not a restaurant's dish).
+const NOT_FOOD: [&str; 40] = [
+    "feel",
+    "feeling",
+    "feels",
+    "felt",
+    "tired",
+    "sore",
+    "slept",
+    "sleep",
+    "sleeping",
+    "stressed",
+    "stress",
+    "rest",
+    "day",
+    "days",
+    "week",
+    "today",
+    "tonight",
+    "yesterday",
+    "morning",
+    "skipped",
+    "skip",
+    "period",
+    "sick",
+    "headache",
+    "mood",
+    "lol",
+    "work",
+    "gym",
+    "knee",
+    "pain",
+    "good",
+    "great",
+    "bad",
+    "badly",
+    "started",
+    "cheat",
+    "nothing",
+    "fasted",
+    "fasting",
+    "hungry",
+];
+
+/// Whether a phrase that no food word marked names a food of the database:
+/// the cleaned phrase, or its head ("costco hot dog" → "hot dog"), has a hit
+/// naming each of its words whole ("snickers" → "SNICKERS Bar", "oj" →
+/// orange juice). Stricter than resolution's match (whole words, no
+/// single-letter or note words), since a note read as a meal would invent
+/// calories.
+pub async fn looks_like_food(store: &Store, user_id: &str, typed: &str) -> Result<bool> {
+    let clean = clean_phrase(typed);
+    let words: Vec<&str> = clean.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.is_empty() || words.len() > 6 || words.iter().any(|w| NOT_FOOD.contains(w)) {
+        return Ok(false);
+    }
+    for query in queries(&clean) {
+        let query_words: Vec<String> = query
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(foods::singular)
+            .collect();
+        if query_words.iter().all(|w| w.chars().count() < 3) {
+            continue;
+        }
+        for hit in foods::search(store, user_id, &query, 8).await? {
+            let text = format!("{} {}", hit.name, hit.brand_name.as_deref().unwrap_or("")).to_lowercase();
+            let have: Vec<String> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(foods::singular)
+                .collect();
+            if query_words.iter().all(|w| have.contains(w)) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// One food the phrase may mean, with the kcal of the portion typed.

@@ -35,7 +35,7 @@ static CLAUSE_SPLIT: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:[.;!?]+(?:\s+|$)|\n+|,?\s*\b(?:then|afterwards|after that|later)\b\s*)"));
 static AND_SPLIT: LazyLock<Regex> = LazyLock::new(|| re(r"\s+(?:and|plus|&)\s+"));
 static FOOD_SPLIT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\s*(?:\band\b|\bwith\b|\bw/|\bplus\b|\bon\b|\+|&|,)\s*"));
+    LazyLock::new(|| re(r"\s*(?:\band\b|\bwith\b|\bw/|\bw\b|\bplus\b|\bon\b|\+|&|,)\s*"));
 
 static WEIGHT: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -80,7 +80,7 @@ static QUANTITY: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:(\d+)\s+(\d+)/(\d+)|(\d+)/(\d+)|(\d+(?:\.\d+)?)|(an?\b))\s*"));
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(g|gr|grams?|kg|kilos?|oz|ounces?|lbs?|pounds?|ml|millilit(?:er|re)s?|l|lit(?:er|re)s?|cups?|tbsp|tablespoons?|tsp|teaspoons?|slices?|pieces?|pcs?|scoops?|servings?|bowls?|glass(?:es)?|cans?|handfuls?|mugs?|bars?|plates?|strips?|rashers?|bottles?|pints?|pots?|bags?|packets?|medium|large|small)\b\.?\s*(?:of\s+)?",
+        r"^(g|gr|grams?|kg|kilos?|oz|ounces?|lbs?|pounds?|ml|millilit(?:er|re)s?|l|lit(?:er|re)s?|cups?|tbsp|tablespoons?|tsp|teaspoons?|slices?|pieces?|pcs?|scoops?|servings?|bowls?|glass(?:es)?|cans?|handfuls?|mugs?|bars?|plates?|strips?|rashers?|bottles?|pints?|pots?|tubs?|tins?|bags?|packets?|medium|large|small|tall|grande|venti)\b\.?\s*(?:of\s+)?",
     )
 });
 static FILLER: LazyLock<Regex> = LazyLock::new(|| {
@@ -463,6 +463,35 @@ const FOOD_WORDS: &[&str] = &[
 
 /// Reads one entry. `local_hour` (0–23) picks the meal when the text does not say.
 pub fn parse(text: &str, local_hour: u32, default_weight: WeightUnit) -> Extraction {
+    parse_with_foods(text, local_hour, default_weight, &[])
+}
+
+/// The parts of an entry read as nothing (no food word, sport, exercise or
+/// body measure), each with the food phrases it would hold if it were a meal:
+/// "costco hot dog", "a snickers", "glass of oj". The caller looks those up
+/// in the food database and passes the parts that name a food to
+/// `parse_with_foods`, which then reads them as meals.
+pub fn unknown_parts(text: &str) -> Vec<(String, Vec<String>)> {
+    let normalized = normalize(&super::when::strip(text));
+    parts(&normalized, &[])
+        .into_iter()
+        .filter(|part| classify(part, &[]) == Kind::Unknown)
+        .map(|part| {
+            let names = read_foods(&part).into_iter().map(|f| f.name).collect();
+            (part, names)
+        })
+        .filter(|(_, names): &(String, Vec<String>)| !names.is_empty())
+        .collect()
+}
+
+/// As `parse`, with `food_parts` (from `unknown_parts`) known to name foods
+/// in the food database, so they are read as meals.
+pub fn parse_with_foods(
+    text: &str,
+    local_hour: u32,
+    default_weight: WeightUnit,
+    food_parts: &[String],
+) -> Extraction {
     // Day words say when, not what: "2 days ago" is not two of something.
     let normalized = normalize(&super::when::strip(text));
     let mut meals: Vec<(Option<MealCategory>, Vec<ExtractedFood>)> = Vec::new();
@@ -472,8 +501,8 @@ pub fn parse(text: &str, local_hour: u32, default_weight: WeightUnit) -> Extract
     let mut unrecognised = 0usize;
     let mut last_kind: Option<Kind> = None;
 
-    for part in parts(&normalized) {
-        let kind = classify(&part);
+    for part in parts(&normalized, food_parts) {
+        let kind = classify(&part, food_parts);
         match kind {
             Kind::Body => {
                 if read_body(&part, default_weight, &mut measurement) {
@@ -645,7 +674,7 @@ fn normalize(text: &str) -> String {
 }
 
 /// Clauses, then comma parts, then "and" halves when they are of different kinds.
-fn parts(text: &str) -> Vec<String> {
+fn parts(text: &str, food_parts: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for clause in CLAUSE_SPLIT.split(text) {
         for comma_part in clause.split(',') {
@@ -655,7 +684,7 @@ fn parts(text: &str) -> Vec<String> {
             }
             let halves: Vec<&str> =
                 AND_SPLIT.split(comma_part).map(str::trim).filter(|h| !h.is_empty()).collect();
-            let kinds: Vec<Kind> = halves.iter().map(|h| classify(h)).collect();
+            let kinds: Vec<Kind> = halves.iter().map(|h| classify(h, food_parts)).collect();
             let mixed = kinds.windows(2).any(|w| !same_group(w[0], w[1]));
             if mixed {
                 out.extend(halves.into_iter().map(str::to_string));
@@ -692,7 +721,7 @@ fn contains_phrase(text: &str, phrase: &str) -> bool {
     })
 }
 
-fn classify(part: &str) -> Kind {
+fn classify(part: &str, food_parts: &[String]) -> Kind {
     let body = WEIGHT.is_match(part)
         || BODY_FAT.is_match(part)
         || WAIST.is_match(part)
@@ -756,7 +785,11 @@ fn classify(part: &str) -> Kind {
             "snacked",
         ],
     );
-    if meal_word || has_word(part, FOOD_WORDS) || QUANTITY_FOOD.is_match(part) {
+    if meal_word
+        || has_word(part, FOOD_WORDS)
+        || QUANTITY_FOOD.is_match(part)
+        || food_parts.iter().any(|p| p == part)
+    {
         return Kind::Meal;
     }
     Kind::Unknown
@@ -793,7 +826,7 @@ static SPOKEN_K: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d+(?:\.\d+)?) k\b")
 static K_DISTANCE: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d+(?:\.\d+)?k\b"));
 static QUANTITY_FOOD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:\d+(?:\.\d+)?|an?)\s*(?:g|grams?|oz|ml|cups?|tbsp|tsp|slices?|pieces?|scoops?|servings?|bowls?|glass(?:es)?|cans?|mugs?|pints?|bottles?|plates?|handfuls?|pots?|bags?|packets?|rashers?)\b",
+        r"^(?:\d+(?:\.\d+)?|an?)\s*(?:g|grams?|oz|ml|cups?|tbsp|tsp|slices?|pieces?|scoops?|servings?|bowls?|glass(?:es)?|cans?|mugs?|pints?|bottles?|plates?|handfuls?|pots?|tubs?|tins?|bags?|packets?|rashers?)\b",
     )
 });
 
@@ -1069,9 +1102,17 @@ static AND_DISH: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Marks an "and" that does not split foods (a control character nobody types).
 const KEPT_AND: &str = "\u{1}";
+/// Marks an "&" inside a name ("pb&j", "g&t", "m&ms"), kept as typed.
+const KEPT_AMP: &str = "\u{2}";
+/// "&" between one- or two-letter words is part of a name.
+static LETTER_AMP: LazyLock<Regex> = LazyLock::new(|| re(r"\b([a-z]{1,2})\s*&\s*([a-z]{1,2})\b"));
+/// "eggs - 2", "toast - 2 slices", "eggs x2": a count after the name.
+static DASH_COUNT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(.*?[a-z].*?)\s+(?:-+|–|x|×)\s*(\d+(?:\.\d+)?(?:\s*[a-z]+)?)$"));
 
 fn read_foods(part: &str) -> Vec<ExtractedFood> {
-    let mut part = AND_DISH.replace_all(part, format!("${{1}}{KEPT_AND}${{2}}").as_str()).to_string();
+    let part = LETTER_AMP.replace_all(part, format!("${{1}}{KEPT_AMP}${{2}}").as_str()).to_string();
+    let mut part = AND_DISH.replace_all(&part, format!("${{1}}{KEPT_AND}${{2}}").as_str()).to_string();
     for compound in COMPOUNDS {
         part = part.replace(compound, &compound.replace(" and ", KEPT_AND));
     }
@@ -1101,7 +1142,31 @@ fn read_foods(part: &str) -> Vec<ExtractedFood> {
                 quantity = v;
                 unit = canonical_unit(&c[3]);
             }
-            let name = name.replace(KEPT_AND, " and ");
+            // "eggs - 2", "toast - 2 slices": the count after a spaced dash.
+            if unit.is_none()
+                && quantity == 1.0
+                && let Some(c) = DASH_COUNT.captures(&name.clone())
+            {
+                let (q, rest) = read_quantity(&c[2]);
+                let u = UNIT.captures(rest).and_then(|u| canonical_unit(u[1].trim_end_matches('.')));
+                let rest_len = UNIT.captures(rest).map(|u| u[0].len()).unwrap_or(0);
+                if rest[rest_len..].trim().is_empty() {
+                    name = c[1].trim().to_string();
+                    quantity = q;
+                    unit = u;
+                }
+            }
+            // "strawberry yoghurt pot": a UK pot named after the food.
+            if unit.is_none()
+                && let Some(food) = ["pot", "pots", "tub", "tubs"]
+                    .iter()
+                    .find_map(|w| name.strip_suffix(&format!(" {w}")))
+                    .filter(|food| food.chars().any(|c| c.is_alphabetic()))
+            {
+                name = food.trim().to_string();
+                unit = Some("pot".into());
+            }
+            let name = name.replace(KEPT_AND, " and ").replace(KEPT_AMP, "&");
             if name.is_empty() || name.chars().all(|c| c.is_ascii_digit()) {
                 return None;
             }
@@ -1179,14 +1244,20 @@ fn canonical_unit(unit: &str) -> Option<String> {
         "serving" | "servings" => "serving",
         "bowl" | "bowls" => "bowl",
         "glass" | "glasses" => "glass",
-        "can" | "cans" => "can",
+        "can" | "cans" | "tin" | "tins" => "can",
         "handful" | "handfuls" => "handful",
         "bar" | "bars" => "bar",
         "plate" | "plates" => "plate",
         "strip" | "strips" | "rasher" | "rashers" => "slice",
         "bottle" | "bottles" => "bottle",
         "pint" | "pints" => "pint",
-        "pot" | "pots" | "bag" | "bags" | "packet" | "packets" => "serving",
+        // A pot of yoghurt is a UK pot (portions), not the food's US container.
+        "pot" | "pots" | "tub" | "tubs" => "pot",
+        "bag" | "bags" | "packet" | "packets" => "serving",
+        // Coffee-shop sizes.
+        "tall" => "tall",
+        "grande" => "grande",
+        "venti" => "venti",
         "medium" | "regular" => "medium",
         "large" | "big" => "large",
         "small" => "small",
@@ -1209,6 +1280,45 @@ mod tests {
 
     fn p(text: &str) -> Extraction {
         parse(text, 12, WeightUnit::Kg)
+    }
+
+    #[test]
+    fn a_count_after_a_spaced_dash_or_an_x_is_the_quantity() {
+        let e = p("eggs - 2");
+        let food = &e.meals[0].foods[0];
+        assert_eq!((food.name.as_str(), food.quantity), ("eggs", 2.0));
+        let e = p("toast - 2 slices w butter");
+        let foods = &e.meals[0].foods;
+        assert_eq!(foods.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["toast", "butter"]);
+        assert_eq!((foods[0].quantity, foods[0].unit.as_str()), (2.0, "slice"));
+        assert_eq!(p("eggs x2").meals[0].foods[0].quantity, 2.0);
+    }
+
+    #[test]
+    fn an_ampersand_between_letters_is_part_of_the_name() {
+        let e = p("pb&j and a glass of milk");
+        let names: Vec<&str> = e.meals[0].foods.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["pb&j", "milk"]);
+    }
+
+    #[test]
+    fn parts_without_a_food_word_are_meals_once_the_database_names_them() {
+        let text = "a snickers, felt great";
+        assert!(p(text).meals.is_empty());
+        let unknown = unknown_parts(text);
+        assert_eq!(unknown[0], ("a snickers".to_string(), vec!["snickers".to_string()]));
+        let e = parse_with_foods(text, 15, WeightUnit::Kg, &[unknown[0].0.clone()]);
+        assert_eq!(e.meals[0].foods[0].name, "snickers");
+        assert_eq!(e.classification(), "meal");
+    }
+
+    #[test]
+    fn uk_pots_tins_and_coffee_shop_sizes_are_units() {
+        let food = &p("strawberry yoghurt pot").meals[0].foods[0];
+        assert_eq!((food.name.as_str(), food.unit.as_str()), ("strawberry yoghurt", "pot"));
+        assert_eq!(p("a pot of yoghurt").meals[0].foods[0].unit, "pot");
+        assert_eq!(p("a tin of tuna").meals[0].foods[0].unit, "can");
+        assert_eq!(p("grande latte").meals[0].foods[0].unit, "grande");
     }
 
     #[test]

@@ -330,7 +330,22 @@ async fn read_and_store(
     let photo = claimed.image_urls.first().cloned();
     let local_hour = logged_at.with_timezone(&profile.tz()).hour();
     let default_weight = if profile.units == Units::Imperial { WeightUnit::Lb } else { WeightUnit::Kg };
-    let offline = || offline::parse(&text, local_hour, default_weight);
+    // A part no food word marked ("costco hot dog", "a snickers") is a meal
+    // when the food database names it.
+    let mut food_parts = Vec::new();
+    for (part, names) in offline::unknown_parts(&text) {
+        let mut named = false;
+        for name in &names {
+            if resolve::looks_like_food(store, &profile.id, name).await? {
+                named = true;
+                break;
+            }
+        }
+        if named {
+            food_parts.push(part);
+        }
+    }
+    let offline = || offline::parse_with_foods(&text, local_hour, default_weight, &food_parts);
     let reading = match reader {
         Reader::Offline => AiOutcome::offline(offline()),
         Reader::Ai(provider) => {
