@@ -134,10 +134,7 @@ impl Store {
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::invalid(format!(
-                    "{} does not exist: run `wagner init` to create it (or check --db)",
-                    path.display()
-                )));
+                return Err(Error::NoDatabase { path: path.to_path_buf(), detail: "does not exist" });
             }
             Err(e) => return Err(Error::io(format!("opening {}", path.display()), e)),
         };
@@ -145,10 +142,10 @@ impl Store {
             return Err(Error::invalid(format!("{} is not a database file", path.display())));
         }
         if meta.len() == 0 {
-            return Err(Error::invalid(format!(
-                "{} is empty, not a Wagner database: run `wagner init` to create one there",
-                path.display()
-            )));
+            return Err(Error::NoDatabase {
+                path: path.to_path_buf(),
+                detail: "is empty, not a Wagner database",
+            });
         }
         if std::fs::OpenOptions::new().write(true).open(path).is_ok() {
             return Self::open(path).await;

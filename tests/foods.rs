@@ -381,8 +381,8 @@ async fn custom_foods_are_stored_per_100_g_found_by_barcode_and_private() {
         assert_eq!(foods::by_barcode(&store, &me.id, code).await.unwrap().id, id, "{code}");
     }
     let unknown = foods::by_barcode(&store, &me.id, "5449000000996").await.unwrap_err();
-    assert_eq!(unknown.code(), "unknown_barcode");
-    assert!(unknown.to_string().contains("wagner food add --barcode 5449000000996"), "{unknown}");
+    assert_eq!(unknown.code(), wagner::ErrorCode::UnknownBarcode);
+    assert_eq!(unknown.to_string(), "no food with barcode 5449000000996");
 
     // Search finds it (the FTS triggers index new rows) and puts my own food first.
     let hits = foods::search(&store, &me.id, "protein bar", 3).await.unwrap();

@@ -141,7 +141,12 @@ pub async fn log_entry(
     let mut files = Vec::with_capacity(uploads.len() + paths.len());
     for upload in uploads {
         let bytes = base64::engine::general_purpose::STANDARD.decode(upload.data_base64.as_bytes()).map_err(
-            |_| CommandError::new("invalid_input", format!("{}: the file did not arrive whole", upload.name)),
+            |_| {
+                CommandError::new(
+                    wagner::ErrorCode::InvalidInput,
+                    format!("{}: the file did not arrive whole", upload.name),
+                )
+            },
         )?;
         files.push((bytes, upload.name));
     }
@@ -355,7 +360,10 @@ pub async fn body_attach_photo(
     let profile = profile::require_default(store).await?;
     let bytes =
         base64::engine::general_purpose::STANDARD.decode(upload.data_base64.as_bytes()).map_err(|_| {
-            CommandError::new("invalid_input", format!("{}: the file did not arrive whole", upload.name))
+            CommandError::new(
+                wagner::ErrorCode::InvalidInput,
+                format!("{}: the file did not arrive whole", upload.name),
+            )
         })?;
     Ok(body::photo::attach(store, &profile, &id, &bytes, &upload.name).await?)
 }

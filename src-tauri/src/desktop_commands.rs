@@ -64,11 +64,11 @@ pub async fn open_data_folder(app: AppHandle, core: State<'_, Core>) -> CommandR
         .path()
         .parent()
         .map(std::path::Path::to_path_buf)
-        .ok_or_else(|| CommandError::new("io", "the database has no folder"))?;
+        .ok_or_else(|| CommandError::new(wagner::ErrorCode::Io, "the database has no folder"))?;
     let shown = folder.display().to_string();
-    app.opener()
-        .open_path(&shown, None::<&str>)
-        .map_err(|e| CommandError::new("io", format!("could not open {shown} in the file manager: {e}")))?;
+    app.opener().open_path(&shown, None::<&str>).map_err(|e| {
+        CommandError::new(wagner::ErrorCode::Io, format!("could not open {shown} in the file manager: {e}"))
+    })?;
     Ok(shown)
 }
 

@@ -112,7 +112,7 @@ fn open_in_browser(url: &str) -> CommandResult<()> {
     };
     cmd.arg(url).spawn().map(drop).map_err(|e| {
         CommandError::new(
-            "io",
+            wagner::ErrorCode::Io,
             format!("could not open the browser ({e}); open this address yourself: {url}"),
         )
     })

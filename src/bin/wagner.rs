@@ -348,12 +348,40 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(err) => {
-            let user_error = err.downcast_ref::<wagner::Error>().is_some_and(wagner::Error::is_user_error);
-            // One line: the context chain joined, no backtrace.
-            eprintln!("wagner: {}", wagner::text::for_terminal(&format!("{err:#}").replace('\n', " ")));
+            let core = err.downcast_ref::<wagner::Error>();
+            let user_error = core.is_some_and(wagner::Error::is_user_error);
+            // One line: the context chain joined, no backtrace, then what to type about it.
+            let line = match core.and_then(hint) {
+                Some(hint) => format!("{err:#}: {hint}"),
+                None => format!("{err:#}"),
+            };
+            eprintln!("wagner: {}", wagner::text::for_terminal(&line.replace('\n', " ")));
             ExitCode::from(if user_error { 1 } else { 2 })
         }
     }
+}
+
+/// The CLI's own hint for a core error: the command that fixes it. The core's
+/// messages only describe the problem (the window words its own hints).
+fn hint(err: &wagner::Error) -> Option<String> {
+    use wagner::ErrorCode;
+    Some(match (err.code(), err) {
+        (_, wagner::Error::UnknownBarcode { code }) => {
+            format!("add it with `wagner food add --barcode {code} --name … --kcal …`")
+        }
+        (_, wagner::Error::UnknownMeasure { .. }) => {
+            "add your own with `wagner body kinds add NAME --unit UNIT`".into()
+        }
+        (ErrorCode::NoProfile, _) => "run `wagner init` first".into(),
+        (ErrorCode::NoDatabase, _) => "run `wagner init` to create it (or check --db)".into(),
+        (ErrorCode::NoActiveProgram, _) => "create one with `wagner program new`".into(),
+        (ErrorCode::NotConnected, _) => {
+            "run `wagner strava connect` (the first time with --client-id ID and \
+                                         STRAVA_CLIENT_SECRET set)"
+                .into()
+        }
+        _ => return None,
+    })
 }
 
 /// Only `init` creates a database; every other command needs an existing one.

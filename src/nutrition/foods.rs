@@ -851,7 +851,7 @@ pub async fn add_custom(conn: &mut sqlx::SqliteConnection, user_id: &str, food: 
         ["protein_g", "total_carbs_g", "total_fat_g"].iter().filter_map(|c| per_100g.get(c)).sum();
     if macros > 101.0 {
         return Err(Error::invalid(format!(
-            "{name}: protein, carbs and fat add up to {macros:.0} g per 100 g; check the serving size and --per"
+            "{name}: protein, carbs and fat add up to {macros:.0} g per 100 g; check the serving size and whether the values are per serving or per 100 g"
         )));
     }
     let barcode =
@@ -864,7 +864,7 @@ pub async fn add_custom(conn: &mut sqlx::SqliteConnection, user_id: &str, food: 
                 .fetch_optional(&mut *conn)
                 .await?;
         if let Some(other) = taken {
-            return Err(Error::invalid(format!("barcode {} already belongs to {other:?}", code.ean13)));
+            return Err(Error::Conflict(format!("barcode {} already belongs to {other:?}", code.ean13)));
         }
     }
     let portions: Vec<Portion> = food

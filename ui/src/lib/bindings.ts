@@ -1269,7 +1269,7 @@ month: string; month_usage: MonthUsage;
  */
 provider_active: boolean }
 export type CoachTip = { id: string; conversation_id: string; content: string; created_at: string }
-export type CommandError = { code: string; message: string }
+export type CommandError = { code: ErrorCode; message: string }
 export type Confidence = 
 /**
  * Neither data nor a formula: nothing to say yet.
@@ -1441,6 +1441,21 @@ meals: MealSummary[] }
  */
 export type EntryUpdated = { id: string }
 export type Equipment = "bodyweight" | "barbell" | "dumbbells" | "kettlebell" | "pull_up_bar" | "bench" | "cable" | "machine" | "resistance_bands" | "bike" | "treadmill" | "rower"
+/**
+ * What kind of error it is, for the UI and scripts: stable across releases,
+ * sent as its snake_case name (`"no_profile"`). The UI words its own message
+ * per code and never matches on message text. The shell adds the codes of
+ * its own failures (`Cancelled`, `TaskFailed`).
+ */
+export type ErrorCode = "db_open" | "db_migrate" | "db" | "no_database" | "not_found" | "invalid_input" | "no_profile" | "no_active_program" | "not_connected" | "conflict" | "io" | "corrupt" | "ai_provider" | "ai_budget" | "rate_limited" | "waiting" | "integration" | "secrets" | "unknown_barcode" | "model_unavailable" | "transcription" | "sync" | 
+/**
+ * The user stopped a long task.
+ */
+"cancelled" | 
+/**
+ * A long task ended without an answer (it panicked or was dropped).
+ */
+"task_failed"
 /**
  * Volume and estimated one-rep max of one exercise in a strength session.
  */
