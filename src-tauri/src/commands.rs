@@ -513,6 +513,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::nutrition_commands::nutrition_day,
             crate::nutrition_commands::food_search,
             crate::nutrition_commands::food_barcode,
+            crate::nutrition_commands::food_create,
             crate::nutrition_commands::food_details,
             crate::nutrition_commands::meal_log_food,
             crate::nutrition_commands::meal_add_food,

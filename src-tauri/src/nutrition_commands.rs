@@ -2,7 +2,7 @@
 //! barcodes, meal editing with undo, history for the charts, targets, goals.
 
 use tauri::State;
-use wagner::nutrition::foods::{self, FoodDetails, FoodHit};
+use wagner::nutrition::foods::{self, CustomFood, FoodDetails, FoodHit};
 use wagner::nutrition::goals::{self, GoalProgress, NewGoal};
 use wagner::nutrition::meals::{self, DeletedMeal, MealEdit};
 use wagner::nutrition::off;
@@ -45,6 +45,15 @@ pub async fn food_barcode(core: State<'_, Core>, code: String, online: bool) -> 
         return Ok(off::lookup(store, &profile.id, &code, &base).await?);
     }
     Ok(foods::by_barcode(store, &profile.id, &code).await?)
+}
+
+/// Creates a custom food from its label values (the form an unknown barcode opens).
+#[tauri::command]
+#[specta::specta]
+pub async fn food_create(core: State<'_, Core>, food: CustomFood) -> CommandResult<FoodDetails> {
+    let store = core.store()?;
+    let profile = profile::require_default(store).await?;
+    Ok(foods::create_custom(store, &profile.id, &food).await?)
 }
 
 /// A food with its portions, for the portion picker.

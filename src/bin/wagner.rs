@@ -897,12 +897,7 @@ async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow
             sodium_mg,
         } => {
             let profile = profile::require_default(store).await?;
-            let serving = serving.map(|s| s.parse::<foods::Serving>()).transpose()?;
-            let per = match per {
-                Some(p) => p.parse()?,
-                None if serving.is_some() => foods::Per::Serving,
-                None => foods::Per::Hundred,
-            };
+            let per = per.map(|p| p.parse::<foods::Per>()).transpose()?;
             let nutrients = [
                 ("calories", Some(kcal)),
                 ("protein_g", protein),
@@ -915,11 +910,8 @@ async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow
             .into_iter()
             .filter_map(|(c, v)| v.map(|v| (c.to_string(), v)))
             .collect();
-            let food = foods::NewFood { name, brand_name: brand, barcode, serving, per, nutrients };
-            let mut conn = store.pool().acquire().await?;
-            let id = foods::add_custom(&mut conn, &profile.id, &food).await?;
-            drop(conn);
-            let saved = foods::get(store, &profile.id, &id).await?;
+            let food = foods::CustomFood { name, brand_name: brand, barcode, serving, per, nutrients };
+            let saved = foods::create_custom(store, &profile.id, &food).await?;
             if json {
                 print_json(&saved)?;
             } else {

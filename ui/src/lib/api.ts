@@ -34,6 +34,7 @@ import type {
   DayTotals,
   DayView,
   DeletedMeal,
+  CustomFood,
   FoodDetails,
   FoodHit,
   GoalProgress,
@@ -200,6 +201,7 @@ export const api = {
   /** `online`: look an unknown barcode up in Open Food Facts (and keep it). */
   foodBarcode: (code: string, online = false): Promise<FoodHit> => call((c) => c.foodBarcode(code, online)),
   foodDetails: (id: string): Promise<FoodDetails> => call((c) => c.foodDetails(id)),
+  foodCreate: (food: CustomFood): Promise<FoodDetails> => call((c) => c.foodCreate(food)),
   mealLogFood: (
     date: string | null,
     category: MealCategory,

@@ -382,6 +382,17 @@ async foodBarcode(code: string, online: boolean) : Promise<Result<FoodHit, Comma
 }
 },
 /**
+ * Creates a custom food from its label values (the form an unknown barcode opens).
+ */
+async foodCreate(food: CustomFood) : Promise<Result<FoodDetails, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("food_create", { food }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * A food with its portions, for the portion picker.
  */
 async foodDetails(id: string) : Promise<Result<FoodDetails, CommandError>> {
@@ -1311,6 +1322,24 @@ export type Conversation = { id: string;
  * The first question, shortened.
  */
 title: string; messages: number; tokens: number; cost_usd: number; started_at: string; last_at: string }
+/**
+ * A custom food as a form or the command line gives it: the serving as label
+ * text ("1 bar=45g", "30g"), the values per serving when a serving is given
+ * and `per` is not said.
+ */
+export type CustomFood = { name: string; brand_name: string | null; barcode: string | null; 
+/**
+ * The label serving, e.g. "1 bar=45g" or "30g"; blank is none.
+ */
+serving: string | null; 
+/**
+ * Per serving or per 100 g; none: per serving when a serving is given.
+ */
+per: Per | null; 
+/**
+ * Label values keyed by `NUTRIENT_COLUMNS` name (calories, protein_g, …).
+ */
+nutrients: Partial<{ [key in string]: number }> }
 export type DayNutrition = { calories: number; protein_g: number; carbs_g: number; fat_g: number; fiber_g: number; targets: MacroTargets; remaining: MacroTargets; meals: MealSummary[] }
 /**
  * Calories and macros per day over a range (days without meals are left
@@ -1891,6 +1920,10 @@ reference: number;
  */
 percent: number; goal: NutrientGoal }
 export type Pattern = "squat" | "hinge" | "lunge" | "horizontal_push" | "horizontal_pull" | "vertical_push" | "vertical_pull" | "arms" | "calves" | "core" | "conditioning"
+/**
+ * Whether label values are per serving or per 100 g.
+ */
+export type Per = "serving" | "hundred"
 export type Period = { kind: PeriodKind; 
 /**
  * The day asked for (today by default).
