@@ -67,6 +67,34 @@ impl DbCheck {
     }
 }
 
+/// The whole of `db check`: the database, then every attachment against its
+/// content hash (a 0-byte leftover is damage). What the CLI and Settings show.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Health {
+    pub database: DbCheck,
+    pub attachments_checked: u32,
+    /// Damaged attachments, relative to the data folder.
+    pub attachments_damaged: Vec<String>,
+    pub healthy: bool,
+}
+
+/// Checks the database and its attachments (the hashing runs off the async threads).
+pub async fn health(store: &Store) -> Result<Health> {
+    let database = store.check().await?;
+    let data_dir = crate::attachments::data_dir(store);
+    let (checked, damaged) =
+        tokio::task::spawn_blocking(move || crate::backup::restore::check_attachments(&data_dir))
+            .await
+            .map_err(|e| Error::io("checking attachments", std::io::Error::other(e.to_string())))??;
+    Ok(Health {
+        healthy: database.is_healthy() && damaged.is_empty(),
+        database,
+        attachments_checked: u32::try_from(checked).unwrap_or(u32::MAX),
+        attachments_damaged: damaged,
+    })
+}
+
 /// Begins a transaction that holds the write lock from its first statement
 /// (`BEGIN IMMEDIATE`). A deferred transaction that reads and then writes
 /// cannot wait for the lock: when another connection committed in between,

@@ -537,6 +537,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::desktop_commands::time_zones,
             crate::desktop_commands::remember_page,
             crate::desktop_commands::open_data_folder,
+            crate::desktop_commands::database_check,
             crate::desktop_commands::window_ready,
             crate::programs_commands::program_create,
             crate::programs_commands::program_day,

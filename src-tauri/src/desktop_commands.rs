@@ -55,6 +55,13 @@ pub async fn remember_page(core: State<'_, Core>, page: String) -> CommandResult
     Ok(profile::set_last_page(store, &profile.id, &page).await?)
 }
 
+/// Settings → Data → "Check the database": what `wagner db check` reports.
+#[tauri::command]
+#[specta::specta]
+pub async fn database_check(core: State<'_, Core>) -> CommandResult<wagner::store::Health> {
+    Ok(wagner::store::health(core.store()?).await?)
+}
+
 /// Where the data lives, opened in the system's file manager; returns the folder.
 #[tauri::command]
 #[specta::specta]

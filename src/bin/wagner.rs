@@ -712,12 +712,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Sync(args) => out(wagner::sync::cli::run(&store, args, cli.json).await?),
         Command::Db { command: DbCommand::Check } => {
-            let check = store.check().await?;
-            // Every attachment against its content hash (a 0-byte leftover is damage).
+            let health = wagner::store::health(&store).await?;
+            let (check, attachments, damaged) =
+                (&health.database, health.attachments_checked, &health.attachments_damaged);
             let data_dir = wagner::attachments::data_dir(&store);
-            let (attachments, damaged) = wagner::backup::restore::check_attachments(&data_dir)?;
             if cli.json {
-                let mut v = serde_json::to_value(&check).context("encoding JSON")?;
+                let mut v = serde_json::to_value(check).context("encoding JSON")?;
                 v["attachments_checked"] = attachments.into();
                 v["attachments_damaged"] = damaged.clone().into();
                 print_json(&v)?;
@@ -733,11 +733,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("sqlite-vec   {}", check.vec_version);
                 println!("tables       {} ({})", check.tables.len(), check.tables.join(", "));
                 println!("attachments  {attachments} checked, {} damaged", damaged.len());
-                for d in &damaged {
+                for d in damaged {
                     println!("  damaged    {}", data_dir.join(d).display());
                 }
             }
-            if !check.is_healthy() || !damaged.is_empty() {
+            if !health.healthy {
                 return Ok(ExitCode::from(2));
             }
         }

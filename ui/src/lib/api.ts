@@ -37,6 +37,7 @@ import type {
   CustomFood,
   FoodDetails,
   FoodHit,
+  Health,
   GoalProgress,
   MealCategory,
   MealEdit,
@@ -231,6 +232,7 @@ export const api = {
   rememberPage: (page: string): Promise<null> => call((c) => c.rememberPage(page)),
   /** Opens the data folder in the file manager; returns the folder. */
   openDataFolder: (): Promise<string> => call((c) => c.openDataFolder()),
+  databaseCheck: (): Promise<Health> => call((c) => c.databaseCheck()),
   /** Tells the shell the first page shows real data (the start-up benchmark's marker). */
   windowReady: async (page: string): Promise<ReadyReport> => (await getBackend()).windowReady(page),
   /** Generates a 12-week program (AI when configured unless `offline`); `onProgress` hears each week. */

@@ -606,6 +606,17 @@ async openDataFolder() : Promise<Result<string, CommandError>> {
 }
 },
 /**
+ * Settings → Data → "Check the database": what `wagner db check` reports.
+ */
+async databaseCheck() : Promise<Result<Health, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("database_check") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The window calls this once its first page shows real data. Logged, and
  * written to `WAGNER_READY_FILE` (the start-up benchmark) when that is set.
  */
@@ -1356,6 +1367,10 @@ export type DayView = { date: string; nutrition: DayNutrition;
  */
 categories: CategoryMeals[]; micros: MicroLine[] }
 /**
+ * What `wagner db check` reports.
+ */
+export type DbCheck = { path: string; schema_version: number; migrations_applied: number; migrations_known: number; integrity: string; foreign_key_violations: number; sqlite_version: string; vec_version: string; journal_mode: string; tables: string[] }
+/**
  * A deleted meal row, every column, so undo puts it back exactly (same id).
  */
 export type DeletedMeal = { id: string; quick_entry_log_id: string | null; category: MealCategory; name: string | null; notes: string | null; logged_at: string; local_date: string; foods: string; total_calories: number; total_protein_g: number; total_carbs_g: number; total_fat_g: number; total_fiber_g: number | null; total_sugar_g: number | null; total_sodium_mg: number | null; nutrients: string; source: MealSource; ai_extracted: boolean; ai_confidence: number | null; image_url: string | null; created_at: string; 
@@ -1661,6 +1676,15 @@ current_value: number | null; percent: number | null;
  * How the current value is measured.
  */
 measured_as: string }
+/**
+ * The whole of `db check`: the database, then every attachment against its
+ * content hash (a 0-byte leftover is damage). What the CLI and Settings show.
+ */
+export type Health = { database: DbCheck; attachments_checked: number; 
+/**
+ * Damaged attachments, relative to the data folder.
+ */
+attachments_damaged: string[]; healthy: boolean }
 /**
  * One kind of thing found: how many, over which days.
  */
