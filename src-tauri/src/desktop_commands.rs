@@ -21,8 +21,7 @@ pub static STARTED: OnceLock<Instant> = OnceLock::new();
 #[tauri::command]
 #[specta::specta]
 pub async fn period(core: State<'_, Core>, kind: PeriodKind, date: Option<String>) -> CommandResult<Period> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let date = match date {
         Some(d) => clock::parse_date(&d)?,
         None => dashboard::today_for(&profile),
@@ -34,8 +33,7 @@ pub async fn period(core: State<'_, Core>, kind: PeriodKind, date: Option<String
 #[tauri::command]
 #[specta::specta]
 pub async fn save_preferences(core: State<'_, Core>, preferences: Preferences) -> CommandResult<Profile> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(profile::update_preferences(store, &profile.id, &preferences).await?)
 }
 
@@ -50,8 +48,7 @@ pub fn time_zones() -> Vec<String> {
 #[tauri::command]
 #[specta::specta]
 pub async fn remember_page(core: State<'_, Core>, page: String) -> CommandResult<()> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(profile::set_last_page(store, &profile.id, &page).await?)
 }
 
