@@ -28,7 +28,7 @@ pub mod sync;
 pub mod text;
 pub mod voice;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use store::Store;
 
 /// New primary key: UUIDv7 text, time-ordered so inserts stay index-friendly.

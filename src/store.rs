@@ -67,6 +67,34 @@ impl DbCheck {
     }
 }
 
+/// The whole of `db check`: the database, then every attachment against its
+/// content hash (a 0-byte leftover is damage). What the CLI and Settings show.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Health {
+    pub database: DbCheck,
+    pub attachments_checked: u32,
+    /// Damaged attachments, relative to the data folder.
+    pub attachments_damaged: Vec<String>,
+    pub healthy: bool,
+}
+
+/// Checks the database and its attachments (the hashing runs off the async threads).
+pub async fn health(store: &Store) -> Result<Health> {
+    let database = store.check().await?;
+    let data_dir = crate::attachments::data_dir(store);
+    let (checked, damaged) =
+        tokio::task::spawn_blocking(move || crate::backup::restore::check_attachments(&data_dir))
+            .await
+            .map_err(|e| Error::io("checking attachments", std::io::Error::other(e.to_string())))??;
+    Ok(Health {
+        healthy: database.is_healthy() && damaged.is_empty(),
+        database,
+        attachments_checked: u32::try_from(checked).unwrap_or(u32::MAX),
+        attachments_damaged: damaged,
+    })
+}
+
 /// Begins a transaction that holds the write lock from its first statement
 /// (`BEGIN IMMEDIATE`). A deferred transaction that reads and then writes
 /// cannot wait for the lock: when another connection committed in between,
@@ -134,10 +162,7 @@ impl Store {
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::invalid(format!(
-                    "{} does not exist: run `wagner init` to create it (or check --db)",
-                    path.display()
-                )));
+                return Err(Error::NoDatabase { path: path.to_path_buf(), detail: "does not exist" });
             }
             Err(e) => return Err(Error::io(format!("opening {}", path.display()), e)),
         };
@@ -145,10 +170,10 @@ impl Store {
             return Err(Error::invalid(format!("{} is not a database file", path.display())));
         }
         if meta.len() == 0 {
-            return Err(Error::invalid(format!(
-                "{} is empty, not a Wagner database: run `wagner init` to create one there",
-                path.display()
-            )));
+            return Err(Error::NoDatabase {
+                path: path.to_path_buf(),
+                detail: "is empty, not a Wagner database",
+            });
         }
         if std::fs::OpenOptions::new().write(true).open(path).is_ok() {
             return Self::open(path).await;

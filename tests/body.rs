@@ -109,7 +109,7 @@ async fn custom_kinds_work_after_being_added_and_unknown_keys_list_the_known_one
     let err = add(&store, &me, "biceps=35cm", at).await.unwrap_err();
     assert!(err.is_user_error());
     let msg = err.to_string();
-    assert!(msg.contains("\"biceps\"") && msg.contains("waist") && msg.contains("kinds add"), "{msg}");
+    assert!(msg.contains("\"biceps\"") && msg.contains("waist") && !msg.contains("wagner"), "{msg}");
 
     let mut conn = store.pool().acquire().await.unwrap();
     let kind = units::add_custom_kind(&mut conn, &me.id, "biceps", "cm", None).await.unwrap();
@@ -373,6 +373,7 @@ fn cli_add_show_edit_delete_undo_and_kinds() {
     let err = text(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("unknown measure \"biceps\"") && err.contains("waist"), "{err}");
+    assert!(err.contains("wagner body kinds add"), "the CLI says how to add one: {err}");
     let out = wagner(&db, &["body", "kinds", "add", "biceps", "--unit", "cm"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = wagner(&db, &["body", "add", "--at", "2026-11-22", "biceps=35cm"]);

@@ -391,3 +391,51 @@ async fn sync_now_in_settings_sends_the_profile_to_postgres() {
     save_screenshot(&client, "sync-kept-aside").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn check_the_database_in_settings_finds_nothing_then_names_a_damaged_attachment() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+    go(&client, "settings", "settings-page").await;
+    // The cards above load their data first and would move the button under the pointer.
+    testid(&client, "card-search-index").await;
+    testid(&client, "settings-ai-prices").await;
+    testid(&client, "card-integrations").await;
+    scroll_to(&client, "db-check").await;
+    testid(&client, "db-check").await.click().await.unwrap();
+    eventually("the check reports", || async {
+        let errors = texts(&client, "page-error").await;
+        assert!(errors.is_empty(), "the check failed: {errors:?}");
+        if count(&client, "db-check-result").await == 1 {
+            Ok(())
+        } else {
+            let card = testid(&client, "card-data").await.text().await.unwrap_or_default();
+            Err(format!("no result yet: {card:?}"))
+        }
+    })
+    .await;
+    let result = testid(&client, "db-check-result").await;
+    assert_eq!(result.attr("data-healthy").await.unwrap().as_deref(), Some("true"));
+    let text = result.text().await.unwrap();
+    assert!(text.contains("No problems found"), "{text}");
+
+    // A photo whose bytes no longer match its name (its content hash), as a failing disk leaves it.
+    let name = format!("{}.jpg", "ab".repeat(32));
+    std::fs::create_dir_all(dir.path().join("attachments")).unwrap();
+    std::fs::write(dir.path().join("attachments").join(&name), b"not the photo").unwrap();
+    scroll_to(&client, "db-check").await;
+    testid(&client, "db-check").await.click().await.unwrap();
+    eventually("the check names the damaged attachment", || async {
+        let problems = texts(&client, "db-check-problem").await;
+        if problems.iter().any(|p| p.contains(&name)) { Ok(()) } else { Err(format!("{problems:?}")) }
+    })
+    .await;
+    let result = testid(&client, "db-check-result").await;
+    assert_eq!(result.attr("data-healthy").await.unwrap().as_deref(), Some("false"));
+    save_screenshot(&client, "settings-db-check-damaged").await;
+    client.close().await.unwrap();
+}

@@ -1,6 +1,7 @@
 //! End-to-end: the Nutrition page in the real window. Search a food, add it
 //! to lunch with the portion picker and see the day's totals change; delete
-//! the meal and undo. Run by scripts/test.sh under xvfb-run.
+//! the meal and undo; an unknown barcode opens the custom-food form, and the
+//! saved food is found and logged. Run by scripts/test.sh under xvfb-run.
 
 #![cfg(unix)]
 
@@ -126,5 +127,114 @@ async fn search_a_food_add_it_to_lunch_then_delete_and_undo() {
     let lunch = testid(&client, "category-lunch").await.text().await.unwrap();
     assert!(lunch.contains("Bananas, raw"), "{lunch}");
     save_screenshot(&client, "nutrition-after-undo").await;
+    client.close().await.unwrap();
+}
+
+/// Calories of the day and the number of snack meals, as the core sees them.
+async fn day_snacks(db: &std::path::Path) -> (f64, usize) {
+    let store = Store::open(db).await.unwrap();
+    let me = profile::require_default(&store).await.unwrap();
+    let today = wagner::clock::local_date(wagner::clock::now(), me.tz());
+    let view = nutrition::day_view(&store, &me, today).await.unwrap();
+    let snack = view.categories.iter().find(|c| c.category == nutrition::MealCategory::Snack).unwrap();
+    let out = (view.nutrition.calories, snack.meals.len());
+    store.close().await;
+    out
+}
+
+async fn fill(client: &fantoccini::Client, id: &str, text: &str) {
+    let field = testid(client, id).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn an_unknown_barcode_opens_the_custom_food_form_and_the_saved_food_is_found_and_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    let (kcal_before, snacks_before) = day_snacks(&db).await;
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+    testid(&client, "nav-nutrition").await.click().await.unwrap();
+    testid(&client, "nutrition-page").await;
+
+    // A barcode no food has: the form opens with it filled in, and no command to type.
+    let code = "4006381333931";
+    testid(&client, "barcode-input").await.send_keys(code).await.unwrap();
+    testid(&client, "barcode-lookup").await.click().await.unwrap();
+    let message = testid(&client, "barcode-message").await.text().await.unwrap();
+    assert!(message.contains(code) && !message.contains("wagner"), "{message}");
+    testid(&client, "custom-food-form").await;
+    let prefilled = testid(&client, "custom-food-barcode").await.prop("value").await.unwrap();
+    assert_eq!(prefilled.as_deref(), Some(code));
+
+    // The label: one 45 g bar has 200 kcal, 9 g protein, 22 g carbs, 9 g fat.
+    fill(&client, "custom-food-name", "Hazelnut trail bar").await;
+    fill(&client, "custom-food-serving", "1 bar=45g").await;
+    choose(&client, "custom-food-per", "serving").await;
+    fill(&client, "custom-food-calories", "200").await;
+    fill(&client, "custom-food-protein_g", "9").await;
+    fill(&client, "custom-food-total_carbs_g", "22").await;
+    fill(&client, "custom-food-total_fat_g", "9").await;
+    save_screenshot(&client, "nutrition-custom-food-form").await;
+    testid(&client, "custom-food-save").await.click().await.unwrap();
+    testid(&client, "custom-food-saved").await;
+    let picker = testid(&client, "portion-picker").await.text().await.unwrap();
+    assert!(picker.contains("Hazelnut trail bar"), "the saved food is ready to log: {picker}");
+
+    // The core has it under the barcode, stored per 100 g (200 kcal / 45 g).
+    {
+        let store = Store::open(&db).await.unwrap();
+        let me = profile::require_default(&store).await.unwrap();
+        let hit = nutrition::foods::by_barcode(&store, &me.id, code).await.unwrap();
+        assert_eq!(hit.name, "Hazelnut trail bar");
+        assert_eq!(hit.source, "custom");
+        let kcal = hit.calories.unwrap();
+        assert!((kcal - 200.0 / 0.45).abs() < 0.01, "{kcal}");
+        store.close().await;
+    }
+
+    // Found by name like any food, logged as one bar for a snack.
+    client
+        .find(fantoccini::Locator::Css("[data-testid='portion-picker'] button[type='button']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    testid(&client, "food-search").await.send_keys("hazelnut trail").await.unwrap();
+    eventually("the search finds the new food", || async {
+        let hits = texts(&client, "food-hit").await;
+        if hits.first().is_some_and(|h| h.contains("Hazelnut trail bar")) {
+            Ok(())
+        } else {
+            Err(format!("{hits:?}"))
+        }
+    })
+    .await;
+    let hits = client.find_all(fantoccini::Locator::Css("[data-testid='food-hit']")).await.unwrap();
+    hits[0].click().await.unwrap();
+    testid(&client, "portion-picker").await;
+    let unit = testid(&client, "portion-unit").await.prop("value").await.unwrap().unwrap_or_default();
+    let quantity = testid(&client, "portion-quantity").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!((unit.as_str(), quantity.as_str()), ("bar", "1"), "logged by its label serving");
+    choose(&client, "meal-category", "snack").await;
+    testid(&client, "add-food").await.click().await.unwrap();
+    eventually("the snack appears and the totals grow by one bar", || async {
+        let (kcal, snacks) = day_snacks(&db).await;
+        let shown = testid(&client, "category-snack").await.text().await.unwrap_or_default();
+        if snacks == snacks_before + 1
+            && (kcal - kcal_before - 200.0).abs() < 0.6
+            && shown.contains("Hazelnut trail bar")
+        {
+            Ok(())
+        } else {
+            Err(format!("core {kcal} kcal, {snacks} snacks; window {shown:?}"))
+        }
+    })
+    .await;
+    save_screenshot(&client, "nutrition-custom-food-logged").await;
     client.close().await.unwrap();
 }

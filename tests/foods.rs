@@ -381,8 +381,8 @@ async fn custom_foods_are_stored_per_100_g_found_by_barcode_and_private() {
         assert_eq!(foods::by_barcode(&store, &me.id, code).await.unwrap().id, id, "{code}");
     }
     let unknown = foods::by_barcode(&store, &me.id, "5449000000996").await.unwrap_err();
-    assert_eq!(unknown.code(), "unknown_barcode");
-    assert!(unknown.to_string().contains("wagner food add --barcode 5449000000996"), "{unknown}");
+    assert_eq!(unknown.code(), wagner::ErrorCode::UnknownBarcode);
+    assert_eq!(unknown.to_string(), "no food with barcode 5449000000996");
 
     // Search finds it (the FTS triggers index new rows) and puts my own food first.
     let hits = foods::search(&store, &me.id, "protein bar", 3).await.unwrap();
@@ -587,4 +587,39 @@ async fn quantities_in_any_unit_become_grams_and_nutrients() {
         let e = eaten(&store, &me.id, &bar, 2.0, unit).await.unwrap();
         assert_eq!((e.food.grams, e.food.calories), (Some(90.0), 360.0), "{unit}");
     }
+}
+
+/// The one function the CLI's `food add` and the window's form call: the
+/// serving as label text, values per serving unless said otherwise, and a
+/// barcode another food has is a conflict the form can name.
+#[tokio::test]
+async fn create_custom_reads_the_label_serving_and_refuses_a_taken_barcode() {
+    use foods::{CustomFood, Per};
+    let (_dir, store, me) = loaded().await;
+    let label = |barcode: &str, per: Option<Per>| CustomFood {
+        name: "Trail bar".into(),
+        brand_name: Some("  ".into()),
+        barcode: Some(barcode.into()),
+        serving: Some("1 bar=45g".into()),
+        per,
+        nutrients: [("calories".to_string(), 200.0), ("protein_g".to_string(), 9.0)].into_iter().collect(),
+    };
+    let saved = foods::create_custom(&store, &me.id, &label("4006381333931", None)).await.unwrap();
+    assert_eq!(saved.nutrients["calories"], 444.4444, "200 kcal per 45 g bar, per 100 g");
+    assert_eq!(saved.brand_name, None, "a blank brand is none");
+    assert_eq!(
+        saved.portions.iter().map(|p| (p.name.as_str(), p.grams)).collect::<Vec<_>>(),
+        [("bar", 45.0)]
+    );
+    assert_eq!(foods::by_barcode(&store, &me.id, "4006381333931").await.unwrap().id, saved.id);
+
+    let per_100 = foods::create_custom(&store, &me.id, &label("", Some(Per::Hundred))).await.unwrap();
+    assert_eq!(per_100.nutrients["calories"], 200.0, "values said to be per 100 g stay as typed");
+
+    let taken = foods::create_custom(&store, &me.id, &label("4006381333931", None)).await.unwrap_err();
+    assert_eq!(taken.code(), wagner::ErrorCode::Conflict, "{taken}");
+    assert!(taken.to_string().contains("Trail bar"), "it names the food that has it: {taken}");
+    let unreadable = CustomFood { serving: Some("a bit".into()), ..label("", None) };
+    let err = foods::create_custom(&store, &me.id, &unreadable).await.unwrap_err();
+    assert_eq!(err.code(), wagner::ErrorCode::InvalidInput, "{err}");
 }

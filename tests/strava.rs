@@ -589,8 +589,9 @@ async fn a_revoked_refresh_token_says_connect_again_and_leaks_no_secret() {
         .mount(&env.server)
         .await;
     let (report, _) = sync(&env).await;
-    let message = report.unwrap_err().to_string();
-    assert!(message.contains("wagner strava connect"), "{message}");
+    let err = report.unwrap_err();
+    assert_eq!(err.code(), wagner::ErrorCode::NotConnected, "connecting again fixes it: {err}");
+    let message = err.to_string();
     assert!(message.contains("RefreshToken refresh_token invalid"), "{message}");
     assert_no_secret_in(&message);
     let row = integrations::get(&env.store, &env.me.id, "strava").await.unwrap().unwrap();
@@ -598,7 +599,9 @@ async fn a_revoked_refresh_token_says_connect_again_and_leaks_no_secret() {
     assert_no_secret_in(row.error_message.as_deref().unwrap_or(""));
     // A later sync refuses at once instead of calling Strava.
     let (again, _) = sync(&env).await;
-    assert!(again.unwrap_err().to_string().contains("expired"));
+    let again = again.unwrap_err();
+    assert_eq!(again.code(), wagner::ErrorCode::NotConnected);
+    assert!(again.to_string().contains("expired"), "{again}");
     assert_no_secrets_in_db(&env.store).await;
 }
 

@@ -6,7 +6,7 @@ use tauri::ipc::Channel;
 use wagner::activities::device::{self, Device, DeviceImport};
 use wagner::activities::import::ImportProgress;
 use wagner::activities::volume::{self, WeekVolume};
-use wagner::{dashboard, profile};
+use wagner::dashboard;
 
 use crate::commands::Core;
 use crate::error::CommandResult;
@@ -16,8 +16,7 @@ use crate::error::CommandResult;
 #[tauri::command]
 #[specta::specta]
 pub async fn weekly_volume(core: State<'_, Core>, weeks: u32) -> CommandResult<Vec<WeekVolume>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(volume::recent_weeks(store, &profile.id, dashboard::today_for(&profile), weeks).await?)
 }
 
@@ -26,8 +25,7 @@ pub async fn weekly_volume(core: State<'_, Core>, weeks: u32) -> CommandResult<V
 #[tauri::command]
 #[specta::specta]
 pub async fn watch_devices(core: State<'_, Core>) -> CommandResult<Vec<Device>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(device::detect(store, &profile.id).await?)
 }
 
@@ -39,8 +37,7 @@ pub async fn import_watch_device(
     mount_path: String,
     on_progress: Channel<ImportProgress>,
 ) -> CommandResult<DeviceImport> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let found = device::at(std::path::Path::new(&mount_path))?;
     Ok(device::import_device(store, &profile, &found, |p| {
         // A closed window just stops listening; the import goes on.

@@ -4,7 +4,6 @@
 use tauri::State;
 use wagner::ai::prices::{PriceOverride, PriceRow};
 use wagner::ai::{self, AiStatus, ProviderKind};
-use wagner::profile;
 
 use crate::commands::Core;
 use crate::error::CommandResult;
@@ -18,8 +17,7 @@ pub async fn set_ai_key(
     kind: ProviderKind,
     key: Option<String>,
 ) -> CommandResult<AiStatus> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let store_for_key = store.clone();
     // The keyring may block (D-Bus, Keychain prompts): off the async runtime.
     tokio::task::spawn_blocking(move || ai::keys::save(&store_for_key, kind, key.as_deref()))
@@ -32,8 +30,7 @@ pub async fn set_ai_key(
 #[tauri::command]
 #[specta::specta]
 pub async fn ai_prices(core: State<'_, Core>) -> CommandResult<Vec<PriceRow>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(ai::price_table(store, &profile.id).await?)
 }
 
@@ -44,8 +41,7 @@ pub async fn save_ai_prices(
     core: State<'_, Core>,
     prices: Vec<PriceOverride>,
 ) -> CommandResult<Vec<PriceRow>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let mut map = std::collections::HashMap::new();
     for p in prices {
         if map.insert(p.model.trim().to_string(), p.price).is_some() {

@@ -61,7 +61,10 @@ pub async fn backup_inspect(path: String) -> CommandResult<BackupInfo> {
 pub async fn backup_inspect_upload(core: State<'_, Core>, upload: Upload) -> CommandResult<BackupInfo> {
     let bytes =
         base64::engine::general_purpose::STANDARD.decode(upload.data_base64.as_bytes()).map_err(|_| {
-            CommandError::new("invalid_input", format!("{}: the file did not arrive whole", upload.name))
+            CommandError::new(
+                wagner::ErrorCode::InvalidInput,
+                format!("{}: the file did not arrive whole", upload.name),
+            )
         })?;
     let staged = live::stage_picked(core.store()?, &upload.name, &bytes)?;
     Ok(live::inspect(&staged).await?)

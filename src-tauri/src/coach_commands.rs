@@ -9,7 +9,6 @@ use tauri::State;
 use tauri::ipc::Channel;
 use wagner::ai::Cancel;
 use wagner::coach::{self, AskOptions, CoachEvent, Conversation, Message, MonthUsage};
-use wagner::profile;
 
 use crate::commands::Core;
 use crate::error::CommandResult;
@@ -34,8 +33,7 @@ pub async fn coach_ask(
     offline: bool,
     on_event: Channel<CoachEvent>,
 ) -> CommandResult<Message> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let provider = if offline { None } else { wagner::ai::configured_provider(store, &profile.id).await? };
     let cancel = Cancel::new();
     running().insert(request_id.clone(), cancel.clone());
@@ -72,8 +70,7 @@ pub struct CoachOverview {
 #[tauri::command]
 #[specta::specta]
 pub async fn coach_conversations(core: State<'_, Core>) -> CommandResult<CoachOverview> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let month = wagner::clock::now().format("%Y-%m").to_string();
     Ok(CoachOverview {
         conversations: coach::conversations(store, &profile.id).await?,
@@ -86,7 +83,6 @@ pub async fn coach_conversations(core: State<'_, Core>) -> CommandResult<CoachOv
 #[tauri::command]
 #[specta::specta]
 pub async fn coach_messages(core: State<'_, Core>, conversation_id: String) -> CommandResult<Vec<Message>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(coach::messages(store, &profile.id, &conversation_id).await?)
 }

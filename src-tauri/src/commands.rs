@@ -35,6 +35,13 @@ impl Core {
             Core::Failed(err) => Err(err.clone()),
         }
     }
+
+    /// The store and the user's profile: what nearly every command starts with
+    /// (no profile yet is the `no_profile` error).
+    pub(crate) async fn store_and_profile(&self) -> CommandResult<(&Store, Profile)> {
+        let store = self.store()?;
+        Ok((store, profile::require_default(store).await?))
+    }
 }
 
 /// The open store, which a restore from a backup swaps for the reopened one.
@@ -77,8 +84,7 @@ pub async fn app_status(core: State<'_, Core>) -> CommandResult<AppStatus> {
 #[tauri::command]
 #[specta::specta]
 pub async fn today(core: State<'_, Core>, date: Option<String>) -> CommandResult<Today> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let date = match date {
         Some(d) => clock::parse_date(&d)?,
         None => dashboard::today_for(&profile),
@@ -128,8 +134,7 @@ pub async fn log_entry(
     paths: Vec<String>,
     day: Option<String>,
 ) -> CommandResult<QuickEntry> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     // The entry box's day chooser: a past day keeps the clock time (None = now).
     let now = wagner::clock::now();
     let logged_at = match day.as_deref() {
@@ -141,7 +146,12 @@ pub async fn log_entry(
     let mut files = Vec::with_capacity(uploads.len() + paths.len());
     for upload in uploads {
         let bytes = base64::engine::general_purpose::STANDARD.decode(upload.data_base64.as_bytes()).map_err(
-            |_| CommandError::new("invalid_input", format!("{}: the file did not arrive whole", upload.name)),
+            |_| {
+                CommandError::new(
+                    wagner::ErrorCode::InvalidInput,
+                    format!("{}: the file did not arrive whole", upload.name),
+                )
+            },
         )?;
         files.push((bytes, upload.name));
     }
@@ -158,16 +168,14 @@ pub async fn log_entry(
 #[tauri::command]
 #[specta::specta]
 pub async fn search_entries(core: State<'_, Core>, filter: EntryFilter) -> CommandResult<Vec<QuickEntry>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(quick_entry::search(store, &profile, &filter).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn entry_details(core: State<'_, Core>, id: String) -> CommandResult<EntryDetails> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(quick_entry::details(store, &profile.id, &id).await?)
 }
 
@@ -175,8 +183,7 @@ pub async fn entry_details(core: State<'_, Core>, id: String) -> CommandResult<E
 #[tauri::command]
 #[specta::specta]
 pub async fn retry_entry(app: AppHandle, core: State<'_, Core>, id: String) -> CommandResult<QuickEntry> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let entry = quick_entry::get(store, &profile.id, &id).await?;
     read_in_background(app, store.clone(), profile, id);
     Ok(entry)
@@ -186,8 +193,7 @@ pub async fn retry_entry(app: AppHandle, core: State<'_, Core>, id: String) -> C
 #[tauri::command]
 #[specta::specta]
 pub async fn edit_entry(core: State<'_, Core>, id: String, text: String) -> CommandResult<EntryDetails> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let provider = wagner::ai::configured_provider(store, &profile.id).await?;
     let reader = provider.as_ref().map_or(Reader::Offline, Reader::Ai);
     if let Err(err) = pipeline::edit(store, &profile, &id, &text, reader).await {
@@ -203,8 +209,7 @@ pub async fn edit_entry(core: State<'_, Core>, id: String, text: String) -> Comm
 #[tauri::command]
 #[specta::specta]
 pub async fn ai_status(core: State<'_, Core>) -> CommandResult<AiStatus> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(wagner::ai::status(store, &profile.id).await?)
 }
 
@@ -215,8 +220,7 @@ pub async fn save_ai_settings(
     core: State<'_, Core>,
     config: Option<ProviderConfig>,
 ) -> CommandResult<AiStatus> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     wagner::ai::save_config(store, &profile.id, config.as_ref()).await?;
     Ok(wagner::ai::status(store, &profile.id).await?)
 }
@@ -224,8 +228,7 @@ pub async fn save_ai_settings(
 #[tauri::command]
 #[specta::specta]
 pub async fn recent_entries(core: State<'_, Core>, limit: u32) -> CommandResult<Vec<QuickEntry>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(quick_entry::list(store, &profile.id, None, limit.min(500)).await?)
 }
 
@@ -249,8 +252,7 @@ pub async fn create_profile(core: State<'_, Core>, full_name: String) -> Command
 #[tauri::command]
 #[specta::specta]
 pub async fn body_overview(core: State<'_, Core>, history_limit: Option<u32>) -> CommandResult<BodyOverview> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let limit = history_limit.unwrap_or(overview::HISTORY_LEN).clamp(1, 1000);
     Ok(overview::overview_with_history(store, &profile, limit).await?)
 }
@@ -264,8 +266,7 @@ pub async fn body_add(
     values: Vec<String>,
     at: Option<String>,
 ) -> CommandResult<Measurement> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(body::add_from_text(store, &profile, &values, at.as_deref()).await?)
 }
 
@@ -277,8 +278,7 @@ pub async fn body_import_csv(
     core: State<'_, Core>,
     contents: String,
 ) -> CommandResult<body::csv_import::BodyCsvReport> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(body::csv_import::import_csv(store, &profile, contents.as_bytes()).await?)
 }
 
@@ -291,8 +291,7 @@ pub async fn body_edit(
     values: Vec<String>,
     at: Option<String>,
 ) -> CommandResult<Measurement> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(body::edit_from_text(store, &profile, &id, &values, at.as_deref()).await?)
 }
 
@@ -300,16 +299,14 @@ pub async fn body_edit(
 #[tauri::command]
 #[specta::specta]
 pub async fn body_delete(core: State<'_, Core>, id: String) -> CommandResult<Measurement> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(body::delete_with_undo(store, &profile.id, &id).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn body_undo(core: State<'_, Core>) -> CommandResult<Measurement> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(body::undo_delete(store, &profile.id).await?)
 }
 
@@ -321,8 +318,7 @@ pub async fn body_expenditure(
     core: State<'_, Core>,
     window_days: Option<u32>,
 ) -> CommandResult<ExpenditureReport> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let window = window_days.unwrap_or(expenditure::DEFAULT_WINDOW_DAYS);
     Ok(expenditure::report(store, &profile, window).await?)
 }
@@ -336,8 +332,7 @@ pub async fn body_apply_target(
     goal_rate_kg: f64,
     window_days: Option<u32>,
 ) -> CommandResult<i64> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let window = window_days.unwrap_or(expenditure::DEFAULT_WINDOW_DAYS);
     let e = expenditure::current(store, &profile, window).await?;
     Ok(expenditure::apply_target(store, &profile, &e, goal_rate_kg).await?)
@@ -351,11 +346,13 @@ pub async fn body_attach_photo(
     id: String,
     upload: Upload,
 ) -> CommandResult<Measurement> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let bytes =
         base64::engine::general_purpose::STANDARD.decode(upload.data_base64.as_bytes()).map_err(|_| {
-            CommandError::new("invalid_input", format!("{}: the file did not arrive whole", upload.name))
+            CommandError::new(
+                wagner::ErrorCode::InvalidInput,
+                format!("{}: the file did not arrive whole", upload.name),
+            )
         })?;
     Ok(body::photo::attach(store, &profile, &id, &bytes, &upload.name).await?)
 }
@@ -364,8 +361,7 @@ pub async fn body_attach_photo(
 #[tauri::command]
 #[specta::specta]
 pub async fn body_photo(core: State<'_, Core>, id: String, thumbnail: bool) -> CommandResult<String> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(body::photo::data_url(store, &profile.id, &id, thumbnail).await?)
 }
 
@@ -376,8 +372,7 @@ pub async fn activities(
     core: State<'_, Core>,
     filter: ActivityFilter,
 ) -> CommandResult<Vec<ActivitySummary>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(activity_view::search(store, &profile.id, &filter).await?)
 }
 
@@ -385,8 +380,7 @@ pub async fn activities(
 #[tauri::command]
 #[specta::specta]
 pub async fn activity(core: State<'_, Core>, id: String) -> CommandResult<ActivityView> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(charts::activity_view(store, &profile.id, &id).await?)
 }
 
@@ -400,8 +394,7 @@ pub async fn import_activity_paths(
     paths: Vec<String>,
     on_progress: Channel<ImportProgress>,
 ) -> CommandResult<Vec<ImportProgress>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
     let cancel = imports.start();
     let mut done = Vec::new();
@@ -449,8 +442,7 @@ pub async fn import_activity_file(
     index: u32,
     total: u32,
 ) -> CommandResult<Vec<ImportProgress>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let results = import::import_named_bytes(store, &profile, &name, &bytes).await?;
     Ok(results.iter().map(|r| ImportProgress::new(index as usize, total as usize, r)).collect())
 }
@@ -459,8 +451,7 @@ pub async fn import_activity_file(
 #[tauri::command]
 #[specta::specta]
 pub async fn fitness(core: State<'_, Core>, from: String, to: String) -> CommandResult<Vec<FitnessDay>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let (from, to) = (clock::parse_date(&from)?, clock::parse_date(&to)?);
     Ok(charts::fitness_series(store, &profile.id, from, to).await?)
 }
@@ -505,6 +496,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::nutrition_commands::nutrition_day,
             crate::nutrition_commands::food_search,
             crate::nutrition_commands::food_barcode,
+            crate::nutrition_commands::food_create,
             crate::nutrition_commands::food_details,
             crate::nutrition_commands::meal_log_food,
             crate::nutrition_commands::meal_add_food,
@@ -528,6 +520,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::desktop_commands::time_zones,
             crate::desktop_commands::remember_page,
             crate::desktop_commands::open_data_folder,
+            crate::desktop_commands::database_check,
             crate::desktop_commands::window_ready,
             crate::programs_commands::program_create,
             crate::programs_commands::program_day,

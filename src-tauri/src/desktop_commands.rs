@@ -21,8 +21,7 @@ pub static STARTED: OnceLock<Instant> = OnceLock::new();
 #[tauri::command]
 #[specta::specta]
 pub async fn period(core: State<'_, Core>, kind: PeriodKind, date: Option<String>) -> CommandResult<Period> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let date = match date {
         Some(d) => clock::parse_date(&d)?,
         None => dashboard::today_for(&profile),
@@ -34,8 +33,7 @@ pub async fn period(core: State<'_, Core>, kind: PeriodKind, date: Option<String
 #[tauri::command]
 #[specta::specta]
 pub async fn save_preferences(core: State<'_, Core>, preferences: Preferences) -> CommandResult<Profile> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(profile::update_preferences(store, &profile.id, &preferences).await?)
 }
 
@@ -50,9 +48,15 @@ pub fn time_zones() -> Vec<String> {
 #[tauri::command]
 #[specta::specta]
 pub async fn remember_page(core: State<'_, Core>, page: String) -> CommandResult<()> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(profile::set_last_page(store, &profile.id, &page).await?)
+}
+
+/// Settings → Data → "Check the database": what `wagner db check` reports.
+#[tauri::command]
+#[specta::specta]
+pub async fn database_check(core: State<'_, Core>) -> CommandResult<wagner::store::Health> {
+    Ok(wagner::store::health(core.store()?).await?)
 }
 
 /// Where the data lives, opened in the system's file manager; returns the folder.
@@ -64,11 +68,11 @@ pub async fn open_data_folder(app: AppHandle, core: State<'_, Core>) -> CommandR
         .path()
         .parent()
         .map(std::path::Path::to_path_buf)
-        .ok_or_else(|| CommandError::new("io", "the database has no folder"))?;
+        .ok_or_else(|| CommandError::new(wagner::ErrorCode::Io, "the database has no folder"))?;
     let shown = folder.display().to_string();
-    app.opener()
-        .open_path(&shown, None::<&str>)
-        .map_err(|e| CommandError::new("io", format!("could not open {shown} in the file manager: {e}")))?;
+    app.opener().open_path(&shown, None::<&str>).map_err(|e| {
+        CommandError::new(wagner::ErrorCode::Io, format!("could not open {shown} in the file manager: {e}"))
+    })?;
     Ok(shown)
 }
 

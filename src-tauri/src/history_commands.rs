@@ -5,8 +5,8 @@
 use tauri::State;
 use tauri::ipc::Channel;
 use wagner::body::energy_availability::{self, EnergyAvailability};
+use wagner::clock;
 use wagner::imports::{self, HistoryPreview, HistoryProgress, HistoryReport};
-use wagner::{clock, profile};
 
 use crate::commands::{Core, RunningImport};
 use crate::error::CommandResult;
@@ -38,8 +38,7 @@ pub async fn import_history(
     path: String,
     on_progress: Channel<HistoryProgress>,
 ) -> CommandResult<HistoryReport> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let cancel = running.start();
     let path = std::path::PathBuf::from(path);
     let report = imports::run(store, &profile, &path, &cancel, |p| {
@@ -64,7 +63,6 @@ pub async fn import_discard(core: State<'_, Core>, path: String) -> CommandResul
 #[tauri::command]
 #[specta::specta]
 pub async fn energy_availability(core: State<'_, Core>, date: String) -> CommandResult<EnergyAvailability> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(energy_availability::week_to(store, &profile, clock::parse_date(&date)?).await?)
 }

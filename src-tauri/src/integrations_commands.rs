@@ -8,7 +8,6 @@ use wagner::integrations::secrets::Secrets;
 use wagner::integrations::strava::{
     self, Connection, Strava, StravaSettings, StravaStatus, StravaSyncReport, SyncItem,
 };
-use wagner::profile;
 
 use crate::commands::Core;
 use crate::error::{CommandError, CommandResult};
@@ -19,8 +18,7 @@ const CONNECT_WAIT: Duration = Duration::from_secs(300);
 #[tauri::command]
 #[specta::specta]
 pub async fn strava_status(core: State<'_, Core>) -> CommandResult<StravaStatus> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(strava::status(store, &Secrets::detect(store), &profile.id).await?)
 }
 
@@ -33,8 +31,7 @@ pub async fn strava_save_app(
     client_id: String,
     client_secret: Option<String>,
 ) -> CommandResult<StravaStatus> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let mut settings = StravaSettings::new(client_id.trim());
     if let Some(old) = strava::load_settings(store, &profile.id).await? {
         settings.api_base_url = old.api_base_url;
@@ -54,8 +51,7 @@ pub async fn strava_save_app(
 #[tauri::command]
 #[specta::specta]
 pub async fn strava_connect(core: State<'_, Core>) -> CommandResult<Connection> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let mut client = Strava::new(store, &profile, Secrets::detect(store)).await?;
     let pending = client.begin_connect(0).await?;
     open_in_browser(&pending.authorize_url)?;
@@ -68,8 +64,7 @@ pub async fn strava_sync(
     core: State<'_, Core>,
     on_progress: Channel<SyncItem>,
 ) -> CommandResult<StravaSyncReport> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let mut client = Strava::new(store, &profile, Secrets::detect(store)).await?;
     Ok(client
         .sync(|item| {
@@ -81,8 +76,7 @@ pub async fn strava_sync(
 #[tauri::command]
 #[specta::specta]
 pub async fn strava_disconnect(core: State<'_, Core>) -> CommandResult<StravaStatus> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let secrets = Secrets::detect(store);
     strava::disconnect(store, &secrets, &profile.id).await?;
     Ok(strava::status(store, &secrets, &profile.id).await?)
@@ -92,8 +86,7 @@ pub async fn strava_disconnect(core: State<'_, Core>) -> CommandResult<StravaSta
 #[tauri::command]
 #[specta::specta]
 pub async fn strava_forget_app(core: State<'_, Core>) -> CommandResult<StravaStatus> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let secrets = Secrets::detect(store);
     strava::forget_app(store, &secrets, &profile.id).await?;
     Ok(strava::status(store, &secrets, &profile.id).await?)
@@ -112,7 +105,7 @@ fn open_in_browser(url: &str) -> CommandResult<()> {
     };
     cmd.arg(url).spawn().map(drop).map_err(|e| {
         CommandError::new(
-            "io",
+            wagner::ErrorCode::Io,
             format!("could not open the browser ({e}); open this address yourself: {url}"),
         )
     })

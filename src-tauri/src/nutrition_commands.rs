@@ -2,13 +2,13 @@
 //! barcodes, meal editing with undo, history for the charts, targets, goals.
 
 use tauri::State;
-use wagner::nutrition::foods::{self, FoodDetails, FoodHit};
+use wagner::nutrition::foods::{self, CustomFood, FoodDetails, FoodHit};
 use wagner::nutrition::goals::{self, GoalProgress, NewGoal};
 use wagner::nutrition::meals::{self, DeletedMeal, MealEdit};
 use wagner::nutrition::off;
 use wagner::nutrition::targets::{self, ActivityLevel, TargetProposal};
 use wagner::nutrition::{self, DayTotals, DayView, MealCategory, MealSummary};
-use wagner::{Error, clock, profile};
+use wagner::{Error, clock};
 
 use crate::commands::Core;
 use crate::error::CommandResult;
@@ -16,8 +16,7 @@ use crate::error::CommandResult;
 #[tauri::command]
 #[specta::specta]
 pub async fn nutrition_day(core: State<'_, Core>, date: Option<String>) -> CommandResult<DayView> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let date = match date {
         Some(d) => clock::parse_date(&d)?,
         None => clock::local_date(wagner::clock::now(), profile.tz()),
@@ -28,8 +27,7 @@ pub async fn nutrition_day(core: State<'_, Core>, date: Option<String>) -> Comma
 #[tauri::command]
 #[specta::specta]
 pub async fn food_search(core: State<'_, Core>, query: String) -> CommandResult<Vec<FoodHit>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(foods::search(store, &profile.id, &query, 20).await?)
 }
 
@@ -38,8 +36,7 @@ pub async fn food_search(core: State<'_, Core>, query: String) -> CommandResult<
 #[tauri::command]
 #[specta::specta]
 pub async fn food_barcode(core: State<'_, Core>, code: String, online: bool) -> CommandResult<FoodHit> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     if online {
         let base = off::base_url(store, &profile.id).await?;
         return Ok(off::lookup(store, &profile.id, &code, &base).await?);
@@ -47,12 +44,19 @@ pub async fn food_barcode(core: State<'_, Core>, code: String, online: bool) -> 
     Ok(foods::by_barcode(store, &profile.id, &code).await?)
 }
 
+/// Creates a custom food from its label values (the form an unknown barcode opens).
+#[tauri::command]
+#[specta::specta]
+pub async fn food_create(core: State<'_, Core>, food: CustomFood) -> CommandResult<FoodDetails> {
+    let (store, profile) = core.store_and_profile().await?;
+    Ok(foods::create_custom(store, &profile.id, &food).await?)
+}
+
 /// A food with its portions, for the portion picker.
 #[tauri::command]
 #[specta::specta]
 pub async fn food_details(core: State<'_, Core>, id: String) -> CommandResult<FoodDetails> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(foods::get(store, &profile.id, &id).await?)
 }
 
@@ -67,8 +71,7 @@ pub async fn meal_log_food(
     quantity: f64,
     unit: String,
 ) -> CommandResult<MealSummary> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let today = clock::local_date(wagner::clock::now(), profile.tz());
     let at = match date.as_deref().map(clock::parse_date).transpose()? {
         Some(d) if d != today => clock::local_to_utc(d, 12, 0, profile.tz()),
@@ -86,16 +89,14 @@ pub async fn meal_add_food(
     quantity: f64,
     unit: String,
 ) -> CommandResult<MealSummary> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(meals::add_food_tx(store, &profile, &meal_id, &food_id, quantity, &unit).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn meal_edit(core: State<'_, Core>, id: String, edit: MealEdit) -> CommandResult<MealSummary> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(meals::update_tx(store, &profile, &id, &edit).await?)
 }
 
@@ -107,8 +108,7 @@ pub async fn meal_copy(
     to: String,
     category: Option<MealCategory>,
 ) -> CommandResult<MealSummary> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(meals::copy_meal_tx(store, &profile, &id, clock::parse_date(&to)?, category).await?)
 }
 
@@ -119,8 +119,7 @@ pub async fn meal_copy_day(
     from: String,
     to: String,
 ) -> CommandResult<Vec<MealSummary>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(meals::copy_day_tx(store, &profile, clock::parse_date(&from)?, clock::parse_date(&to)?).await?)
 }
 
@@ -128,16 +127,14 @@ pub async fn meal_copy_day(
 #[tauri::command]
 #[specta::specta]
 pub async fn meal_delete(core: State<'_, Core>, ids: Vec<String>) -> CommandResult<Vec<DeletedMeal>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(meals::delete_with_undo(store, &profile.id, &ids).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn meal_undo(core: State<'_, Core>) -> CommandResult<Vec<DeletedMeal>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(meals::undo_delete(store, &profile.id).await?)
 }
 
@@ -149,8 +146,7 @@ pub async fn nutrition_history(
     from: String,
     to: String,
 ) -> CommandResult<Vec<DayTotals>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let (from, to) = (clock::parse_date(&from)?, clock::parse_date(&to)?);
     if to < from || (to - from).num_days() > 400 {
         return Err(Error::invalid("choose a range of at most 400 days").into());
@@ -166,8 +162,7 @@ pub async fn nutrition_targets(
     goal_rate_kg_per_week: f64,
     apply: bool,
 ) -> CommandResult<TargetProposal> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let proposal = targets::propose(store, &profile, activity, goal_rate_kg_per_week).await?;
     if apply {
         let plan = proposal.plan.ok_or_else(|| Error::invalid(proposal.notes.join("; ")))?;
@@ -179,16 +174,14 @@ pub async fn nutrition_targets(
 #[tauri::command]
 #[specta::specta]
 pub async fn goals_list(core: State<'_, Core>) -> CommandResult<Vec<GoalProgress>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(goals::list(store, &profile).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn goal_add(core: State<'_, Core>, goal: NewGoal) -> CommandResult<GoalProgress> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(goals::add(store, &profile, &goal).await?)
 }
 
@@ -199,15 +192,13 @@ pub async fn goal_set_status(
     id: String,
     status: String,
 ) -> CommandResult<GoalProgress> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(goals::set_status(store, &profile, &id, &status).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn goal_delete(core: State<'_, Core>, id: String) -> CommandResult<()> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(goals::delete(store, &profile.id, &id).await?)
 }

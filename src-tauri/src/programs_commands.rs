@@ -7,7 +7,7 @@ use tauri::ipc::Channel;
 use wagner::programs::ai::{self as program_ai, Progress};
 use wagner::programs::tracking::{self, Calendar, ItemDetails};
 use wagner::programs::{self, Answers, ProgramDay, Status};
-use wagner::{clock, dashboard, profile};
+use wagner::{clock, dashboard};
 
 use crate::commands::Core;
 use crate::error::CommandResult;
@@ -32,8 +32,7 @@ pub async fn program_create(
     offline: bool,
     on_progress: Channel<Progress>,
 ) -> CommandResult<ProgramCreated> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let q = answers.validate()?;
     let start = dashboard::today_for(&profile);
     let provider = if offline { None } else { wagner::ai::configured_provider(store, &profile.id).await? };
@@ -63,8 +62,7 @@ pub async fn program_create(
 #[tauri::command]
 #[specta::specta]
 pub async fn program_day(core: State<'_, Core>, date: Option<String>) -> CommandResult<Option<ProgramDay>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let date = match date {
         Some(d) => clock::parse_date(&d)?,
         None => dashboard::today_for(&profile),
@@ -75,16 +73,14 @@ pub async fn program_day(core: State<'_, Core>, date: Option<String>) -> Command
 #[tauri::command]
 #[specta::specta]
 pub async fn program_calendar(core: State<'_, Core>) -> CommandResult<Option<Calendar>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(tracking::calendar(store, &profile, dashboard::today_for(&profile)).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn program_item(core: State<'_, Core>, id: String) -> CommandResult<ItemDetails> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(tracking::item(store, &profile.id, &id).await?)
 }
 
@@ -92,8 +88,7 @@ pub async fn program_item(core: State<'_, Core>, id: String) -> CommandResult<It
 #[tauri::command]
 #[specta::specta]
 pub async fn program_mark(core: State<'_, Core>, id: String, status: Status) -> CommandResult<()> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     tracking::mark(store, &profile.id, &id, status).await?;
     Ok(())
 }
@@ -101,8 +96,7 @@ pub async fn program_mark(core: State<'_, Core>, id: String, status: Status) -> 
 #[tauri::command]
 #[specta::specta]
 pub async fn program_pause(core: State<'_, Core>) -> CommandResult<()> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(tracking::pause(store, &profile, wagner::clock::now()).await?)
 }
 
@@ -110,8 +104,7 @@ pub async fn program_pause(core: State<'_, Core>) -> CommandResult<()> {
 #[tauri::command]
 #[specta::specta]
 pub async fn program_resume(core: State<'_, Core>) -> CommandResult<i64> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(tracking::resume(store, &profile, wagner::clock::now()).await?)
 }
 
@@ -119,8 +112,7 @@ pub async fn program_resume(core: State<'_, Core>) -> CommandResult<i64> {
 #[tauri::command]
 #[specta::specta]
 pub async fn program_export_ics(core: State<'_, Core>, path: String) -> CommandResult<u32> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let n = programs::ics::export(store, &profile, std::path::Path::new(&path), wagner::clock::now()).await?;
     Ok(n as u32)
 }
@@ -129,8 +121,7 @@ pub async fn program_export_ics(core: State<'_, Core>, path: String) -> CommandR
 #[tauri::command]
 #[specta::specta]
 pub async fn program_swap_meal(core: State<'_, Core>, id: String) -> CommandResult<String> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(tracking::swap_meal(store, &profile.id, &id).await?)
 }
 
@@ -142,8 +133,7 @@ pub async fn program_swap_exercise(
     id: String,
     index: u32,
 ) -> CommandResult<wagner::programs::PlannedExercise> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(tracking::swap_exercise(store, &profile.id, &id, index as usize, None).await?)
 }
 
@@ -151,8 +141,7 @@ pub async fn program_swap_exercise(
 #[tauri::command]
 #[specta::specta]
 pub async fn program_unlink(core: State<'_, Core>, id: String) -> CommandResult<()> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(tracking::unlink_activity(store, &profile.id, &id).await?)
 }
 
@@ -160,8 +149,7 @@ pub async fn program_unlink(core: State<'_, Core>, id: String) -> CommandResult<
 #[tauri::command]
 #[specta::specta]
 pub async fn program_link_meal(core: State<'_, Core>, id: String, meal_log_id: String) -> CommandResult<()> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(tracking::link_meal(store, &profile.id, &id, &meal_log_id).await?)
 }
 
@@ -169,8 +157,7 @@ pub async fn program_link_meal(core: State<'_, Core>, id: String, meal_log_id: S
 #[tauri::command]
 #[specta::specta]
 pub async fn program_move_day(core: State<'_, Core>, from: u32, to: u32) -> CommandResult<()> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(tracking::move_day(store, &profile.id, from as i64, to as i64).await?)
 }
 
@@ -178,7 +165,6 @@ pub async fn program_move_day(core: State<'_, Core>, from: u32, to: u32) -> Comm
 #[tauri::command]
 #[specta::specta]
 pub async fn program_regenerate(core: State<'_, Core>, week: u32) -> CommandResult<u32> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(tracking::regenerate_from(store, &profile, week, dashboard::today_for(&profile)).await?)
 }

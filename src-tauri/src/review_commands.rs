@@ -3,7 +3,6 @@
 
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
-use wagner::profile;
 use wagner::quick_entry::review::{self, EntryReview};
 
 use crate::commands::Core;
@@ -12,8 +11,7 @@ use crate::error::CommandResult;
 #[tauri::command]
 #[specta::specta]
 pub async fn entry_review(core: State<'_, Core>, id: String) -> CommandResult<EntryReview> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(review::review(store, &profile, &id).await?)
 }
 
@@ -30,8 +28,7 @@ pub async fn entry_pick_food(
     name: String,
     food_id: String,
 ) -> CommandResult<EntryReview> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     let result = review::pick(store, &profile, &id, &meal_id, food_index, Some(&name), &food_id).await?;
     // The Today card and the Log refresh on this event, as after a read.
     let _ = crate::commands::EntryUpdated { id }.emit(&app);

@@ -4,7 +4,6 @@
 use serde::Serialize;
 use tauri::State;
 use wagner::embeddings::{self, EmbedQueue, EmbeddingCounts, QueueStatus, SourceKind};
-use wagner::profile;
 use wagner::search::{self, SearchHit, SearchQuery, SearchResults};
 
 use crate::commands::Core;
@@ -13,8 +12,7 @@ use crate::error::CommandResult;
 #[tauri::command]
 #[specta::specta]
 pub async fn search(core: State<'_, Core>, query: SearchQuery) -> CommandResult<SearchResults> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(search::search(store, &profile, &query).await?)
 }
 
@@ -26,8 +24,7 @@ pub async fn similar(
     id: String,
     limit: Option<u32>,
 ) -> CommandResult<Vec<SearchHit>> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     Ok(search::similar(store, &profile, kind, &id, limit.unwrap_or(5)).await?)
 }
 
@@ -43,8 +40,7 @@ pub async fn embedding_status(
     core: State<'_, Core>,
     queue: State<'_, EmbedQueue>,
 ) -> CommandResult<EmbeddingStatus> {
-    let store = core.store()?;
-    let profile = profile::require_default(store).await?;
+    let (store, profile) = core.store_and_profile().await?;
     queue.wake();
     Ok(EmbeddingStatus { counts: embeddings::counts(store, &profile).await?, queue: queue.status() })
 }

@@ -60,8 +60,13 @@ impl Tasks {
         }
         match outcome {
             Ok(result) => Ok(result?),
-            Err(e) if e.is_cancelled() => Err(CommandError::new("cancelled", kind.cancelled_message())),
-            Err(e) => Err(CommandError::new("task_failed", format!("the task stopped unexpectedly: {e}"))),
+            Err(e) if e.is_cancelled() => {
+                Err(CommandError::new(wagner::ErrorCode::Cancelled, kind.cancelled_message()))
+            }
+            Err(e) => Err(CommandError::new(
+                wagner::ErrorCode::TaskFailed,
+                format!("the task stopped unexpectedly: {e}"),
+            )),
         }
     }
 

@@ -348,12 +348,40 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(err) => {
-            let user_error = err.downcast_ref::<wagner::Error>().is_some_and(wagner::Error::is_user_error);
-            // One line: the context chain joined, no backtrace.
-            eprintln!("wagner: {}", wagner::text::for_terminal(&format!("{err:#}").replace('\n', " ")));
+            let core = err.downcast_ref::<wagner::Error>();
+            let user_error = core.is_some_and(wagner::Error::is_user_error);
+            // One line: the context chain joined, no backtrace, then what to type about it.
+            let line = match core.and_then(hint) {
+                Some(hint) => format!("{err:#}: {hint}"),
+                None => format!("{err:#}"),
+            };
+            eprintln!("wagner: {}", wagner::text::for_terminal(&line.replace('\n', " ")));
             ExitCode::from(if user_error { 1 } else { 2 })
         }
     }
+}
+
+/// The CLI's own hint for a core error: the command that fixes it. The core's
+/// messages only describe the problem (the window words its own hints).
+fn hint(err: &wagner::Error) -> Option<String> {
+    use wagner::ErrorCode;
+    Some(match (err.code(), err) {
+        (_, wagner::Error::UnknownBarcode { code }) => {
+            format!("add it with `wagner food add --barcode {code} --name … --kcal …`")
+        }
+        (_, wagner::Error::UnknownMeasure { .. }) => {
+            "add your own with `wagner body kinds add NAME --unit UNIT`".into()
+        }
+        (ErrorCode::NoProfile, _) => "run `wagner init` first".into(),
+        (ErrorCode::NoDatabase, _) => "run `wagner init` to create it (or check --db)".into(),
+        (ErrorCode::NoActiveProgram, _) => "create one with `wagner program new`".into(),
+        (ErrorCode::NotConnected, _) => {
+            "run `wagner strava connect` (the first time with --client-id ID and \
+                                         STRAVA_CLIENT_SECRET set)"
+                .into()
+        }
+        _ => return None,
+    })
 }
 
 /// Only `init` creates a database; every other command needs an existing one.
@@ -684,12 +712,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Sync(args) => out(wagner::sync::cli::run(&store, args, cli.json).await?),
         Command::Db { command: DbCommand::Check } => {
-            let check = store.check().await?;
-            // Every attachment against its content hash (a 0-byte leftover is damage).
+            let health = wagner::store::health(&store).await?;
+            let (check, attachments, damaged) =
+                (&health.database, health.attachments_checked, &health.attachments_damaged);
             let data_dir = wagner::attachments::data_dir(&store);
-            let (attachments, damaged) = wagner::backup::restore::check_attachments(&data_dir)?;
             if cli.json {
-                let mut v = serde_json::to_value(&check).context("encoding JSON")?;
+                let mut v = serde_json::to_value(check).context("encoding JSON")?;
                 v["attachments_checked"] = attachments.into();
                 v["attachments_damaged"] = damaged.clone().into();
                 print_json(&v)?;
@@ -705,11 +733,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("sqlite-vec   {}", check.vec_version);
                 println!("tables       {} ({})", check.tables.len(), check.tables.join(", "));
                 println!("attachments  {attachments} checked, {} damaged", damaged.len());
-                for d in &damaged {
+                for d in damaged {
                     println!("  damaged    {}", data_dir.join(d).display());
                 }
             }
-            if !check.is_healthy() || !damaged.is_empty() {
+            if !health.healthy {
                 return Ok(ExitCode::from(2));
             }
         }
@@ -869,12 +897,7 @@ async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow
             sodium_mg,
         } => {
             let profile = profile::require_default(store).await?;
-            let serving = serving.map(|s| s.parse::<foods::Serving>()).transpose()?;
-            let per = match per {
-                Some(p) => p.parse()?,
-                None if serving.is_some() => foods::Per::Serving,
-                None => foods::Per::Hundred,
-            };
+            let per = per.map(|p| p.parse::<foods::Per>()).transpose()?;
             let nutrients = [
                 ("calories", Some(kcal)),
                 ("protein_g", protein),
@@ -887,11 +910,8 @@ async fn food_command(store: &Store, command: FoodCommand, json: bool) -> anyhow
             .into_iter()
             .filter_map(|(c, v)| v.map(|v| (c.to_string(), v)))
             .collect();
-            let food = foods::NewFood { name, brand_name: brand, barcode, serving, per, nutrients };
-            let mut conn = store.pool().acquire().await?;
-            let id = foods::add_custom(&mut conn, &profile.id, &food).await?;
-            drop(conn);
-            let saved = foods::get(store, &profile.id, &id).await?;
+            let food = foods::CustomFood { name, brand_name: brand, barcode, serving, per, nutrients };
+            let saved = foods::create_custom(store, &profile.id, &food).await?;
             if json {
                 print_json(&saved)?;
             } else {

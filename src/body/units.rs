@@ -350,12 +350,9 @@ pub fn parse_values(
     let mut out: Vec<ParsedValue> = Vec::new();
     for (name, value) in &pairs {
         let (name, value) = (name.as_str(), value.as_str());
-        let kind = kinds.find(name).ok_or_else(|| {
-            Error::invalid(format!(
-                "unknown measure {name:?}; known: {} (add your own with `wagner body kinds add NAME --unit UNIT`)",
-                kinds.known_list()
-            ))
-        })?;
+        let kind = kinds
+            .find(name)
+            .ok_or_else(|| Error::UnknownMeasure { name: name.to_string(), known: kinds.known_list() })?;
         if out.iter().any(|p| p.storage == kind.storage) {
             return Err(Error::invalid(format!("{} is given twice", kind.key)));
         }

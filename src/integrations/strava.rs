@@ -47,6 +47,16 @@ fn strava_error(message: impl Into<String>) -> Error {
     }
 }
 
+/// Strava no longer (or not yet) accepts this app: connecting again fixes it.
+/// Redacted like [`strava_error`].
+fn strava_disconnected(message: impl Into<String>) -> Error {
+    let secret = std::env::var(CLIENT_SECRET_ENV).unwrap_or_default();
+    Error::NotConnected {
+        provider: "Strava".into(),
+        message: crate::text::redact(&message.into(), &[&secret]),
+    }
+}
+
 /// The user's Strava API application, kept in `users.settings.strava` (no secret).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -246,9 +256,9 @@ impl Strava {
     /// Needs the user's client id in `users.settings.strava`.
     pub async fn new(store: &Store, profile: &Profile, secrets: Secrets) -> Result<Self> {
         let settings = load_settings(store, &profile.id).await?.ok_or_else(|| {
-            Error::invalid(
-                "Strava is not set up: create an API application at strava.com/settings/api, then run \
-                 `wagner strava connect --client-id ID` with STRAVA_CLIENT_SECRET set",
+            strava_disconnected(
+                "Strava is not set up: it needs the client id and secret of an API application \
+                 (created at strava.com/settings/api)",
             )
         })?;
         Self::with_retry(store, profile, settings, secrets, RetryPolicy::default())
@@ -326,7 +336,7 @@ impl Strava {
             let accepted =
                 tokio::time::timeout_at(deadline, pending.listener.accept()).await.map_err(|_| {
                     Error::invalid(format!(
-                        "no answer from the browser within {} s: run `wagner strava connect` again",
+                        "no answer from the browser within {} s: Strava was not connected",
                         wait.as_secs()
                     ))
                 })?;
@@ -454,8 +464,8 @@ impl Strava {
             return Ok(t.clone());
         }
         let raw = self.secrets.get(&tokens_name(&self.profile.id))?.ok_or_else(|| {
-            Error::invalid(format!(
-                "no Strava tokens in {}: run `wagner strava connect`",
+            strava_disconnected(format!(
+                "not connected to Strava: no Strava tokens in {}",
                 self.secrets.describe()
             ))
         })?;
@@ -479,12 +489,13 @@ impl Strava {
         let reply = self.token_request(&form).await?;
         if !reply.is_success() {
             let message = format!(
-                "Strava refused to renew access (HTTP {}: {}): run `wagner strava connect` again",
+                "Strava refused to renew access (HTTP {}: {})",
                 reply.status,
                 fault_message(&reply.body)
             );
             if (400..500).contains(&reply.status) {
                 super::set_status(&self.store, &self.profile.id, PROVIDER, "expired", Some(&message)).await?;
+                return Err(strava_disconnected(message));
             }
             return Err(strava_error(message));
         }
@@ -540,13 +551,11 @@ impl Strava {
                     self.refresh().await?;
                 }
                 401 => {
-                    let message = format!(
-                        "Strava no longer accepts this connection ({}): run `wagner strava connect` again",
-                        fault_message(&reply.body)
-                    );
+                    let message =
+                        format!("Strava no longer accepts this connection ({})", fault_message(&reply.body));
                     super::set_status(&self.store, &self.profile.id, PROVIDER, "expired", Some(&message))
                         .await?;
-                    return Err(strava_error(message));
+                    return Err(strava_disconnected(message));
                 }
                 404 => return Ok(Got::NotFound),
                 429 => return Err(Error::RateLimited(limit_message(&reply.headers, now, &self.profile))),
@@ -568,12 +577,9 @@ impl Strava {
         let integration = match integration {
             Some(i) if i.status == "connected" => i,
             Some(i) => {
-                return Err(Error::invalid(format!(
-                    "the Strava connection is {}: run `wagner strava connect` again",
-                    i.status
-                )));
+                return Err(strava_disconnected(format!("the Strava connection is {}", i.status)));
             }
-            None => return Err(Error::invalid("not connected to Strava: run `wagner strava connect`")),
+            None => return Err(strava_disconnected("not connected to Strava")),
         };
         let after = integration.settings.get("sync_after").and_then(Value::as_i64).unwrap_or(0);
         let per_page = self.settings.per_page.unwrap_or(100).clamp(1, 200);

@@ -820,6 +820,56 @@ pub struct NewFood {
     pub nutrients: BTreeMap<String, f64>,
 }
 
+/// A custom food as a form or the command line gives it: the serving as label
+/// text ("1 bar=45g", "30g"), the values per serving when a serving is given
+/// and `per` is not said.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CustomFood {
+    pub name: String,
+    pub brand_name: Option<String>,
+    pub barcode: Option<String>,
+    /// The label serving, e.g. "1 bar=45g" or "30g"; blank is none.
+    pub serving: Option<String>,
+    /// Per serving or per 100 g; none: per serving when a serving is given.
+    pub per: Option<Per>,
+    /// Label values keyed by `NUTRIENT_COLUMNS` name (calories, protein_g, …).
+    pub nutrients: BTreeMap<String, f64>,
+}
+
+impl CustomFood {
+    /// Parses the serving and settles `per`.
+    pub fn to_new_food(&self) -> Result<NewFood> {
+        let serving = self
+            .serving
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::parse::<Serving>)
+            .transpose()?;
+        let per = self.per.unwrap_or(if serving.is_some() { Per::Serving } else { Per::Hundred });
+        Ok(NewFood {
+            name: self.name.clone(),
+            brand_name: self.brand_name.clone(),
+            barcode: self.barcode.clone(),
+            serving,
+            per,
+            nutrients: self.nutrients.clone(),
+        })
+    }
+}
+
+/// Creates a custom food (see [`add_custom`]) in its own transaction and
+/// returns it as stored: what `wagner food add` and the window's form call.
+pub async fn create_custom(store: &Store, user_id: &str, food: &CustomFood) -> Result<FoodDetails> {
+    let food = food.to_new_food()?;
+    let mut tx = store.begin_write().await?;
+    let id = add_custom(&mut tx, user_id, &food).await?;
+    let saved = get_on(&mut tx, user_id, &id).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
 /// Creates a custom food for the user, stored per 100 g; runs inside the
 /// caller's transaction. Returns its id.
 pub async fn add_custom(conn: &mut sqlx::SqliteConnection, user_id: &str, food: &NewFood) -> Result<String> {
@@ -851,7 +901,7 @@ pub async fn add_custom(conn: &mut sqlx::SqliteConnection, user_id: &str, food: 
         ["protein_g", "total_carbs_g", "total_fat_g"].iter().filter_map(|c| per_100g.get(c)).sum();
     if macros > 101.0 {
         return Err(Error::invalid(format!(
-            "{name}: protein, carbs and fat add up to {macros:.0} g per 100 g; check the serving size and --per"
+            "{name}: protein, carbs and fat add up to {macros:.0} g per 100 g; check the serving size and whether the values are per serving or per 100 g"
         )));
     }
     let barcode =
@@ -864,7 +914,7 @@ pub async fn add_custom(conn: &mut sqlx::SqliteConnection, user_id: &str, food: 
                 .fetch_optional(&mut *conn)
                 .await?;
         if let Some(other) = taken {
-            return Err(Error::invalid(format!("barcode {} already belongs to {other:?}", code.ean13)));
+            return Err(Error::Conflict(format!("barcode {} already belongs to {other:?}", code.ean13)));
         }
     }
     let portions: Vec<Portion> = food

@@ -21,9 +21,7 @@ type ItemRow = (String, String, Option<String>, Option<String>, Option<f64>, Opt
 /// Builds the calendar text for the active program.
 pub async fn calendar_text(store: &Store, profile: &Profile, now: DateTime<Utc>) -> Result<(String, usize)> {
     let mut conn = store.pool().acquire().await?;
-    let p = tracking::active(&mut conn, &profile.id)
-        .await?
-        .ok_or_else(|| Error::not_found("an active program (create one with `wagner program new`)"))?;
+    let p = tracking::active(&mut conn, &profile.id).await?.ok_or(Error::NoActiveProgram)?;
     let days: Vec<DayRow> = sqlx::query_as(
         "SELECT id, day_number, scheduled_date, day_name, day_focus, is_rest_day FROM ai_program_days \
          WHERE program_id = ? ORDER BY day_number",

@@ -86,9 +86,7 @@ pub async fn active(conn: &mut SqliteConnection, user_id: &str) -> Result<Option
 }
 
 async fn require_active(conn: &mut SqliteConnection, user_id: &str) -> Result<ActiveProgram> {
-    active(conn, user_id)
-        .await?
-        .ok_or_else(|| Error::not_found("an active program (create one with `wagner program new`)"))
+    active(conn, user_id).await?.ok_or(Error::NoActiveProgram)
 }
 
 /// Keeps `current_day` in step with the calendar and completes a program whose

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use clap::Args;
 
-use super::{ItemKind, SearchQuery, search};
+use super::{ItemKind, SearchMode, SearchQuery, search};
 use crate::clock;
 use crate::embeddings::SourceKind;
 use crate::error::{Error, Result};
@@ -50,7 +50,9 @@ pub async fn run(store: &Store, args: SearchArgs, as_json: bool) -> Result<Strin
             .map_err(|e| Error::invalid(format!("encoding JSON: {e}")));
     }
     if let Some(notice) = &results.notice {
-        eprintln!("note: {notice}");
+        // In hybrid mode the notice is about entries not embedded yet.
+        let hint = if results.mode == SearchMode::Hybrid { " (`wagner embed` builds it)" } else { "" };
+        eprintln!("note: {notice}{hint}");
     }
     if results.hits.is_empty() {
         eprintln!("nothing found for \"{}\"", query.text);

@@ -267,7 +267,7 @@ pub async fn search_with(
         let counts = embeddings::counts(store, profile).await?;
         if counts.pending > 0 {
             notice = Some(format!(
-                "{} of {} entries are not embedded yet and match by keyword only (run `wagner embed`)",
+                "{} of {} entries are not embedded yet and match by keyword only until the search index is built",
                 counts.pending, counts.documents
             ));
         }

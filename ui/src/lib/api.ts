@@ -34,8 +34,10 @@ import type {
   DayTotals,
   DayView,
   DeletedMeal,
+  CustomFood,
   FoodDetails,
   FoodHit,
+  Health,
   GoalProgress,
   MealCategory,
   MealEdit,
@@ -200,6 +202,7 @@ export const api = {
   /** `online`: look an unknown barcode up in Open Food Facts (and keep it). */
   foodBarcode: (code: string, online = false): Promise<FoodHit> => call((c) => c.foodBarcode(code, online)),
   foodDetails: (id: string): Promise<FoodDetails> => call((c) => c.foodDetails(id)),
+  foodCreate: (food: CustomFood): Promise<FoodDetails> => call((c) => c.foodCreate(food)),
   mealLogFood: (
     date: string | null,
     category: MealCategory,
@@ -229,6 +232,7 @@ export const api = {
   rememberPage: (page: string): Promise<null> => call((c) => c.rememberPage(page)),
   /** Opens the data folder in the file manager; returns the folder. */
   openDataFolder: (): Promise<string> => call((c) => c.openDataFolder()),
+  databaseCheck: (): Promise<Health> => call((c) => c.databaseCheck()),
   /** Tells the shell the first page shows real data (the start-up benchmark's marker). */
   windowReady: async (page: string): Promise<ReadyReport> => (await getBackend()).windowReady(page),
   /** Generates a 12-week program (AI when configured unless `offline`); `onProgress` hears each week. */

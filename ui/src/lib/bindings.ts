@@ -382,6 +382,17 @@ async foodBarcode(code: string, online: boolean) : Promise<Result<FoodHit, Comma
 }
 },
 /**
+ * Creates a custom food from its label values (the form an unknown barcode opens).
+ */
+async foodCreate(food: CustomFood) : Promise<Result<FoodDetails, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("food_create", { food }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * A food with its portions, for the portion picker.
  */
 async foodDetails(id: string) : Promise<Result<FoodDetails, CommandError>> {
@@ -589,6 +600,17 @@ async rememberPage(page: string) : Promise<Result<null, CommandError>> {
 async openDataFolder() : Promise<Result<string, CommandError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("open_data_folder") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Settings → Data → "Check the database": what `wagner db check` reports.
+ */
+async databaseCheck() : Promise<Result<Health, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("database_check") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1269,7 +1291,7 @@ month: string; month_usage: MonthUsage;
  */
 provider_active: boolean }
 export type CoachTip = { id: string; conversation_id: string; content: string; created_at: string }
-export type CommandError = { code: string; message: string }
+export type CommandError = { code: ErrorCode; message: string }
 export type Confidence = 
 /**
  * Neither data nor a formula: nothing to say yet.
@@ -1311,6 +1333,24 @@ export type Conversation = { id: string;
  * The first question, shortened.
  */
 title: string; messages: number; tokens: number; cost_usd: number; started_at: string; last_at: string }
+/**
+ * A custom food as a form or the command line gives it: the serving as label
+ * text ("1 bar=45g", "30g"), the values per serving when a serving is given
+ * and `per` is not said.
+ */
+export type CustomFood = { name: string; brand_name: string | null; barcode: string | null; 
+/**
+ * The label serving, e.g. "1 bar=45g" or "30g"; blank is none.
+ */
+serving: string | null; 
+/**
+ * Per serving or per 100 g; none: per serving when a serving is given.
+ */
+per: Per | null; 
+/**
+ * Label values keyed by `NUTRIENT_COLUMNS` name (calories, protein_g, …).
+ */
+nutrients: Partial<{ [key in string]: number }> }
 export type DayNutrition = { calories: number; protein_g: number; carbs_g: number; fat_g: number; fiber_g: number; targets: MacroTargets; remaining: MacroTargets; meals: MealSummary[] }
 /**
  * Calories and macros per day over a range (days without meals are left
@@ -1326,6 +1366,10 @@ export type DayView = { date: string; nutrition: DayNutrition;
  * Breakfast, lunch, dinner, snack: each with its meals and totals.
  */
 categories: CategoryMeals[]; micros: MicroLine[] }
+/**
+ * What `wagner db check` reports.
+ */
+export type DbCheck = { path: string; schema_version: number; migrations_applied: number; migrations_known: number; integrity: string; foreign_key_violations: number; sqlite_version: string; vec_version: string; journal_mode: string; tables: string[] }
 /**
  * A deleted meal row, every column, so undo puts it back exactly (same id).
  */
@@ -1441,6 +1485,21 @@ meals: MealSummary[] }
  */
 export type EntryUpdated = { id: string }
 export type Equipment = "bodyweight" | "barbell" | "dumbbells" | "kettlebell" | "pull_up_bar" | "bench" | "cable" | "machine" | "resistance_bands" | "bike" | "treadmill" | "rower"
+/**
+ * What kind of error it is, for the UI and scripts: stable across releases,
+ * sent as its snake_case name (`"no_profile"`). The UI words its own message
+ * per code and never matches on message text. The shell adds the codes of
+ * its own failures (`Cancelled`, `TaskFailed`).
+ */
+export type ErrorCode = "db_open" | "db_migrate" | "db" | "no_database" | "not_found" | "invalid_input" | "no_profile" | "no_active_program" | "not_connected" | "conflict" | "io" | "corrupt" | "ai_provider" | "ai_budget" | "rate_limited" | "waiting" | "integration" | "secrets" | "unknown_barcode" | "model_unavailable" | "transcription" | "sync" | 
+/**
+ * The user stopped a long task.
+ */
+"cancelled" | 
+/**
+ * A long task ended without an answer (it panicked or was dropped).
+ */
+"task_failed"
 /**
  * Volume and estimated one-rep max of one exercise in a strength session.
  */
@@ -1631,6 +1690,15 @@ current_value: number | null; percent: number | null;
  * How the current value is measured.
  */
 measured_as: string }
+/**
+ * The whole of `db check`: the database, then every attachment against its
+ * content hash (a 0-byte leftover is damage). What the CLI and Settings show.
+ */
+export type Health = { database: DbCheck; attachments_checked: number; 
+/**
+ * Damaged attachments, relative to the data folder.
+ */
+attachments_damaged: string[]; healthy: boolean }
 /**
  * One kind of thing found: how many, over which days.
  */
@@ -1907,6 +1975,10 @@ reference: number;
  */
 percent: number; goal: NutrientGoal }
 export type Pattern = "squat" | "hinge" | "lunge" | "horizontal_push" | "horizontal_pull" | "vertical_push" | "vertical_pull" | "arms" | "calves" | "core" | "conditioning"
+/**
+ * Whether label values are per serving or per 100 g.
+ */
+export type Per = "serving" | "hundred"
 export type Period = { kind: PeriodKind; 
 /**
  * The day asked for (today by default).

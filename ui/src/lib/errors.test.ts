@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, toApiError, unwrap } from "./errors";
+import { ApiError, errorHint, toApiError, unwrap, type UiErrorCode } from "./errors";
 
 describe("unwrap", () => {
   it("returns ok data", () => {
@@ -24,5 +24,37 @@ describe("toApiError", () => {
     expect(toApiError("command today not found")).toMatchObject({ code: "unknown" });
     expect(toApiError(new TypeError("invoke is undefined")).code).toBe("ipc_unavailable");
     expect(toApiError(undefined).message.length).toBeGreaterThan(0);
+  });
+});
+
+describe("errorHint", () => {
+  it("words a hint from the code alone, whatever the message says", () => {
+    const a = toApiError({ code: "no_profile", message: "no profile exists yet" });
+    const b = toApiError({ code: "no_profile", message: "something else entirely" });
+    expect(errorHint(a.code)).toBe(errorHint(b.code));
+    expect(errorHint("no_profile")).toMatch(/profile/i);
+    expect(errorHint("unknown_barcode")).toMatch(/custom food/i);
+    expect(errorHint("not_connected")).toMatch(/Settings/);
+  });
+
+  it("never tells the user to type a command", () => {
+    const codes: UiErrorCode[] = [
+      "db_open", "db_migrate", "db", "no_database", "not_found", "invalid_input", "no_profile",
+      "no_active_program", "not_connected", "conflict", "io", "corrupt", "ai_provider", "ai_budget",
+      "rate_limited", "waiting", "integration", "secrets", "unknown_barcode", "model_unavailable",
+      "transcription", "sync", "cancelled", "task_failed", "ipc_unavailable", "unknown",
+    ];
+    for (const code of codes) {
+      const hint = errorHint(code);
+      if (hint !== null) {
+        expect(hint, code).not.toMatch(/wagner [a-z]|`|--/);
+        expect(hint.length, code).toBeGreaterThan(5);
+      }
+    }
+  });
+
+  it("leaves the message alone where it already says what to change", () => {
+    expect(errorHint("invalid_input")).toBeNull();
+    expect(errorHint("cancelled")).toBeNull();
   });
 });

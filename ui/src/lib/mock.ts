@@ -24,6 +24,7 @@ import type {
   BodyOverview,
   BodySnapshot,
   CommandError,
+  ErrorCode,
   DemoReport,
   ExpenditureReport,
   KindView,
@@ -164,7 +165,7 @@ function ok<T>(data: T): Result<T, CommandError> {
   return { status: "ok", data };
 }
 
-function fail<T>(code: string, message: string): Result<T, CommandError> {
+function fail<T>(code: ErrorCode, message: string): Result<T, CommandError> {
   return { status: "error", error: { code, message } };
 }
 
@@ -706,7 +707,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
     async appStatus(): Promise<Result<AppStatus, CommandError>> {
       await delay(120);
       if (state.failStatus) {
-        return fail("database", `Could not open the database at ${DB_PATH}: permission denied (os error 13).`);
+        return fail("db_open", `Could not open the database at ${DB_PATH}: permission denied (os error 13).`);
       }
       return ok({ db_path: DB_PATH, profile: state.profile, has_data: state.hasData, schema_version: 3, now: new Date().toISOString() });
     },
@@ -887,7 +888,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
       const files = [...uploads.map((u) => u.name), ...paths.map((p) => p.split(/[\\/]/).pop() ?? p)];
       if (trimmed.length === 0 && files.length === 0) return fail("invalid_input", "Write something to log first.");
       if (trimmed.includes("#fail")) {
-        return fail("storage", "Could not save the entry: the database is locked.");
+        return fail("db", "Could not save the entry: the database is locked.");
       }
       const bad = files.find((n) => !/\.(jpe?g|png|webp|wav|mp3|m4a|ogg|pdf)$/i.test(n));
       if (bad) {
@@ -1011,7 +1012,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
       demoData(state);
       for (const e of state.entries) read(e);
       const profile = state.profile as Profile | null;
-      if (!profile) return fail("internal", "Demo data did not create a profile.");
+      if (!profile) return fail("task_failed", "Demo data did not create a profile.");
       return ok({
         profile,
         meals: state.meals.length,
@@ -1338,7 +1339,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
 
     async stravaSync(_onProgress: Channel<SyncItem>): Promise<Result<StravaSyncReport, CommandError>> {
       await delay(200);
-      return fail("invalid_input", "Strava is not connected in the preview.");
+      return fail("not_connected", "Strava is not connected in the preview.");
     },
 
     async stravaDisconnect(): Promise<Result<StravaStatus, CommandError>> {
@@ -1468,7 +1469,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
 
     async programMark(itemId: string, status: Status): Promise<Result<null, CommandError>> {
       const p = state.program;
-      if (!p) return fail("not_found", "not found: an active program");
+      if (!p) return fail("no_active_program", "no active program");
       const items = itemId === p.day_id ? p.items : p.items.filter((i) => i.id === itemId);
       for (const i of items) {
         i.status = status;

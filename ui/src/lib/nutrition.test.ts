@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FoodDetails } from "./bindings";
-import { datesBetween, defaultUnit, fillDays, percentOf, shiftDate, unitsFor } from "./nutrition";
+import { LABEL_VALUES, customFoodFrom, datesBetween, defaultUnit, fillDays, percentOf, shiftDate, unitsFor } from "./nutrition";
 
 const milk: FoodDetails = {
   id: "m",
@@ -53,5 +53,31 @@ describe("nutrition helpers", () => {
   it("gives no percentage without a target", () => {
     expect(percentOf(45, 90)).toBe(50);
     expect(percentOf(45, null)).toBeNull();
+  });
+});
+
+describe("customFoodFrom", () => {
+  it("sends blanks as none and only the values typed", () => {
+    const food = customFoodFrom({
+      name: "  Trail bar ",
+      brand: " ",
+      barcode: "5000000000005",
+      serving: "1 bar=45g",
+      per: "serving",
+      values: { calories: 200, protein_g: null, total_fat_g: "7,5", total_carbs_g: "" },
+    });
+    expect(food).toEqual({
+      name: "Trail bar",
+      brand_name: null,
+      barcode: "5000000000005",
+      serving: "1 bar=45g",
+      per: "serving",
+      nutrients: { calories: 200, total_fat_g: 7.5 },
+    });
+  });
+
+  it("asks for energy and names only the core's nutrient columns", () => {
+    expect(LABEL_VALUES.filter((v) => v.required).map((v) => v.key)).toEqual(["calories"]);
+    for (const v of LABEL_VALUES) expect(v.key).toMatch(/^[a-z_]+$/);
   });
 });

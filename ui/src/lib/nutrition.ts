@@ -1,6 +1,6 @@
 // Pure helpers of the Nutrition page, kept here so they can be tested.
 
-import type { FoodDetails } from "./bindings";
+import type { CustomFood, FoodDetails, Per } from "./bindings";
 
 /** A calendar date "YYYY-MM-DD" moved by `days`. */
 export function shiftDate(ymd: string, days: number): string {
@@ -58,4 +58,48 @@ export function defaultUnit(food: FoodDetails): { unit: string; quantity: number
 export function percentOf(value: number, target: number | null): number | null {
   if (target === null || target <= 0) return null;
   return Math.round((value / target) * 100);
+}
+
+/** The label values the custom-food form asks for, by the core's nutrient column. */
+export const LABEL_VALUES: { key: string; label: string; required: boolean }[] = [
+  { key: "calories", label: "Energy (kcal)", required: true },
+  { key: "protein_g", label: "Protein (g)", required: false },
+  { key: "total_carbs_g", label: "Carbohydrate (g)", required: false },
+  { key: "total_fat_g", label: "Fat (g)", required: false },
+  { key: "dietary_fiber_g", label: "Fibre (g)", required: false },
+  { key: "total_sugars_g", label: "Sugars (g)", required: false },
+  { key: "sodium_mg", label: "Sodium (mg)", required: false },
+];
+
+/** What the custom-food form holds; empty number fields are null (or "" in some engines). */
+export type CustomFoodFields = {
+  name: string;
+  brand: string;
+  barcode: string;
+  serving: string;
+  per: Per;
+  values: Record<string, number | string | null | undefined>;
+};
+
+/**
+ * The form as the core's `CustomFood`: blanks become none, and only the
+ * values the user typed are sent (the core checks names, ranges and totals).
+ */
+export function customFoodFrom(f: CustomFoodFields): CustomFood {
+  const blank = (s: string) => (s.trim() === "" ? null : s.trim());
+  const nutrients: Partial<Record<string, number>> = {};
+  for (const { key } of LABEL_VALUES) {
+    const v = f.values[key];
+    if (v === null || v === undefined || v === "") continue;
+    const n = typeof v === "number" ? v : Number(String(v).replace(",", "."));
+    if (Number.isFinite(n)) nutrients[key] = n;
+  }
+  return {
+    name: f.name.trim(),
+    brand_name: blank(f.brand),
+    barcode: blank(f.barcode),
+    serving: blank(f.serving),
+    per: f.per,
+    nutrients,
+  };
 }
