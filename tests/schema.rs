@@ -1147,3 +1147,50 @@ async fn views_report_training_volume_and_program_progress() -> anyhow::Result<(
     assert_eq!(row.get::<Option<f64>, _>("adherence_pct"), Some(50.0));
     Ok(())
 }
+
+/// Every column of a table merged per field has its version logged by the
+/// table's update trigger (a column a later migration adds must be added to
+/// the trigger too), and a local edit logs exactly the columns it changed.
+#[tokio::test]
+async fn field_versions_cover_every_column_of_the_tables_merged_per_field() -> anyhow::Result<()> {
+    let (_dir, store) = open().await?;
+    let pool = store.pool();
+    for table in wagner::sync::MERGE_TABLES {
+        let sql: String =
+            sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?")
+                .bind(format!("sync_{table}_update"))
+                .fetch_one(pool)
+                .await?;
+        let cols: Vec<String> =
+            sqlx::query_scalar(AssertSqlSafe(format!("SELECT name FROM pragma_table_info('{table}')")))
+                .fetch_all(pool)
+                .await?;
+        for col in cols.iter().filter(|c| *c != "id") {
+            assert!(
+                sql.contains(&format!("('{col}', OLD.\"{col}\" IS NOT NEW.\"{col}\")")),
+                "{table}.{col} has no field version: add it to sync_{table}_update"
+            );
+        }
+    }
+    let user = add_user(pool, "Ada").await?;
+    let meal =
+        add_meal(pool, &user, "2026-11-25", 100.0, 5.0, None, None, serde_json::json!({}), None).await?;
+    sqlx::query("UPDATE meal_logs SET name = 'Porridge' WHERE id = ?").bind(&meal).execute(pool).await?;
+    let logged: Vec<(String, String)> = sqlx::query_as(
+        "SELECT col, hlc FROM sync_fields WHERE tbl = 'meal_logs' AND row_id = ? ORDER BY col",
+    )
+    .bind(&meal)
+    .fetch_all(pool)
+    .await?;
+    let names: Vec<&str> = logged.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(names, ["name", "updated_at"], "the edited column and the bumped updated_at");
+    let row_hlc: String =
+        sqlx::query_scalar("SELECT hlc FROM sync_rows WHERE tbl = 'meal_logs' AND row_id = ?")
+            .bind(&meal)
+            .fetch_one(pool)
+            .await?;
+    assert!(logged.iter().all(|(_, h)| *h <= row_hlc), "field versions never pass the row's");
+    sqlx::query("DELETE FROM meal_logs WHERE id = ?").bind(&meal).execute(pool).await?;
+    assert_eq!(count(pool, "SELECT count(*) FROM sync_fields WHERE row_id = ?", &meal).await?, 0);
+    Ok(())
+}

@@ -2,8 +2,10 @@
 //! against a real Postgres (WAGNER_TEST_PG_URL), checked against a reference
 //! model of what must survive.
 //!
-//! Operations: edits (each install owns one meal field, so every field has
-//! one writer and its last surviving write must win: per-field merge),
+//! Operations: edits of any of three meal fields on any install (each
+//! field's surviving write with the highest field version must win, as
+//! per-field last-writer-wins says; the model reads each write's version
+//! from the install's `sync_fields`),
 //! deletes (a delete anywhere wins), new meals, program day moves and
 //! regenerations (install A; the others pull them), backups and restores,
 //! a database file copied over an install, syncs killed mid-way, a server
@@ -83,7 +85,7 @@ const FIELDS: [&str; 3] = ["name", "notes", "total_calories"];
 
 #[derive(Debug, Clone)]
 enum Event {
-    Write { row: String, field: usize, value: String },
+    Write { row: String, field: usize, value: String, version: String },
     Delete { row: String },
     Create { row: String },
 }
@@ -185,29 +187,41 @@ async fn run_model(seed: u64, steps: usize) {
         let op = rng.below(100);
         let seq = log.len();
         match op {
-            // An edit of the field this install owns.
+            // An edit of one field, on any install.
             0..=34 => {
                 let row = rows[rng.below(rows.len())].clone();
+                let field = rng.below(3);
                 let store = installs[who].store();
                 if !exists(store, &row).await {
                     continue;
                 }
                 let value = format!("{}", 100 + step * 3 + who);
-                let set = if who == 2 {
+                let set = if field == 2 {
                     format!("total_calories = {value}")
                 } else {
-                    format!("{} = 'v{value}'", FIELDS[who])
+                    format!("{} = 'v{value}'", FIELDS[field])
                 };
-                let value =
-                    if who == 2 { format!("{}", value.parse::<f64>().unwrap()) } else { format!("v{value}") };
+                let value = if field == 2 {
+                    format!("{}", value.parse::<f64>().unwrap())
+                } else {
+                    format!("v{value}")
+                };
                 sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE meal_logs SET {set} WHERE id = '{row}'")))
                     .execute(store.pool())
                     .await
                     .unwrap();
-                trace.push(format!("{step}: {who} sets {} of {row} to {value}", FIELDS[who]));
+                let version: String = sqlx::query_scalar(
+                    "SELECT hlc FROM sync_fields WHERE tbl = 'meal_logs' AND row_id = ? AND col = ?",
+                )
+                .bind(&row)
+                .bind(FIELDS[field])
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+                trace.push(format!("{step}: {who} sets {} of {row} to {value} ({version})", FIELDS[field]));
                 log.push(Logged {
                     install: who,
-                    event: Event::Write { row, field: who, value },
+                    event: Event::Write { row, field, value, version },
                     synced: false,
                     seq,
                 });
@@ -373,11 +387,11 @@ async fn run_model(seed: u64, steps: usize) {
         .unwrap()
         .rows_affected();
         if hit == 1 {
-            bump(&mut pg, row).await;
+            let version = bump(&mut pg, row).await;
             // The repair is the field's latest write.
             log.push(Logged {
                 install: 9,
-                event: Event::Write { row: row.clone(), field: 2, value: "777".into() },
+                event: Event::Write { row: row.clone(), field: 2, value: "777".into(), version },
                 synced: true,
                 seq,
             });
@@ -470,12 +484,13 @@ async fn run_model(seed: u64, steps: usize) {
                 let want = log
                     .iter()
                     .filter_map(|l| match &l.event {
-                        Event::Write { row: r, field, value } if r == row && *field == f => {
-                            Some(value.clone())
+                        Event::Write { row: r, field, value, version } if r == row && *field == f => {
+                            Some((version, value))
                         }
                         _ => None,
                     })
-                    .next_back()
+                    .max()
+                    .map(|(_, value)| value.clone())
                     .unwrap_or_else(|| initial[row][f].clone());
                 assert_eq!(got[f], want, "install {i}: meal {row} field {}\n{ctx}", FIELDS[f]);
             }
@@ -489,14 +504,20 @@ fn mark_synced(log: &mut [Logged], install: usize) {
     }
 }
 
-async fn bump(pg: &mut sqlx::PgConnection, row: &str) {
+/// A new version of a row edited on the server by an admin: the row's and
+/// its edited field's (total_calories), as the README asks of such edits.
+async fn bump(pg: &mut sqlx::PgConnection, row: &str) -> String {
     let hlc = format!("{:015}-00000000-ffffffffffffffff", wagner::clock::now().timestamp_millis());
-    sqlx::query("UPDATE sync_rows SET hlc = $1, seq = nextval('sync_rows_seq'), origin = 'admin' WHERE row_id = $2::uuid")
-        .bind(hlc)
-        .bind(row)
-        .execute(pg)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE sync_rows SET hlc = $1, seq = nextval('sync_rows_seq'), origin = 'admin', \
+                fields = fields || jsonb_build_object('total_calories', $1) WHERE row_id = $2::uuid",
+    )
+    .bind(&hlc)
+    .bind(row)
+    .execute(pg)
+    .await
+    .unwrap();
+    hlc
 }
 
 #[tokio::test]

@@ -10,15 +10,18 @@
 //! * a delete wins over edits made without knowledge of it: a pulled
 //!   tombstone removes the row even when it was edited here since; a local
 //!   delete not pushed yet keeps the row deleted;
-//! * a local edit not pushed yet is merged per column with the pulled
-//!   version (columns only one side changed keep that side's value; columns
-//!   both changed go to the higher version), and a merge that mixes both
-//!   goes up as a new version; without a merge base the higher version wins;
+//! * a local edit not pushed yet is merged per field with the pulled
+//!   version: each column takes the value of its newer edit by field version
+//!   (`sync_fields` here, `sync_rows.fields` on the server), and a merge that
+//!   mixes both goes up as a new version; equal field versions with
+//!   different values (edits from before field versions) fall back to a
+//!   three-way merge against `sync_base`, the higher row version deciding
+//!   fields both sides changed;
 //! * versions more than [`MAX_DRIFT_MS`] ahead of this machine's clock are
 //!   refused (kept aside until the clock catches up), so one wrong clock
 //!   cannot drag every install's clock into the future.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 use sqlx::{AssertSqlSafe, Connection, Row, SqliteConnection};
@@ -103,6 +106,7 @@ async fn fetch(
     ctx: &Ctx<'_>,
     versions: &[&RemoteVersion],
     bad: &mut HashMap<(String, String), String>,
+    fields: &mut HashMap<(String, String), Fields>,
 ) -> Result<HashMap<(String, String), Value>> {
     let mut out = HashMap::new();
     for table in SYNCED_TABLES {
@@ -113,21 +117,25 @@ async fn fetch(
         }
         let meta = &ctx.metas[table];
         let scope = match *table {
-            "users" => "id = $2::uuid",
+            "users" => "t.id = $2::uuid",
             "ai_program_days" | "ai_program_items" => {
-                "program_id IN (SELECT id FROM ai_generated_programs WHERE user_id = $2::uuid)"
+                "t.program_id IN (SELECT id FROM ai_generated_programs WHERE user_id = $2::uuid)"
             }
-            _ => "user_id = $2::uuid",
+            _ => "t.user_id = $2::uuid",
         };
+        // The field versions are read with the row, in one statement: they
+        // describe exactly the values read.
         let sql = format!(
-            "SELECT id::text, to_jsonb(t)::text FROM \"{table}\" t WHERE id = ANY($1::text[]::uuid[]) AND {scope}"
+            "SELECT t.id::text, to_jsonb(t)::text, COALESCE(s.fields, '{{}}'::jsonb)::text FROM \"{table}\" t \
+               LEFT JOIN sync_rows s ON s.tbl = '{table}' AND s.row_id = t.id \
+              WHERE t.id = ANY($1::text[]::uuid[]) AND {scope}"
         );
-        let rows: Vec<(String, String)> = net::bounded(
+        let rows: Vec<(String, String, String)> = net::bounded(
             "pull",
             sqlx::query_as(AssertSqlSafe(sql)).bind(&ids).bind(&ctx.user_id).fetch_all(&ctx.pg),
         )
         .await?;
-        for (id, text) in rows {
+        for (id, text, field_text) in rows {
             let key = ((*table).to_owned(), id);
             let converted = parse_row(&text).and_then(|v| {
                 meta.to_sqlite(&v).map_err(|e| match e {
@@ -135,25 +143,110 @@ async fn fetch(
                     other => other.to_string(),
                 })
             });
-            match converted {
-                Ok(row) => {
+            let versions =
+                if MERGE_TABLES.contains(table) { parse_fields(&field_text) } else { Ok(Fields::new()) };
+            match (converted, versions) {
+                (Ok(row), Ok(versions)) => {
                     let owner = if *table == "users" { row.get("id") } else { row.get("user_id") };
                     match owner {
                         Some(Value::String(u)) if *u != ctx.user_id => {
                             bad.insert(key, "it belongs to another profile".into());
                         }
                         _ => {
+                            fields.insert(key.clone(), versions);
                             out.insert(key, row);
                         }
                     }
                 }
-                Err(reason) => {
+                (Err(reason), _) | (_, Err(reason)) => {
                     bad.insert(key, reason);
                 }
             }
         }
     }
     Ok(out)
+}
+
+/// Per-field versions of one row: column name → HLC version of its latest
+/// change. A column without an entry holds the value the row was created
+/// with (older than any edit).
+pub type Fields = BTreeMap<String, String>;
+
+/// A field's version ("" for one never edited since the row was created).
+fn version<'a>(fields: &'a Fields, column: &str) -> &'a str {
+    fields.get(column).map(String::as_str).unwrap_or("")
+}
+
+/// The server's field versions of a row: each a valid version no further
+/// ahead of this machine's clock than [`MAX_DRIFT_MS`] (a far-future field
+/// version would win every later edit of its field).
+fn parse_fields(text: &str) -> std::result::Result<Fields, String> {
+    let limit = crate::clock::now().timestamp_millis() + MAX_DRIFT_MS;
+    let map: Map<String, Value> = serde_json::from_str(text)
+        .map_err(|_| "its field versions on the server cannot be read".to_owned())?;
+    let mut out = Fields::new();
+    for (col, v) in map {
+        match v.as_str().map(|h| (h, parse_hlc(h))) {
+            Some((h, Some((ms, _)))) if ms <= limit => {
+                out.insert(col, h.to_owned());
+            }
+            _ => {
+                return Err(format!("the server's version of its field {col} is not valid or too far ahead"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `local` knows every field at least at the version `server` has
+/// (a push may then replace the server's row without losing an edit).
+pub fn dominates(local: &Fields, server: &Fields) -> bool {
+    server.iter().all(|(col, v)| version(local, col) >= v.as_str())
+}
+
+/// The local field versions of rows, keyed by (table, id).
+pub async fn local_fields(
+    conn: &mut SqliteConnection,
+    keys: &[(&str, &str)],
+) -> Result<HashMap<(String, String), Fields>> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT f.tbl, f.row_id, f.col, f.hlc FROM sync_fields f JOIN json_each(?1) j \
+           ON f.tbl = j.value ->> '$[0]' AND f.row_id = j.value ->> '$[1]'",
+    )
+    .bind(serde_json::to_string(keys).unwrap_or_default())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: HashMap<(String, String), Fields> = HashMap::new();
+    for (t, id, col, hlc) in rows {
+        out.entry((t, id)).or_default().insert(col, hlc);
+    }
+    Ok(out)
+}
+
+/// Replaces the field versions of rows (table, id, versions).
+async fn set_fields(conn: &mut SqliteConnection, rows: &[(&str, &str, &Fields)]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let json: Vec<Value> = rows.iter().map(|(t, id, f)| serde_json::json!([t, id, f])).collect();
+    let json = serde_json::to_string(&json).unwrap_or_default();
+    sqlx::query(
+        "DELETE FROM sync_fields WHERE (tbl, row_id) IN \
+         (SELECT value ->> '$[0]', value ->> '$[1]' FROM json_each(?1))",
+    )
+    .bind(&json)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO sync_fields (tbl, row_id, col, hlc) \
+         SELECT j.value ->> '$[0]', j.value ->> '$[1]', f.key, f.value \
+           FROM json_each(?1) j, json_each(j.value -> '$[2]') f WHERE true \
+         ON CONFLICT (tbl, row_id, col) DO UPDATE SET hlc = excluded.hlc",
+    )
+    .bind(&json)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Applies `versions` (one pulled batch, or the kept-aside rows retried) and,
@@ -198,14 +291,16 @@ pub async fn apply(
     }
     let foreign: Vec<&RemoteVersion> =
         usable.iter().copied().filter(|v| v.origin.as_deref() != Some(ctx.node.as_str())).collect();
-    let fetched = fetch(ctx, &foreign, &mut bad).await?;
+    let mut remote_fields = HashMap::new();
+    let fetched = fetch(ctx, &foreign, &mut bad, &mut remote_fields).await?;
 
     let mut conn = ctx.store.pool().acquire().await?;
     // Children may arrive before a parent that was edited later, and rows
     // move between slots; the server enforces the references, and the
     // finished pull is checked with PRAGMA foreign_key_check.
     sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
-    let result = apply_in_tx(ctx, &mut conn, &usable, &fetched, bad, versions, cursor, report).await;
+    let remote = Remote { rows: &fetched, fields: &remote_fields };
+    let result = apply_in_tx(ctx, &mut conn, &usable, remote, bad, versions, cursor, report).await;
     let restored = sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await;
     if restored.is_err() {
         // Never hand a connection without foreign keys back to the pool.
@@ -214,12 +309,19 @@ pub async fn apply(
     result
 }
 
+/// The server's rows of a batch (SQLite shape) and their field versions.
+#[derive(Clone, Copy)]
+struct Remote<'a> {
+    rows: &'a HashMap<(String, String), Value>,
+    fields: &'a HashMap<(String, String), Fields>,
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn apply_in_tx(
     ctx: &Ctx<'_>,
     conn: &mut SqliteConnection,
     usable: &[&RemoteVersion],
-    fetched: &HashMap<(String, String), Value>,
+    remote: Remote<'_>,
     mut bad: HashMap<(String, String), String>,
     all: &[RemoteVersion],
     cursor: Option<i64>,
@@ -242,16 +344,7 @@ async fn apply_in_tx(
         local_hlc.insert((t.clone(), id.clone()), hlc);
         local.insert((t, id), Local { deleted: deleted != 0, pending: pending != 0 });
     }
-    let bases: HashSet<(String, String)> = {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT b.tbl, b.row_id FROM sync_base b JOIN json_each(?1) j \
-               ON b.tbl = j.value ->> '$[0]' AND b.row_id = j.value ->> '$[1]'",
-        )
-        .bind(&keys_json)
-        .fetch_all(&mut *tx)
-        .await?;
-        rows.into_iter().collect()
-    };
+    let fetched = remote.rows;
 
     // Decide.
     let mut deletes: Vec<&RemoteVersion> = Vec::new();
@@ -287,9 +380,7 @@ async fn apply_in_tx(
             match mine {
                 // A local delete not pushed yet wins.
                 Some(l) if l.pending && l.deleted => Plan::Skip,
-                Some(l) if l.pending && bases.contains(&key) && MERGE_TABLES.contains(&v.tbl.as_str()) => {
-                    Plan::Merge
-                }
+                Some(l) if l.pending && MERGE_TABLES.contains(&v.tbl.as_str()) => Plan::Merge,
                 Some(l) if l.pending && !newer => Plan::Skip,
                 Some(l) => Plan::Upsert { overrides_local_edit: l.pending && !l.deleted },
                 None => Plan::Upsert { overrides_local_edit: false },
@@ -337,21 +428,33 @@ async fn apply_in_tx(
     let mut overrides: HashMap<(String, String), Value> = HashMap::new();
     let mut mixed: HashMap<(String, String), String> = HashMap::new();
     let mut merged_bases: Vec<(String, String, String)> = Vec::new();
+    let mut merged_fields: HashMap<(String, String), Fields> = HashMap::new();
+    let merge_keys: Vec<(&str, &str)> = merges.iter().map(|v| (v.tbl.as_str(), v.row_id.as_str())).collect();
+    let mut mine_fields = local_fields(&mut tx, &merge_keys).await?;
+    let no_fields = Fields::new();
     for v in merges.iter().copied() {
         let meta = &ctx.metas[v.tbl.as_str()];
         let key = (v.tbl.clone(), v.row_id.clone());
         let lhlc = local_hlc.get(&key).cloned().unwrap_or_default();
-        match merge_row(&mut tx, meta, v, &lhlc, &fetched[&key]).await {
-            Ok(MergeOutcome { kind, merged, remote_raw }) => {
+        let versions = FieldVersions {
+            local: mine_fields.remove(&key).unwrap_or_default(),
+            remote: remote.fields.get(&key).unwrap_or(&no_fields),
+        };
+        match merge_row(&mut tx, meta, v, &lhlc, &fetched[&key], &versions).await {
+            Ok(MergeOutcome { kind, merged, remote_raw, fields, lost_local }) => {
                 merged_bases.push((v.tbl.clone(), v.row_id.clone(), remote_raw));
                 match kind {
-                    // Nothing of the local edit differs: the server's version stands.
-                    MergeKind::Remote => upserts.push(v),
+                    // Nothing of the local edit is newer: the server's version stands.
+                    MergeKind::Remote => {
+                        report.overridden += i64::from(lost_local);
+                        upserts.push(v);
+                    }
                     // Nothing new from the server: the local edit keeps its version.
                     MergeKind::Local => settled.push((v.tbl.as_str(), v.row_id.as_str())),
                     MergeKind::Mixed => {
                         mixed.insert(key.clone(), above(&mut tx, &lhlc, &v.hlc).await?);
-                        overrides.insert(key, merged);
+                        overrides.insert(key.clone(), merged);
+                        merged_fields.insert(key, fields);
                         upserts.push(v);
                     }
                 }
@@ -431,6 +534,20 @@ async fn apply_in_tx(
     .execute(&mut *tx)
     .await?;
     report.pulled += (written.len() + deletes.len() + merged_new.len()) as i64;
+
+    // Field versions: the server's for rows taken as they are, the merged
+    // ones for merges (a delete's went with its row, by trigger).
+    let mut field_rows: Vec<(&str, &str, &Fields)> = Vec::new();
+    for v in written.iter().filter(|v| MERGE_TABLES.contains(&v.tbl.as_str())) {
+        let f = remote.fields.get(&(v.tbl.clone(), v.row_id.clone())).unwrap_or(&no_fields);
+        field_rows.push((v.tbl.as_str(), v.row_id.as_str(), f));
+    }
+    for (t, id, _) in &merged_new {
+        if let Some(f) = merged_fields.get(&(t.clone(), id.clone())) {
+            field_rows.push((t.as_str(), id.as_str(), f));
+        }
+    }
+    set_fields(&mut tx, &field_rows).await?;
 
     // Bases: what the server holds now.
     for table in MERGE_TABLES {
@@ -569,6 +686,16 @@ struct MergeOutcome {
     merged: Value,
     /// The server's row as it reads once stored here: the next merge base.
     remote_raw: String,
+    /// The merged field versions (for `Mixed`): each field's higher one.
+    fields: Fields,
+    /// A local value gave way to a newer one from the server.
+    lost_local: bool,
+}
+
+/// Both sides' field versions of a row being merged.
+struct FieldVersions<'a> {
+    local: Fields,
+    remote: &'a Fields,
 }
 
 fn as_object(text: Option<String>) -> Option<Map<String, Value>> {
@@ -594,15 +721,20 @@ async fn raw_row(
     Ok(as_object(text))
 }
 
-/// Three-way merge of a local edit not pushed yet with a pulled version,
-/// against the last server state this install saw (`sync_base`). Nothing is
-/// written here.
+/// Per-field merge of a local edit not pushed yet with a pulled version:
+/// each column goes to the side whose version of that field is higher (per
+/// field last writer wins, as cr-sqlite does per column). Equal versions
+/// with different values (edits logged before field versions existed) fall
+/// back to a three-way merge against the last server state this install saw
+/// (`sync_base`): the side that changed it wins, and if both did, the newer
+/// row version. Nothing is written here.
 async fn merge_row(
     tx: &mut SqliteConnection,
     meta: &TableMeta,
     v: &RemoteVersion,
     local_hlc: &str,
     remote: &Value,
+    versions: &FieldVersions<'_>,
 ) -> std::result::Result<MergeOutcome, String> {
     let inner = async {
         let local = raw_row(tx, meta, &v.row_id).await?;
@@ -625,27 +757,43 @@ async fn merge_row(
                 kind: MergeKind::Remote,
                 merged: Value::Null,
                 remote_raw: remote_text,
+                fields: versions.remote.clone(),
+                lost_local: false,
             });
         };
         let remote_wins_both = v.hlc.as_str() > local_hlc;
         let mut merged = remote_raw.clone();
+        // Every field at the higher of its two versions (columns this
+        // install lacks included: they ride along).
+        let mut fields = versions.remote.clone();
+        for (col, lv) in &versions.local {
+            if lv.as_str() > version(&fields, col) {
+                fields.insert(col.clone(), lv.clone());
+            }
+        }
+        fields.retain(|_, h| !h.is_empty());
         let mut changed_locally = false;
         let mut took_remote = false;
         for c in &meta.columns {
             if c.name == "id" {
                 continue;
             }
+            let (lv, rv) = (version(&versions.local, &c.name), version(versions.remote, &c.name));
             let l = local.get(&c.name).unwrap_or(&Value::Null);
             let r = remote_raw.get(&c.name).unwrap_or(&Value::Null);
             if l == r {
                 continue;
             }
-            let take_local = match base.get(&c.name) {
-                Some(b) => {
-                    let (local_changed, remote_changed) = (l != b, r != b);
-                    local_changed && (!remote_changed || !remote_wins_both)
+            let take_local = if lv != rv {
+                lv > rv
+            } else {
+                match base.get(&c.name) {
+                    Some(b) => {
+                        let (local_changed, remote_changed) = (l != b, r != b);
+                        local_changed && (!remote_changed || !remote_wins_both)
+                    }
+                    None => !remote_wins_both,
                 }
-                None => !remote_wins_both,
             };
             if take_local {
                 merged.insert(c.name.clone(), l.clone());
@@ -654,12 +802,23 @@ async fn merge_row(
                 took_remote = true;
             }
         }
-        let kind = match (changed_locally, took_remote) {
-            (false, _) => MergeKind::Remote,
-            (true, false) => MergeKind::Local,
-            (true, true) => MergeKind::Mixed,
+        let same_fields = |f: &Fields| f.iter().filter(|(_, h)| !h.is_empty()).eq(fields.iter());
+        let kind = if !changed_locally && same_fields(versions.remote) {
+            MergeKind::Remote
+        } else if !took_remote && same_fields(&versions.local) && local_hlc > v.hlc.as_str() {
+            MergeKind::Local
+        } else {
+            // Both sides bring something (values or newer field versions),
+            // or the local edit must go up above the pulled version.
+            MergeKind::Mixed
         };
-        Ok::<_, Error>(MergeOutcome { kind, merged: Value::Object(merged), remote_raw: remote_text })
+        Ok::<_, Error>(MergeOutcome {
+            kind,
+            merged: Value::Object(merged),
+            remote_raw: remote_text,
+            fields,
+            lost_local: took_remote,
+        })
     };
     inner.await.map_err(|e| e.to_string())
 }

@@ -6,12 +6,15 @@
 //!   is read when it is pushed, so columns added by later migrations travel
 //!   too (columns the Postgres schema lacks ride in its `_extra` JSONB).
 //! * Ordering: a hybrid logical clock per install (`sync_clock`); the higher
-//!   version wins, concurrent edits merge per column, and a delete wins over
+//!   version wins, concurrent edits merge per field by field version
+//!   (`sync_fields`, logged by the update triggers of migration
+//!   `20261208100000_sync_fields.sql`), and a delete wins over
 //!   edits made without knowledge of it (rules in `apply.rs` and the README).
 //!   Versions too far ahead of this machine's clock are kept aside.
 //! * Push: pending rows in batches, parents before children, each batch one
 //!   Postgres transaction under a per-user advisory lock; the server keeps a
-//!   row only when the pushed version is newer than its own. Rows are marked
+//!   row only when the pushed version is newer than its own and (merged per
+//!   field) knows every field at least at the server's field version. Rows are marked
 //!   pushed after the commit only if they did not change meanwhile, so a
 //!   push that dies half-way is simply repeated (same versions: no-ops).
 //! * Pull: the server's `sync_rows` in sequence order from a cursor kept in
@@ -38,7 +41,7 @@ pub mod identity;
 pub mod net;
 pub mod quarantine;
 
-use apply::RemoteVersion;
+use apply::{Fields, RemoteVersion};
 pub use apply::{MAX_DRIFT_MS, MERGE_TABLES};
 pub use quarantine::QuarantinedRow;
 
@@ -393,6 +396,7 @@ pub async fn join(store: &Store, url: &str, user_id: Option<&str>, opts: &SyncOp
     sqlx::query("DELETE FROM sync_state WHERE key IN ('pull_cursor', 'server_id')").execute(&mut *tx).await?;
     sqlx::query("DELETE FROM sync_quarantine").execute(&mut *tx).await?;
     sqlx::query("DELETE FROM sync_base").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sync_fields").execute(&mut *tx).await?;
     state_set(&mut tx, "join_user", &target).await?;
     sqlx::query("UPDATE sync_clock SET applying = 0").execute(&mut *tx).await?;
     tx.commit().await?;
@@ -589,8 +593,23 @@ async fn push(ctx: &mut Ctx<'_>, report: &mut SyncReport) -> Result<()> {
     Ok(())
 }
 
-/// Current local rows of a batch, converted for Postgres, keyed by (table, id).
-async fn read_local_rows(ctx: &Ctx<'_>, chunk: &[PendingRow]) -> Result<HashMap<(String, String), Value>> {
+/// Current local rows of a batch, converted for Postgres, and their field
+/// versions, keyed by (table, id).
+struct LocalRows {
+    rows: HashMap<(String, String), Value>,
+    fields: HashMap<(String, String), Fields>,
+}
+
+impl LocalRows {
+    fn contains_key(&self, key: &(String, String)) -> bool {
+        self.rows.contains_key(key)
+    }
+    fn get(&self, key: &(String, String)) -> Option<&Value> {
+        self.rows.get(key)
+    }
+}
+
+async fn read_local_rows(ctx: &Ctx<'_>, chunk: &[PendingRow]) -> Result<LocalRows> {
     let mut by_table: HashMap<&str, Vec<&str>> = HashMap::new();
     for row in chunk.iter().filter(|r| !r.deleted) {
         by_table.entry(row.tbl.as_str()).or_default().push(row.row_id.as_str());
@@ -613,11 +632,19 @@ async fn read_local_rows(ctx: &Ctx<'_>, chunk: &[PendingRow]) -> Result<HashMap<
             out.insert((table.to_owned(), id), meta.fill_missing(value));
         }
     }
-    Ok(out)
+    let keys: Vec<(&str, &str)> = chunk
+        .iter()
+        .filter(|r| !r.deleted && MERGE_TABLES.contains(&r.tbl.as_str()))
+        .map(|r| (r.tbl.as_str(), r.row_id.as_str()))
+        .collect();
+    let fields = apply::local_fields(&mut conn, &keys).await?;
+    Ok(LocalRows { rows: out, fields })
 }
 
-/// The server's version of a row: (hlc, deleted, seq, origin).
-type ServerVersion = (String, bool, i64, Option<String>);
+/// The server's version of a row: (hlc, deleted, seq, origin, field versions).
+type ServerVersion = (String, bool, i64, Option<String>, Fields);
+/// A server `sync_rows` row as read by the push: (table, id, then as above).
+type ServerRow = (String, String, String, bool, i64, Option<String>, sqlx::types::Json<Fields>);
 
 enum PushError {
     /// The connection failed: the sync ends (nothing half-applied).
@@ -635,7 +662,7 @@ struct PushOutcome {
 async fn push_batch_bounded(
     ctx: &Ctx<'_>,
     chunk: &[PendingRow],
-    data: &HashMap<(String, String), Value>,
+    data: &LocalRows,
 ) -> std::result::Result<PushOutcome, PushError> {
     match tokio::time::timeout(net::QUERY_TIMEOUT, push_batch(ctx, chunk, data)).await {
         Ok(Ok(outcome)) => Ok(outcome),
@@ -653,7 +680,7 @@ async fn push_batch_bounded(
 async fn push_batch(
     ctx: &Ctx<'_>,
     chunk: &[PendingRow],
-    data: &HashMap<(String, String), Value>,
+    data: &LocalRows,
 ) -> std::result::Result<PushOutcome, sqlx::Error> {
     let mut tx = ctx.pg.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(&ctx.user_id).execute(&mut *tx).await?;
@@ -661,16 +688,17 @@ async fn push_batch(
     // Rows keep the updated_at their install gave them (server trigger).
     sqlx::query("SELECT set_config('app.sync_push', '1', true)").execute(&mut *tx).await?;
     let ids: Vec<&str> = chunk.iter().map(|r| r.row_id.as_str()).collect();
-    let server: Vec<(String, String, String, bool, i64, Option<String>)> = sqlx::query_as(
-        "SELECT tbl, row_id::text, hlc, deleted, seq, origin FROM sync_rows \
-          WHERE row_id = ANY($1::text[]::uuid[]) AND user_id = $2::uuid",
+    let server: Vec<ServerRow> = sqlx::query_as(
+        "SELECT tbl, row_id::text, hlc, deleted, seq, origin, fields FROM sync_rows \
+              WHERE row_id = ANY($1::text[]::uuid[]) AND user_id = $2::uuid",
     )
     .bind(&ids)
     .bind(&ctx.user_id)
     .fetch_all(&mut *tx)
     .await?;
     let server: HashMap<(String, String), ServerVersion> =
-        server.into_iter().map(|(t, id, hlc, d, seq, o)| ((t, id), (hlc, d, seq, o))).collect();
+        server.into_iter().map(|(t, id, hlc, d, seq, o, f)| ((t, id), (hlc, d, seq, o, f.0))).collect();
+    let no_fields = Fields::new();
     let mut winners: Vec<&PendingRow> = Vec::new();
     let mut taken: Vec<PendingRow> = Vec::new();
     let mut skipped = 0;
@@ -678,24 +706,32 @@ async fn push_batch(
         let present = row.deleted || data.contains_key(&(row.tbl.clone(), row.row_id.clone()));
         let wins = match server.get(&(row.tbl.clone(), row.row_id.clone())) {
             None => true,
-            Some((hlc, _, _, _)) if *hlc == row.hlc => {
+            Some((hlc, _, _, _, _)) if *hlc == row.hlc => {
                 // Already there (a push that died after its commit).
                 taken.push(row.clone());
                 continue;
             }
             // A delete wins over a live copy.
-            Some((_, false, _, _)) if row.deleted => true,
+            Some((_, false, _, _, _)) if row.deleted => true,
             // Deleted there too: nothing to send.
-            Some((_, true, _, _)) if row.deleted => {
+            Some((_, true, _, _, _)) if row.deleted => {
                 taken.push(row.clone());
                 continue;
             }
             // A live row over a delete only when this install knew of the
             // delete (it made it, or had pulled it) and is newer.
-            Some((hlc, true, seq, origin)) if !row.deleted => {
+            Some((hlc, true, seq, origin, _)) if !row.deleted => {
                 row.hlc > *hlc && (*seq <= ctx.cursor || origin.as_deref() == Some(ctx.node.as_str()))
             }
-            Some((hlc, _, _, _)) => row.hlc > *hlc,
+            // A live row over a live one: newer, and (merged per field)
+            // knowing every field at least at the server's version; else the
+            // next pull merges the server's edits in first.
+            Some((hlc, _, _, _, server_fields)) => {
+                let key = (row.tbl.clone(), row.row_id.clone());
+                row.hlc > *hlc
+                    && (!MERGE_TABLES.contains(&row.tbl.as_str())
+                        || apply::dominates(data.fields.get(&key).unwrap_or(&no_fields), server_fields))
+            }
         };
         // A row deleted locally after its key was read is pushed next time as a tombstone.
         if wins && present {
@@ -731,18 +767,23 @@ async fn push_batch(
     if !winners.is_empty() {
         let versions: Vec<Value> = winners
             .iter()
-            .map(
-                |r| serde_json::json!({"tbl": r.tbl, "row_id": r.row_id, "hlc": r.hlc, "deleted": r.deleted}),
-            )
+            .map(|r| {
+                let fields =
+                    if r.deleted { None } else { data.fields.get(&(r.tbl.clone(), r.row_id.clone())) };
+                serde_json::json!({
+                    "tbl": r.tbl, "row_id": r.row_id, "hlc": r.hlc, "deleted": r.deleted,
+                    "fields": fields.unwrap_or(&no_fields),
+                })
+            })
             .collect();
         sqlx::query(
-            "INSERT INTO sync_rows (tbl, row_id, user_id, hlc, deleted, seq, origin) \
+            "INSERT INTO sync_rows (tbl, row_id, user_id, hlc, deleted, seq, origin, fields) \
              SELECT e.x ->> 'tbl', (e.x ->> 'row_id')::uuid, $2::uuid, e.x ->> 'hlc', (e.x ->> 'deleted')::boolean, \
-                    nextval('sync_rows_seq'), $3 \
+                    nextval('sync_rows_seq'), $3, e.x -> 'fields' \
                FROM jsonb_array_elements($1) WITH ORDINALITY AS e(x, n) \
               ORDER BY e.n \
              ON CONFLICT (tbl, row_id) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, \
-                seq = excluded.seq, origin = excluded.origin",
+                seq = excluded.seq, origin = excluded.origin, fields = excluded.fields",
         )
         .bind(sqlx::types::Json(&versions))
         .bind(&ctx.user_id)
