@@ -105,6 +105,16 @@ pub async fn fresh_server(prefix: &str) -> Option<String> {
     };
     let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
     let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connecting to WAGNER_TEST_PG_URL");
+    // Roles are cluster-wide: tests migrating their own databases at once would
+    // race the schema's `IF NOT EXISTS … CREATE ROLE` (a unique violation), so the
+    // role exists before any of them migrates.
+    sqlx::query(
+        "DO $$ BEGIN CREATE ROLE wagner_sync NOLOGIN; \
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("create the wagner_sync role");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await
