@@ -2,7 +2,7 @@
 //! assets, no browsing. WebKitGTK's defaults are a web browser's (a
 //! back/forward page cache, memory caches sized for many sites, GPU
 //! compositing), each of which costs resident memory in the web process for
-//! nothing here. Linux only: the other platforms' engines are left as they are.
+//! nothing here. GPU compositing stays on unless asked (see `compositing_off`). Linux only: the other platforms' engines are left as they are.
 
 /// Applies the settings to the main window's web view (on the main thread,
 /// as soon as the event loop runs).
@@ -23,9 +23,13 @@ pub fn tune(app: &tauri::App) {
 mod linux {
     use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt};
 
-    /// `WAGNER_WEBKIT_COMPOSITING=1` keeps WebKit's GPU compositing (its default), for comparison.
-    fn keep_compositing() -> bool {
-        std::env::var_os("WAGNER_WEBKIT_COMPOSITING").is_some_and(|v| v == "1")
+    /// `WAGNER_WEBKIT_COMPOSITING=0` turns WebKit's GPU compositing off
+    /// (about 105 MB less in the web process, BENCHMARKS.md). Not the
+    /// default: with it off, the E2E photo-entry test
+    /// (`a_photo_attached_to_an_entry_goes_with_its_meal_on_today`) hung in
+    /// one run of two, as it did with `WEBKIT_DISABLE_COMPOSITING_MODE=1`.
+    fn compositing_off() -> bool {
+        std::env::var_os("WAGNER_WEBKIT_COMPOSITING").is_some_and(|v| v == "0")
     }
 
     pub fn tune(webview: tauri::webview::PlatformWebview) {
@@ -41,10 +45,9 @@ mod linux {
             // Nothing here plays media or draws with WebGL (charts are 2D canvases).
             settings.set_enable_webgl(false);
             settings.set_enable_media(false);
-            if !keep_compositing() {
+            if compositing_off() {
                 // GPU compositing keeps GL surfaces and a compositor thread in
-                // the web process (about 120 MB under Mesa's software GL,
-                // BENCHMARKS.md); the app's pages are plain documents.
+                // the web process (about 105 MB under Mesa's software GL).
                 settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
             }
         }
