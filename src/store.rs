@@ -5,10 +5,12 @@
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Once;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use serde::Serialize;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -41,6 +43,67 @@ fn register_sqlite_vec() {
 pub struct Store {
     pool: SqlitePool,
     path: PathBuf,
+    /// Vector count from which a scan over the vectors maps the file: see [`Store::scan_connection`].
+    map_from_vectors: Arc<AtomicI64>,
+}
+
+/// Page cache per pooled connection, in KiB (SQLite's own default is 2,000):
+/// at most four connections, so the pool never caches more than 8 MiB.
+const POOL_CACHE_KIB: i64 = 2048;
+
+/// The memory map a scan over many vectors gets while it runs (the whole
+/// file up to this size): what keeps a 100,000-vector search fast without
+/// every pooled connection keeping the file's pages resident.
+const SCAN_MMAP_BYTES: i64 = 256 * 1024 * 1024;
+
+/// From this many stored vectors (about 30 MB of float vectors), a semantic
+/// search maps the file while it runs. Below it, reads go through the page
+/// cache: the mapping would only hold the file's pages as resident memory
+/// for no measurable gain.
+pub const MAP_FROM_VECTORS: i64 = 20_000;
+
+/// A pooled connection for one scan over the vectors (see
+/// [`Store::scan_connection`]). [`ScanConnection::release`] drops the memory
+/// map and hands the connection back to the pool; a scan that ends any other
+/// way (an error, a cancelled command) closes the connection instead, so a
+/// mapping never outlives its scan.
+pub struct ScanConnection {
+    conn: Option<PoolConnection<Sqlite>>,
+    mapped: bool,
+}
+
+impl ScanConnection {
+    /// Whether the file is memory-mapped for this scan.
+    pub fn is_mapped(&self) -> bool {
+        self.mapped
+    }
+
+    /// The connection to run the scan on.
+    pub fn conn(&mut self) -> Result<&mut SqliteConnection> {
+        match self.conn.as_mut() {
+            Some(c) => Ok(&mut **c),
+            None => Err(Error::invalid("the scan's connection was already released")),
+        }
+    }
+
+    /// Ends the scan: the map goes, the connection returns to the pool (or
+    /// is closed when the map could not be dropped).
+    pub async fn release(mut self) {
+        let Some(mut conn) = self.conn.take() else { return };
+        if self.mapped && sqlx::query("PRAGMA mmap_size = 0").execute(&mut *conn).await.is_err() {
+            conn.close_on_drop();
+        }
+    }
+}
+
+impl Drop for ScanConnection {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.as_mut()
+            && self.mapped
+        {
+            conn.close_on_drop();
+        }
+    }
 }
 
 /// What `wagner db check` reports.
@@ -126,7 +189,12 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
             .pragma("temp_store", "memory")
-            .pragma("mmap_size", "268435456");
+            // No memory map on the pool: mapped pages of the file count as the
+            // app's resident memory for as long as the connection lives. A
+            // scan over many vectors maps the file while it runs
+            // (`scan_connection`); everything else reads through a small cache.
+            .pragma("mmap_size", "0")
+            .pragma("cache_size", format!("-{POOL_CACHE_KIB}"));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -141,7 +209,11 @@ impl Store {
                 .await
                 .unwrap_or(None);
         MIGRATOR.run(&pool).await?;
-        let store = Store { pool, path: path.to_owned() };
+        let store = Store {
+            pool,
+            path: path.to_owned(),
+            map_from_vectors: Arc::new(AtomicI64::new(MAP_FROM_VECTORS)),
+        };
         // What a killed backup or restore left beside the database goes.
         crate::backup::restore::clean_leftovers(&crate::attachments::data_dir(&store));
         if applied != Some(latest_schema_version()) {
@@ -198,7 +270,11 @@ impl Store {
             )));
         }
         tracing::info!("{} is read-only: opened for reading", path.display());
-        Ok(Store { pool, path: path.to_owned() })
+        Ok(Store {
+            pool,
+            path: path.to_owned(),
+            map_from_vectors: Arc::new(AtomicI64::new(MAP_FROM_VECTORS)),
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -212,6 +288,35 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// A connection for one scan over the stored vectors (semantic search,
+    /// similar items). When the file holds at least [`MAP_FROM_VECTORS`]
+    /// vectors (or the count set by [`Store::set_map_from_vectors`]) the file
+    /// is memory-mapped on this connection until [`ScanConnection::release`];
+    /// otherwise it is a plain pooled connection. The count is an O(log n)
+    /// upper bound (the highest row id of the vector table).
+    pub async fn scan_connection(&self) -> Result<ScanConnection> {
+        let mut conn = self.pool.acquire().await?;
+        let vectors: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM quick_entry_embedding_vectors_rowids")
+                .fetch_one(&mut *conn)
+                .await?;
+        let mut scan = ScanConnection { conn: Some(conn), mapped: false };
+        if vectors >= self.map_from_vectors.load(Ordering::Relaxed) {
+            // From here on the connection is closed unless `release` unmaps it.
+            scan.mapped = true;
+            sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA mmap_size = {SCAN_MMAP_BYTES}")))
+                .execute(scan.conn()?)
+                .await?;
+        }
+        Ok(scan)
+    }
+
+    /// Sets the vector count from which scans map the file (tests and
+    /// benchmarks exercise the mapped path on small files with it).
+    pub fn set_map_from_vectors(&self, vectors: i64) {
+        self.map_from_vectors.store(vectors, Ordering::Relaxed);
     }
 
     /// Closes the pool after `PRAGMA optimize`, as SQLite recommends for

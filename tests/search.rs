@@ -411,3 +411,62 @@ async fn binary_copies_follow_the_float_vectors() {
         .unwrap();
     assert_eq!(bits, floats);
 }
+
+/// Whether this process has the database file memory-mapped (Linux: /proc/self/maps).
+#[cfg(target_os = "linux")]
+fn file_is_mapped(store: &wagner::Store) -> bool {
+    let path = std::fs::canonicalize(store.path()).unwrap();
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+    maps.lines().any(|line| line.ends_with(&*path.to_string_lossy()))
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn the_file_is_memory_mapped_only_while_a_search_over_many_vectors_runs() {
+    let (_dir, store, me, _ids) = history().await;
+    // Every page in the file itself, so a mapped read would show in the maps.
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(store.pool()).await.unwrap();
+    let plain = search::search(&store, &me, &query("porridge for breakfast")).await.unwrap();
+    assert!(!file_is_mapped(&store), "a small history is read through the page cache, not a map");
+
+    // The same search treated as one over many vectors: same answer, and the map goes with it.
+    store.set_map_from_vectors(1);
+    let mapped = search::search(&store, &me, &query("porridge for breakfast")).await.unwrap();
+    let ids =
+        |r: &search::SearchResults| r.hits.iter().map(|h| (h.id.clone(), h.similarity)).collect::<Vec<_>>();
+    assert_eq!(ids(&mapped), ids(&plain));
+    assert!(!file_is_mapped(&store), "the map is dropped when the search ends");
+
+    let mut scan = store.scan_connection().await.unwrap();
+    assert!(scan.is_mapped());
+    let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM quick_entry_embedding_vectors")
+        .fetch_one(scan.conn().unwrap())
+        .await
+        .unwrap();
+    assert!(file_is_mapped(&store), "the scan reads through the map");
+    scan.release().await;
+    assert!(!file_is_mapped(&store));
+
+    // A scan that ends without release (an error, a cancelled command) closes its connection.
+    let mut scan = store.scan_connection().await.unwrap();
+    let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM quick_entry_embedding_vectors")
+        .fetch_one(scan.conn().unwrap())
+        .await
+        .unwrap();
+    assert!(file_is_mapped(&store));
+    drop(scan);
+    let mut gone = false;
+    for _ in 0..100 {
+        if !file_is_mapped(&store) {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(gone, "a dropped scan's connection is closed with its map");
+
+    store.set_map_from_vectors(wagner::store::MAP_FROM_VECTORS);
+    let scan = store.scan_connection().await.unwrap();
+    assert!(!scan.is_mapped(), "a few dozen vectors are far below the threshold");
+    scan.release().await;
+}

@@ -20,6 +20,7 @@ mod review_commands;
 mod search_commands;
 mod sync_commands;
 mod tasks;
+mod webview;
 
 use std::path::PathBuf;
 
@@ -141,6 +142,7 @@ fn main() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            webview::tune(app);
             #[cfg(debug_assertions)]
             e2e_hooks::install(app);
             let core = tauri::async_runtime::block_on(start_core());

@@ -434,6 +434,8 @@ async fn semantic_ranked(
     exclude: Option<&str>,
 ) -> Result<Vec<(String, f32)>> {
     let blob = vector_blob(vector);
+    // A history of many vectors is memory-mapped for this scan only.
+    let mut scan = store.scan_connection().await?;
     let rows: Vec<(String, f64)> = if filter.is_empty() {
         // Coarse candidates by Hamming distance over the binary copies (a
         // vec0 scan filtered by user), rescored with the float vectors: what
@@ -454,7 +456,7 @@ async fn semantic_ranked(
         .bind(user_id)
         .bind(MODEL_ID)
         .bind(depth as i64 + 1)
-        .fetch_all(store.pool())
+        .fetch_all(scan.conn()?)
         .await?
     } else {
         // Filters first (a date range or a kind narrows the set), then exact
@@ -470,8 +472,9 @@ async fn semantic_ranked(
         for b in &filter.binds {
             q = q.bind(b);
         }
-        q.bind(depth as i64 + 1).fetch_all(store.pool()).await?
+        q.bind(depth as i64 + 1).fetch_all(scan.conn()?).await?
     };
+    scan.release().await;
     Ok(rows
         .into_iter()
         .filter(|(id, _)| Some(id.as_str()) != exclude)
