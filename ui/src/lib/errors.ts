@@ -1,11 +1,11 @@
 import type { CommandError, ErrorCode, Result } from "./bindings";
 
 /**
- * The core's typed codes (generated from Rust), plus the two the UI itself
- * produces: the bridge to the core is missing, or the rejection was not a
- * command error at all.
+ * The core's typed codes (generated from Rust), plus those the UI itself
+ * produces: the bridge to the core is missing, a page's code chunk did not
+ * load, or the rejection was not a command error at all.
  */
-export type UiErrorCode = ErrorCode | "ipc_unavailable" | "unknown";
+export type UiErrorCode = ErrorCode | "ipc_unavailable" | "page_load_failed" | "unknown";
 
 /** An error from the Rust core (or from reaching it), with a stable code. */
 export class ApiError extends Error {
@@ -75,6 +75,7 @@ const HINTS: Record<UiErrorCode, string | null> = {
   cancelled: null,
   task_failed: "Try again.",
   ipc_unavailable: "Open the Wagner Coach app: this page does not work in a web browser.",
+  page_load_failed: "Retry; if it keeps failing, restart Wagner Coach.",
   unknown: null,
 };
 
