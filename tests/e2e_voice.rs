@@ -33,7 +33,7 @@ async fn a_voice_note_with_no_provider_becomes_a_meal_on_today() {
     save_screenshot(&client, "voice-attached").await;
 
     testid(&client, "quick-entry-submit").await.click().await.unwrap();
-    let status = quick_entry_settles(&client, "completed").await;
+    let status = quick_entry_settles_within(&client, "completed", Duration::from_secs(120)).await;
     assert!(status.contains("1 meal"), "status line: {status:?}");
 
     let store = Store::open(&db).await.unwrap();

@@ -225,8 +225,15 @@ pub async fn texts_css(client: &Client, css: &str) -> Vec<String> {
 /// Waits until the quick-entry status follows the saved entry to `state`
 /// (`completed`, `failed`, `waiting`), and returns the status text.
 pub async fn quick_entry_settles(client: &Client, state: &str) -> String {
+    quick_entry_settles_within(client, state, Duration::from_secs(20)).await
+}
+
+/// `quick_entry_settles` with a longer guard, for entries read on this
+/// computer by a slow step (a voice note transcribed by the debug build's
+/// unoptimised model takes 15 s or more on two busy cores).
+pub async fn quick_entry_settles_within(client: &Client, state: &str, guard: Duration) -> String {
     let status = testid(client, "quick-entry-status").await;
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + guard;
     loop {
         let now = status.attr("data-entry-state").await.ok().flatten().unwrap_or_default();
         let text = status.prop("textContent").await.ok().flatten().unwrap_or_default();
