@@ -19,6 +19,10 @@ async fn indexing_pauses_and_resumes_from_settings() {
     testid(&client, "today-page").await;
     client.execute("window.location.hash = '#/settings'", vec![]).await.unwrap();
     testid(&client, "card-search-index").await;
+    // The other cards load their data too and can move the button under the
+    // pointer (the card stayed unpaused once in a full E2E run).
+    testid(&client, "settings-ai-prices").await;
+    testid(&client, "card-integrations").await;
 
     testid(&client, "index-pause").await.click().await.unwrap();
     eventually("the card says indexing is paused", || async {
