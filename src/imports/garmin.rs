@@ -22,7 +22,7 @@ use zip::ZipArchive;
 use super::garmin_wellness::{self as wellness, DayWellness};
 use super::{HistoryFound, HistoryOutcome, HistoryProgress, HistoryReport, dates};
 use crate::activities::import::{self as activity_import, ImportResult, ImportStatus, Origin};
-use crate::body::{self, BodySource, NewMeasurement};
+use crate::body::{BodySource, NewMeasurement};
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
@@ -321,14 +321,10 @@ pub async fn import(
                 quick_entry_log_id: None,
                 ai_extracted: false,
             };
-            match body::insert(&mut tx, profile, &new).await {
-                Ok(_) => outcome.added += 1,
-                Err(e) if e.is_user_error() => {
-                    outcome.failed += 1;
-                    report.problems.push(format!("weigh-in at {}: {e}", clock::to_db(w.at)));
-                }
-                Err(e) => return Err(e),
-            }
+            super::insert_measurement(&mut tx, profile, &new, &mut outcome, &mut report.problems, || {
+                format!("weigh-in at {}", clock::to_db(w.at))
+            })
+            .await?;
         }
         tx.commit().await?;
     }
@@ -397,14 +393,10 @@ async fn write_wellness(
                 quick_entry_log_id: None,
                 ai_extracted: false,
             };
-            match body::insert(&mut tx, profile, &new).await {
-                Ok(_) => outcome.added += 1,
-                Err(e) if e.is_user_error() => {
-                    outcome.failed += 1;
-                    report.problems.push(format!("resting HR / HRV of {date}: {e}"));
-                }
-                Err(e) => return Err(e),
-            }
+            super::insert_measurement(&mut tx, profile, &new, &mut outcome, &mut report.problems, || {
+                format!("resting HR / HRV of {date}")
+            })
+            .await?;
         }
         tx.commit().await?;
     }

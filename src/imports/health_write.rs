@@ -12,7 +12,7 @@ use crate::activities::ActivitySource;
 use crate::activities::import::parsed::{ParsedActivity, Streams, Summary};
 use crate::activities::import::{self as activity_import, ImportStatus, Origin, ParseError};
 use crate::attachments;
-use crate::body::{self, BodySource, NewMeasurement};
+use crate::body::{BodySource, NewMeasurement};
 use crate::clock;
 use crate::error::Result;
 use crate::nutrition::import::{ImportedMeal, Upsert, upsert};
@@ -135,14 +135,10 @@ pub async fn write(
                 quick_entry_log_id: None,
                 ai_extracted: false,
             };
-            match body::insert(&mut tx, profile, &new).await {
-                Ok(_) => outcome.added += 1,
-                Err(e) if e.is_user_error() => {
-                    outcome.failed += 1;
-                    report.problems.push(format!("body values at {}: {e}", clock::to_db(**at)));
-                }
-                Err(e) => return Err(e),
-            }
+            super::insert_measurement(&mut tx, profile, &new, &mut outcome, &mut report.problems, || {
+                format!("body values at {}", clock::to_db(**at))
+            })
+            .await?;
         }
         tx.commit().await?;
         let done = ((i + 1) * BODY_BATCH).min(instants.len()) as u32;

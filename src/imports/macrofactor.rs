@@ -28,7 +28,7 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::{Duration, NaiveDate, NaiveTime};
 
 use super::{HistoryFound, HistoryOutcome, HistoryReport, dates};
-use crate::body::{self, BodySource, NewMeasurement};
+use crate::body::{BodySource, NewMeasurement};
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::nutrition::import::{ImportedMeal, Upsert, upsert};
@@ -424,14 +424,10 @@ pub async fn import(store: &Store, profile: &Profile, path: &Path, report: &mut 
                 quick_entry_log_id: None,
                 ai_extracted: false,
             };
-            match body::insert(&mut tx, profile, &new).await {
-                Ok(_) => outcome.added += 1,
-                Err(e) if e.is_user_error() => {
-                    outcome.failed += 1;
-                    report.problems.push(format!("body values of {date}: {e}"));
-                }
-                Err(e) => return Err(e),
-            }
+            super::insert_measurement(&mut tx, profile, &new, &mut outcome, &mut report.problems, || {
+                format!("body values of {date}")
+            })
+            .await?;
         }
         tx.commit().await?;
     }

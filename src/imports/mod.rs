@@ -103,6 +103,28 @@ pub struct HistoryReport {
     pub cancelled: bool,
 }
 
+/// Stores one imported body measurement inside the batch's transaction:
+/// counted as added, or, when its values are refused, as failed with the
+/// reason (after `what`, e.g. "weigh-in at …") in the report's problems.
+pub(crate) async fn insert_measurement(
+    conn: &mut sqlx::SqliteConnection,
+    profile: &crate::profile::Profile,
+    new: &crate::body::NewMeasurement,
+    outcome: &mut HistoryOutcome,
+    problems: &mut Vec<String>,
+    what: impl FnOnce() -> String,
+) -> crate::error::Result<()> {
+    match crate::body::insert(conn, profile, new).await {
+        Ok(_) => outcome.added += 1,
+        Err(e) if e.is_user_error() => {
+            outcome.failed += 1;
+            problems.push(format!("{}: {e}", what()));
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
 impl HistoryReport {
     pub fn failed(&self) -> bool {
         self.outcomes.iter().any(|o| o.failed > 0)
