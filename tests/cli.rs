@@ -92,6 +92,25 @@ fn user_errors_exit_1_with_one_line() {
 }
 
 #[test]
+fn a_file_path_typed_as_the_entry_is_refused_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    assert!(wagner(&db, &["init"]).status.success());
+    let wav = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/voice/breakfast.wav");
+
+    let out = wagner(&db, &["log", wav]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("--attach {wav}")), "names the flag: {}", stderr(&out));
+    let entries: serde_json::Value =
+        serde_json::from_slice(&wagner(&db, &["--json", "entries"]).stdout).expect("entries --json");
+    assert_eq!(entries.as_array().map(Vec::len), Some(0), "no food named after the path: {entries}");
+
+    // A one-word entry that is no file is still an entry.
+    let apple = wagner(&db, &["log", "--no-process", "apple.pie"]);
+    assert!(apple.status.success(), "{}", stderr(&apple));
+}
+
+#[test]
 fn db_check_reports_schema_and_sqlite_vec() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("wagner.db");

@@ -975,7 +975,10 @@ fn entry_text(
         Ok(buf)
     };
     Ok(match (text, file) {
-        (Some(t), _) => Some(t),
+        (Some(t), _) => {
+            refuse_path_as_text(&t)?;
+            Some(t)
+        }
         (None, Some(p)) if p == std::path::Path::new("-") => Some(read_stdin()?),
         (None, Some(p)) => {
             let meta = std::fs::metadata(p).with_context(|| format!("reading {}", p.display()))?;
@@ -993,6 +996,23 @@ fn entry_text(
         (None, None) if no_attachments && !std::io::stdin().is_terminal() => Some(read_stdin()?),
         (None, None) => None,
     })
+}
+
+/// A path typed as the entry's text ("wagner log breakfast.wav") was meant as a file: storing it
+/// would make a food named after the path, so say which flag reads it.
+fn refuse_path_as_text(text: &str) -> anyhow::Result<()> {
+    let trimmed = text.trim();
+    let one_word = !trimmed.is_empty() && !trimmed.contains(char::is_whitespace);
+    let path = std::path::Path::new(trimmed);
+    let looks_like_path = trimmed.contains(std::path::MAIN_SEPARATOR) || path.extension().is_some();
+    if one_word && looks_like_path && path.is_file() {
+        return Err(wagner::Error::invalid(format!(
+            "\"{trimmed}\" is a file, not an entry: attach it with `--attach {trimmed}` (a photo, voice note \
+             or PDF) or read its text with `--file {trimmed}`"
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// Says so when the configured provider failed and the offline reader was used.
