@@ -44,7 +44,7 @@ static WEIGHT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static BARE_WEIGHT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:i'?m\s+|i\s+am\s+|at\s+|now\s+)?(\d+(?:\.\d+)?)\s*(kg|kgs|kilos?|lbs?|pounds?)\b(?:\s+(?:this\s+morning|today|now|on\s+the\s+scale))?$",
+        r"^(?:i'?m\s+|i\s+am\s+|at\s+|now\s+)?(\d+(?:\.\d+)?)\s*(kg|kgs|kilos?|lbs?|pounds?)\b(?:\s+(?:this\s+morning|this\s+a\.?m\.?|a\.?m\.?|today|now|on\s+the\s+scale))?$",
     )
 });
 static BODY_FAT: LazyLock<Regex> = LazyLock::new(|| {
@@ -92,7 +92,7 @@ static FILLER: LazyLock<Regex> = LazyLock::new(|| {
 const RUN_WORDS: &[&str] =
     &["run", "ran", "running", "jog", "jogged", "jogging", "tempo", "intervals", "parkrun"];
 const RIDE_WORDS: &[&str] =
-    &["ride", "rode", "cycled", "cycling", "bike", "biked", "biking", "spin", "spinning"];
+    &["ride", "rode", "cycled", "cycling", "bike", "biked", "biking", "spin", "spinning", "peloton", "zwift", "wattbike", "turbo"];
 const SWIM_WORDS: &[&str] = &["swim", "swam", "swimming", "laps"];
 const WALK_WORDS: &[&str] = &["walk", "walked", "walking", "steps"];
 const HIKE_WORDS: &[&str] = &["hike", "hiked", "hiking"];
@@ -124,6 +124,9 @@ const SPORTS: &[(&str, &str)] = &[
     ("football", "Football"),
     ("soccer", "Football"),
     ("futsal", "Football"),
+    ("footy", "Football"),
+    ("5-a-side", "Football"),
+    ("five-a-side", "Football"),
     ("basketball", "Basketball"),
     ("volleyball", "Volleyball"),
     ("netball", "Netball"),
