@@ -115,6 +115,10 @@ fn small_countable_serving(food: &FoodDetails) -> f64 {
     {
         return per_portion(p);
     }
+    // Fruit or vegetables with no cup measure: FDA's 140 g of fresh fruit.
+    if is_fruit_or_vegetable(food) {
+        return 140.0;
+    }
     28.35
 }
 
@@ -257,7 +261,7 @@ fn default_density(food: &FoodDetails) -> f64 {
 /// drink ~360 g, a cup of a drink 240 g, a bowl of soup 1.5 cups, a cookie
 /// 16 g, a muffin 113 g. Anything else: 100 g, said plainly in the name of
 /// the unit the UI shows.
-const TYPICAL_GRAMS: [(&str, f64); 36] = [
+const TYPICAL_GRAMS: &[(&str, f64)] = &[
     ("pizza", 107.0),
     ("whopper", 270.0),
     ("big mac", 219.0),
@@ -267,6 +271,8 @@ const TYPICAL_GRAMS: [(&str, f64); 36] = [
     ("sandwich", 180.0),
     ("sub ", 230.0),
     ("wrap", 200.0),
+    // A burrito bowl is a plate of it, not a wrap.
+    ("burrito bowl", 300.0),
     ("burrito", 230.0),
     ("taco", 90.0),
     ("quesadilla", 180.0),

@@ -79,6 +79,8 @@ const WORD_SYNONYMS: &[(&str, &str)] = &[
     ("skim", "nonfat"),
     ("semi skimmed", "reduced fat 2%"),
     ("doughnut", "doughnuts"),
+    ("donut", "doughnuts"),
+    ("donuts", "doughnuts"),
     ("pb", "peanut butter"),
     ("cornflakes", "corn flakes"),
     // Abbreviations people type on a phone.
@@ -146,6 +148,8 @@ const BRAND_GENERIC: &[(&str, &str)] = &[
     ("miller lite", "beer light"),
     // UK words for dishes.
     ("cuppa", "tea"),
+    ("americano", "coffee"),
+    ("krispy kreme", ""),
     ("sarnie", "sandwich"),
     ("sarnies", "sandwich"),
     ("butty", "sandwich"),
@@ -155,6 +159,7 @@ const BRAND_GENERIC: &[(&str, &str)] = &[
     ("spud", "potato"),
     ("bangers", "pork sausage"),
     // Curries the data does not name: its chicken curry.
+    ("chicken tikka masala", "chicken curry"),
     ("tikka masala", "curry"),
     ("chicken tikka", "chicken curry"),
     ("korma", "curry"),
