@@ -126,6 +126,12 @@ fn grams_per_unit(food: &FoodDetails, unit: &str) -> Result<f64> {
     if let Some(g) = mass_grams(unit) {
         return Ok(g);
     }
+    // "large glass", "small bowl": the container scaled as the size words are.
+    for (size, factor) in [("small ", 0.75), ("large ", 1.35)] {
+        if let Some(container) = unit.strip_prefix(size) {
+            return Ok(grams_per_unit(food, container)? * factor);
+        }
+    }
     let per_portion = |p: &Portion| p.grams / p.amount;
     if let Some(portion) = named(&food.portions, unit) {
         return Ok(per_portion(portion));
@@ -204,7 +210,10 @@ pub fn eaten_of(food: &FoodDetails, quantity: f64, unit: &str) -> Result<Eaten> 
 /// ("lb", "package (10 oz)", "pizza" for a whole 12" pizza).
 fn is_bulk(p: &Portion) -> bool {
     let name = p.name.to_lowercase();
-    name == "lb"
+    // A can of soup or sweet potato is the tin, not a helping (a can of soda is
+    // named by its fl oz and stays).
+    let tin = name.starts_with("can (") && !name.contains("fl oz");
+    tin || name == "lb"
         || name == "kg"
         || name.starts_with("lb ")
         || p.grams > 600.0

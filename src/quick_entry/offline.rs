@@ -1145,7 +1145,11 @@ fn read_foods(part: &str) -> Vec<ExtractedFood> {
                 && let Some(second) = canonical_unit(c[1].trim_end_matches('.'))
                 && !matches!(second.as_str(), "small" | "medium" | "large" | "tall" | "grande" | "venti")
             {
-                unit = Some(second);
+                // Kept as "large glass": portions scales the container by the size.
+                unit = Some(match unit.as_deref() {
+                    Some("medium") | None => second,
+                    Some(size) => format!("{size} {second}"),
+                });
                 rest = &rest[c[0].len()..];
             }
             let name = FILLER.replace_all(rest, " ");
@@ -1541,7 +1545,7 @@ mod tests {
         let f = &p("bowl of cheerios w/ 2% milk").meals[0].foods;
         assert_eq!((f[1].name.as_str(), f[1].quantity), ("2% milk", 1.0));
         let f = &p("large glass of white wine").meals[0].foods[0];
-        assert_eq!((f.name.as_str(), f.unit.as_str()), ("white wine", "glass"));
+        assert_eq!((f.name.as_str(), f.unit.as_str()), ("white wine", "large glass"));
         let f = &p("cuppa w/ milk").meals[0].foods;
         assert_eq!((f[1].quantity, f[1].unit.as_str()), (2.0, "tbsp"), "milk in tea is a splash");
     }
