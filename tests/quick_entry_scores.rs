@@ -86,6 +86,10 @@ async fn held_out_2026_12_09_set_scored_on_stored_rows() {
         assert!(r.resolved_share() >= HELDOUT2_RESOLVED_FLOOR, "foods resolved {:.3}", r.resolved_share());
         assert!(r.kcal_share() >= HELDOUT2_KCAL_FLOOR, "calories in range {:.3}", r.kcal_share());
         assert!(r.accuracy() >= HELDOUT2_CLASS_FLOOR, "classification {:.3}", r.accuracy());
-        assert!(r.all_right_share() >= HELDOUT2_ALL_RIGHT_FLOOR, "entries all right {:.3}", r.all_right_share());
+        assert!(
+            r.all_right_share() >= HELDOUT2_ALL_RIGHT_FLOOR,
+            "entries all right {:.3}",
+            r.all_right_share()
+        );
     }
 }

@@ -442,7 +442,8 @@ fn category_grams(food: &FoodDetails) -> Option<f64> {
 /// for foods whose piece is small (under 30 g); "apples" stays one apple.
 pub fn serving_of_many(food: &FoodDetails) -> Option<f64> {
     let piece = typical_serving(food);
-    (piece < 30.0 && (eaten_by_many(food) || is_fruit_or_vegetable(food))).then(|| small_countable_serving(food))
+    (piece < 30.0 && (eaten_by_many(food) || is_fruit_or_vegetable(food)))
+        .then(|| small_countable_serving(food))
 }
 
 fn is_fruit_or_vegetable(food: &FoodDetails) -> bool {
@@ -505,7 +506,9 @@ fn typical_portion(food: &FoodDetails) -> (f64, bool) {
     // ("reese's cups" are the 2-cup package, not a 7 g miniature).
     let mini = |p: &Portion| {
         let n = p.name.to_lowercase();
-        ["miniature", "mini ", "mini,", "fun size", "snack size", "bite size", "bite-size"].iter().any(|w| n.contains(w))
+        ["miniature", "mini ", "mini,", "fun size", "snack size", "bite size", "bite-size"]
+            .iter()
+            .any(|w| n.contains(w))
             || n == "mini"
     };
     let eaten_as: Vec<Portion> = food
@@ -651,7 +654,12 @@ mod tests {
         let butter = food("Butter, salted", None, 717.0, &[("tbsp", 1.0, 14.2), ("cup", 1.0, 227.0)]);
         assert_eq!(grams(&butter, 1.0, "").ok(), Some(14.2));
         // Peanut butter is not butter.
-        let pb = food("Peanut butter, smooth style, with salt", None, 597.0, &[("tbsp", 2.0, 32.0), ("cup", 1.0, 258.0)]);
+        let pb = food(
+            "Peanut butter, smooth style, with salt",
+            None,
+            597.0,
+            &[("tbsp", 2.0, 32.0), ("cup", 1.0, 258.0)],
+        );
         assert_eq!(condiment_grams(&pb), None);
     }
 
@@ -696,7 +704,12 @@ mod tests {
             &[("cup, whole", 1.0, 144.0), ("medium (1-1/4\" dia)", 1.0, 12.0), ("NLEA serving", 1.0, 147.0)],
         );
         assert_eq!(serving_of_many(&strawberries), Some(147.0));
-        let apples = food("Apples, raw, with skin", Some("Fruits and Fruit Juices"), 52.0, &[("medium (3\" dia)", 1.0, 182.0)]);
+        let apples = food(
+            "Apples, raw, with skin",
+            Some("Fruits and Fruit Juices"),
+            52.0,
+            &[("medium (3\" dia)", 1.0, 182.0)],
+        );
         assert_eq!(serving_of_many(&apples), None);
     }
 }

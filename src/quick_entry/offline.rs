@@ -91,8 +91,10 @@ static FILLER: LazyLock<Regex> = LazyLock::new(|| {
 
 const RUN_WORDS: &[&str] =
     &["run", "ran", "running", "jog", "jogged", "jogging", "tempo", "intervals", "parkrun"];
-const RIDE_WORDS: &[&str] =
-    &["ride", "rode", "cycled", "cycling", "bike", "biked", "biking", "spin", "spinning", "peloton", "zwift", "wattbike", "turbo"];
+const RIDE_WORDS: &[&str] = &[
+    "ride", "rode", "cycled", "cycling", "bike", "biked", "biking", "spin", "spinning", "peloton", "zwift",
+    "wattbike", "turbo",
+];
 const SWIM_WORDS: &[&str] = &["swim", "swam", "swimming", "laps"];
 const WALK_WORDS: &[&str] = &["walk", "walked", "walking", "steps"];
 const HIKE_WORDS: &[&str] = &["hike", "hiked", "hiking"];
@@ -1220,7 +1222,18 @@ fn read_foods(part: &str) -> Vec<ExtractedFood> {
     let drink = foods.iter().any(|f| {
         has_word(
             &f.name,
-            &["coffee", "tea", "cuppa", "brew", "latte", "cappuccino", "americano", "espresso", "chai", "cocoa"],
+            &[
+                "coffee",
+                "tea",
+                "cuppa",
+                "brew",
+                "latte",
+                "cappuccino",
+                "americano",
+                "espresso",
+                "chai",
+                "cocoa",
+            ],
         )
     });
     if drink {
