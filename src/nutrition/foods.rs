@@ -965,6 +965,10 @@ pub struct FoodDetails {
     pub source: String,
     pub source_id: Option<String>,
     pub nutrients: BTreeMap<String, f64>,
+    /// USDA group (SR24) or WWEIA category (FNDDS): what kind of food it is,
+    /// for its typical portion. Not sent to the window.
+    #[serde(skip)]
+    pub food_group: Option<String>,
 }
 
 /// One food by id, if the user can see it (shared, or their own).
@@ -978,7 +982,7 @@ pub async fn get_on(conn: &mut sqlx::SqliteConnection, user_id: &str, id: &str) 
     use sqlx::Row;
     let sql = format!(
         "SELECT id, name, brand_name, barcode_ean, barcode_upc, serving_size, serving_unit, serving_grams, \
-         portions, source, source_id, {} FROM foods_enhanced WHERE id = ? AND (user_id IS NULL OR user_id = ?)",
+         portions, source, source_id, food_group, {} FROM foods_enhanced WHERE id = ? AND (user_id IS NULL OR user_id = ?)",
         NUTRIENT_COLUMNS.join(", ")
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -1008,5 +1012,6 @@ pub async fn get_on(conn: &mut sqlx::SqliteConnection, user_id: &str, id: &str) 
         source: row.try_get("source")?,
         source_id: row.try_get("source_id")?,
         nutrients,
+        food_group: row.try_get("food_group")?,
     })
 }

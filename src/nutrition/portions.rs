@@ -115,12 +115,22 @@ fn small_countable_serving(food: &FoodDetails) -> f64 {
     {
         return per_portion(p);
     }
+    // Fruit or vegetables with no cup measure: FDA's 140 g of fresh fruit.
+    if is_fruit_or_vegetable(food) {
+        return 140.0;
+    }
     28.35
 }
 
 fn grams_per_unit(food: &FoodDetails, unit: &str) -> Result<f64> {
     if let Some(g) = mass_grams(unit) {
         return Ok(g);
+    }
+    // "large glass", "small bowl": the container scaled as the size words are.
+    for (size, factor) in [("small ", 0.75), ("large ", 1.35)] {
+        if let Some(container) = unit.strip_prefix(size) {
+            return Ok(grams_per_unit(food, container)? * factor);
+        }
     }
     let per_portion = |p: &Portion| p.grams / p.amount;
     if let Some(portion) = named(&food.portions, unit) {
@@ -200,7 +210,10 @@ pub fn eaten_of(food: &FoodDetails, quantity: f64, unit: &str) -> Result<Eaten> 
 /// ("lb", "package (10 oz)", "pizza" for a whole 12" pizza).
 fn is_bulk(p: &Portion) -> bool {
     let name = p.name.to_lowercase();
-    name == "lb"
+    // A can of soup or sweet potato is the tin, not a helping (a can of soda is
+    // named by its fl oz and stays).
+    let tin = name.starts_with("can (") && !name.contains("fl oz");
+    tin || name == "lb"
         || name == "kg"
         || name.starts_with("lb ")
         || p.grams > 600.0
@@ -257,7 +270,7 @@ fn default_density(food: &FoodDetails) -> f64 {
 /// drink ~360 g, a cup of a drink 240 g, a bowl of soup 1.5 cups, a cookie
 /// 16 g, a muffin 113 g. Anything else: 100 g, said plainly in the name of
 /// the unit the UI shows.
-const TYPICAL_GRAMS: [(&str, f64); 36] = [
+const TYPICAL_GRAMS: &[(&str, f64)] = &[
     ("pizza", 107.0),
     ("whopper", 270.0),
     ("big mac", 219.0),
@@ -267,6 +280,8 @@ const TYPICAL_GRAMS: [(&str, f64); 36] = [
     ("sandwich", 180.0),
     ("sub ", 230.0),
     ("wrap", 200.0),
+    // A burrito bowl is a plate of it, not a wrap.
+    ("burrito bowl", 300.0),
     ("burrito", 230.0),
     ("taco", 90.0),
     ("quesadilla", 180.0),
@@ -296,8 +311,157 @@ const TYPICAL_GRAMS: [(&str, f64); 36] = [
     ("egg", 50.0),
 ];
 
+/// Spreads, syrups, sauces and dressings, by how USDA names start ("Syrups,
+/// maple", "Butter, salted", "Salad dressing, ranch"), and the tablespoons of
+/// one helping: FDA's Reference Amounts Customarily Consumed (21 CFR 101.12,
+/// table 2) — 2 tbsp of syrups, dressings, dips, cream cheese and sour cream;
+/// 1 tbsp of butter, oils, mayonnaise, ketchup, jams and honey. Without it a
+/// food with a cup measure is served a cup ("maple syrup" 315 g).
+const CONDIMENT_TBSP: &[(&str, f64)] = &[
+    ("syrup", 2.0),
+    ("syrups", 2.0),
+    ("salad dressing", 2.0),
+    ("dressing", 2.0),
+    ("hummus", 2.0),
+    ("dip", 2.0),
+    ("salsa", 2.0),
+    ("sauce, salsa", 2.0),
+    ("cheese, cream", 2.0),
+    ("cream cheese", 2.0),
+    ("cream, sour", 2.0),
+    ("sour cream", 2.0),
+    ("cream, whipped", 2.0),
+    ("whipped cream", 2.0),
+    ("guacamole", 2.0),
+    ("honey", 1.0),
+    ("jams and preserves", 1.0),
+    ("jam", 1.0),
+    ("jellies", 1.0),
+    ("marmalade", 1.0),
+    ("ketchup", 1.0),
+    ("catsup", 1.0),
+    ("mustard", 1.0),
+    ("mayonnaise", 1.0),
+    ("butter", 1.0),
+    ("margarine", 1.0),
+    ("oil", 1.0),
+    ("sauce, barbecue", 2.0),
+];
+
+/// One helping of a condiment in grams, by its own tablespoon (or density).
+fn condiment_grams(food: &FoodDetails) -> Option<f64> {
+    let name = food.name.to_lowercase();
+    let first = name.split(',').next().unwrap_or_default().trim();
+    let (_, tbsp) = CONDIMENT_TBSP.iter().find(|(w, _)| {
+        if w.contains(',') {
+            name.starts_with(w)
+        } else {
+            first == *w || (matches!(*w, "dip" | "dressing") && first.ends_with(&format!(" {w}")))
+        }
+    })?;
+    let per_tbsp = named(&food.portions, "tbsp")
+        .or_else(|| named(&food.portions, "tablespoon"))
+        .map(|p| p.grams / p.amount)
+        .unwrap_or_else(|| {
+            let density = food.portions.iter().find_map(|p| portion_ml(p).map(|pml| p.grams / pml));
+            14.787 * density.unwrap_or(1.0)
+        });
+    Some(tbsp * per_tbsp)
+}
+
+/// The typical portion of an FNDDS food with no USDA household measure, by
+/// its WWEIA food category. FDA reference amounts (21 CFR 101.12) where
+/// they are what one person eats at once — a 12 fl oz soft drink, 5 fl oz of
+/// wine, 6 oz of yogurt, 30 g of chips, nuts or cheese, 2/3 cup of ice
+/// cream, 1 cup of cooked cereal or mac and cheese — and, for mixed dishes
+/// eaten as the meal (curries, stir-fries, casseroles, pasta dishes), 1.5 of
+/// FDA's 1-cup reference (~300 g), the size of a dinner plate or a takeaway
+/// box, since nobody's takeaway is one label cup.
+const CATEGORY_GRAMS: &[(&str, f64)] = &[
+    ("Meat mixed dishes", 300.0),
+    ("Poultry mixed dishes", 300.0),
+    ("Seafood mixed dishes", 300.0),
+    ("Rice mixed dishes", 300.0),
+    ("Pasta mixed dishes, excludes macaroni and cheese", 300.0),
+    ("Fried rice and lo/chow mein", 300.0),
+    ("Stir-fry and soy-based sauce mixtures", 300.0),
+    ("Other Mexican mixed dishes", 300.0),
+    ("Ramen and Asian broth-based soups", 500.0),
+    ("Soups, broth-based", 360.0),
+    ("Soups, cream-based", 360.0),
+    ("Macaroni and cheese", 200.0),
+    ("Bean, pea, legume dishes", 250.0),
+    ("Soft drinks", 355.0),
+    ("Diet soft drinks", 355.0),
+    ("Fruit drinks", 355.0),
+    ("Other diet drinks", 355.0),
+    ("Sport and energy drinks", 355.0),
+    ("Diet sport and energy drinks", 355.0),
+    ("Flavored or carbonated water", 355.0),
+    ("Tea", 355.0),
+    ("Coffee", 355.0),
+    ("Smoothies and grain drinks", 355.0),
+    ("Beer", 355.0),
+    ("Wine", 147.0),
+    ("Plant-based milk", 240.0),
+    ("Citrus juice", 240.0),
+    ("Apple juice", 240.0),
+    ("Other fruit juice", 240.0),
+    ("Yogurt, regular", 170.0),
+    ("Yogurt, Greek", 170.0),
+    ("Cheese", 30.0),
+    ("Nuts and seeds", 30.0),
+    ("Potato chips", 30.0),
+    ("Tortilla, corn, other chips", 30.0),
+    ("Pretzels/snack mix", 30.0),
+    ("Candy containing chocolate", 40.0),
+    ("Candy not containing chocolate", 40.0),
+    ("Cereal bars", 40.0),
+    ("Nutrition bars", 50.0),
+    ("Ice cream and frozen dairy desserts", 90.0),
+    ("Pudding", 113.0),
+    ("Oatmeal", 234.0),
+    ("Grits and other cooked cereals", 234.0),
+    ("Ready-to-eat cereal, higher sugar (>21.2g/100g)", 40.0),
+    ("Ready-to-eat cereal, lower sugar (=<21.2g/100g)", 40.0),
+    ("Doughnuts, sweet rolls, pastries", 60.0),
+];
+
+/// A cocktail ("Vodka and soda") is a highball; a spirit alone a 1.5 fl oz shot.
+fn category_grams(food: &FoodDetails) -> Option<f64> {
+    let group = food.food_group.as_deref()?;
+    if group == "Liquor and cocktails" {
+        let name = food.name.to_lowercase();
+        return Some(if name.contains(" and ") || name.contains("cocktail") { 200.0 } else { 42.0 });
+    }
+    CATEGORY_GRAMS.iter().find(|(g, _)| *g == group).map(|(_, grams)| *grams)
+}
+
+/// "strawberries", "grapes", "cherries" typed with no count: one serving of
+/// them (USDA's NLEA serving, else a cup, else an ounce), not one piece. Only
+/// for foods whose piece is small (under 30 g); "apples" stays one apple.
+pub fn serving_of_many(food: &FoodDetails) -> Option<f64> {
+    let piece = typical_serving(food);
+    (piece < 30.0 && (eaten_by_many(food) || is_fruit_or_vegetable(food)))
+        .then(|| small_countable_serving(food))
+}
+
+fn is_fruit_or_vegetable(food: &FoodDetails) -> bool {
+    food.food_group.as_deref().is_some_and(|g| {
+        let g = g.to_lowercase();
+        ["fruit", "berries", "grapes", "vegetable", "carrots", "tomatoes"].iter().any(|w| g.contains(w))
+            && (!g.contains("juice") || g.contains("fruits and"))
+            && !g.contains("dried")
+    })
+}
+
 /// The portion a food is eaten in when the unit typed says nothing about grams.
 pub fn typical_serving(food: &FoodDetails) -> f64 {
+    if food.serving_grams.is_none()
+        && let Some(g) = condiment_grams(food)
+    {
+        return g;
+    }
     let (grams, piece) = typical_portion(food);
     // Energy-dense foods (nuts, chips, nut butters, dry cereal, sugar) are
     // eaten by the ounce or spoonful, not by the cup or the package: USDA's
@@ -338,8 +502,21 @@ fn typical_portion(food: &FoodDetails) -> (f64, bool) {
     };
     // A named piece ("chop", "fillet", "item") before a bare weight ("3 oz").
     // "1 unit (yield from 1 lb ready-to-cook chicken)" is a butcher's yield, not a portion.
-    let eaten_as: Vec<Portion> =
-        food.portions.iter().filter(|p| !p.name.to_lowercase().contains("yield from")).cloned().collect();
+    // A miniature or fun-size piece is a kind of its own, never the default
+    // ("reese's cups" are the 2-cup package, not a 7 g miniature).
+    let mini = |p: &Portion| {
+        let n = p.name.to_lowercase();
+        ["miniature", "mini ", "mini,", "fun size", "snack size", "bite size", "bite-size"]
+            .iter()
+            .any(|w| n.contains(w))
+            || n == "mini"
+    };
+    let eaten_as: Vec<Portion> = food
+        .portions
+        .iter()
+        .filter(|p| !p.name.to_lowercase().contains("yield from") && !mini(p))
+        .cloned()
+        .collect();
     if let Some(p) = typical
         .iter()
         .find_map(|u| named(&eaten_as, u))
@@ -354,6 +531,9 @@ fn typical_portion(food: &FoodDetails) -> (f64, bool) {
     // The table lists the specific before the general ("pho" before "soup").
     if let Some((_, g)) = TYPICAL_GRAMS.iter().find(|(w, _)| name.contains(w)) {
         return (*g, true);
+    }
+    if let Some(g) = category_grams(food) {
+        return (g, true);
     }
     if let Some(p) = food.portions.iter().find(|p| mass(p)) {
         return (p.grams / p.amount, false);
@@ -407,7 +587,15 @@ fn household_default(food: &FoodDetails, unit: &str) -> Option<f64> {
         "grande" => volume(473.2),
         "venti" => volume(591.5),
         "bottle" | "bottles" => volume(if name.contains("beer") { 355.0 } else { 500.0 }),
-        "handful" | "handfuls" => 28.35,
+        // A handful of nuts or snacks is an ounce (USDA's serving of them); of
+        // fruit or vegetables 80 g, the NHS "a handful is one portion".
+        "handful" | "handfuls" => {
+            if food.nutrients.get("calories").copied().unwrap_or(0.0) < 150.0 {
+                80.0
+            } else {
+                28.35
+            }
+        }
         "scoop" | "scoops" => {
             if name.contains("ice cream") || name.contains("sorbet") || name.contains("gelato") {
                 66.0
@@ -430,4 +618,98 @@ fn household_default(food: &FoodDetails, unit: &str) -> Option<f64> {
         }
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn food(name: &str, group: Option<&str>, kcal: f64, portions: &[(&str, f64, f64)]) -> FoodDetails {
+        FoodDetails {
+            id: "f".into(),
+            name: name.into(),
+            brand_name: None,
+            barcode_ean: None,
+            barcode_upc: None,
+            serving_size: None,
+            serving_unit: None,
+            serving_grams: None,
+            portions: portions
+                .iter()
+                .map(|(n, amount, grams)| Portion { name: (*n).into(), amount: *amount, grams: *grams })
+                .collect(),
+            source: "usda_sr24".into(),
+            source_id: None,
+            nutrients: [("calories".to_string(), kcal)].into_iter().collect(),
+            food_group: group.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_syrup_with_no_amount_is_two_tablespoons_not_a_cup() {
+        let syrup = food("Syrups, maple", Some("Sweets"), 260.0, &[("cup", 1.0, 315.0), ("tbsp", 1.0, 20.0)]);
+        assert_eq!(grams(&syrup, 1.0, "serving").ok(), Some(40.0));
+        // An amount typed is still what counts.
+        assert_eq!(grams(&syrup, 1.0, "cup").ok(), Some(315.0));
+        let butter = food("Butter, salted", None, 717.0, &[("tbsp", 1.0, 14.2), ("cup", 1.0, 227.0)]);
+        assert_eq!(grams(&butter, 1.0, "").ok(), Some(14.2));
+        // Peanut butter is not butter.
+        let pb = food(
+            "Peanut butter, smooth style, with salt",
+            None,
+            597.0,
+            &[("tbsp", 2.0, 32.0), ("cup", 1.0, 258.0)],
+        );
+        assert_eq!(condiment_grams(&pb), None);
+    }
+
+    #[test]
+    fn a_takeaway_dish_with_no_measure_is_a_plate_not_100_g() {
+        let pad_thai = food("Pad Thai with chicken", Some("Fried rice and lo/chow mein"), 160.0, &[]);
+        assert_eq!(grams(&pad_thai, 1.0, "serving").ok(), Some(300.0));
+        let diet = food("Soft drink, cola, diet", Some("Diet soft drinks"), 2.0, &[]);
+        assert_eq!(grams(&diet, 1.0, "").ok(), Some(355.0));
+        let gin = food("Gin and tonic", Some("Liquor and cocktails"), 84.0, &[]);
+        assert_eq!(grams(&gin, 2.0, "").ok(), Some(400.0));
+        // A food of no listed kind keeps the plain 100 g.
+        let other = food("Something, NFS", Some("Not included in a food category"), 100.0, &[]);
+        assert_eq!(grams(&other, 1.0, "").ok(), Some(100.0));
+    }
+
+    #[test]
+    fn a_miniature_is_never_the_default_piece() {
+        let cups = food(
+            "Candies, REESE'S Peanut Butter Cups",
+            None,
+            515.0,
+            &[("miniature cup", 1.0, 7.0), ("package, contains 2 cups", 1.0, 45.0)],
+        );
+        assert_eq!(grams(&cups, 1.0, "").ok(), Some(45.0));
+    }
+
+    #[test]
+    fn a_handful_of_fruit_is_80_g_and_of_nuts_an_ounce() {
+        let grapes = food("Grapes, raw", Some("Fruits and Fruit Juices"), 69.0, &[("grape", 1.0, 4.9)]);
+        assert_eq!(grams(&grapes, 1.0, "handful").ok(), Some(80.0));
+        let cashews = food("Nuts, cashew nuts, dry roasted", None, 574.0, &[("oz", 1.0, 28.35)]);
+        assert_eq!(grams(&cashews, 1.0, "handful").ok(), Some(28.35));
+    }
+
+    #[test]
+    fn small_fruit_typed_without_a_count_is_a_serving_of_them() {
+        let strawberries = food(
+            "Strawberries, raw",
+            Some("Fruits and Fruit Juices"),
+            32.0,
+            &[("cup, whole", 1.0, 144.0), ("medium (1-1/4\" dia)", 1.0, 12.0), ("NLEA serving", 1.0, 147.0)],
+        );
+        assert_eq!(serving_of_many(&strawberries), Some(147.0));
+        let apples = food(
+            "Apples, raw, with skin",
+            Some("Fruits and Fruit Juices"),
+            52.0,
+            &[("medium (3\" dia)", 1.0, 182.0)],
+        );
+        assert_eq!(serving_of_many(&apples), None);
+    }
 }

@@ -49,7 +49,7 @@ const FILLER: [&str; 22] = [
 ];
 
 /// Spellings and regional names → the words USDA names use.
-const WORD_SYNONYMS: [(&str, &str); 41] = [
+const WORD_SYNONYMS: &[(&str, &str)] = &[
     ("yoghurt", "yogurt"),
     ("yoghurts", "yogurt"),
     ("omelette", "omelet"),
@@ -79,6 +79,8 @@ const WORD_SYNONYMS: [(&str, &str); 41] = [
     ("skim", "nonfat"),
     ("semi skimmed", "reduced fat 2%"),
     ("doughnut", "doughnuts"),
+    ("donut", "doughnuts"),
+    ("donuts", "doughnuts"),
     ("pb", "peanut butter"),
     ("cornflakes", "corn flakes"),
     // Abbreviations people type on a phone.
@@ -92,10 +94,91 @@ const WORD_SYNONYMS: [(&str, &str); 41] = [
     ("mozz", "mozzarella"),
     ("nugs", "nuggets"),
     ("bbq", "barbecue"),
+    ("yog", "yogurt"),
+    ("n", "and"),
+];
+
+/// Brands and regional names the USDA data has no food for → the generic
+/// food they are (a small, hand-kept table: the brand's own product is a
+/// food of that kind, so its numbers are the generic food's within the
+/// benchmark's ±30 %). Diet and zero drinks go to their diet form. Applied
+/// to whole words after the spelling synonyms, longest first.
+const BRAND_GENERIC: &[(&str, &str)] = &[
+    // Diet and zero-sugar colas: USDA's "Soft drink, cola, diet".
+    ("coke zero", "diet cola"),
+    ("cola zero", "diet cola"),
+    ("diet cola", "diet cola"),
+    ("pepsi max", "diet cola"),
+    ("diet pepsi", "diet cola"),
+    ("pepsi zero", "diet cola"),
+    ("zero sugar cola", "diet cola"),
+    ("pepsi", "cola"),
+    ("coca cola", "cola"),
+    ("coca-cola", "cola"),
+    // Yoghurts and cheeses.
+    ("chobani", "greek yogurt fruit nonfat"),
+    ("fage", "greek yogurt plain"),
+    ("muller", "yogurt fruit low fat"),
+    ("muller corner", "yogurt fruit low fat"),
+    ("activia", "yogurt fruit low fat"),
+    ("yoplait", "yogurt fruit low fat"),
+    ("babybel", "cheese gouda edam"),
+    ("string cheese", "cheese mozzarella part skim"),
+    ("laughing cow", "cheese spread"),
+    // UK biscuits, crisps, chocolate and cereal.
+    ("hobnobs", "cookies oatmeal"),
+    ("hobnob", "cookies oatmeal"),
+    ("digestives", "graham crackers"),
+    ("digestive", "graham crackers"),
+    ("digestive biscuits", "graham crackers"),
+    ("walkers", "potato chips"),
+    ("dairy milk", "milk chocolate candies"),
+    ("cadbury", "milk chocolate candies"),
+    ("frosties", "frosted flakes"),
+    ("rice krispies", "rice krispies"),
+    ("crumpets", "english muffins"),
+    ("crumpet", "english muffins"),
+    // Beers and ciders by name.
+    ("guinness", "beer regular"),
+    ("stella", "beer regular"),
+    ("peroni", "beer regular"),
+    ("heineken", "beer regular"),
+    ("corona", "beer regular"),
+    ("coors light", "beer light"),
+    ("miller lite", "beer light"),
+    // UK words for dishes.
+    ("cuppa", "tea"),
+    ("americano", "coffee"),
+    ("krispy kreme", ""),
+    ("sarnie", "sandwich"),
+    ("sarnies", "sandwich"),
+    ("butty", "sandwich"),
+    ("lasagne", "lasagna"),
+    ("jacket potato", "potato baked flesh skin"),
+    ("jacket spud", "potato baked flesh skin"),
+    ("spud", "potato"),
+    ("bangers", "pork sausage"),
+    // Curries the data does not name: its chicken curry.
+    ("chicken tikka masala", "chicken curry"),
+    ("tikka masala", "curry"),
+    ("chicken tikka", "chicken curry"),
+    ("korma", "curry"),
+    ("jalfrezi", "curry"),
+    ("madras", "curry"),
+    ("vindaloo", "curry"),
+    ("balti", "curry"),
+    ("rogan josh", "curry"),
+    ("butter chicken", "chicken curry"),
+    // Drinks by their bar names.
+    ("g and t", "gin and tonic"),
+    ("gin tonic", "gin and tonic"),
+    ("vodka soda", "vodka and soda"),
+    ("vodka sodas", "vodka and soda"),
+    ("rum and cola", "rum and cola"),
 ];
 
 /// Whole phrases → the generic, as-eaten food people mean by them.
-const AS_EATEN: [(&str, &str); 39] = [
+const AS_EATEN: &[(&str, &str)] = &[
     ("rice", "rice white long-grain cooked"),
     ("white rice", "rice white long-grain cooked"),
     ("brown rice", "rice brown long-grain cooked"),
@@ -135,6 +218,16 @@ const AS_EATEN: [(&str, &str); 39] = [
     ("yogurt", "yogurt plain low fat"),
     ("greek yogurt", "yogurt greek ns type milk plain"),
     ("soymilk", "soymilk original vanilla added calcium"),
+    ("reduced fat 2%", "milk reduced fat fluid 2% milkfat"),
+    // "a glass of red": wine by its colour alone.
+    ("red", "wine table red"),
+    ("white", "wine table white"),
+    ("rose", "wine table rose"),
+    ("red wine", "wine table red"),
+    ("white wine", "wine table white"),
+    ("diet cola", "soft drink cola diet"),
+    ("cola", "soft drink cola"),
+    ("hot chocolate", "hot chocolate cocoa nfs"),
 ];
 
 static QUANTITY_INSIDE: LazyLock<Regex> = LazyLock::new(|| {
@@ -163,6 +256,11 @@ pub fn clean_phrase(typed: &str) -> String {
     let mut synonyms = WORD_SYNONYMS.to_vec();
     synonyms.sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
     for (from, to) in synonyms {
+        text = text.replace(&format!(" {from} "), &format!(" {to} "));
+    }
+    let mut brands = BRAND_GENERIC.to_vec();
+    brands.sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
+    for (from, to) in brands {
         text = text.replace(&format!(" {from} "), &format!(" {to} "));
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -234,6 +332,7 @@ const COOKED_GROUPS: [&str; 9] = [
 /// legumes; brewed coffee; the user's own history already ranks first.
 fn as_eaten_rank(hits: Vec<FoodHit>, clean: &str) -> Vec<FoodHit> {
     let typed = |w: &str| clean.split(' ').any(|t| t == w);
+    let diet_typed = ["diet", "zero", "sugar", "light", "lite"].iter().any(|w| typed(w));
     let mut scored: Vec<(f64, FoodHit)> = hits
         .into_iter()
         .enumerate()
@@ -258,6 +357,15 @@ fn as_eaten_rank(hits: Vec<FoodHit>, clean: &str) -> Vec<FoodHit> {
                 if has(w) && !typed(w) && !(w == "powder" && clean.contains("protein")) {
                     score -= 6.0;
                 }
+            }
+            // "diet coke", "coke zero", "sugar free red bull": the diet form;
+            // "coke": never the diet one.
+            let diet_name = has("diet")
+                || name.contains("low calorie")
+                || name.contains("sugar free")
+                || name.contains("sugar-free");
+            if diet_name {
+                score += if diet_typed { 6.0 } else { -8.0 };
             }
             if h.times_logged > 0 {
                 score += 10.0;
@@ -427,9 +535,10 @@ async fn candidates_matching(
     how: Match,
 ) -> Result<Vec<Candidate>> {
     let clean = clean_phrase(typed);
+    let many = no_count_of_many(typed, quantity, unit);
     let mut out: Vec<Candidate> = Vec::new();
     if let Some(id) = remembered(store, user_id, &phrase_key(typed)).await?
-        && let Ok(c) = candidate(store, user_id, &id, quantity, unit, true).await
+        && let Ok(c) = candidate(store, user_id, &id, quantity, unit, true, many).await
     {
         out.push(c);
     }
@@ -449,7 +558,7 @@ async fn candidates_matching(
             if out.iter().any(|c| c.food_id == hit.id) {
                 continue;
             }
-            if let Ok(c) = candidate(store, user_id, &hit.id, quantity, unit, false).await {
+            if let Ok(c) = candidate(store, user_id, &hit.id, quantity, unit, false, many).await {
                 out.push(c);
             }
         }
@@ -461,6 +570,16 @@ async fn candidates_matching(
     Ok(out)
 }
 
+/// "strawberries", "grapes" typed with no count and no unit: the plural
+/// says several were eaten, so one piece is not what was meant.
+fn no_count_of_many(typed: &str, quantity: f64, unit: &str) -> bool {
+    let last = clean_phrase(typed).rsplit(' ').next().unwrap_or_default().to_string();
+    quantity == 1.0
+        && matches!(unit.trim(), "" | "serving" | "servings")
+        && last.len() > 3
+        && foods::singular(&last) != last
+}
+
 async fn candidate(
     store: &Store,
     user_id: &str,
@@ -468,10 +587,14 @@ async fn candidate(
     quantity: f64,
     unit: &str,
     remembered: bool,
+    many: bool,
 ) -> Result<Candidate> {
     let details = foods::get(store, user_id, food_id).await?;
-    let eaten = portions::eaten_of(&details, quantity, unit)
-        .or_else(|_| portions::eaten_of(&details, quantity, "serving"))?;
+    let eaten = match portions::serving_of_many(&details).filter(|_| many) {
+        Some(grams) => portions::eaten_of(&details, grams, "g"),
+        None => portions::eaten_of(&details, quantity, unit)
+            .or_else(|_| portions::eaten_of(&details, quantity, "serving")),
+    }?;
     Ok(Candidate {
         food_id: details.id,
         name: details.name,
@@ -601,6 +724,30 @@ mod tests {
         assert_eq!(quantity_inside("steak (8 oz)"), Some((8.0, "oz".into())));
         assert_eq!(quantity_inside("chicken thigh"), None);
         assert_eq!(phrase_key("Lattes"), "latte");
+    }
+
+    #[test]
+    fn brands_and_diet_drinks_become_the_generic_food() {
+        assert_eq!(clean_phrase("Coke Zero"), "diet cola");
+        assert_eq!(clean_phrase("diet coke"), "diet cola");
+        assert_eq!(clean_phrase("pepsi max"), "diet cola");
+        assert_eq!(clean_phrase("chobani"), "greek yogurt fruit nonfat");
+        assert_eq!(clean_phrase("hobnobs"), "cookies oatmeal");
+        assert_eq!(clean_phrase("chicken korma"), "chicken curry");
+        assert_eq!(clean_phrase("mac n cheese"), "mac and cheese");
+        assert_eq!(clean_phrase("g&t"), "gin and tonic");
+        // A brand word inside another word is left alone.
+        assert_eq!(clean_phrase("pepsicola"), "pepsicola");
+        assert_eq!(queries("diet cola")[0], "soft drink cola diet");
+    }
+
+    #[test]
+    fn a_plural_with_no_count_means_several() {
+        assert!(no_count_of_many("strawberries", 1.0, ""));
+        assert!(no_count_of_many("handful of cherries", 1.0, "serving"));
+        assert!(!no_count_of_many("a strawberry", 1.0, ""));
+        assert!(!no_count_of_many("strawberries", 6.0, ""));
+        assert!(!no_count_of_many("strawberries", 1.0, "cup"));
     }
 
     #[test]

@@ -44,7 +44,7 @@ static WEIGHT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static BARE_WEIGHT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:i'?m\s+|i\s+am\s+|at\s+|now\s+)?(\d+(?:\.\d+)?)\s*(kg|kgs|kilos?|lbs?|pounds?)\b(?:\s+(?:this\s+morning|today|now|on\s+the\s+scale))?$",
+        r"^(?:i'?m\s+|i\s+am\s+|at\s+|now\s+)?(\d+(?:\.\d+)?)\s*(kg|kgs|kilos?|lbs?|pounds?)\b(?:\s+(?:this\s+morning|this\s+a\.?m\.?|a\.?m\.?|today|now|on\s+the\s+scale))?$",
     )
 });
 static BODY_FAT: LazyLock<Regex> = LazyLock::new(|| {
@@ -91,8 +91,10 @@ static FILLER: LazyLock<Regex> = LazyLock::new(|| {
 
 const RUN_WORDS: &[&str] =
     &["run", "ran", "running", "jog", "jogged", "jogging", "tempo", "intervals", "parkrun"];
-const RIDE_WORDS: &[&str] =
-    &["ride", "rode", "cycled", "cycling", "bike", "biked", "biking", "spin", "spinning"];
+const RIDE_WORDS: &[&str] = &[
+    "ride", "rode", "cycled", "cycling", "bike", "biked", "biking", "spin", "spinning", "peloton", "zwift",
+    "wattbike", "turbo",
+];
 const SWIM_WORDS: &[&str] = &["swim", "swam", "swimming", "laps"];
 const WALK_WORDS: &[&str] = &["walk", "walked", "walking", "steps"];
 const HIKE_WORDS: &[&str] = &["hike", "hiked", "hiking"];
@@ -124,6 +126,9 @@ const SPORTS: &[(&str, &str)] = &[
     ("football", "Football"),
     ("soccer", "Football"),
     ("futsal", "Football"),
+    ("footy", "Football"),
+    ("5-a-side", "Football"),
+    ("five-a-side", "Football"),
     ("basketball", "Basketball"),
     ("volleyball", "Volleyball"),
     ("netball", "Netball"),
@@ -616,7 +621,7 @@ fn normalize(text: &str) -> String {
     let lowered = text.to_lowercase().replace(['’', '‘'], "'").replace(['“', '”'], "\"");
     // "71,8 kg" is a decimal comma; "1,500 m" a thousands separator.
     let lowered = THOUSANDS.replace_all(&lowered, "${1}${2}");
-    let lowered = DECIMAL_COMMA.replace_all(&lowered, "${1}.${2}");
+    let lowered = DECIMAL_COMMA.replace_all(&lowered, "${1}.${2}${3}");
     let lowered = lowered.replace("w/o ", "without ").replace("w/", " with ");
     let words = NUMBER_WORD.replace_all(&lowered, |c: &regex::Captures| {
         match &c[1] {
@@ -731,7 +736,7 @@ fn classify(part: &str, food_parts: &[String]) -> Kind {
     if body && exercise_in(part).is_none() {
         return Kind::Body;
     }
-    if has_word(part, RUN_WORDS) || K_DISTANCE.is_match(part) || MARATHON.is_match(part) {
+    if has_word(part, RUN_WORDS) || MARATHON.is_match(part) {
         return Kind::Cardio(ActivityType::Run);
     }
     if sport_in(part).is_some() {
@@ -750,6 +755,10 @@ fn classify(part: &str, food_parts: &[String]) -> Kind {
         if has_word(part, words) {
             return Kind::Cardio(kind);
         }
+    }
+    // "5k in 25:00" with no other activity named is a run; "rowed 2k" was not.
+    if K_DISTANCE.is_match(part) {
+        return Kind::Cardio(ActivityType::Run);
     }
     if exercise_in(part).is_some()
         && (SETS_X_REPS.is_match(part)
@@ -803,7 +812,8 @@ static LEADING_FILLER: LazyLock<Regex> = LazyLock::new(|| {
 static TRAILING_CONTEXT: LazyLock<Regex> =
     LazyLock::new(|| re(r"\s+\b(?:after|before|post|pre|during|at|on the way)\b.*$"));
 static THOUSANDS: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{1,3}),(\d{3})\b"));
-static DECIMAL_COMMA: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d+),(\d{1,2})\b"));
+// "69,4kg": the unit may follow with no space.
+static DECIMAL_COMMA: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d+),(\d{1,2})(\b|[a-z%])"));
 static STONES: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\b(\d{1,2})\s*(?:st|stone|stones)\b\s*(?:(\d{1,2}(?:\.\d+)?)\s*(?:lb|lbs|pounds?)?\b)?")
 });
@@ -814,6 +824,7 @@ static RESTING_HR: LazyLock<Regex> = LazyLock::new(|| {
 });
 static H_M: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(\d+)\s*h(?:rs?|ours?)?\s*(\d+)\s*m(?:ins?|inutes?)?\b"));
+static AN_HOUR: LazyLock<Regex> = LazyLock::new(|| re(r"\ban\s+(?:hour|hr)s?\b"));
 static SECONDS: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d+)\s*(?:s|sec|secs|seconds?)\b"));
 // "half" is already "0.5" after `normalize`.
 static MARATHON: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\b(half|0\.5|full)[\s-]*)?\bmarathon\b"));
@@ -917,6 +928,8 @@ fn read_duration(part: &str) -> Option<i64> {
     } else {
         0.0
     };
+    // "tennis for an hour", "an hour's walk".
+    let hours = if hours + minutes == 0.0 && AN_HOUR.is_match(part) { 1.0 } else { hours };
     let total = hours * 3600.0 + minutes * 60.0 + seconds;
     (total > 0.0).then(|| total.round() as i64)
 }
@@ -1124,10 +1137,23 @@ fn read_foods(part: &str) -> Vec<ExtractedFood> {
             let chunk = TRAILING_CONTEXT.replace(&chunk, "");
             let chunk = chunk.trim();
             let (quantity, rest) = read_quantity(chunk);
-            let (unit, rest) = match UNIT.captures(rest) {
+            let (mut unit, mut rest) = match UNIT.captures(rest) {
                 Some(c) => (canonical_unit(c[1].trim_end_matches('.')), &rest[c[0].len()..]),
                 None => (None, rest),
             };
+            // "large glass of wine", "small bag of doritos": the container is the unit.
+            if matches!(unit.as_deref(), Some("small" | "medium" | "large"))
+                && let Some(c) = UNIT.captures(rest)
+                && let Some(second) = canonical_unit(c[1].trim_end_matches('.'))
+                && !matches!(second.as_str(), "small" | "medium" | "large" | "tall" | "grande" | "venti")
+            {
+                // Kept as "large glass": portions scales the container by the size.
+                unit = Some(match unit.as_deref() {
+                    Some("medium") | None => second,
+                    Some(size) => format!("{size} {second}"),
+                });
+                rest = &rest[c[0].len()..];
+            }
             let name = FILLER.replace_all(rest, " ");
             let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
             let mut name = name.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
@@ -1194,7 +1220,21 @@ fn read_foods(part: &str) -> Vec<ExtractedFood> {
     // "coffee with milk", "tea, milk and 2 sugars": what goes into a drink is
     // a splash or a spoonful, not a glass of milk or a cup of sugar.
     let drink = foods.iter().any(|f| {
-        has_word(&f.name, &["coffee", "tea", "latte", "cappuccino", "americano", "espresso", "chai", "cocoa"])
+        has_word(
+            &f.name,
+            &[
+                "coffee",
+                "tea",
+                "cuppa",
+                "brew",
+                "latte",
+                "cappuccino",
+                "americano",
+                "espresso",
+                "chai",
+                "cocoa",
+            ],
+        )
     });
     if drink {
         for f in foods.iter_mut().filter(|f| f.unit == "serving" && f.grams.is_none()) {
@@ -1216,6 +1256,10 @@ fn read_foods(part: &str) -> Vec<ExtractedFood> {
 fn read_quantity(chunk: &str) -> (f64, &str) {
     let Some(c) = QUANTITY.captures(chunk) else { return (1.0, chunk) };
     let rest = &chunk[c[0].len()..];
+    // "2% milk" is a kind of milk, not two of them.
+    if rest.starts_with('%') {
+        return (1.0, chunk);
+    }
     let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<f64>().ok());
     let value = if let (Some(whole), Some(num), Some(den)) = (n(1), n(2), n(3)) {
         whole + num / den.max(1.0)
@@ -1502,6 +1546,21 @@ mod tests {
         assert_eq!((f[1].quantity, f[1].unit.as_str()), (2.0, "tbsp"));
         assert_eq!((f[2].quantity, f[2].unit.as_str()), (2.0, "tsp"));
         assert_eq!(p("a glass of milk").meals[0].foods[0].unit, "glass", "milk on its own is a glass");
+    }
+
+    #[test]
+    fn units_glued_to_decimal_commas_sizes_of_containers_and_an_hour() {
+        assert_eq!(p("69,4kg this am").measurements[0].weight_kg, Some(69.4));
+        assert_eq!(p("tennis for an hour").workouts[0].duration_seconds, Some(3600));
+        assert_eq!(p("rowed 2k in 8:05").workouts[0].activity_type, ActivityType::Rowing);
+        assert_eq!(p("5k in 25:00").workouts[0].activity_type, ActivityType::Run);
+        assert_eq!(p("45 min on the peloton").workouts[0].activity_type, ActivityType::Ride);
+        let f = &p("bowl of cheerios w/ 2% milk").meals[0].foods;
+        assert_eq!((f[1].name.as_str(), f[1].quantity), ("2% milk", 1.0));
+        let f = &p("large glass of white wine").meals[0].foods[0];
+        assert_eq!((f.name.as_str(), f.unit.as_str()), ("white wine", "large glass"));
+        let f = &p("cuppa w/ milk").meals[0].foods;
+        assert_eq!((f[1].quantity, f[1].unit.as_str()), (2.0, "tbsp"), "milk in tea is a splash");
     }
 
     #[test]
