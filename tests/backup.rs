@@ -121,10 +121,24 @@ async fn export_then_import_into_a_fresh_database_round_trips_losslessly() {
 
     let fresh = tempfile::tempdir().unwrap();
     let other = Store::open(&fresh.path().join("wagner.db")).await.unwrap();
+    // The preview counts exactly what the import then adds, and writes nothing.
+    let preview = export::preview(&other, &first).await.unwrap();
+    assert_eq!(preview.rows, report.rows);
+    assert_eq!(preview.attachments, report.attachments);
+    assert_eq!(preview.tables.first().map(|t| (t.table.as_str(), t.rows)), Some(("users", 1)));
+    let meals = preview.tables.iter().find(|t| t.table == "meal_logs").map(|t| t.rows);
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM meal_logs").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(meals, Some(stored));
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(other.pool()).await.unwrap();
+    assert_eq!(users, 0, "a preview writes nothing");
     let imported = export::import_export(&other, &first).await.unwrap();
     assert_eq!(imported.rows, report.rows);
-    // Importing again is refused: the database is no longer empty.
-    assert!(export::import_export(&other, &first).await.is_err());
+    // Importing again is refused, and so is its preview: the database is no longer empty.
+    let again = export::import_export(&other, &first).await.unwrap_err();
+    assert_eq!(again.code(), wagner::ErrorCode::Conflict, "{again}");
+    assert!(again.to_string().contains("already has a profile"), "{again}");
+    assert_eq!(export::preview(&other, &first).await.unwrap_err().code(), wagner::ErrorCode::Conflict);
 
     let second = fresh.path().join("export2");
     export::export(&other, &second).await.unwrap();
