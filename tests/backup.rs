@@ -159,6 +159,25 @@ async fn export_then_import_into_a_fresh_database_round_trips_losslessly() {
     assert_eq!(check.foreign_key_violations, 0);
 }
 
+#[tokio::test]
+async fn an_export_goes_into_a_fresh_database_that_already_loaded_the_bundled_foods() {
+    // The window loads the bundled foods into every new database before its
+    // welcome screen, where an export is brought in.
+    let (dir, store) = demo_store().await;
+    let out = dir.path().join("export");
+    let report = export::export(&store, &out).await.unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let other = Store::open(&fresh.path().join("wagner.db")).await.unwrap();
+    wagner::nutrition::foods::ensure_loaded(&other).await.unwrap();
+    let imported = export::import_export(&other, &out).await.unwrap();
+    assert_eq!(imported.rows, report.rows);
+    let meals: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM meal_logs").fetch_one(other.pool()).await.unwrap();
+    let before: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM meal_logs").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(meals, before);
+}
+
 // ------------------------------------------------------------ the window's backups
 
 use wagner::backup::live::{self, BackupKind};

@@ -232,7 +232,9 @@ pub struct RecipeSummary {
 
 /// The user's recipes, by name.
 pub async fn list(store: &Store, user_id: &str) -> Result<Vec<RecipeSummary>> {
-    let rows: Vec<(String, String, Option<f64>, Option<f64>, Option<String>)> = sqlx::query_as(
+    /// id, name, serving grams, kcal per 100 g, ingredients JSON.
+    type Row = (String, String, Option<f64>, Option<f64>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, name, serving_grams, calories, recipe_ingredients FROM foods_enhanced \
          WHERE user_id = ? AND is_recipe = 1 AND source = 'recipe' ORDER BY name COLLATE NOCASE, id",
     )
