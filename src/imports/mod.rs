@@ -517,6 +517,9 @@ pub fn render_preview(p: &HistoryPreview) -> String {
     for problem in &p.problems {
         out.push_str(&format!("  ! {problem}\n"));
     }
+    if !p.can_import {
+        out.push_str("  Nothing is imported from this file until these lines are fixed.\n");
+    }
     out
 }
 
