@@ -121,10 +121,24 @@ async fn export_then_import_into_a_fresh_database_round_trips_losslessly() {
 
     let fresh = tempfile::tempdir().unwrap();
     let other = Store::open(&fresh.path().join("wagner.db")).await.unwrap();
+    // The preview counts exactly what the import then adds, and writes nothing.
+    let preview = export::preview(&other, &first).await.unwrap();
+    assert_eq!(preview.rows, report.rows);
+    assert_eq!(preview.attachments, report.attachments);
+    assert_eq!(preview.tables.first().map(|t| (t.table.as_str(), t.rows)), Some(("users", 1)));
+    let meals = preview.tables.iter().find(|t| t.table == "meal_logs").map(|t| t.rows);
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM meal_logs").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(meals, Some(stored));
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(other.pool()).await.unwrap();
+    assert_eq!(users, 0, "a preview writes nothing");
     let imported = export::import_export(&other, &first).await.unwrap();
     assert_eq!(imported.rows, report.rows);
-    // Importing again is refused: the database is no longer empty.
-    assert!(export::import_export(&other, &first).await.is_err());
+    // Importing again is refused, and so is its preview: the database is no longer empty.
+    let again = export::import_export(&other, &first).await.unwrap_err();
+    assert_eq!(again.code(), wagner::ErrorCode::Conflict, "{again}");
+    assert!(again.to_string().contains("already has a profile"), "{again}");
+    assert_eq!(export::preview(&other, &first).await.unwrap_err().code(), wagner::ErrorCode::Conflict);
 
     let second = fresh.path().join("export2");
     export::export(&other, &second).await.unwrap();
@@ -143,6 +157,25 @@ async fn export_then_import_into_a_fresh_database_round_trips_losslessly() {
     let check = other.check().await.unwrap();
     assert_eq!(check.integrity, "ok");
     assert_eq!(check.foreign_key_violations, 0);
+}
+
+#[tokio::test]
+async fn an_export_goes_into_a_fresh_database_that_already_loaded_the_bundled_foods() {
+    // The window loads the bundled foods into every new database before its
+    // welcome screen, where an export is brought in.
+    let (dir, store) = demo_store().await;
+    let out = dir.path().join("export");
+    let report = export::export(&store, &out).await.unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let other = Store::open(&fresh.path().join("wagner.db")).await.unwrap();
+    wagner::nutrition::foods::ensure_loaded(&other).await.unwrap();
+    let imported = export::import_export(&other, &out).await.unwrap();
+    assert_eq!(imported.rows, report.rows);
+    let meals: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM meal_logs").fetch_one(other.pool()).await.unwrap();
+    let before: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM meal_logs").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(meals, before);
 }
 
 // ------------------------------------------------------------ the window's backups

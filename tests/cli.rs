@@ -260,3 +260,33 @@ fn food_commands_search_barcodes_and_custom_foods() {
         stdout(&again)
     );
 }
+
+#[test]
+fn food_recipe_add_and_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wagner.db");
+    assert!(wagner(&db, &["init"]).status.success());
+    let oats = wagner::nutrition::foods::shared_food_id("usda_sr24", "20038");
+    let empty = wagner(&db, &["food", "recipe", "list"]);
+    assert!(stdout(&empty).starts_with("No recipes yet"), "{}", stdout(&empty));
+
+    // 160 g of oats (389 kcal/100 g) for two: 311 kcal a serving.
+    let add = wagner(
+        &db,
+        &["--json", "food", "recipe", "add", "Porridge", "--servings", "2", &format!("{oats}:160:g")],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let made: serde_json::Value = serde_json::from_slice(&add.stdout).unwrap();
+    let kcal = made["per_serving"]["calories"].as_f64().unwrap();
+    assert!((kcal - 160.0 * 3.89 / 2.0).abs() < 0.5, "{kcal}");
+
+    let list = wagner(&db, &["food", "recipe", "list"]);
+    assert!(list.status.success(), "{}", stderr(&list));
+    let line = stdout(&list);
+    assert!(
+        line.starts_with("Porridge  ·  2 servings of 80 g  ·  ")
+            && line.contains(&format!("{kcal:.0} kcal a serving"))
+            && line.contains(made["id"].as_str().unwrap()),
+        "{line}"
+    );
+}

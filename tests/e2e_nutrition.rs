@@ -1,13 +1,16 @@
 //! End-to-end: the Nutrition page in the real window. Search a food, add it
 //! to lunch with the portion picker and see the day's totals change; delete
 //! the meal and undo; an unknown barcode opens the custom-food form, and the
-//! saved food is found and logged. Run by scripts/test.sh under xvfb-run.
+//! saved food is found and logged; a recipe is made from foods, shows its
+//! per-serving nutrients, is edited, and a serving of it is logged. Run by
+//! scripts/test.sh under xvfb-run.
 
 #![cfg(unix)]
 
 mod e2e_support;
 
 use e2e_support::*;
+use wagner::nutrition::{portions, recipes};
 use wagner::{Store, nutrition, profile};
 
 async fn day_kcal(db: &std::path::Path) -> (f64, usize) {
@@ -236,5 +239,139 @@ async fn an_unknown_barcode_opens_the_custom_food_form_and_the_saved_food_is_fou
     })
     .await;
     save_screenshot(&client, "nutrition-custom-food-logged").await;
+    client.close().await.unwrap();
+}
+
+/// Waits for the first food hit of a search box (`hits`) to contain `name`, and picks it.
+async fn pick_first_hit(client: &fantoccini::Client, search: &str, hits: &str, query: &str, name: &str) {
+    fill(client, search, query).await;
+    eventually(&format!("{query:?} finds {name:?}"), || async {
+        let found = texts(client, hits).await;
+        if found.first().is_some_and(|h| h.contains(name)) { Ok(()) } else { Err(format!("{found:?}")) }
+    })
+    .await;
+    let found = client.find_all(fantoccini::Locator::Css(&format!("[data-testid='{hits}']"))).await.unwrap();
+    found[0].click().await.unwrap();
+}
+
+/// The recipe the window saved, with the energy of its whole pot worked out
+/// again from its stored ingredients (each food's own portion maths).
+async fn saved_recipe(db: &std::path::Path, name: &str) -> (recipes::Recipe, f64) {
+    let store = Store::open(db).await.unwrap();
+    let me = profile::require_default(&store).await.unwrap();
+    let listed = recipes::list(&store, &me.id).await.unwrap();
+    let summary = listed.iter().find(|r| r.name == name).unwrap_or_else(|| panic!("{name} in {listed:?}"));
+    let recipe = recipes::get(&store, &me.id, &summary.id).await.unwrap();
+    let mut pot = 0.0;
+    for i in &recipe.ingredients {
+        pot += portions::eaten(&store, &me.id, &i.food_id, i.quantity, &i.unit).await.unwrap().nutrients["calories"];
+    }
+    store.close().await;
+    (recipe, pot)
+}
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn a_recipe_made_in_the_window_shows_per_serving_nutrients_is_edited_and_a_serving_is_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+    testid(&client, "nav-nutrition").await.click().await.unwrap();
+    testid(&client, "nutrition-page").await;
+
+    // Porridge for two: 160 g of oats and a medium banana.
+    testid(&client, "recipe-new").await.click().await.unwrap();
+    testid(&client, "recipe-editor").await;
+    fill(&client, "recipe-name", "Banana porridge").await;
+    fill(&client, "recipe-servings", "2").await;
+    pick_first_hit(&client, "recipe-food-search", "recipe-food-hit", "oats", "Oats").await;
+    eventually("the oats row", || async {
+        if count(&client, "recipe-ingredient").await == 1 { Ok(()) } else { Err("no row yet".into()) }
+    })
+    .await;
+    choose(&client, "recipe-ingredient-unit", "g").await;
+    fill(&client, "recipe-ingredient-quantity", "160").await;
+    pick_first_hit(&client, "recipe-food-search", "recipe-food-hit", "banana", "Bananas, raw").await;
+    eventually("the banana row", || async {
+        if count(&client, "recipe-ingredient").await == 2 { Ok(()) } else { Err("one row".into()) }
+    })
+    .await;
+    let units =
+        client.find_all(fantoccini::Locator::Css("[data-testid='recipe-ingredient-unit']")).await.unwrap();
+    let banana_unit = units[1].prop("value").await.unwrap().unwrap_or_default();
+    assert!(banana_unit.starts_with("medium"), "a banana goes in by its medium size: {banana_unit:?}");
+    save_screenshot(&client, "nutrition-recipe-editor").await;
+    testid(&client, "recipe-save").await.click().await.unwrap();
+    testid(&client, "recipe").await;
+
+    // The core stored what was typed; one serving is half the pot, and the window says so.
+    let (recipe, pot) = saved_recipe(&db, "Banana porridge").await;
+    let quantities: Vec<(f64, &str)> =
+        recipe.ingredients.iter().map(|i| (i.quantity, i.unit.as_str())).collect();
+    assert_eq!(quantities.len(), 2, "{quantities:?}");
+    assert_eq!(quantities[0], (160.0, "g"));
+    assert_eq!(recipe.servings, 2.0);
+    let per_serving = recipe.per_serving["calories"];
+    assert!(pot > 600.0 && (per_serving - pot / 2.0).abs() < 0.5, "{per_serving} vs {pot} / 2");
+    let shown = testid(&client, "recipe-serving-calories").await.text().await.unwrap();
+    assert_eq!(digits(&shown), (per_serving.round() as i64).to_string(), "{shown:?}");
+    save_screenshot(&client, "nutrition-recipe-saved").await;
+
+    // Edited to three servings: the same pot, a third each.
+    testid(&client, "recipe-edit").await.click().await.unwrap();
+    testid(&client, "recipe-editor").await;
+    assert_eq!(count(&client, "recipe-ingredient").await, 2, "the editor opens with the ingredients");
+    fill(&client, "recipe-servings", "3").await;
+    testid(&client, "recipe-save").await.click().await.unwrap();
+    eventually("the core has three servings", || async {
+        let (edited, _) = saved_recipe(&db, "Banana porridge").await;
+        if edited.servings == 3.0 { Ok(()) } else { Err(format!("{} servings", edited.servings)) }
+    })
+    .await;
+    let (edited, pot_after) = saved_recipe(&db, "Banana porridge").await;
+    assert_eq!(edited.id, recipe.id, "edited in place");
+    assert!((pot_after - pot).abs() < 0.01);
+    let per_serving = edited.per_serving["calories"];
+    assert!((per_serving - pot / 3.0).abs() < 0.06, "{per_serving} vs {pot} / 3");
+    let third = (per_serving.round() as i64).to_string();
+    eventually("the serving shrinks to a third", || async {
+        let shown =
+            match client.find(fantoccini::Locator::Css("[data-testid='recipe-serving-calories']")).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+        let listed = texts(&client, "recipe-row").await;
+        if digits(&shown) == third && listed.len() == 1 && listed[0].contains(&format!("{third} kcal each")) {
+            Ok(())
+        } else {
+            Err(format!("{shown:?}, list {listed:?} vs {third}"))
+        }
+    })
+    .await;
+
+    // One serving as a snack: the day's total grows by exactly that.
+    let (kcal_before, snacks_before) = day_snacks(&db).await;
+    choose(&client, "recipe-log-category", "snack").await;
+    testid(&client, "recipe-log").await.click().await.unwrap();
+    testid(&client, "recipe-logged").await;
+    eventually("the serving is on the day", || async {
+        let (kcal, snacks) = day_snacks(&db).await;
+        let shown = testid(&client, "day-calories").await.text().await.unwrap_or_default();
+        let snack = testid(&client, "category-snack").await.text().await.unwrap_or_default();
+        if snacks == snacks_before + 1
+            && (kcal - kcal_before - per_serving).abs() < 0.01
+            && shows_kcal(&shown, kcal)
+            && snack.contains("Banana porridge")
+            && snack.contains(&format!("{third} kcal"))
+        {
+            Ok(())
+        } else {
+            Err(format!("core {kcal} kcal ({snacks} snacks), +{per_serving} expected; window {shown:?}"))
+        }
+    })
+    .await;
+    save_screenshot(&client, "nutrition-recipe-logged").await;
     client.close().await.unwrap();
 }

@@ -91,6 +91,29 @@ async fn a_bad_row_names_the_file_and_line_and_imports_nothing() {
     assert!(msg.contains("servings-bad-row.csv, line 3"), "{msg}");
     assert!(msg.contains("Energy (kcal)") && msg.contains("about 95"), "{msg}");
     assert_eq!(meal_count(&store, &me.id).await, 0, "one transaction: the good row is not kept either");
+    // The preview names every bad line, not just the first, and counts the meals of the good ones.
+    let preview = import::preview_file(&fixture("servings-bad-row.csv")).unwrap();
+    assert_eq!(preview.problems.len(), 1, "{:?}", preview.problems);
+    assert!(preview.problems[0].starts_with("servings-bad-row.csv, line 3: "), "{:?}", preview.problems);
+    let dir = tempfile::tempdir().unwrap();
+    let two_bad = dir.path().join("two-bad.csv");
+    std::fs::write(
+        &two_bad,
+        "Day,Time,Group,Food Name,Amount,Energy (kcal)\n2026-11-10,,Lunch,Rice,1 cup,-5\n\
+         2026-11-10,,Lunch,Beans,1 cup,120\n2026-11-31,,Dinner,Soup,1 cup,80\n",
+    )
+    .unwrap();
+    let preview = import::preview_file(&two_bad).unwrap();
+    assert_eq!((preview.meals_added, preview.rows), (1, 1), "the good line's meal");
+    assert_eq!(preview.problems.len(), 2, "{:?}", preview.problems);
+    assert!(
+        preview.problems[0].contains("line 2") && preview.problems[1].contains("line 4"),
+        "{:?}",
+        preview.problems
+    );
+    let err = import::import_file(&store, &me, &two_bad).await.unwrap_err().to_string();
+    assert!(err.contains("line 2") && err.contains("line 4"), "the refusal names both: {err}");
+    assert_eq!(meal_count(&store, &me.id).await, 0);
 
     let dir = tempfile::tempdir().unwrap();
     let other = dir.path().join("steps.csv");

@@ -66,6 +66,9 @@ async fn a_recipe_is_a_food_with_per_serving_nutrients_from_its_ingredients() {
             .await
             .unwrap();
     assert!((meal.total_calories - kcal / 2.0).abs() < 0.5);
+    // What the recipe says a serving holds is what logging one records, to the digit.
+    assert_eq!(meal.total_calories, r.per_serving["calories"]);
+    assert_eq!(meal.total_protein_g, r.per_serving["protein_g"]);
     assert_eq!(foods::search(&store, &me.id, "overnight oats", 3).await.unwrap()[0].id, r.id, "searchable");
     assert!(
         foods::search(&store, &bob.id, "overnight oats", 3).await.unwrap().iter().all(|h| h.id != r.id),
@@ -90,6 +93,18 @@ async fn a_recipe_is_a_food_with_per_serving_nutrients_from_its_ingredients() {
         - portions::eaten(&store, &me.id, &sr("09040"), 1.0, "medium").await.unwrap().nutrients["calories"];
     assert!((edited.per_serving["calories"] - without_banana).abs() < 0.5);
     assert_eq!(edited.ingredients.len(), 2);
+
+    // Listed for the owner only, with the edited serving's energy.
+    let mine = recipes::list(&store, &me.id).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!((mine[0].id.as_str(), mine[0].servings), (r.id.as_str(), 1.0));
+    let listed = mine[0].calories_per_serving.unwrap();
+    assert!(
+        (listed - edited.per_serving["calories"]).abs() < 0.01,
+        "{listed} vs {}",
+        edited.per_serving["calories"]
+    );
+    assert!(recipes::list(&store, &bob.id).await.unwrap().is_empty(), "private");
 
     // Mistakes are explained.
     let err = recipes::create(

@@ -7,12 +7,14 @@ use std::time::Duration;
 
 use base64::Engine;
 use tauri::{AppHandle, Manager, State};
+use wagner::backup::export::{self, ExportPreview, ExportReport, ImportReport};
 use wagner::backup::live::{self, BackupInfo, LiveRestoreReport};
 use wagner::backup::schedule::{self, BackupOverview, ScheduleSettings};
 use wagner::embeddings::EmbedQueue;
 use wagner::profile;
 
 use crate::commands::{Core, LiveStore, Upload};
+use crate::dialogs::{self, Ask};
 use crate::error::{CommandError, CommandResult};
 
 /// The first check waits for the window and start-up work to settle.
@@ -91,6 +93,37 @@ pub async fn backup_restore(
         live.replace(store);
     }
     Ok(outcome?)
+}
+
+/// Asks where to write the export (a new folder named for today) and writes
+/// it there: JSON and CSV of every table, activity files, attachments.
+/// None: the dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_everything(app: AppHandle, core: State<'_, Core>) -> CommandResult<Option<ExportReport>> {
+    let (store, profile) = core.store_and_profile().await?;
+    let name = export::folder_name(wagner::dashboard::today_for(&profile));
+    let ask = Ask::Save { title: "Export everything to a new folder", file_name: &name, filter: None };
+    let Some(dir) = dialogs::ask(&app, ask).await else { return Ok(None) };
+    Ok(Some(export::export(store, &dir).await?))
+}
+
+/// Asks for an export folder and says what importing it would add; writes
+/// nothing. None: the dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_preview(app: AppHandle, core: State<'_, Core>) -> CommandResult<Option<ExportPreview>> {
+    let store = core.store()?;
+    let ask = Ask::Folder { title: "Choose a Wagner Coach export folder" };
+    let Some(dir) = dialogs::ask(&app, ask).await else { return Ok(None) };
+    Ok(Some(export::preview(store, &dir).await?))
+}
+
+/// Loads the previewed export folder into this database, which has no profile yet.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_import(core: State<'_, Core>, dir: String) -> CommandResult<ImportReport> {
+    Ok(export::import_export(core.store()?, Path::new(&dir)).await?)
 }
 
 /// The daily automatic backup: checks at start-up, then every 15 minutes or

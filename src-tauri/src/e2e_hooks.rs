@@ -2,7 +2,9 @@
 //! only when `WAGNER_E2E_HOOKS` is set: WebDriver cannot perform a native OS
 //! file drop, so a test asks for one and the shell emits exactly what Tauri
 //! emits for a real drop (`tauri://drag-drop` with `{paths, position}`, to
-//! the webview), reaching the same handler in the UI.
+//! the webview), reaching the same handler in the UI. Nor can it drive a
+//! GTK file dialog: with `WAGNER_E2E_DIALOG` set, every native dialog
+//! (src/dialogs.rs) is answered with that path instead of opening.
 
 use std::path::PathBuf;
 
@@ -36,6 +38,24 @@ pub const HIDE_RESOURCE_MODELS: &str = "WAGNER_E2E_HIDE_RESOURCE_MODELS";
 
 pub fn hide_resource_models() -> bool {
     std::env::var_os("WAGNER_E2E_HOOKS").is_some() && std::env::var_os(HIDE_RESOURCE_MODELS).is_some()
+}
+
+/// The path that answers the native file dialogs in a test (see [`dialog_answer`]).
+pub const DIALOG_ANSWER: &str = "WAGNER_E2E_DIALOG";
+
+/// `Some(answer)` when a test answers the dialogs: a folder pick gets the
+/// path; a save gets `path/<suggested name>` when the path is a folder, else
+/// the path; an empty value is the user pressing Cancel.
+pub fn dialog_answer(suggested_name: Option<&str>) -> Option<Option<PathBuf>> {
+    std::env::var_os("WAGNER_E2E_HOOKS")?;
+    let path = PathBuf::from(std::env::var_os(DIALOG_ANSWER)?);
+    if path.as_os_str().is_empty() {
+        return Some(None);
+    }
+    Some(Some(match suggested_name {
+        Some(name) if path.is_dir() => path.join(name),
+        _ => path,
+    }))
 }
 
 pub fn install(app: &tauri::App) {

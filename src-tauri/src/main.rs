@@ -9,6 +9,7 @@ mod backup_commands;
 mod coach_commands;
 mod commands;
 mod desktop_commands;
+mod dialogs;
 #[cfg(debug_assertions)]
 mod e2e_hooks;
 mod error;
@@ -139,6 +140,7 @@ fn main() {
                 .build(),
         )
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

@@ -6,6 +6,7 @@ use wagner::nutrition::foods::{self, CustomFood, FoodDetails, FoodHit};
 use wagner::nutrition::goals::{self, GoalProgress, NewGoal};
 use wagner::nutrition::meals::{self, DeletedMeal, MealEdit};
 use wagner::nutrition::off;
+use wagner::nutrition::recipes::{self, NewRecipe, Recipe, RecipeSummary};
 use wagner::nutrition::targets::{self, ActivityLevel, TargetProposal};
 use wagner::nutrition::{self, DayTotals, DayView, MealCategory, MealSummary};
 use wagner::{Error, clock};
@@ -50,6 +51,38 @@ pub async fn food_barcode(core: State<'_, Core>, code: String, online: bool) -> 
 pub async fn food_create(core: State<'_, Core>, food: CustomFood) -> CommandResult<FoodDetails> {
     let (store, profile) = core.store_and_profile().await?;
     Ok(foods::create_custom(store, &profile.id, &food).await?)
+}
+
+/// The user's recipes, by name.
+#[tauri::command]
+#[specta::specta]
+pub async fn recipe_list(core: State<'_, Core>) -> CommandResult<Vec<RecipeSummary>> {
+    let (store, profile) = core.store_and_profile().await?;
+    Ok(recipes::list(store, &profile.id).await?)
+}
+
+/// A recipe with its ingredients and per-serving nutrients.
+#[tauri::command]
+#[specta::specta]
+pub async fn recipe_get(core: State<'_, Core>, id: String) -> CommandResult<Recipe> {
+    let (store, profile) = core.store_and_profile().await?;
+    Ok(recipes::get(store, &profile.id, &id).await?)
+}
+
+/// Creates a recipe from foods; it is logged like a food, by the "serving".
+#[tauri::command]
+#[specta::specta]
+pub async fn recipe_create(core: State<'_, Core>, recipe: NewRecipe) -> CommandResult<Recipe> {
+    let (store, profile) = core.store_and_profile().await?;
+    Ok(recipes::create(store, &profile.id, &recipe).await?)
+}
+
+/// Replaces a recipe's name, servings and ingredients; its nutrients are recomputed.
+#[tauri::command]
+#[specta::specta]
+pub async fn recipe_update(core: State<'_, Core>, id: String, recipe: NewRecipe) -> CommandResult<Recipe> {
+    let (store, profile) = core.store_and_profile().await?;
+    Ok(recipes::update(store, &profile.id, &id, &recipe).await?)
 }
 
 /// A food with its portions, for the portion picker.

@@ -2,14 +2,15 @@
 //! the calendar, a day, an item's details, marking, pause/resume, .ics export.
 
 use serde::Serialize;
-use tauri::State;
 use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
 use wagner::programs::ai::{self as program_ai, Progress};
 use wagner::programs::tracking::{self, Calendar, ItemDetails};
 use wagner::programs::{self, Answers, ProgramDay, Status};
 use wagner::{clock, dashboard};
 
 use crate::commands::Core;
+use crate::dialogs::{self, Ask};
 use crate::error::CommandResult;
 use crate::tasks::{TaskKind, Tasks};
 
@@ -108,13 +109,26 @@ pub async fn program_resume(core: State<'_, Core>) -> CommandResult<i64> {
     Ok(tracking::resume(store, &profile, wagner::clock::now()).await?)
 }
 
-/// Writes the program to an .ics file; returns the number of days written.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct IcsSaved {
+    pub path: String,
+    pub days: u32,
+}
+
+/// Asks where to save the program's calendar (.ics) and writes it there.
+/// None: the dialog was cancelled.
 #[tauri::command]
 #[specta::specta]
-pub async fn program_export_ics(core: State<'_, Core>, path: String) -> CommandResult<u32> {
+pub async fn program_export_ics(app: AppHandle, core: State<'_, Core>) -> CommandResult<Option<IcsSaved>> {
     let (store, profile) = core.store_and_profile().await?;
-    let n = programs::ics::export(store, &profile, std::path::Path::new(&path), wagner::clock::now()).await?;
-    Ok(n as u32)
+    let ask = Ask::Save {
+        title: "Save the program as a calendar",
+        file_name: programs::ics::FILE_NAME,
+        filter: Some(("Calendar (.ics)", &["ics"])),
+    };
+    let Some(path) = dialogs::ask(&app, ask).await else { return Ok(None) };
+    let days = programs::ics::export(store, &profile, &path, wagner::clock::now()).await?;
+    Ok(Some(IcsSaved { path: path.display().to_string(), days: days as u32 }))
 }
 
 /// Replaces a planned meal with another of about the same calories; returns its name.

@@ -75,7 +75,11 @@ pub async fn export(store: &Store, dir: &Path, as_json: bool) -> Result<String> 
 }
 
 pub async fn import_export(store: &Store, dir: &Path, as_json: bool) -> Result<String> {
-    let r = super::export::import_export(store, dir).await?;
+    // The CLI's hint: a fresh database is one `--db` away.
+    let r = super::export::import_export(store, dir).await.map_err(|e| match e {
+        Error::Conflict(m) => Error::Conflict(format!("{m}: use a new --db")),
+        e => e,
+    })?;
     if as_json {
         return json(&r);
     }

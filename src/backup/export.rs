@@ -83,6 +83,11 @@ fn io(ctx: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
     move |e| Error::io(ctx, e)
 }
 
+/// The folder an export made on `date` is suggested under ("wagner-export-2026-11-18").
+pub fn folder_name(date: chrono::NaiveDate) -> String {
+    format!("wagner-export-{}", date.format("%Y-%m-%d"))
+}
+
 /// Tables that hold the user's data: every real table except sync
 /// bookkeeping (install-specific), migrations and search indexes (rebuilt).
 async fn exported_tables(store: &Store) -> Result<Vec<String>> {
@@ -398,10 +403,31 @@ pub struct ImportReport {
     pub attachments: i64,
 }
 
-/// Loads an export into this store, which must hold no profile yet. Rows
-/// keep their ids and every stored value; derived day totals are replaced
-/// by the exported ones so a second export is identical.
-pub async fn import_export(store: &Store, dir: &Path) -> Result<ImportReport> {
+/// What an export folder holds, read without writing anything: the window
+/// shows it before the user confirms the import.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExportPreview {
+    pub dir: String,
+    /// The database version the export was written by.
+    pub schema_version: i64,
+    /// Rows per table, tables with rows only, in import order.
+    pub tables: Vec<TableCount>,
+    pub rows: i64,
+    pub attachments: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TableCount {
+    pub table: String,
+    pub rows: i64,
+}
+
+/// Reads `dir`'s export and checks everything the import checks before its
+/// first write: a known format, tables this version has, rows of the right
+/// width, and a store with no profile yet.
+async fn read_checked(store: &Store, dir: &Path) -> Result<(ExportFile, Vec<String>)> {
     let text = std::fs::read(dir.join(JSON_FILE))
         .map_err(io(format!("reading {}", dir.join(JSON_FILE).display())))?;
     let file: ExportFile =
@@ -411,23 +437,53 @@ pub async fn import_export(store: &Store, dir: &Path) -> Result<ImportReport> {
     }
     let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(store.pool()).await?;
     if users > 0 {
-        return Err(Error::invalid(
-            "import-export needs an empty database (this one has a profile): use a new --db",
+        return Err(Error::Conflict(
+            "an export is loaded into an empty database, and this one already has a profile".into(),
         ));
     }
     let known = exported_tables(store).await?;
+    for (name, dump) in &file.tables {
+        if !known.contains(name) {
+            return Err(Error::invalid(format!("{JSON_FILE}: table {name} does not exist in this version")));
+        }
+        if dump.rows.iter().any(|row| row.len() != dump.columns.len()) {
+            return Err(Error::invalid(format!("{JSON_FILE}: a {name} row has the wrong number of values")));
+        }
+    }
+    let mut names: Vec<String> = file.tables.keys().cloned().collect();
     let pos = |t: &str| ORDER.iter().position(|o| *o == t).unwrap_or(ORDER.len());
-    let mut names: Vec<&String> = file.tables.keys().collect();
     names.sort_by(|a, b| pos(a).cmp(&pos(b)).then(a.cmp(b)));
+    Ok((file, names))
+}
+
+/// What importing `dir` into this store would add; fails as the import would.
+pub async fn preview(store: &Store, dir: &Path) -> Result<ExportPreview> {
+    let (file, names) = read_checked(store, dir).await?;
+    let tables: Vec<TableCount> = names
+        .iter()
+        .map(|t| TableCount { table: t.clone(), rows: file.tables[t].rows.len() as i64 })
+        .filter(|t| t.rows > 0)
+        .collect();
+    Ok(ExportPreview {
+        dir: dir.display().to_string(),
+        schema_version: file.schema_version,
+        rows: tables.iter().map(|t| t.rows).sum(),
+        tables,
+        attachments: super::attachment_files(dir)?.len() as i64,
+    })
+}
+
+/// Loads an export into this store, which must hold no profile yet. Rows
+/// keep their ids and every stored value; derived day totals are replaced
+/// by the exported ones so a second export is identical.
+pub async fn import_export(store: &Store, dir: &Path) -> Result<ImportReport> {
+    let (file, names) = read_checked(store, dir).await?;
     let mut tx = store.begin_write().await?;
     sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
     // The bundled foods may already be loaded: the export's copy wins.
     sqlx::query("DELETE FROM foods_enhanced WHERE user_id IS NULL").execute(&mut *tx).await?;
     let mut rows = 0;
-    for name in names {
-        if !known.contains(name) {
-            return Err(Error::invalid(format!("{JSON_FILE}: table {name} does not exist in this version")));
-        }
+    for name in &names {
         let dump = &file.tables[name];
         if name == "daily_nutrition_summaries" {
             // Derived: the meal triggers already rebuilt it; take the exported rows verbatim.
@@ -437,11 +493,6 @@ pub async fn import_export(store: &Store, dir: &Path) -> Result<ImportReport> {
         let marks = vec!["?"; cols.len()].join(", ");
         let sql = format!("INSERT INTO \"{name}\" ({}) VALUES ({marks})", cols.join(", "));
         for row in &dump.rows {
-            if row.len() != dump.columns.len() {
-                return Err(Error::invalid(format!(
-                    "{JSON_FILE}: a {name} row has the wrong number of values"
-                )));
-            }
             let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
             for (v, (_, decl)) in row.iter().zip(&dump.columns) {
                 q = match v {

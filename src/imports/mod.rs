@@ -78,6 +78,9 @@ pub struct HistoryPreview {
     pub found: Vec<HistoryFound>,
     /// Damage and values that will be left out, with where they are.
     pub problems: Vec<String>,
+    /// False when the problems refuse the whole file (a nutrition CSV with
+    /// unreadable lines: a day missing some foods would show wrong totals).
+    pub can_import: bool,
 }
 
 /// The outcome for one kind.
@@ -321,6 +324,7 @@ pub async fn preview(path: &Path) -> Result<HistoryPreview> {
         kind_label: kind.label().into(),
         found: Vec::new(),
         problems: Vec::new(),
+        can_import: true,
     };
     match kind {
         HistoryKind::AppleHealth => {
@@ -341,6 +345,8 @@ pub async fn preview(path: &Path) -> Result<HistoryPreview> {
                 first_date: r.first_date,
                 last_date: r.last_date,
             });
+            preview.can_import = r.problems.is_empty();
+            preview.problems = r.problems;
         }
         HistoryKind::MacroFactor => {
             let owned = path.to_path_buf();
@@ -510,6 +516,9 @@ pub fn render_preview(p: &HistoryPreview) -> String {
     }
     for problem in &p.problems {
         out.push_str(&format!("  ! {problem}\n"));
+    }
+    if !p.can_import {
+        out.push_str("  Nothing is imported from this file until these lines are fixed.\n");
     }
     out
 }

@@ -513,6 +513,8 @@ pub enum RecipeAction {
         #[arg(required = true, value_name = "FOOD_ID:QUANTITY:UNIT")]
         ingredients: Vec<String>,
     },
+    /// Your recipes: servings and energy per serving.
+    List,
     /// A recipe with its ingredients and per-serving nutrients.
     Show { id: String },
     /// Replace a recipe's ingredients (and name or servings); nutrients are recomputed.
@@ -552,6 +554,31 @@ pub async fn run_recipe(store: &Store, args: RecipeArgs, as_json: bool) -> Resul
     use super::recipes::{self, NewRecipe, parse_ingredient};
     let profile = profile::require_default(store).await?;
     let recipe = match args.action {
+        RecipeAction::List => {
+            let all = recipes::list(store, &profile.id).await?;
+            if as_json {
+                return json(&all);
+            }
+            if all.is_empty() {
+                return Ok(
+                    "No recipes yet: `wagner food recipe add NAME --servings N FOOD_ID:QUANTITY:UNIT…`.\n"
+                        .into(),
+                );
+            }
+            let mut out = String::new();
+            for r in &all {
+                let kcal = r.calories_per_serving.map_or("? kcal".into(), |k| format!("{k:.0} kcal"));
+                let _ = writeln!(
+                    out,
+                    "{}  ·  {} servings of {:.0} g  ·  {kcal} a serving  ·  {}",
+                    r.name,
+                    fmt_num(r.servings),
+                    r.serving_grams,
+                    r.id
+                );
+            }
+            return Ok(out);
+        }
         RecipeAction::Add { name, servings, ingredients } => {
             let ingredients = ingredients.iter().map(|i| parse_ingredient(i)).collect::<Result<Vec<_>>>()?;
             recipes::create(store, &profile.id, &NewRecipe { name, servings, ingredients }).await?

@@ -47,6 +47,9 @@ pub struct ImportReport {
     pub meals_unchanged: u32,
     pub first_date: Option<String>,
     pub last_date: Option<String>,
+    /// Every line that cannot be read, with why ("file, line 3: …"). The
+    /// preview lists them all; the import refuses the file while any remain.
+    pub problems: Vec<String>,
 }
 
 /// Cronometer column → (foods_enhanced column, factor to its unit).
@@ -215,7 +218,7 @@ fn read_csv(path: &Path) -> Result<(String, csv::Reader<std::io::Cursor<Vec<u8>>
 }
 
 /// Reads an export file into meals, recognising its format from the header.
-fn read_meals(path: &Path) -> Result<(ExportFormat, Vec<ImportedMeal>, u32)> {
+fn read_meals(path: &Path) -> Result<(ExportFormat, Vec<ImportedMeal>, u32, Vec<String>)> {
     let (file, mut reader) = read_csv(path)?;
     let headers: Vec<String> = reader
         .headers()
@@ -237,11 +240,16 @@ fn read_meals(path: &Path) -> Result<(ExportFormat, Vec<ImportedMeal>, u32)> {
     };
     let mut meals: BTreeMap<String, ImportedMeal> = BTreeMap::new();
     let mut rows = 0;
+    let mut problems = Vec::new();
     for record in reader.records() {
-        let rec = record.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            sheet.bad(line, format!("unreadable CSV row ({e})"))
-        })?;
+        let rec = match record {
+            Ok(rec) => rec,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                problems.push(problem(sheet.bad(line, format!("unreadable CSV row ({e})"))));
+                continue;
+            }
+        };
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -253,82 +261,106 @@ fn read_meals(path: &Path) -> Result<(ExportFormat, Vec<ImportedMeal>, u32)> {
                 && (rec.len() < sheet.headers.len() || c.matches(',').count() + 1 >= sheet.headers.len())
         };
         if rec.iter().any(swallowed) {
-            return Err(sheet.bad(line, "a quote (\") opened here is never closed"));
+            problems.push(problem(sheet.bad(line, "a quote (\") opened here is never closed")));
+            break;
         }
-        rows += 1;
-        match format {
-            ExportFormat::MyFitnessPal => {
-                let date_text = sheet.text(&rec, sheet.col("Date"));
-                // Some exports end with a totals row.
-                if date_text.eq_ignore_ascii_case("totals") {
-                    rows -= 1;
-                    continue;
-                }
-                let date = parse_date(&sheet, line, date_text)?;
-                let meal_name = sheet.text(&rec, sheet.col("Meal"));
-                if meal_name.is_empty() {
-                    return Err(sheet.bad(line, "the Meal column is empty"));
-                }
-                let calories = sheet
-                    .number(&rec, line, sheet.col("Calories"))?
-                    .ok_or_else(|| sheet.bad(line, "Calories is empty"))?;
-                let mut nutrients = BTreeMap::new();
-                for (column, key) in MFP_COLUMNS {
-                    if let Some(v) = sheet.number(&rec, line, sheet.col(column))? {
-                        nutrients.insert(key.to_string(), v);
-                    }
-                }
-                let category = category_of(meal_name);
-                let key = format!("myfitnesspal:{date}:{}", meal_name.to_lowercase());
-                let food =
-                    food_from(format!("{meal_name} (MyFitnessPal)"), 1.0, "meal".into(), calories, nutrients);
-                let meal = meals.entry(key.clone()).or_insert_with(|| ImportedMeal {
-                    key,
-                    date,
-                    time: None,
-                    category,
-                    name: meal_name.to_string(),
-                    foods: Vec::new(),
-                });
-                meal.foods.push(food);
-            }
-            ExportFormat::Cronometer => {
-                let date = parse_date(&sheet, line, sheet.text(&rec, sheet.col("Day")))?;
-                let group = match sheet.text(&rec, sheet.col("Group")) {
-                    "" => "Uncategorized",
-                    g => g,
-                };
-                let name = sheet.text(&rec, sheet.col("Food Name"));
-                if name.is_empty() {
-                    return Err(sheet.bad(line, "the Food Name column is empty"));
-                }
-                let calories = sheet.number(&rec, line, sheet.col("Energy (kcal)"))?.unwrap_or(0.0);
-                let mut nutrients = BTreeMap::new();
-                for (column, key, factor) in CRONOMETER_COLUMNS {
-                    if let Some(v) = sheet.number(&rec, line, sheet.col(column))? {
-                        nutrients.insert(key.to_string(), v * factor);
-                    }
-                }
-                let (quantity, unit) = parse_amount(sheet.text(&rec, sheet.col("Amount")));
-                let time = parse_time(sheet.text(&rec, sheet.col("Time")));
-                let key = format!("cronometer:{date}:{}", group.to_lowercase());
-                let meal = meals.entry(key.clone()).or_insert_with(|| ImportedMeal {
-                    key,
-                    date,
-                    time,
-                    category: category_of(group),
-                    name: group.to_string(),
-                    foods: Vec::new(),
-                });
-                meal.time = match (meal.time, time) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-                meal.foods.push(food_from(name.to_string(), quantity, unit, calories, nutrients));
-            }
+        // Every bad line is named, not just the first, so all can be fixed at once.
+        match add_row(&sheet, format, &rec, line, &mut meals) {
+            Ok(true) => rows += 1,
+            Ok(false) => {}
+            Err(e) => problems.push(problem(e)),
         }
     }
-    Ok((format, meals.into_values().collect(), rows))
+    Ok((format, meals.into_values().collect(), rows, problems))
+}
+
+/// A bad line as the preview lists it ("file, line 3: …").
+fn problem(err: Error) -> String {
+    match err {
+        Error::Invalid(text) => text,
+        other => other.to_string(),
+    }
+}
+
+/// Adds one data row to its meal; false for a row that holds no food (a totals row).
+fn add_row(
+    sheet: &Sheet,
+    format: ExportFormat,
+    rec: &csv::StringRecord,
+    line: u64,
+    meals: &mut BTreeMap<String, ImportedMeal>,
+) -> Result<bool> {
+    match format {
+        ExportFormat::MyFitnessPal => {
+            let date_text = sheet.text(rec, sheet.col("Date"));
+            // Some exports end with a totals row.
+            if date_text.eq_ignore_ascii_case("totals") {
+                return Ok(false);
+            }
+            let date = parse_date(sheet, line, date_text)?;
+            let meal_name = sheet.text(rec, sheet.col("Meal"));
+            if meal_name.is_empty() {
+                return Err(sheet.bad(line, "the Meal column is empty"));
+            }
+            let calories = sheet
+                .number(rec, line, sheet.col("Calories"))?
+                .ok_or_else(|| sheet.bad(line, "Calories is empty"))?;
+            let mut nutrients = BTreeMap::new();
+            for (column, key) in MFP_COLUMNS {
+                if let Some(v) = sheet.number(rec, line, sheet.col(column))? {
+                    nutrients.insert(key.to_string(), v);
+                }
+            }
+            let category = category_of(meal_name);
+            let key = format!("myfitnesspal:{date}:{}", meal_name.to_lowercase());
+            let food =
+                food_from(format!("{meal_name} (MyFitnessPal)"), 1.0, "meal".into(), calories, nutrients);
+            let meal = meals.entry(key.clone()).or_insert_with(|| ImportedMeal {
+                key,
+                date,
+                time: None,
+                category,
+                name: meal_name.to_string(),
+                foods: Vec::new(),
+            });
+            meal.foods.push(food);
+        }
+        ExportFormat::Cronometer => {
+            let date = parse_date(sheet, line, sheet.text(rec, sheet.col("Day")))?;
+            let group = match sheet.text(rec, sheet.col("Group")) {
+                "" => "Uncategorized",
+                g => g,
+            };
+            let name = sheet.text(rec, sheet.col("Food Name"));
+            if name.is_empty() {
+                return Err(sheet.bad(line, "the Food Name column is empty"));
+            }
+            let calories = sheet.number(rec, line, sheet.col("Energy (kcal)"))?.unwrap_or(0.0);
+            let mut nutrients = BTreeMap::new();
+            for (column, key, factor) in CRONOMETER_COLUMNS {
+                if let Some(v) = sheet.number(rec, line, sheet.col(column))? {
+                    nutrients.insert(key.to_string(), v * factor);
+                }
+            }
+            let (quantity, unit) = parse_amount(sheet.text(rec, sheet.col("Amount")));
+            let time = parse_time(sheet.text(rec, sheet.col("Time")));
+            let key = format!("cronometer:{date}:{}", group.to_lowercase());
+            let meal = meals.entry(key.clone()).or_insert_with(|| ImportedMeal {
+                key,
+                date,
+                time,
+                category: category_of(group),
+                name: group.to_string(),
+                foods: Vec::new(),
+            });
+            meal.time = match (meal.time, time) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            meal.foods.push(food_from(name.to_string(), quantity, unit, calories, nutrients));
+        }
+    }
+    Ok(true)
 }
 
 fn food_from(
@@ -346,7 +378,10 @@ fn food_from(
 
 /// Imports an export file for the profile in one transaction.
 pub async fn import_file(store: &Store, profile: &Profile, path: &Path) -> Result<ImportReport> {
-    let (format, meals, rows) = read_meals(path)?;
+    let (format, meals, rows, problems) = read_meals(path)?;
+    if !problems.is_empty() {
+        return Err(Error::invalid(summarize(&problems)));
+    }
     let mut report = ImportReport { format: Some(format), rows, ..ImportReport::default() };
     let mut tx = store.begin_write().await?;
     for meal in &meals {
@@ -364,15 +399,26 @@ pub async fn import_file(store: &Store, profile: &Profile, path: &Path) -> Resul
 
 /// What a file holds, read but not written: `meals_added` counts the meals found.
 pub fn preview_file(path: &Path) -> Result<ImportReport> {
-    let (format, meals, rows) = read_meals(path)?;
+    let (format, meals, rows, problems) = read_meals(path)?;
     Ok(ImportReport {
         format: Some(format),
         rows,
         meals_added: meals.len() as u32,
         first_date: meals.iter().map(|m| m.date).min().map(|d| d.to_string()),
         last_date: meals.iter().map(|m| m.date).max().map(|d| d.to_string()),
+        problems,
         ..ImportReport::default()
     })
+}
+
+/// The refusal of a file with bad lines: the first few, and how many more.
+fn summarize(problems: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = problems.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
+    if problems.len() > SHOWN {
+        text.push_str(&format!(" (and {} more lines)", problems.len() - SHOWN));
+    }
+    text
 }
 
 pub(crate) enum Upsert {

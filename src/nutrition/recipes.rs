@@ -193,19 +193,83 @@ pub async fn get(store: &Store, user_id: &str, id: &str) -> Result<Recipe> {
         .map_err(|e| Error::Corrupt { what: format!("ingredients of recipe {id}"), detail: e.to_string() })?;
     let serving_grams = food.serving_grams.unwrap_or(100.0);
     let total: f64 = ingredients.iter().map(|i| i.grams).sum();
-    let per_serving = food
-        .nutrients
-        .iter()
-        .map(|(k, v)| (k.clone(), (v * serving_grams / 100.0 * 1000.0).round() / 1000.0))
-        .collect();
+    // Exactly what logging one serving records, macros rounded as a meal
+    // stores them, so the recipe and the day it is logged on agree.
+    let serving = portions::eaten_of(&food, 1.0, "serving")?;
+    let mut per_serving = serving.nutrients;
+    let logged = &serving.food;
+    for (key, value) in [
+        ("calories", logged.calories),
+        ("protein_g", logged.protein_g),
+        ("total_carbs_g", logged.carbs_g),
+        ("total_fat_g", logged.fat_g),
+    ] {
+        if let Some(v) = per_serving.get_mut(key) {
+            *v = value;
+        }
+    }
     Ok(Recipe {
         id: food.id,
         name: food.name,
-        servings: (total / serving_grams * 100.0).round() / 100.0,
+        servings: servings_of(total, serving_grams),
         serving_grams,
         ingredients,
         per_serving,
     })
+}
+
+/// A recipe in the list the window and `wagner food recipe list` show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RecipeSummary {
+    pub id: String,
+    pub name: String,
+    pub servings: f64,
+    pub serving_grams: f64,
+    /// Energy of one serving (None when no ingredient says).
+    pub calories_per_serving: Option<f64>,
+}
+
+/// The user's recipes, by name.
+pub async fn list(store: &Store, user_id: &str) -> Result<Vec<RecipeSummary>> {
+    /// id, name, serving grams, kcal per 100 g, ingredients JSON.
+    type Row = (String, String, Option<f64>, Option<f64>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, name, serving_grams, calories, recipe_ingredients FROM foods_enhanced \
+         WHERE user_id = ? AND is_recipe = 1 AND source = 'recipe' ORDER BY name COLLATE NOCASE, id",
+    )
+    .bind(user_id)
+    .fetch_all(store.pool())
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, name, serving_grams, kcal_100g, json) in rows {
+        let ingredients: Vec<StoredIngredient> = serde_json::from_str(json.as_deref().unwrap_or("[]"))
+            .map_err(|e| Error::Corrupt {
+                what: format!("ingredients of recipe {id}"),
+                detail: e.to_string(),
+            })?;
+        let serving_grams = serving_grams.unwrap_or(100.0);
+        let total: f64 = ingredients.iter().map(|i| i.grams).sum();
+        out.push(RecipeSummary {
+            servings: servings_of(total, serving_grams),
+            calories_per_serving: kcal_100g.map(|k| serving_kcal(k, serving_grams)),
+            id,
+            name,
+            serving_grams,
+        });
+    }
+    Ok(out)
+}
+
+/// How many servings the whole recipe makes, to 2 decimals.
+fn servings_of(total_grams: f64, serving_grams: f64) -> f64 {
+    (total_grams / serving_grams * 100.0).round() / 100.0
+}
+
+/// The energy of one serving as a logged meal records it (to 0.1 kcal, as
+/// `portions::eaten_of` does), so the list and the day agree.
+fn serving_kcal(per_100g: f64, serving_grams: f64) -> f64 {
+    (per_100g * serving_grams / 100.0 * 10.0).round() / 10.0
 }
 
 /// "FOOD_ID:QUANTITY:UNIT" as the CLI takes ingredients ("…:2:large", "…:150:g").

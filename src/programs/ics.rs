@@ -77,6 +77,9 @@ pub async fn calendar_text(store: &Store, profile: &Profile, now: DateTime<Utc>)
     Ok((cal.done().to_string(), days.len()))
 }
 
+/// The name a save dialog suggests for the program's calendar.
+pub const FILE_NAME: &str = "wagner-program.ics";
+
 /// Writes the .ics file; returns how many days it holds.
 pub async fn export(store: &Store, profile: &Profile, path: &Path, now: DateTime<Utc>) -> Result<usize> {
     let (text, count) = calendar_text(store, profile, now).await?;

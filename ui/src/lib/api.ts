@@ -37,6 +37,9 @@ import type {
   CustomFood,
   FoodDetails,
   FoodHit,
+  NewRecipe,
+  Recipe,
+  RecipeSummary,
   Health,
   GoalProgress,
   MealCategory,
@@ -83,6 +86,10 @@ import type {
   HistoryProgress,
   HistoryReport,
   EnergyAvailability,
+  ExportPreview,
+  ExportReport,
+  ImportReport,
+  IcsSaved,
 } from "./bindings";
 import { toApiError, unwrap } from "./errors";
 
@@ -203,6 +210,11 @@ export const api = {
   foodBarcode: (code: string, online = false): Promise<FoodHit> => call((c) => c.foodBarcode(code, online)),
   foodDetails: (id: string): Promise<FoodDetails> => call((c) => c.foodDetails(id)),
   foodCreate: (food: CustomFood): Promise<FoodDetails> => call((c) => c.foodCreate(food)),
+  recipeList: (): Promise<RecipeSummary[]> => call((c) => c.recipeList()),
+  recipeGet: (id: string): Promise<Recipe> => call((c) => c.recipeGet(id)),
+  recipeCreate: (recipe: NewRecipe): Promise<Recipe> => call((c) => c.recipeCreate(recipe)),
+  /** Replaces the recipe's name, servings and ingredients; its nutrients are recomputed. */
+  recipeUpdate: (id: string, recipe: NewRecipe): Promise<Recipe> => call((c) => c.recipeUpdate(id, recipe)),
   mealLogFood: (
     date: string | null,
     category: MealCategory,
@@ -249,7 +261,8 @@ export const api = {
   programMark: (id: string, status: Status): Promise<null> => call((c) => c.programMark(id, status)),
   programPause: (): Promise<null> => call((c) => c.programPause()),
   programResume: (): Promise<number> => call((c) => c.programResume()),
-  programExportIcs: (path: string): Promise<number> => call((c) => c.programExportIcs(path)),
+  /** Asks where to save the program's .ics (a save dialog) and writes it; null when cancelled. */
+  programExportIcs: (): Promise<IcsSaved | null> => call((c) => c.programExportIcs()),
   programSwapMeal: (id: string): Promise<string> => call((c) => c.programSwapMeal(id)),
   programSwapExercise: (id: string, index: number): Promise<PlannedExercise> =>
     call((c) => c.programSwapExercise(id, index)),
@@ -319,6 +332,12 @@ export const api = {
   /** Replaces the data with the backup at `path`; with `undoable`, a safety backup is made first. */
   backupRestore: (path: string, undoable: boolean): Promise<LiveRestoreReport> =>
     call((c) => c.backupRestore(path, undoable)),
+  /** Asks for a new folder (a save dialog) and exports everything into it; null when cancelled. */
+  exportEverything: (): Promise<ExportReport | null> => call((c) => c.exportEverything()),
+  /** Asks for an export folder and says what importing it would add; null when cancelled. */
+  exportPreview: (): Promise<ExportPreview | null> => call((c) => c.exportPreview()),
+  /** Loads a previewed export into this database, which has no profile yet. */
+  exportImport: (dir: string): Promise<ImportReport> => call((c) => c.exportImport(dir)),
 };
 
 /** Calls `handler` when a second launch of the app focused this window instead. */

@@ -404,6 +404,50 @@ async foodDetails(id: string) : Promise<Result<FoodDetails, CommandError>> {
 }
 },
 /**
+ * The user's recipes, by name.
+ */
+async recipeList() : Promise<Result<RecipeSummary[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recipe_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A recipe with its ingredients and per-serving nutrients.
+ */
+async recipeGet(id: string) : Promise<Result<Recipe, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recipe_get", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Creates a recipe from foods; it is logged like a food, by the "serving".
+ */
+async recipeCreate(recipe: NewRecipe) : Promise<Result<Recipe, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recipe_create", { recipe }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces a recipe's name, servings and ingredients; its nutrients are recomputed.
+ */
+async recipeUpdate(id: string, recipe: NewRecipe) : Promise<Result<Recipe, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recipe_update", { id, recipe }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Logs a food as a new meal of `category` on `date` (now, or noon of another day).
  */
 async mealLogFood(date: string | null, category: MealCategory, foodId: string, quantity: number, unit: string) : Promise<Result<MealSummary, CommandError>> {
@@ -694,11 +738,12 @@ async programResume() : Promise<Result<number, CommandError>> {
 }
 },
 /**
- * Writes the program to an .ics file; returns the number of days written.
+ * Asks where to save the program's calendar (.ics) and writes it there.
+ * None: the dialog was cancelled.
  */
-async programExportIcs(path: string) : Promise<Result<number, CommandError>> {
+async programExportIcs() : Promise<Result<IcsSaved | null, CommandError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("program_export_ics", { path }) };
+    return { status: "ok", data: await TAURI_INVOKE("program_export_ics") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1029,6 +1074,42 @@ async backupInspectUpload(upload: Upload) : Promise<Result<BackupInfo, CommandEr
 async backupRestore(path: string, undoable: boolean) : Promise<Result<LiveRestoreReport, CommandError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("backup_restore", { path, undoable }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks where to write the export (a new folder named for today) and writes
+ * it there: JSON and CSV of every table, activity files, attachments.
+ * None: the dialog was cancelled.
+ */
+async exportEverything() : Promise<Result<ExportReport | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_everything") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks for an export folder and says what importing it would add; writes
+ * nothing. None: the dialog was cancelled.
+ */
+async exportPreview() : Promise<Result<ExportPreview | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_preview") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Loads the previewed export folder into this database, which has no profile yet.
+ */
+async exportImport(dir: string) : Promise<Result<ImportReport, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_import", { dir }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1556,6 +1637,20 @@ export type ExpenditureReport = { expenditure: Expenditure; current_target_kcal:
  * target is safe; empty without an estimate.
  */
 offers: TargetOffer[] }
+/**
+ * What an export folder holds, read without writing anything: the window
+ * shows it before the user confirms the import.
+ */
+export type ExportPreview = { dir: string; 
+/**
+ * The database version the export was written by.
+ */
+schema_version: number; 
+/**
+ * Rows per table, tables with rows only, in import order.
+ */
+tables: TableCount[]; rows: number; attachments: number }
+export type ExportReport = { dir: string; tables: number; rows: number; activity_files: number; gpx_files: number; attachments: number }
 export type ExtractedMeal = { 
 /**
  * None: decided from the time of day when stored.
@@ -1727,7 +1822,12 @@ export type HistoryPreview = { path: string; kind: HistoryKind; kind_label: stri
 /**
  * Damage and values that will be left out, with where they are.
  */
-problems: string[] }
+problems: string[]; 
+/**
+ * False when the problems refuse the whole file (a nutrition CSV with
+ * unreadable lines: a day missing some foods would show wrong totals).
+ */
+can_import: boolean }
 /**
  * Where an import is: `done` of `total` in the phase.
  */
@@ -1757,6 +1857,7 @@ low_bpm: number | null;
  * Upper bound (exclusive) in bpm; `None` for zone 5.
  */
 high_bpm: number | null; seconds: number }
+export type IcsSaved = { path: string; days: number }
 /**
  * What the window shows for one file: imported, skipped or failed, and why.
  */
@@ -1774,6 +1875,7 @@ index: number;
  * Files and archives found under the paths given.
  */
 total: number; file_name: string; outcome: ImportOutcome; reason: string | null; result: ImportResult }
+export type ImportReport = { tables: number; rows: number; attachments: number }
 export type ImportResult = { path: string; file_name: string; status: ImportStatus; activity: ImportedActivity | null }
 /**
  * What happened to one file.
@@ -1792,6 +1894,10 @@ export type ImportStatus = { status: "imported" } |
  */
 { status: "not_activity"; reason: string } | { status: "failed"; reason: string }
 export type ImportedActivity = { id: string; name: string; activity_type: ActivityType; start_date: string; elapsed_time_seconds: number | null; distance_meters: number | null }
+/**
+ * An ingredient as the user gives it: any unit the food supports.
+ */
+export type Ingredient = { food_id: string; quantity: number; unit: string }
 export type InputType = "text" | "voice" | "image" | "multimodal" | "pdf"
 /**
  * One user's connection to a provider, as stored.
@@ -1957,6 +2063,7 @@ export type MonthUsage = { tokens: number; cost_usd: number; answers: number }
  * A goal to create.
  */
 export type NewGoal = { goal_type: string; title: string | null; target_value: number; target_unit: string | null; target_date: string | null; notes: string | null }
+export type NewRecipe = { name: string; servings: number; ingredients: Ingredient[] }
 /**
  * Whether a nutrient is one to reach (fibre, potassium) or to stay under (sodium).
  */
@@ -2143,6 +2250,19 @@ image_urls: string[]; audio_url: string | null; document_urls: string[] }
  * How long the window took to become usable, as the window reports it.
  */
 export type ReadyReport = { page: string; since_start_ms: number }
+export type Recipe = { id: string; name: string; servings: number; serving_grams: number; ingredients: StoredIngredient[]; 
+/**
+ * Nutrients of one serving, keyed by `foods_enhanced` column.
+ */
+per_serving: Partial<{ [key in string]: number }> }
+/**
+ * A recipe in the list the window and `wagner food recipe list` show.
+ */
+export type RecipeSummary = { id: string; name: string; servings: number; serving_grams: number; 
+/**
+ * Energy of one serving (None when no ingredient says).
+ */
+calories_per_serving: number | null }
 export type RepUnit = "reps" | "seconds"
 /**
  * One logged thing the question brought up.
@@ -2254,6 +2374,10 @@ export type Status = "pending" | "completed" | "skipped"
  * Where a kind's value lives in `body_measurements`.
  */
 export type Storage = { kind: "weight_column" } | { kind: "body_fat_column" } | { kind: "json"; key: string }
+/**
+ * A stored ingredient, with what it resolved to.
+ */
+export type StoredIngredient = { food_id: string; name: string; quantity: number; unit: string; grams: number }
 /**
  * What the Settings page shows about Strava.
  */
@@ -2378,6 +2502,7 @@ server: string | null; pending_changes: number; last_sync_at: string | null; las
  */
 quarantined: QuarantinedRow[]; quarantined_total: number }
 export type TAURI_CHANNEL<TSend> = null
+export type TableCount = { table: string; rows: number }
 /**
  * Whether a daily value is an amount to reach or a limit to stay under.
  */

@@ -50,6 +50,7 @@ import type {
   PriceRow,
   QuickEntry,
   Result,
+  IcsSaved,
   Today,
   Upload,
   DayTotals,
@@ -1500,8 +1501,8 @@ export function createMockCommands(variant: string): Partial<Commands> {
       return ok(0);
     },
 
-    async programExportIcs(_path: string): Promise<Result<number, CommandError>> {
-      return ok(84);
+    async programExportIcs(): Promise<Result<IcsSaved | null, CommandError>> {
+      return ok({ path: "/home/demo/wagner-program.ics", days: 84 });
     },
 
     async programSwapMeal(_id: string): Promise<Result<string, CommandError>> {

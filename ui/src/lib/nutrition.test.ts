@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FoodDetails } from "./bindings";
-import { LABEL_VALUES, customFoodFrom, datesBetween, defaultUnit, fillDays, percentOf, shiftDate, unitsFor } from "./nutrition";
+import { LABEL_VALUES, customFoodFrom, recipeFrom, datesBetween, defaultUnit, fillDays, percentOf, shiftDate, unitsFor } from "./nutrition";
 
 const milk: FoodDetails = {
   id: "m",
@@ -79,5 +79,36 @@ describe("customFoodFrom", () => {
   it("asks for energy and names only the core's nutrient columns", () => {
     expect(LABEL_VALUES.filter((v) => v.required).map((v) => v.key)).toEqual(["calories"]);
     for (const v of LABEL_VALUES) expect(v.key).toMatch(/^[a-z_]+$/);
+  });
+});
+
+describe("recipeFrom", () => {
+  const oats = { ...milk, id: "oats", name: "Oats" };
+  const banana = { ...milk, id: "banana", name: "Banana" };
+
+  it("sends each row's food, amount and unit, with typed text read as numbers", () => {
+    const r = recipeFrom("  Porridge ", "2", [
+      { food: oats, quantity: "160", unit: "g" },
+      { food: banana, quantity: "1,5", unit: "medium" },
+    ]);
+    expect(r).toEqual({
+      recipe: {
+        name: "Porridge",
+        servings: 2,
+        ingredients: [
+          { food_id: "oats", quantity: 160, unit: "g" },
+          { food_id: "banana", quantity: 1.5, unit: "medium" },
+        ],
+      },
+    });
+  });
+
+  it("names a blank amount instead of sending zero or null", () => {
+    expect(recipeFrom("Soup", "", [{ food: oats, quantity: 1, unit: "g" }])).toEqual({
+      problem: "Say how many servings the recipe makes.",
+    });
+    expect(recipeFrom("Soup", 2, [{ food: banana, quantity: "", unit: "g" }])).toEqual({
+      problem: "Give an amount of Banana.",
+    });
   });
 });

@@ -1,6 +1,6 @@
 // Pure helpers of the Nutrition page, kept here so they can be tested.
 
-import type { CustomFood, FoodDetails, Per } from "./bindings";
+import type { CustomFood, FoodDetails, NewRecipe, Per } from "./bindings";
 
 /** A calendar date "YYYY-MM-DD" moved by `days`. */
 export function shiftDate(ymd: string, days: number): string {
@@ -103,3 +103,38 @@ export function customFoodFrom(f: CustomFoodFields): CustomFood {
     nutrients,
   };
 }
+
+/** One ingredient row of the recipe editor: the food, an amount and a unit it supports. */
+export type RecipeRow = { food: FoodDetails; quantity: number | string | null; unit: string };
+
+/**
+ * The editor's fields as the core's `NewRecipe`, or what is missing: a blank
+ * or unreadable number would reach the core as null, so it is named here
+ * (the core checks the rest: names, amounts > 0, units the food supports).
+ */
+export function recipeFrom(
+  name: string,
+  servings: number | string | null,
+  rows: RecipeRow[],
+): { recipe: NewRecipe } | { problem: string } {
+  const num = (v: number | string | null | undefined) =>
+    typeof v === "number" ? v : v === null || v === undefined || v.trim() === "" ? Number.NaN : Number(v.replace(",", "."));
+  const count = num(servings);
+  if (!Number.isFinite(count)) return { problem: "Say how many servings the recipe makes." };
+  const ingredients = [];
+  for (const r of rows) {
+    const quantity = num(r.quantity);
+    if (!Number.isFinite(quantity)) return { problem: `Give an amount of ${r.food.name}.` };
+    ingredients.push({ food_id: r.food.id, quantity, unit: r.unit });
+  }
+  return { recipe: { name: name.trim(), servings: count, ingredients } };
+}
+
+/** What the recipe card shows of one serving, by the core's nutrient key. */
+export const SERVING_FACTS: { key: string; label: string; unit: string }[] = [
+  { key: "calories", label: "Energy", unit: "kcal" },
+  { key: "protein_g", label: "Protein", unit: "g" },
+  { key: "total_carbs_g", label: "Carbohydrate", unit: "g" },
+  { key: "total_fat_g", label: "Fat", unit: "g" },
+  { key: "dietary_fiber_g", label: "Fibre", unit: "g" },
+];
