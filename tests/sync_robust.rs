@@ -671,3 +671,64 @@ async fn each_field_keeps_its_latest_edit_whatever_else_the_row_went_through() {
     }
     converged(&[&a, &b, &c]).await;
 }
+
+/// A newer server version of one meal's calories written by an admin, with
+/// the field version such an edit must carry (README "What wins").
+async fn server_set_calories(url: &str, id: &str, value: &str) {
+    let mut pg = admin(url).await;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE meal_logs SET total_calories = {value} WHERE id = '{id}'"
+    )))
+    .execute(&mut pg)
+    .await
+    .unwrap();
+    let hlc = format!("{:015}-00000000-ffffffffffffffff", now().timestamp_millis());
+    sqlx::query(
+        "UPDATE sync_rows SET hlc = $1, seq = nextval('sync_rows_seq'), origin = 'admin', \
+                fields = fields || jsonb_build_object('total_calories', $1) WHERE row_id = $2::uuid",
+    )
+    .bind(&hlc)
+    .bind(id)
+    .execute(&mut pg)
+    .await
+    .unwrap();
+}
+
+// 6 (continued). The sequence `scripts/sync-model.sh 1 200 3002` found: an
+// install whose copy of a meal was kept aside (the server's has NaN
+// calories) edited the meal's notes and synced without an error, but the
+// edit was held back on that install only; its file was then replaced by a
+// copy of another install's, and the edit was gone everywhere. An edit of
+// a row kept aside now reaches the server at once, merged per field into
+// the server's copy.
+#[tokio::test]
+async fn an_edit_of_a_row_kept_aside_reaches_the_server_at_once() {
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
+    let (_da, a) = demo_store().await;
+    ok_sync(&a, &url).await;
+    let (_db, b) = empty_install().await;
+    sync::join(&b, &url, None, &opts()).await.unwrap();
+    let meal = text(&a, "SELECT min(id) FROM meal_logs").await;
+
+    server_set_calories(&url, &meal, "'NaN'").await;
+    let r = sync::sync(&b, &url, &opts()).await.expect("sync");
+    assert_eq!(r.quarantined, 1, "{r:?}");
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    exec(&b, &format!("UPDATE meal_logs SET notes = 'notes from B' WHERE id = '{meal}'")).await;
+    let r = sync::sync(&b, &url, &opts()).await.expect("sync");
+    assert_eq!(r.pending_after, 0, "B's edit went up: {r:?}");
+    // B's disk is lost (or replaced by a copy of A's) before the repair.
+    b.close().await;
+
+    server_set_calories(&url, &meal, "640").await;
+    ok_sync(&a, &url).await;
+    assert_eq!(
+        text(&a, &format!("SELECT notes || ' / ' || total_calories FROM meal_logs WHERE id = '{meal}'"))
+            .await,
+        "notes from B / 640.0",
+        "B's notes and the repaired calories"
+    );
+    let (_dc, c) = empty_install().await;
+    sync::join(&c, &url, None, &opts()).await.unwrap();
+    converged(&[&a, &c]).await;
+}
