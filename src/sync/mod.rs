@@ -694,8 +694,12 @@ async fn push_batch(
     let mut tx = ctx.pg.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(&ctx.user_id).execute(&mut *tx).await?;
     sqlx::query("SET CONSTRAINTS ALL DEFERRED").execute(&mut *tx).await?;
-    // Rows keep the updated_at their install gave them (server trigger).
-    sqlx::query("SELECT set_config('app.sync_push', '1', true)").execute(&mut *tx).await?;
+    // Rows keep the updated_at their install gave them (server trigger),
+    // and this client writes the field versions itself (a client from
+    // before them gets them written by the server's triggers).
+    sqlx::query("SELECT set_config('app.sync_push', '1', true), set_config('app.sync_fields', '1', true)")
+        .execute(&mut *tx)
+        .await?;
     let ids: Vec<&str> = chunk.iter().map(|r| r.row_id.as_str()).collect();
     let server: Vec<ServerRow> = sqlx::query_as(
         "SELECT tbl, row_id::text, hlc, deleted, seq, origin, fields FROM sync_rows \
