@@ -1175,6 +1175,14 @@ async fn field_versions_cover_every_column_of_the_tables_merged_per_field() -> a
     let user = add_user(pool, "Ada").await?;
     let meal =
         add_meal(pool, &user, "2026-11-25", 100.0, 5.0, None, None, serde_json::json!({}), None).await?;
+    // An updated_at from the past, so the edit's bump changes it even when
+    // it falls in the millisecond the meal was added in (that made this
+    // test flaky); the field versions that set-up logged are dropped.
+    sqlx::query("UPDATE meal_logs SET updated_at = '2026-01-01T00:00:00.000Z' WHERE id = ?")
+        .bind(&meal)
+        .execute(pool)
+        .await?;
+    sqlx::query("DELETE FROM sync_fields WHERE row_id = ?").bind(&meal).execute(pool).await?;
     sqlx::query("UPDATE meal_logs SET name = 'Porridge' WHERE id = ?").bind(&meal).execute(pool).await?;
     let logged: Vec<(String, String)> = sqlx::query_as(
         "SELECT col, hlc FROM sync_fields WHERE tbl = 'meal_logs' AND row_id = ? ORDER BY col",

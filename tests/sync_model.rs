@@ -76,7 +76,19 @@ impl Relay {
         }
     }
     async fn up(&self) {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
+        // The aborted accept task drops its listener on its next poll: wait
+        // for the port to be free.
+        let mut tries = 0;
+        let listener = loop {
+            match tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await {
+                Ok(l) => break l,
+                Err(e) if tries < 100 && e.kind() == std::io::ErrorKind::AddrInUse => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                Err(e) => panic!("relay port {}: {e}", self.port),
+            }
+        };
         self.serve(listener);
     }
 }

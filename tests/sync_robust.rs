@@ -671,3 +671,127 @@ async fn each_field_keeps_its_latest_edit_whatever_else_the_row_went_through() {
     }
     converged(&[&a, &b, &c]).await;
 }
+
+/// A newer server version of one meal's calories written by an admin, with
+/// the field version such an edit must carry (README "What wins").
+async fn server_set_calories(url: &str, id: &str, value: &str) {
+    let mut pg = admin(url).await;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE meal_logs SET total_calories = {value} WHERE id = '{id}'"
+    )))
+    .execute(&mut pg)
+    .await
+    .unwrap();
+    let hlc = format!("{:015}-00000000-ffffffffffffffff", now().timestamp_millis());
+    sqlx::query(
+        "UPDATE sync_rows SET hlc = $1, seq = nextval('sync_rows_seq'), origin = 'admin', \
+                fields = fields || jsonb_build_object('total_calories', $1) WHERE row_id = $2::uuid",
+    )
+    .bind(&hlc)
+    .bind(id)
+    .execute(&mut pg)
+    .await
+    .unwrap();
+}
+
+// 6 (continued). The sequence `scripts/sync-model.sh 1 200 3002` found: an
+// install whose copy of a meal was kept aside (the server's has NaN
+// calories) edited the meal's notes and synced without an error, but the
+// edit was held back on that install only; its file was then replaced by a
+// copy of another install's, and the edit was gone everywhere. An edit of
+// a row kept aside now reaches the server at once, merged per field into
+// the server's copy.
+#[tokio::test]
+async fn an_edit_of_a_row_kept_aside_reaches_the_server_at_once() {
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
+    let (_da, a) = demo_store().await;
+    ok_sync(&a, &url).await;
+    let (_db, b) = empty_install().await;
+    sync::join(&b, &url, None, &opts()).await.unwrap();
+    let meal = text(&a, "SELECT min(id) FROM meal_logs").await;
+
+    server_set_calories(&url, &meal, "'NaN'").await;
+    let r = sync::sync(&b, &url, &opts()).await.expect("sync");
+    assert_eq!(r.quarantined, 1, "{r:?}");
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    exec(&b, &format!("UPDATE meal_logs SET notes = 'notes from B' WHERE id = '{meal}'")).await;
+    let r = sync::sync(&b, &url, &opts()).await.expect("sync");
+    assert_eq!(r.pending_after, 0, "B's edit went up: {r:?}");
+    // B's disk is lost (or replaced by a copy of A's) before the repair.
+    b.close().await;
+
+    server_set_calories(&url, &meal, "640").await;
+    ok_sync(&a, &url).await;
+    assert_eq!(
+        text(&a, &format!("SELECT notes || ' / ' || total_calories FROM meal_logs WHERE id = '{meal}'"))
+            .await,
+        "notes from B / 640.0",
+        "B's notes and the repaired calories"
+    );
+    let (_dc, c) = empty_install().await;
+    sync::join(&c, &url, None, &opts()).await.unwrap();
+    converged(&[&a, &c]).await;
+}
+
+// A client from before per-field versions pushing to an upgraded server
+// writes its rows and versions but no field versions: the server records
+// the columns such a push changes at the pushed version, so its later edit
+// of a field wins over an older pending edit of that field elsewhere.
+#[tokio::test]
+async fn a_push_from_a_client_without_field_versions_still_versions_its_fields() {
+    let Some(url) = support::fresh_server("wagner_test").await else { return };
+    let (_da, a) = demo_store().await;
+    ok_sync(&a, &url).await;
+    let (_db, b) = empty_install().await;
+    sync::join(&b, &url, None, &opts()).await.unwrap();
+    let meal = text(&a, "SELECT min(id) FROM meal_logs").await;
+    let user = text(&a, "SELECT id FROM users").await;
+
+    exec(&b, &format!("UPDATE meal_logs SET notes = 'B notes' WHERE id = '{meal}'")).await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    // The old client's push, as it wrote it: one transaction, the row, then
+    // its version without `fields`.
+    let hlc = format!("{:015}-00000000-0123456789abcdef", now().timestamp_millis());
+    let mut pg = admin(&url).await;
+    let mut tx = pg.begin().await.unwrap();
+    sqlx::query("SELECT set_config('app.sync_push', '1', true), set_config('app.user_id', $1, true)")
+        .bind(&user)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE meal_logs SET notes = 'later notes from an old client' WHERE id = $1::uuid")
+        .bind(&meal)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO sync_rows (tbl, row_id, user_id, hlc, deleted, seq, origin) \
+         VALUES ('meal_logs', $1::uuid, $2::uuid, $3, false, nextval('sync_rows_seq'), '0123456789abcdef') \
+         ON CONFLICT (tbl, row_id) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, \
+            seq = excluded.seq, origin = excluded.origin",
+    )
+    .bind(&meal)
+    .bind(&user)
+    .bind(&hlc)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let notes_at: Option<String> =
+        sqlx::query_scalar("SELECT fields ->> 'notes' FROM sync_rows WHERE row_id = $1::uuid")
+            .bind(&meal)
+            .fetch_one(&mut pg)
+            .await
+            .unwrap();
+    assert_eq!(notes_at.as_deref(), Some(hlc.as_str()), "the old client's notes carry its version");
+
+    ok_sync(&b, &url).await;
+    ok_sync(&a, &url).await;
+    for s in [&a, &b] {
+        assert_eq!(
+            text(s, &format!("SELECT notes FROM meal_logs WHERE id = '{meal}'")).await,
+            "later notes from an old client"
+        );
+    }
+    converged(&[&a, &b]).await;
+}

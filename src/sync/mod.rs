@@ -176,8 +176,9 @@ pub struct SyncReport {
     pub overridden: i64,
     /// Pulled rows kept aside after this sync (see `sync status`).
     pub quarantined: i64,
-    /// Local edits not sent because the server's version of their row is
-    /// kept aside here (they go up once it applies).
+    /// Local edits of rows whose server version is kept aside here: they
+    /// went up merged per field into the server's copy (this install gets
+    /// the merged row once the server's version applies here).
     pub held_back: i64,
     /// The first problems met (at most 20).
     pub errors: Vec<String>,
@@ -522,6 +523,8 @@ struct PendingRow {
     row_id: String,
     hlc: String,
     deleted: bool,
+    /// The server's version of this row is kept aside here.
+    aside: bool,
 }
 
 async fn push(ctx: &mut Ctx<'_>, report: &mut SyncReport) -> Result<()> {
@@ -535,16 +538,18 @@ async fn push(ctx: &mut Ctx<'_>, report: &mut SyncReport) -> Result<()> {
             row_id: r.get(1),
             hlc: r.get(2),
             deleted: r.get::<i64, _>(3) != 0,
+            aside: false,
         })
         .filter(|p| rank(&p.tbl) != usize::MAX)
         .collect();
-    // A row whose server version is kept aside here is held back (only its
-    // delete goes up): sending it would overwrite fields this install never
-    // received.
+    // Rows whose server version is kept aside here go up too: the push
+    // merges them per field into the server's copy (push_batch), so an
+    // edit never waits on this install alone for a bad server row.
     let aside: HashSet<(String, String)> = quarantine::keys(ctx.store).await?.into_iter().collect();
-    let before = pending.len();
-    pending.retain(|p| p.deleted || !aside.contains(&(p.tbl.clone(), p.row_id.clone())));
-    report.held_back = (before - pending.len()) as i64;
+    for p in pending.iter_mut() {
+        p.aside = !p.deleted && aside.contains(&(p.tbl.clone(), p.row_id.clone()));
+    }
+    report.held_back = pending.iter().filter(|p| p.aside).count() as i64;
     pending.sort_by(|a, b| rank(&a.tbl).cmp(&rank(&b.tbl)).then_with(|| a.hlc.cmp(&b.hlc)));
     let mut seen = HashSet::new();
     let chunks: Vec<Vec<PendingRow>> = pending.chunks(ctx.opts.batch_size).map(<[_]>::to_vec).collect();
@@ -554,7 +559,7 @@ async fn push(ctx: &mut Ctx<'_>, report: &mut SyncReport) -> Result<()> {
             Ok(outcome) => {
                 report.pushed += outcome.taken.len() as i64;
                 report.push_skipped += outcome.skipped;
-                mark_pushed(ctx, &outcome.taken).await?;
+                mark_pushed(ctx, &outcome).await?;
             }
             Err(PushError::Lost(e)) => return Err(e),
             Err(PushError::Refused(_)) => {
@@ -565,7 +570,7 @@ async fn push(ctx: &mut Ctx<'_>, report: &mut SyncReport) -> Result<()> {
                         Ok(outcome) => {
                             report.pushed += outcome.taken.len() as i64;
                             report.push_skipped += outcome.skipped;
-                            mark_pushed(ctx, &outcome.taken).await?;
+                            mark_pushed(ctx, &outcome).await?;
                         }
                         Err(PushError::Lost(e)) => return Err(e),
                         Err(PushError::Refused(reason)) => {
@@ -656,6 +661,10 @@ enum PushError {
 struct PushOutcome {
     /// Rows the server now holds at their local version.
     taken: Vec<PendingRow>,
+    /// Rows merged per field into the server's copy (their server version
+    /// is kept aside here): sent, but this install still has to pull the
+    /// merged row.
+    merged_up: Vec<PendingRow>,
     skipped: i64,
 }
 
@@ -685,8 +694,12 @@ async fn push_batch(
     let mut tx = ctx.pg.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(&ctx.user_id).execute(&mut *tx).await?;
     sqlx::query("SET CONSTRAINTS ALL DEFERRED").execute(&mut *tx).await?;
-    // Rows keep the updated_at their install gave them (server trigger).
-    sqlx::query("SELECT set_config('app.sync_push', '1', true)").execute(&mut *tx).await?;
+    // Rows keep the updated_at their install gave them (server trigger),
+    // and this client writes the field versions itself (a client from
+    // before them gets them written by the server's triggers).
+    sqlx::query("SELECT set_config('app.sync_push', '1', true), set_config('app.sync_fields', '1', true)")
+        .execute(&mut *tx)
+        .await?;
     let ids: Vec<&str> = chunk.iter().map(|r| r.row_id.as_str()).collect();
     let server: Vec<ServerRow> = sqlx::query_as(
         "SELECT tbl, row_id::text, hlc, deleted, seq, origin, fields FROM sync_rows \
@@ -700,6 +713,7 @@ async fn push_batch(
         server.into_iter().map(|(t, id, hlc, d, seq, o, f)| ((t, id), (hlc, d, seq, o, f.0))).collect();
     let no_fields = Fields::new();
     let mut winners: Vec<&PendingRow> = Vec::new();
+    let mut merge_up: Vec<&PendingRow> = Vec::new();
     let mut taken: Vec<PendingRow> = Vec::new();
     let mut skipped = 0;
     for row in chunk {
@@ -736,8 +750,53 @@ async fn push_batch(
         // A row deleted locally after its key was read is pushed next time as a tombstone.
         if wins && present {
             winners.push(row);
+        } else if present && row.aside && MERGE_TABLES.contains(&row.tbl.as_str()) {
+            // This install cannot take the server's version (kept aside), so
+            // the next pull cannot merge it: merge here, on the server.
+            match server.get(&(row.tbl.clone(), row.row_id.clone())) {
+                Some((_, false, _, _, _)) => merge_up.push(row),
+                _ => skipped += 1,
+            }
         } else {
             skipped += 1;
+        }
+    }
+    let mut merged_rows: HashMap<(String, String), Value> = HashMap::new();
+    let mut merged_versions: Vec<Value> = Vec::new();
+    let mut merged_up: Vec<PendingRow> = Vec::new();
+    for table in MERGE_TABLES {
+        let group: Vec<&PendingRow> = merge_up.iter().copied().filter(|r| r.tbl == *table).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let ids: Vec<&str> = group.iter().map(|r| r.row_id.as_str()).collect();
+        let rows: Vec<(String, sqlx::types::Json<Value>)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT id::text, to_jsonb(t) FROM \"{table}\" t WHERE id = ANY($1::text[]::uuid[])"
+        )))
+        .bind(&ids)
+        .fetch_all(&mut *tx)
+        .await?;
+        let theirs: HashMap<String, Value> = rows.into_iter().map(|(id, v)| (id, v.0)).collect();
+        let meta = &ctx.metas[table];
+        for row in group {
+            let key = (row.tbl.clone(), row.row_id.clone());
+            let (Some(their_row), Some(mine), Some((their_hlc, _, _, _, their_fields))) =
+                (theirs.get(&row.row_id), data.get(&key), server.get(&key))
+            else {
+                skipped += 1;
+                continue;
+            };
+            let my_fields = data.fields.get(&key).unwrap_or(&no_fields);
+            // None: the server already knows every field this edit changed.
+            if let Some((merged, fields)) = merge_on_server(meta, their_row, mine, their_fields, my_fields) {
+                let hlc = above(&row.hlc, their_hlc, &ctx.node);
+                merged_versions.push(serde_json::json!({
+                    "tbl": row.tbl, "row_id": row.row_id, "hlc": hlc, "deleted": false,
+                    "fields": fields, "origin": null,
+                }));
+                merged_rows.insert(key, merged);
+            }
+            merged_up.push(row.clone());
         }
     }
     // Upserts parents first, deletes children first.
@@ -746,6 +805,7 @@ async fn push_batch(
             .iter()
             .filter(|r| r.tbl == *table && !r.deleted)
             .filter_map(|r| data.get(&(r.tbl.clone(), r.row_id.clone())))
+            .chain(merged_rows.iter().filter(|((t, _), _)| t == table).map(|(_, v)| v))
             .collect();
         if rows.is_empty() {
             continue;
@@ -764,7 +824,7 @@ async fn push_batch(
             .execute(&mut *tx)
             .await?;
     }
-    if !winners.is_empty() {
+    if !winners.is_empty() || !merged_versions.is_empty() {
         let versions: Vec<Value> = winners
             .iter()
             .map(|r| {
@@ -772,14 +832,15 @@ async fn push_batch(
                     if r.deleted { None } else { data.fields.get(&(r.tbl.clone(), r.row_id.clone())) };
                 serde_json::json!({
                     "tbl": r.tbl, "row_id": r.row_id, "hlc": r.hlc, "deleted": r.deleted,
-                    "fields": fields.unwrap_or(&no_fields),
+                    "fields": fields.unwrap_or(&no_fields), "origin": &ctx.node,
                 })
             })
+            .chain(merged_versions)
             .collect();
         sqlx::query(
             "INSERT INTO sync_rows (tbl, row_id, user_id, hlc, deleted, seq, origin, fields) \
              SELECT e.x ->> 'tbl', (e.x ->> 'row_id')::uuid, $2::uuid, e.x ->> 'hlc', (e.x ->> 'deleted')::boolean, \
-                    nextval('sync_rows_seq'), $3, e.x -> 'fields' \
+                    nextval('sync_rows_seq'), e.x ->> 'origin', e.x -> 'fields' \
                FROM jsonb_array_elements($1) WITH ORDINALITY AS e(x, n) \
               ORDER BY e.n \
              ON CONFLICT (tbl, row_id) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, \
@@ -787,23 +848,74 @@ async fn push_batch(
         )
         .bind(sqlx::types::Json(&versions))
         .bind(&ctx.user_id)
-        .bind(&ctx.node)
         .execute(&mut *tx)
         .await?;
     }
     tx.commit().await?;
     taken.extend(winners.into_iter().cloned());
-    Ok(PushOutcome { taken, skipped })
+    Ok(PushOutcome { taken, merged_up, skipped })
+}
+
+/// A local edit merged per field into the server's row (Postgres shape, as
+/// `to_jsonb` gives it): every field whose local version is newer takes the
+/// local value (columns the server lacks in `_extra`). Returns the merged
+/// row and field versions, or None when the server knows every field the
+/// edit changed at least at its version.
+fn merge_on_server(
+    meta: &TableMeta,
+    theirs: &Value,
+    mine: &Value,
+    their_fields: &Fields,
+    my_fields: &Fields,
+) -> Option<(Value, Fields)> {
+    let mut merged = theirs.as_object()?.clone();
+    let mut fields = their_fields.clone();
+    let mut changed = false;
+    for (col, mine_at) in my_fields {
+        if mine_at.as_str() <= fields.get(col).map(String::as_str).unwrap_or("") {
+            continue;
+        }
+        let Some(column) = meta.columns.iter().find(|c| c.name == *col) else { continue };
+        if column.on_server {
+            merged.insert(col.clone(), mine.get(col).cloned().unwrap_or(Value::Null));
+        } else if meta.has_extra {
+            let value = mine.get("_extra").and_then(|e| e.get(col)).cloned().unwrap_or(Value::Null);
+            let extra = merged.entry("_extra").or_insert_with(|| Value::Object(Map::new()));
+            if !extra.is_object() {
+                *extra = Value::Object(Map::new());
+            }
+            if let Some(e) = extra.as_object_mut() {
+                e.insert(col.clone(), value);
+            }
+        } else {
+            continue;
+        }
+        fields.insert(col.clone(), mine_at.clone());
+        changed = true;
+    }
+    changed.then_some((Value::Object(merged), fields))
+}
+
+/// A version just above both (signed by this node), for a merge.
+fn above(a: &str, b: &str, node: &str) -> String {
+    let (ms, ctr) = parse_hlc(a).unwrap_or((0, 0)).max(parse_hlc(b).unwrap_or((0, 0)));
+    format!("{ms:015}-{:08}-{node}", ctr + 1)
 }
 
 /// Marks rows pushed unless they changed since their key was read, and
 /// keeps what the server now holds as their merge base.
-async fn mark_pushed(ctx: &Ctx<'_>, rows: &[PendingRow]) -> Result<()> {
-    if rows.is_empty() {
+async fn mark_pushed(ctx: &Ctx<'_>, outcome: &PushOutcome) -> Result<()> {
+    let rows = &outcome.taken;
+    if rows.is_empty() && outcome.merged_up.is_empty() {
         return Ok(());
     }
-    let keys: Vec<(&str, &str, &str)> =
-        rows.iter().map(|r| (r.tbl.as_str(), r.row_id.as_str(), r.hlc.as_str())).collect();
+    // Rows merged up keep their old merge base: this install has not seen
+    // the merged row yet (the next pull brings it).
+    let keys: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .chain(&outcome.merged_up)
+        .map(|r| (r.tbl.as_str(), r.row_id.as_str(), r.hlc.as_str()))
+        .collect();
     let mut tx = ctx.store.begin_write().await?;
     sqlx::query(
         "UPDATE sync_rows SET pending = 0 WHERE (tbl, row_id, hlc) IN \
