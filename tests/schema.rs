@@ -1194,3 +1194,12 @@ async fn field_versions_cover_every_column_of_the_tables_merged_per_field() -> a
     assert_eq!(count(pool, "SELECT count(*) FROM sync_fields WHERE row_id = ?", &meal).await?, 0);
     Ok(())
 }
+
+/// The design's tables checked above are all in the one table registry
+/// (`wagner::tables`) that sync and backup use.
+#[test]
+fn the_core_tables_are_registered() {
+    for table in TABLES {
+        assert!(wagner::tables::ALL.contains(&table), "{table} is not in wagner::tables");
+    }
+}
