@@ -3,6 +3,7 @@
 //! preview first, imported on confirm, and its weigh-ins are on the Body page.
 
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod apple_health_fixture;
 mod e2e_support;

@@ -7,6 +7,7 @@
 
 #![cfg(unix)]
 #![recursion_limit = "256"]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod e2e_support;
 #[path = "support/strava.rs"]

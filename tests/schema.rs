@@ -2,6 +2,8 @@
 //! through `Store::open`, then checked for the guarantees the app relies on
 //! (constraints, cascades, triggers, the sqlite-vec table and the views).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -5,6 +5,7 @@
 //! idempotent webhooks, and no token in the database or in a message.
 
 #![recursion_limit = "256"]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 #[path = "support/strava.rs"]
 mod stub;
