@@ -6,6 +6,8 @@
 //! `WAGNER_BENCH_PYTHON` names the Python with fitdecode/fitparse installed
 //! (default `python3`); a decoder that is missing is reported and skipped.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -7,6 +7,8 @@
 //!
 //! `WAGNER_BENCH_XML_MB` sets the size (default 220).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 #[path = "../tests/apple_health_fixture/mod.rs"]
 mod apple_health_fixture;
 

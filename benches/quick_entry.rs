@@ -7,6 +7,8 @@
 //!
 //! `cargo bench --bench quick_entry` — results go into BENCHMARKS.md.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 #[path = "../tests/support/labelled.rs"]
 mod labelled;
 

@@ -10,6 +10,8 @@
 //! queries; MRR = mean of 1 / rank of the first relevant entry (0 if none in
 //! the top 10).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 #[path = "../tests/support/search_history.rs"]
 mod search_history;
 

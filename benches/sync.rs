@@ -4,6 +4,8 @@
 //! Install A logs 10,000 body measurements and pushes them; install B joins
 //! (pulls them), changes all 10,000 and pushes; A pulls them back.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::time::Instant;
 
 use wagner::Store;

@@ -6,6 +6,8 @@
 //! entry) and 5,000 body measurements, and pushes them; install B joins.
 //! `WAGNER_BENCH_ROWS` scales the row count.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::time::Instant;
 
 use wagner::Store;

@@ -4,6 +4,8 @@
 //!
 //! `cargo bench --bench voice` — results go into BENCHMARKS.md.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::path::Path;
 use std::time::Instant;
 

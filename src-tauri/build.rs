@@ -1,3 +1,4 @@
+#[allow(clippy::expect_used)] // a build script reports failure by panicking
 fn main() {
     // The config lives at the repository root, next to the core; plain
     // tauri_build::build() would look for src-tauri/tauri.conf.json.

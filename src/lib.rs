@@ -25,6 +25,7 @@ pub mod quick_entry;
 pub mod search;
 pub mod store;
 pub mod sync;
+pub mod tables;
 pub mod text;
 pub mod voice;
 

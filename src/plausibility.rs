@@ -177,13 +177,17 @@ pub fn check_pace(sport: ActivityType, distance_m: f64, seconds: f64) -> Result<
 /// and waits for the user instead.
 pub fn typed_number_problems(text: &str) -> Vec<String> {
     use std::sync::LazyLock;
+    #[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
     static SIGNED: LazyLock<regex::Regex> =
         // A sign touches its number: "weight -80 kg". A spaced dash is a
         // separator ("eggs - 2", "brekkie - 2 fried eggs").
         LazyLock::new(|| regex::Regex::new(r"(?:^|[\s(:=,])([-−]\d+(?:[.,]\d+)?)").expect("pattern"));
+    #[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
     static EXPONENT: LazyLock<regex::Regex> =
         LazyLock::new(|| regex::Regex::new(r"\b\d+(?:\.\d+)?[eE][+-]?\d+\b").expect("pattern"));
+    #[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
     static LONG: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"\d{10,}").expect("pattern"));
+    #[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
     static ZERO_TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r"(?i)\b(?:in|for|took)\s+(?:0+(?:\.0+)?\s*(?:s|sec|secs|seconds?|min|mins|minutes?|h|hrs?|hours?)\b|0{1,2}:00(?::00)?\b)")
             .expect("pattern")

@@ -21,6 +21,7 @@ pub fn for_terminal(s: &str) -> Cow<'_, str> {
 
 const REDACTED: &str = "[redacted]";
 
+#[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
 static KEYISH: LazyLock<Regex> = LazyLock::new(|| {
     // `Authorization: Bearer …`, `x-api-key: …`, `"api_key": "…"`, `client_secret=…`,
     // `access_token`, `refresh_token`, and bare provider-style keys (sk-…, gsk_…).

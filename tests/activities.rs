@@ -1,6 +1,8 @@
 //! Activity file imports on real fixture files and real SQLite databases:
 //! what gets imported, what the numbers are, and what happens to bad files.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,8 @@
 //! Weekly volume by sport, and a Garmin watch plugged in over USB (a fake
 //! mount tree holding real fixture files).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::collections::BTreeMap;

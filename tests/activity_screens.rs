@@ -3,6 +3,8 @@
 //! zones and strength numbers, imports from bytes and with progress, and
 //! the fitness/fatigue/form curves.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::path::{Path, PathBuf};

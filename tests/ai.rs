@@ -3,6 +3,8 @@
 //! local servers) and transcription. Failures fall back to the offline
 //! parser and keep the reason; costs and budgets are recorded.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::time::Duration;

@@ -1,6 +1,8 @@
 //! One monthly AI budget over every provider and call kind, held when many
 //! entries are read at once: loopback providers in their real wire formats
 //! (Groq's OpenAI-compatible chat and transcription, Anthropic Messages).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 mod support;
 
 use std::time::Duration;

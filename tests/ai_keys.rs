@@ -4,6 +4,8 @@
 //! calls, overridden by the environment variable, never in the database.
 //! Its own binary: it sets process-wide environment variables.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use serde_json::json;

@@ -2,6 +2,8 @@
 //! by content hash, checked before anything is stored, and read offline
 //! where possible or kept pending, clearly marked, until they can be.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::path::Path;

@@ -1,4 +1,6 @@
 //! Backup, restore, rolling backups, export and lossless re-import on real files.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 mod support;
 
 use wagner::Store;

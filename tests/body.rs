@@ -1,5 +1,7 @@
 //! Body measurements, trend and expenditure against real SQLite files.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use wagner::body::{self, expenditure, overview, units};
 use wagner::nutrition::{self, MealCategory, MealFood, MealSource, NewMeal};

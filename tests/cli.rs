@@ -1,5 +1,7 @@
 //! The `wagner` CLI against real database files: what a user types and sees.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::path::Path;

@@ -4,6 +4,8 @@
 //! the offline coach checked against numbers computed here from the rows
 //! inserted, and conversations with their tokens and cost.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::time::Duration;

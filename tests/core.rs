@@ -1,6 +1,8 @@
 //! The core API against real SQLite files: profiles are isolated, the demo
 //! is complete, and Today adds up.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use chrono::{NaiveDate, TimeZone, Utc};

@@ -1,6 +1,8 @@
 //! The dashboard on real databases: Today's cards, the week and the month,
 //! display preferences, and `wagner today/week/month` agreeing with the core.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::process::Command;

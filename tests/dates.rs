@@ -6,6 +6,8 @@
 //! One test on purpose: it sets the process's clock (clock::set_fixed) for
 //! each instant, which other tests in this binary would see. Under
 //! scripts/test-dates.sh `WAGNER_NOW` adds that instant to the list.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 mod support;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};

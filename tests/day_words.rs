@@ -2,6 +2,8 @@
 //! ago", "3 dec", a date): a development set the reader was tuned on and a
 //! held-out set written before it existed (tests/data/day_words_*.tsv).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use chrono::{DateTime, NaiveDateTime, Timelike, Utc};

@@ -7,6 +7,7 @@
 //! `tests/e2e_support/`.
 
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod e2e_support;
 

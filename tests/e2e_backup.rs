@@ -3,6 +3,7 @@
 //! against a real Postgres, in the real window.
 
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod e2e_support;
 

@@ -2,6 +2,7 @@
 //! `#[ignore]`d like every E2E test; `scripts/test.sh` runs it under xvfb-run.
 
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod e2e_support;
 

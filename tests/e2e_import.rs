@@ -5,6 +5,7 @@
 //! and cannot be imported until they are fixed; the fixed file imports.
 
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod apple_health_fixture;
 mod e2e_support;

@@ -3,6 +3,7 @@
 //! (scripts/setup.sh installs it).
 
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod e2e_support;
 

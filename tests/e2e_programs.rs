@@ -3,6 +3,7 @@
 //! complete a planned meal with a meal logged that day.
 
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod e2e_support;
 

@@ -1,6 +1,7 @@
 //! E2E: a voice note picked in the real window with no AI provider is
 //! transcribed on this computer and its meal appears on Today.
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod e2e_support;
 

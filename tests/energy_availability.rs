@@ -1,5 +1,7 @@
 //! Energy availability from imported intake, training and body composition.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod apple_health_fixture;
 mod support;
 

@@ -2,6 +2,8 @@
 //! FIT fixture, whole, truncated and damaged: the same messages, the same
 //! activity.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::path::{Path, PathBuf};
 
 use wagner::activities::import::{ParseError, ParsedActivity, fit, fit_decode};

@@ -1,6 +1,8 @@
 //! The food database: the SR24 converter on real USDA files, the bundled data
 //! file loaded into a real SQLite database.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::io::Write;
 use std::path::Path;
 

@@ -4,6 +4,8 @@
 //! exports, PDF, images, audio, backups. No input may panic or abort; a
 //! refusal is a clear (non-empty) error; nothing is half-written.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::path::Path;

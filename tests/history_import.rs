@@ -2,6 +2,8 @@
 //! and apps export (Withings, Garmin Connect, plain date/weight) and quick
 //! entries from a text file, one per line with its day.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use wagner::body::csv_import::{self, BodyCsvFormat};

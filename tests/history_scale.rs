@@ -3,6 +3,8 @@
 //! bounded window and still shows the numbers the whole history gives, and
 //! the export streams in bounded memory.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::collections::BTreeSet;

@@ -2,6 +2,8 @@
 //! the same file at once never store an entry's meal twice, and a claim left
 //! by a killed process is taken over by the next command.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::path::Path;
 use std::process::{Command, Output};
 

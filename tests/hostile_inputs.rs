@@ -2,6 +2,8 @@
 //! under a 1 GB address-space limit: no abort, a clear error or a warning,
 //! no impossible number stored, the rest of a folder imported.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -3,6 +3,8 @@
 //! restore killed at any write, rename or fsync (strace -e inject) leaves the
 //! old database or the new one, whole.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -2,6 +2,8 @@
 //! stored, exported or printed, and the user is told the provider failed
 //! and the offline reader was used.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::path::Path;
 use std::process::{Command, Output};
 

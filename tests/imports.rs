@@ -2,6 +2,8 @@
 //! kind detection, preview before writing, re-import adds nothing, a damaged
 //! file names where and keeps what was readable, overlapping sources stored once.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod apple_health_fixture;
 mod support;
 

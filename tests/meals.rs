@@ -2,6 +2,8 @@
 //! undo, the day view against targets, goals, on real database files with
 //! the bundled food data.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::collections::BTreeMap;

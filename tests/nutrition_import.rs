@@ -1,5 +1,7 @@
 //! Importing MyFitnessPal and Cronometer CSV exports into meal_logs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::path::PathBuf;

@@ -4,6 +4,8 @@
 //! NULL-when-unknown rule, every other nutrient by key, meal count), days
 //! without meals have no row, and every meal's totals equal the sum of its foods.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::collections::BTreeMap;

@@ -1,6 +1,8 @@
 //! Open Food Facts barcode lookup against a loopback stub serving real
 //! product API v2 response bodies (tests/fixtures/nutrition/off-*.json).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use wagner::nutrition::{foods, off};

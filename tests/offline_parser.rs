@@ -1,6 +1,8 @@
 //! The offline parser on 60 labelled realistic entries. The thresholds guard
 //! against regressions; BENCHMARKS.md records the full table.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 #[path = "support/labelled.rs"]
 mod labelled;
 

@@ -2,6 +2,8 @@
 //! (a state machine over items, days and the program), links to logged
 //! activities and meals, edits, and the .ics export read back.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};

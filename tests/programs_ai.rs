@@ -3,6 +3,8 @@
 //! twelve calls, one per week; a malformed week is repaired once and never
 //! stored; costs are recorded on the program and against the monthly budget.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::sync::Arc;

@@ -1,5 +1,7 @@
 //! `wagner program …` against a real database file: what a user types and sees.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -1,6 +1,8 @@
 //! Quick entry end to end on real SQLite files: raw entry first, then rows
 //! linked back to it, nutrition from the food database, failures kept.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use chrono::{TimeZone, Utc};
 use wagner::profile::{self, NewProfile, Profile};
 use wagner::quick_entry::pipeline::{self, Reader};

@@ -4,6 +4,8 @@
 //! entry and is remembered for the next entry — on real SQLite files with the
 //! bundled foods.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use wagner::dashboard;

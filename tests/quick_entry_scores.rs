@@ -3,6 +3,8 @@
 //! meals' calories, foods resolved with grams, class and fields. The floors
 //! guard against regressions; BENCHMARKS.md records the full tables.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 #[path = "support/labelled.rs"]
 mod labelled;
 

@@ -1,5 +1,7 @@
 //! Recipes: a food made of foods with per-serving nutrients computed, editable.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use wagner::Store;

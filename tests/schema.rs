@@ -2,6 +2,8 @@
 //! through `Store::open`, then checked for the guarantees the app relies on
 //! (constraints, cascades, triggers, the sqlite-vec table and the views).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -1201,4 +1203,13 @@ async fn field_versions_cover_every_column_of_the_tables_merged_per_field() -> a
     sqlx::query("DELETE FROM meal_logs WHERE id = ?").bind(&meal).execute(pool).await?;
     assert_eq!(count(pool, "SELECT count(*) FROM sync_fields WHERE row_id = ?", &meal).await?, 0);
     Ok(())
+}
+
+/// The design's tables checked above are all in the one table registry
+/// (`wagner::tables`) that sync and backup use.
+#[test]
+fn the_core_tables_are_registered() {
+    for table in TABLES {
+        assert!(wagner::tables::ALL.contains(&table), "{table} is not in wagner::tables");
+    }
 }

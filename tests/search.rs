@@ -3,6 +3,8 @@
 //! without the model, filters, items logged outside quick entry, the hash
 //! that prevents re-embedding, deletion and profile isolation.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 #[path = "support/search_history.rs"]
 mod search_history;
 mod support;

@@ -6,6 +6,8 @@
 //!
 //! The processes are this test binary again, running the ignored `child`
 //! test with what to do in its environment.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 mod support;
 
 use std::path::Path;

@@ -2,6 +2,8 @@
 //! writable by the SQLite most systems ship (Debian 12's `sqlite3` shell is
 //! 3.40; scripts/setup.sh installs it), and the app then reads and syncs what
 //! that tool wrote. Set WAGNER_SQLITE3 to test another binary.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 mod support;
 
 use std::process::Command;

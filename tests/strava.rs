@@ -5,6 +5,10 @@
 //! idempotent webhooks, and no token in the database or in a message.
 
 #![recursion_limit = "256"]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+#[path = "support/strava.rs"]
+mod stub;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,16 +22,10 @@ use wagner::http::RetryPolicy;
 use wagner::integrations::strava::{Strava, StravaSettings, SyncItem, WebhookOutcome};
 use wagner::integrations::{self, secrets::Secrets, strava};
 use wagner::profile::{self, NewProfile, Profile};
-use wiremock::matchers::{body_string_contains, header, method, path, path_regex};
+use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const ATHLETE_ID: i64 = 134815;
-const ACCESS_1: &str = "a4b945687g8A7b6a5b1a7f9e1a7c0f3d2e";
-const REFRESH_1: &str = "e5n567567bb8A9d7c2b3a2a6f4e3c4d5f6";
-const ACCESS_2: &str = "9f8e7d6c5b4a39281706f5e4d3c2b1a0cc";
-const REFRESH_2: &str = "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e";
-const CLIENT_SECRET: &str = "7b2946535949ae70f015d696d8ac602830ece412";
-const ALL_SECRETS: [&str; 5] = [ACCESS_1, REFRESH_1, ACCESS_2, REFRESH_2, CLIENT_SECRET];
+use stub::*;
 
 struct Env {
     dir: tempfile::TempDir,
@@ -89,48 +87,9 @@ async fn setup() -> Env {
     env
 }
 
-/// Strava's answer to `POST /oauth/token` with an authorization code.
-fn token_exchange(expires_in: i64) -> Value {
-    let now = wagner::clock::now().timestamp();
-    json!({
-        "token_type": "Bearer",
-        "expires_at": now + expires_in,
-        "expires_in": expires_in,
-        "refresh_token": REFRESH_1,
-        "access_token": ACCESS_1,
-        "athlete": {
-            "id": ATHLETE_ID, "username": "marianne_t", "resource_state": 2,
-            "firstname": "Marianne", "lastname": "Teutenberg", "bio": "", "city": "San Francisco",
-            "state": "CA", "country": "US", "sex": "F", "premium": true, "summit": true,
-            "created_at": "2017-11-14T02:30:05Z", "updated_at": "2018-02-06T19:32:20Z", "badge_type_id": 4,
-            "weight": 0, "profile_medium": "https://example.invalid/medium.jpg",
-            "profile": "https://example.invalid/large.jpg", "friend": null, "follower": null
-        }
-    })
-}
-
-/// Strava's answer to a refresh (no athlete).
-fn token_refresh() -> Value {
-    let now = wagner::clock::now().timestamp();
-    json!({
-        "token_type": "Bearer", "access_token": ACCESS_2, "expires_at": now + 21600,
-        "expires_in": 21600, "refresh_token": REFRESH_2
-    })
-}
-
-fn limits(t: ResponseTemplate, usage: &str) -> ResponseTemplate {
-    t.insert_header("X-RateLimit-Limit", "100,1000").insert_header("X-RateLimit-Usage", usage)
-}
-
 /// Connects through the real loopback redirect with a browser stand-in.
 async fn connect(env: &Env, expires_in: i64) -> strava::Connection {
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .and(body_string_contains("grant_type=authorization_code"))
-        .and(body_string_contains("code=good-code"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_exchange(expires_in)))
-        .mount(&env.server)
-        .await;
+    serve_token_exchange(&env.server, expires_in).await;
     let mut client = env.client();
     let pending = client.begin_connect(0).await.unwrap();
     let url = reqwest::Url::parse(&pending.authorize_url).unwrap();
@@ -142,149 +101,6 @@ async fn connect(env: &Env, expires_in: i64) -> strava::Connection {
         .unwrap();
     assert_eq!(page.status(), 200);
     waiting.await.unwrap().unwrap()
-}
-
-/// A run, a ride and a trail run, oldest first, as SummaryActivity.
-fn activities() -> Vec<Value> {
-    let base = |id: i64, name: &str, sport: &str, start: &str, distance: f64| {
-        json!({
-            "resource_state": 2,
-            "athlete": {"id": ATHLETE_ID, "resource_state": 1},
-            "name": name, "distance": distance, "moving_time": 1500, "elapsed_time": 1620,
-            "total_elevation_gain": 42.0, "type": if sport == "TrailRun" { "Run" } else { sport },
-            "sport_type": sport, "workout_type": null, "id": id, "start_date": start,
-            "start_date_local": start.replace('Z', ""), "timezone": "(GMT+00:00) Europe/London",
-            "utc_offset": 0.0, "location_city": null, "achievement_count": 0, "kudos_count": 3,
-            "comment_count": 0, "athlete_count": 1, "photo_count": 0,
-            "map": {"id": format!("a{id}"), "summary_polyline": "ki{eFvqfiVqAWQIGEEKAYJgBVqDJ{BHa@jAkNJw@Pw@V{APs@^aABQAOEQGKoJ_FuJkFqAo@{A}@sH{DiAs@Q]?WVy@`@oBt@_CB]KYMMkB{AQEI@WT{BlE{@zAQPI@ICsCqA_BcAeCmAaFmCqIoEcLeG}KcG}A}@cDaBiDsByAkAuBqBi@y@_@o@o@kB}BgIoA_EUkAMcACa@BeBBq@LaAJe@b@uA`@_AdBcD`@iAPq@RgALqAB{@EqAyAoOCy@AaDHgB@}@AiAIoAGm@QeAOk@m@}AS_@k@q@e@c@yDkDWWo@q@S]Gc@A@", "resource_state": 2},
-            "trainer": false, "commute": false, "manual": false, "private": false, "visibility": "everyone",
-            "flagged": false, "gear_id": null, "start_latlng": [51.5, -0.12], "end_latlng": [51.51, -0.13],
-            "average_speed": distance / 1500.0, "max_speed": 5.1, "average_cadence": 84.5,
-            "average_temp": 17, "has_heartrate": true, "average_heartrate": 151.2, "max_heartrate": 172.0,
-            "heartrate_opt_out": false, "display_hide_heartrate_option": true, "elev_high": 60.1,
-            "elev_low": 18.1, "upload_id": id + 1000, "upload_id_str": (id + 1000).to_string(),
-            "external_id": format!("garmin_push_{id}"), "from_accepted_tag": false, "pr_count": 0,
-            "total_photo_count": 0, "has_kudoed": false
-        })
-    };
-    let mut ride = base(11001, "Lunch Ride", "Ride", "2024-05-02T12:00:00Z", 24000.0);
-    ride["average_watts"] = json!(201.3);
-    ride["weighted_average_watts"] = json!(215);
-    ride["kilojoules"] = json!(301.9);
-    ride["device_watts"] = json!(true);
-    ride["max_watts"] = json!(512);
-    vec![
-        base(11000, "Morning Run", "Run", "2024-05-01T06:00:00Z", 5000.0),
-        ride,
-        base(11002, "Trail Run in the hills", "TrailRun", "2024-05-03T07:30:00Z", 8000.0),
-    ]
-}
-
-/// GET /athlete/activities as Strava does it: `after` (exclusive), pages.
-fn serve_list(env: &Env, list: Vec<Value>) -> impl std::future::Future<Output = ()> + '_ {
-    let list = Arc::new(list);
-    Mock::given(method("GET"))
-        .and(path("/api/v3/athlete/activities"))
-        .and(header("authorization", format!("Bearer {ACCESS_1}").as_str()))
-        .respond_with(move |req: &Request| list_page(&list, req))
-        .mount(&env.server)
-}
-
-fn list_page(list: &[Value], req: &Request) -> ResponseTemplate {
-    let q = |k: &str| req.url.query_pairs().find(|(key, _)| key == k).map(|(_, v)| v.into_owned());
-    let after: i64 = q("after").and_then(|a| a.parse().ok()).unwrap_or(0);
-    let page: usize = q("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-    let per_page: usize = q("per_page").and_then(|p| p.parse().ok()).unwrap_or(30);
-    let items: Vec<&Value> = list
-        .iter()
-        .filter(|a| {
-            let start: DateTime<Utc> = a["start_date"].as_str().unwrap().parse().unwrap();
-            start.timestamp() > after
-        })
-        .skip((page - 1) * per_page)
-        .take(per_page)
-        .collect();
-    limits(ResponseTemplate::new(200).set_body_json(json!(items)), "7,150")
-}
-
-/// Streams keyed by type, five samples.
-fn streams(with_power: bool) -> Value {
-    let s = |data: Value, series: &str| json!({"data": data, "series_type": series, "original_size": 5, "resolution": "high"});
-    let mut v = json!({
-        "time": s(json!([0, 1, 2, 3, 4]), "distance"),
-        "distance": s(json!([0.0, 3.1, 6.3, 9.6, 12.8]), "distance"),
-        "heartrate": s(json!([120, 128, 135, 141, 146]), "distance"),
-        "cadence": s(json!([80, 84, 85, 86, 85]), "distance"),
-        "altitude": s(json!([18.2, 18.4, 18.9, 19.1, 19.0]), "distance"),
-        "velocity_smooth": s(json!([0.0, 3.1, 3.2, 3.25, 3.2]), "distance"),
-        "temp": s(json!([17, 17, 17, 18, 18]), "distance"),
-        "latlng": s(json!([[51.5, -0.12], [51.50003, -0.12002], [51.50006, -0.12004], [51.50009, -0.12006], [51.50012, -0.12008]]), "distance"),
-    });
-    if with_power {
-        v["watts"] = s(json!([0, 180, 220, 240, 210]), "distance");
-    }
-    v
-}
-
-fn laps(activity_id: i64, start: &str) -> Value {
-    json!([
-        {"id": activity_id * 10, "resource_state": 2, "name": "Lap 1",
-         "activity": {"id": activity_id, "resource_state": 1}, "athlete": {"id": ATHLETE_ID, "resource_state": 1},
-         "elapsed_time": 810, "moving_time": 750, "start_date": start, "start_date_local": start.replace('Z', ""),
-         "distance": 2500.0, "start_index": 0, "end_index": 2, "total_elevation_gain": 20.0,
-         "average_speed": 3.33, "max_speed": 4.9, "average_cadence": 84.0, "device_watts": false,
-         "average_heartrate": 140.2, "max_heartrate": 160.0, "lap_index": 1, "split": 1},
-        {"id": activity_id * 10 + 1, "resource_state": 2, "name": "Lap 2",
-         "activity": {"id": activity_id, "resource_state": 1}, "athlete": {"id": ATHLETE_ID, "resource_state": 1},
-         "elapsed_time": 810, "moving_time": 750, "start_date": start, "start_date_local": start.replace('Z', ""),
-         "distance": 2500.0, "start_index": 2, "end_index": 4, "total_elevation_gain": 22.0,
-         "average_speed": 3.33, "max_speed": 5.1, "average_cadence": 85.0, "device_watts": false,
-         "average_heartrate": 158.0, "max_heartrate": 172.0, "lap_index": 2, "split": 2}
-    ])
-}
-
-/// Streams and laps for every activity id (and the detail for webhooks).
-async fn serve_details(env: &Env, list: &[Value]) {
-    Mock::given(method("GET"))
-        .and(path_regex(r"^/api/v3/activities/\d+/streams$"))
-        .respond_with(|req: &Request| {
-            let id = req.url.path_segments().unwrap().nth(3).unwrap().to_string();
-            limits(ResponseTemplate::new(200).set_body_json(streams(id == "11001")), "7,150")
-        })
-        .mount(&env.server)
-        .await;
-    let by_id: Arc<Vec<Value>> = Arc::new(list.to_vec());
-    let for_laps = by_id.clone();
-    Mock::given(method("GET"))
-        .and(path_regex(r"^/api/v3/activities/\d+/laps$"))
-        .respond_with(move |req: &Request| {
-            let id: i64 = req.url.path_segments().unwrap().nth(3).unwrap().parse().unwrap();
-            let a = for_laps.iter().find(|a| a["id"] == id).cloned().unwrap_or(json!({}));
-            let start = a["start_date"].as_str().unwrap_or("2024-05-01T06:00:00Z").to_string();
-            limits(ResponseTemplate::new(200).set_body_json(laps(id, &start)), "7,150")
-        })
-        .mount(&env.server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path_regex(r"^/api/v3/activities/\d+$"))
-        .respond_with(move |req: &Request| {
-            let id: i64 = req.url.path_segments().unwrap().nth(3).unwrap().parse().unwrap();
-            match by_id.iter().find(|a| a["id"] == id) {
-                Some(a) => {
-                    let mut detail = a.clone();
-                    detail["resource_state"] = json!(3);
-                    detail["description"] = json!("Felt good");
-                    detail["calories"] = json!(412.0);
-                    limits(ResponseTemplate::new(200).set_body_json(detail), "7,150")
-                }
-                None => ResponseTemplate::new(404).set_body_json(json!({
-                    "message": "Record Not Found",
-                    "errors": [{"resource": "Activity", "field": "id", "code": "invalid"}]
-                })),
-            }
-        })
-        .mount(&env.server)
-        .await;
 }
 
 async fn sync(env: &Env) -> (wagner::Result<strava::StravaSyncReport>, Vec<SyncItem>) {
@@ -413,8 +229,8 @@ async fn sync_reads_two_pages_with_streams_and_laps_and_a_second_sync_adds_nothi
     let env = setup().await;
     connect(&env, 21600).await;
     let list = activities();
-    serve_list(&env, list.clone()).await;
-    serve_details(&env, &list).await;
+    serve_list(&env.server, list.clone()).await;
+    serve_details(&env.server, &list).await;
 
     let (report, items) = sync(&env).await;
     let report = report.unwrap();
@@ -529,7 +345,7 @@ async fn a_401_renews_the_token_once_and_the_sync_goes_on() {
         .expect(1)
         .mount(&env.server)
         .await;
-    serve_details(&env, &list).await;
+    serve_details(&env.server, &list).await;
 
     let (report, _) = sync(&env).await;
     assert_eq!(report.unwrap().imported, 1);
@@ -610,7 +426,7 @@ async fn a_429_stops_the_sync_keeps_what_was_imported_and_resumes_later() {
     let env = setup().await;
     connect(&env, 21600).await;
     let list = activities();
-    serve_list(&env, list.clone()).await;
+    serve_list(&env.server, list.clone()).await;
     // Strava runs out of requests on the second activity's streams.
     Mock::given(method("GET"))
         .and(path("/api/v3/activities/11001/streams"))
@@ -625,7 +441,7 @@ async fn a_429_stops_the_sync_keeps_what_was_imported_and_resumes_later() {
         .with_priority(1)
         .mount(&env.server)
         .await;
-    serve_details(&env, &list).await;
+    serve_details(&env.server, &list).await;
 
     let (report, items) = sync(&env).await;
     let report = report.unwrap();
@@ -682,8 +498,8 @@ async fn an_activity_already_imported_from_its_file_is_not_doubled_by_sync() {
     same["id"] = json!(4_567_000_123_i64);
     same["start_date"] =
         json!((start + chrono::Duration::seconds(3)).format("%Y-%m-%dT%H:%M:%SZ").to_string());
-    serve_list(&env, vec![same]).await;
-    serve_details(&env, &[]).await;
+    serve_list(&env.server, vec![same]).await;
+    serve_details(&env.server, &[]).await;
 
     let (report, items) = sync(&env).await;
     let report = report.unwrap();
@@ -711,7 +527,7 @@ async fn webhook_events_apply_once_each() {
     let env = setup().await;
     connect(&env, 21600).await;
     let mut list = activities();
-    serve_details(&env, &list).await;
+    serve_details(&env.server, &list).await;
     let secrets = env.secrets();
 
     // create, twice: one activity.
@@ -732,7 +548,7 @@ async fn webhook_events_apply_once_each() {
     // update: the new title comes from Strava's detail.
     list[1]["name"] = json!("Lunch Ride with Anna");
     env.server.reset().await;
-    serve_details(&env, &list).await;
+    serve_details(&env.server, &list).await;
     let update = event("activity", 11001, "update", 1_714_651_400, json!({"title": "Lunch Ride with Anna"}));
     let updated = strava::receive_webhook(&env.store, secrets.clone(), &update).await.unwrap();
     assert!(matches!(updated, WebhookOutcome::Updated { .. }), "{updated:?}");
@@ -808,8 +624,8 @@ async fn the_cli_syncs_with_one_line_per_activity_and_applies_a_webhook_file() {
     let env = setup().await;
     connect(&env, 21600).await;
     let list = activities();
-    serve_list(&env, list.clone()).await;
-    serve_details(&env, &list).await;
+    serve_list(&env.server, list.clone()).await;
+    serve_details(&env.server, &list).await;
     let db = env.dir.path().join("wagner.db");
     let wagner = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_wagner"))

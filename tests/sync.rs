@@ -1,5 +1,7 @@
 //! Sync against a real Postgres (scripts/pg.sh starts one; scripts/test.sh
 //! sets WAGNER_TEST_PG_URL and WAGNER_REQUIRE_PG=1).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 mod support;
 
 use serde_json::Value;

@@ -15,6 +15,8 @@
 //!
 //! Bounded by default (2 seeds × 30 steps); `WAGNER_SYNC_MODEL_SEEDS` and
 //! `WAGNER_SYNC_MODEL_STEPS` run longer (scripts/sync-model.sh).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,6 +2,8 @@
 //! as tests/sync.rs): pulls that cannot wedge, rows kept aside, identity that
 //! follows the file, bounded waits, safe roles, a clock that cannot be
 //! poisoned, and the merge rules.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 mod support;
 
 use std::net::SocketAddr;

@@ -3,6 +3,7 @@
 //! model that scripts/setup.sh installs, then read by the offline parser
 //! into meal rows. No provider, no network.
 #![cfg(feature = "local-voice")]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod support;
 

@@ -3,6 +3,8 @@
 //! up. (Its own test binary: it points WAGNER_MODELS_DIR at an empty folder
 //! for the whole process.)
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod support;
 
 use serde_json::json;

@@ -92,18 +92,38 @@ pub async fn strava_forget_app(core: State<'_, Core>) -> CommandResult<StravaSta
     Ok(strava::status(store, &secrets, &profile.id).await?)
 }
 
-/// The system browser, without a plugin: xdg-open, open or `start`.
+/// The system browser, without a plugin: the command in `$BROWSER` when set
+/// (the Unix convention: the first of a `:`-separated list, `%s` standing for
+/// the address), else xdg-open, open or `start`.
 fn open_in_browser(url: &str) -> CommandResult<()> {
-    let mut cmd = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
+    let chosen = std::env::var("BROWSER").ok().and_then(|list| {
+        let first = list.split(':').map(str::trim).find(|c| !c.is_empty())?.to_string();
+        let mut words = first.split_whitespace().map(str::to_string);
+        let program = words.next()?;
+        let mut args: Vec<String> = words.map(|w| w.replace("%s", url)).collect();
+        if !first.contains("%s") {
+            args.push(url.to_string());
+        }
+        Some((program, args))
+    });
+    let mut cmd = if let Some((program, args)) = chosen {
+        let mut c = std::process::Command::new(program);
+        c.args(args);
+        c
+    } else if cfg!(target_os = "macos") {
+        let mut c = std::process::Command::new("open");
+        c.arg(url);
+        c
     } else if cfg!(windows) {
         let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
+        c.args(["/C", "start", "", url]);
         c
     } else {
-        std::process::Command::new("xdg-open")
+        let mut c = std::process::Command::new("xdg-open");
+        c.arg(url);
+        c
     };
-    cmd.arg(url).spawn().map(drop).map_err(|e| {
+    cmd.spawn().map(drop).map_err(|e| {
         CommandError::new(
             wagner::ErrorCode::Io,
             format!("could not open the browser ({e}); open this address yourself: {url}"),

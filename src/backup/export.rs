@@ -29,28 +29,8 @@ pub const JSON_FILE: &str = "wagner-export.json";
 const FORMAT: &str = "wagner-export-2";
 const FORMAT_HEX: &str = "wagner-export-1";
 
-/// Tables in the order that satisfies their references on import.
-const ORDER: &[&str] = &[
-    "users",
-    "quick_entry_logs",
-    "quick_entry_embeddings",
-    "quick_entry_embedding_vectors",
-    "foods_enhanced",
-    "meal_logs",
-    "activities",
-    "activity_segments",
-    "activity_streams",
-    "body_measurements",
-    "coach_messages",
-    "ai_generated_programs",
-    "ai_program_days",
-    "ai_program_items",
-    "integrations",
-    "user_goals",
-    "webhook_events",
-    "rate_limits",
-    "daily_nutrition_summaries",
-];
+/// Tables in the order that satisfies their references on import (the registry's).
+const ORDER: &[&str] = crate::tables::ALL;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ExportFile {

@@ -22,6 +22,11 @@ use crate::store::Store;
 pub const MAX_CSV_BYTES: usize = 64 * 1024 * 1024;
 const MAX_ROWS: usize = 500_000;
 const LB_TO_KG: f64 = 0.453_592_37;
+/// A day alone is a morning weigh-in.
+const MORNING: NaiveTime = match NaiveTime::from_hms_opt(7, 0, 0) {
+    Some(t) => t,
+    None => panic!("07:00 is a time"), // evaluated at compile time
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -93,7 +98,7 @@ fn parse_date_time(text: &str, line: usize) -> Result<(NaiveDate, NaiveTime)> {
     }
     if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         // A day alone: a morning weigh-in, as `body add --at` reads it.
-        return Ok((d, NaiveTime::from_hms_opt(7, 0, 0).expect("valid time")));
+        return Ok((d, MORNING));
     }
     Err(bad(line, format!("{t:?} is not a date (YYYY-MM-DD or \"YYYY-MM-DD HH:MM[:SS]\")")))
 }
@@ -153,10 +158,13 @@ fn readings(bytes: &[u8], profile: &Profile) -> Result<(BodyCsvFormat, Vec<Readi
     let mut empty = 0;
     match format {
         BodyCsvFormat::Withings | BodyCsvFormat::Plain => {
-            let date =
-                header_index(header, &["Date", "day", "time", "datetime", "timestamp"]).expect("detected");
-            let weight =
-                header.iter().position(|h| h.to_ascii_lowercase().starts_with("weight")).expect("detected");
+            let missing = |what: &str| Error::invalid(format!("no {what} column in {header:?}"));
+            let date = header_index(header, &["Date", "day", "time", "datetime", "timestamp"])
+                .ok_or_else(|| missing("date"))?;
+            let weight = header
+                .iter()
+                .position(|h| h.to_ascii_lowercase().starts_with("weight"))
+                .ok_or_else(|| missing("weight"))?;
             let weight_lb = header[weight].to_ascii_lowercase().contains("lb");
             let unit_lb = if header[weight].to_ascii_lowercase().contains("kg") {
                 false
@@ -205,7 +213,9 @@ fn readings(bytes: &[u8], profile: &Profile) -> Result<(BodyCsvFormat, Vec<Readi
         }
         BodyCsvFormat::Garmin => {
             let col = |n: &str| header_index(header, &[n]);
-            let (weight, fat) = (col("Weight").expect("detected"), col("Body Fat"));
+            let weight =
+                col("Weight").ok_or_else(|| Error::invalid(format!("no Weight column in {header:?}")))?;
+            let fat = col("Body Fat");
             let (muscle, bone, water) = (col("Skeletal Muscle Mass"), col("Bone Mass"), col("Body Water"));
             let mut day: Option<NaiveDate> = None;
             for (line, cells) in body {

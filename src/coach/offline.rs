@@ -59,21 +59,27 @@ pub enum Intent {
     Unknown,
 }
 
+#[allow(clippy::unwrap_used)] // a literal pattern, compiled on every test run
 static DISTANCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d+(?:[.,]\d+)?)\s*(k|km|kms|kilometers?|kilometres?|mi|miles?)\b").unwrap()
 });
+#[allow(clippy::unwrap_used)] // a literal pattern, compiled on every test run
 static PERIOD_N: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(days?|weeks?|months?)\b").unwrap()
 });
+#[allow(clippy::unwrap_used)] // a literal pattern, compiled on every test run
 static LOAD_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"\b(training load|fitness|fatigue|fatigued|form|tsb|ctl|atl|overtrain\w*|fresh|recovered|tired)\b",
     )
     .unwrap()
 });
+#[allow(clippy::unwrap_used)] // a literal pattern, compiled on every test run
 static RUN_WORDS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(run|runs|ran|running|jog\w*)\b").unwrap());
+#[allow(clippy::unwrap_used)] // a literal pattern, compiled on every test run
 static FAT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bfats?\b").unwrap());
+#[allow(clippy::unwrap_used)] // a literal pattern, compiled on every test run
 static LAST_DID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?:last\s+(?:time\s+)?(?:i|we)\s+(?:did|do|trained|went|practi[sc]ed|had)|when\s+did\s+i\s+(?:last\s+)?(?:do|did|train|go|practi[sc]e)|last\s+(?:time\s+)?(?:i\s+)?(?:did|done))\s+(?:any\s+|some\s+|a\s+|my\s+)?([a-z][a-z \-]{1,40}?)\s*(?:\?|$|\bsession|\bworkout)",

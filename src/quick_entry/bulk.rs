@@ -21,7 +21,13 @@ use crate::store::Store;
 
 pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 const MAX_LINES: usize = 200_000;
+/// A line without a time is logged at noon.
+const NOON: NaiveTime = match NaiveTime::from_hms_opt(12, 0, 0) {
+    Some(t) => t,
+    None => panic!("12:00 is a time"), // evaluated at compile time
+};
 
+#[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
 static LINE: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2}))?\s*[:,;\t|-]?\s*(.*)$")
         .expect("valid regex")
@@ -90,8 +96,7 @@ pub async fn store_lines(store: &Store, profile: &Profile, text: &str) -> Result
     let mut ids = Vec::with_capacity(lines.len());
     let mut tx = store.begin_write().await?;
     for (n, day, time, entry) in &lines {
-        let noon = NaiveTime::from_hms_opt(12, 0, 0).expect("valid time");
-        let t = time.unwrap_or(noon);
+        let t = time.unwrap_or(NOON);
         let mut at = clock::local_to_utc(*day, t.hour(), t.minute(), tz);
         if time.is_none() {
             // "dinner" on a day alone is that evening, like a day word would make it.

@@ -88,39 +88,49 @@ const MONTHS: &str = "january|february|march|april|may|june|july|august|septembe
 const PARTS: &str = "morning|afternoon|evening|night";
 const COUNTS: &str = r"\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve";
 
+#[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
 static ISO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:on\s+)?(\d{4})-(\d{2})-(\d{2})\b").expect("valid regex"));
+#[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
 static BEFORE_YESTERDAY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:the\s+)?day\s+before\s+yesterday\b").expect("valid regex"));
+#[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
 static YESTERDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\byesterday(?:'s)?(?:\s+({PARTS}))?\b")).expect("valid regex")
 });
+#[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
 static LAST_NIGHT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\blast\s+night\b").expect("valid regex"));
+#[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
 static AGO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\b({COUNTS})\s+(days?|weeks?)\s+ago\b")).expect("valid regex")
 });
+#[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i)\b(?:(?:on|last)\s+)?({WEEKDAYS})(?:'s)?(?:\s+({PARTS}))?\b|\b(?:on|last)\s+({SHORT_WEEKDAYS})\b"
     ))
     .expect("valid regex")
 });
+#[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i)\b(?:on\s+)?(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({MONTHS})\.?(?:\s+(\d{{4}}))?\b"
     ))
     .expect("valid regex")
 });
+#[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
 static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i)\b(?:on\s+)?({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?"
     ))
     .expect("valid regex")
 });
+#[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
 static TODAY_PART: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:this\s+(morning|afternoon|evening)|(tonight))\b").expect("valid regex")
 });
+#[allow(clippy::expect_used)] // a literal pattern, compiled on every test run
 static MEAL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(breakfast|brekkie|lunch|dinner|supper)\b").expect("valid regex"));
 
@@ -174,13 +184,13 @@ pub fn find(text: &str) -> Option<DayWords> {
     };
     for c in ISO.captures_iter(text) {
         let (Ok(year), Ok(month), Ok(day)) = (c[1].parse(), c[2].parse(), c[3].parse()) else { continue };
-        push(DayRef::Date { year: Some(year), month, day }, None, c.get(0).expect("group 0"));
+        push(DayRef::Date { year: Some(year), month, day }, None, c.get_match());
     }
     for m in BEFORE_YESTERDAY.find_iter(text) {
         push(DayRef::DaysAgo(2), None, m);
     }
     for c in YESTERDAY.captures_iter(text) {
-        push(DayRef::DaysAgo(1), part(c.get(1)), c.get(0).expect("group 0"));
+        push(DayRef::DaysAgo(1), part(c.get(1)), c.get_match());
     }
     for m in LAST_NIGHT.find_iter(text) {
         push(DayRef::DaysAgo(1), Some(PartOfDay::Night), m);
@@ -189,27 +199,27 @@ pub fn find(text: &str) -> Option<DayWords> {
         let Some(n) = count(&c[1]) else { continue };
         let days = if c[2].to_ascii_lowercase().starts_with("week") { n * 7 } else { n };
         if (0..=MAX_DAYS_AGO).contains(&days) {
-            push(DayRef::DaysAgo(days), None, c.get(0).expect("group 0"));
+            push(DayRef::DaysAgo(days), None, c.get_match());
         }
     }
     for c in WEEKDAY.captures_iter(text) {
         let word = c.get(1).or(c.get(3)).map(|m| m.as_str()).unwrap_or_default();
         if let Some(w) = weekday(word) {
-            push(DayRef::Weekday(w), part(c.get(2)), c.get(0).expect("group 0"));
+            push(DayRef::Weekday(w), part(c.get(2)), c.get_match());
         }
     }
     for c in DAY_MONTH.captures_iter(text) {
         let (Ok(day), Some(month)) = (c[1].parse(), month(&c[2])) else { continue };
         let year = c.get(3).and_then(|y| y.as_str().parse().ok());
-        push(DayRef::Date { year, month, day }, None, c.get(0).expect("group 0"));
+        push(DayRef::Date { year, month, day }, None, c.get_match());
     }
     for c in MONTH_DAY.captures_iter(text) {
         let (Some(month), Ok(day)) = (month(&c[1]), c[2].parse()) else { continue };
         let year = c.get(3).and_then(|y| y.as_str().parse().ok());
-        push(DayRef::Date { year, month, day }, None, c.get(0).expect("group 0"));
+        push(DayRef::Date { year, month, day }, None, c.get_match());
     }
     for c in TODAY_PART.captures_iter(text) {
-        push(DayRef::Today, part(c.get(1).or(c.get(2))), c.get(0).expect("group 0"));
+        push(DayRef::Today, part(c.get(1).or(c.get(2))), c.get_match());
     }
     // The leftmost, and of those the longest ("the day before yesterday", not "yesterday").
     found.into_iter().min_by_key(|w| (w.start, std::cmp::Reverse(w.end)))

@@ -61,32 +61,10 @@ use convert::TableMeta;
 static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// Synced tables, parents before children (push and apply order).
-pub const SYNCED_TABLES: &[&str] = &[
-    "users",
-    "quick_entry_logs",
-    "foods_enhanced",
-    "meal_logs",
-    "activities",
-    "activity_segments",
-    "activity_streams",
-    "body_measurements",
-    "coach_messages",
-    "ai_generated_programs",
-    "ai_program_days",
-    "ai_program_items",
-    "integrations",
-    "user_goals",
-];
+pub const SYNCED_TABLES: &[&str] = crate::tables::SYNCED;
 
 /// Tables that stay on each install, with the reason shown by `sync status`.
-pub const LOCAL_ONLY_TABLES: &[(&str, &str)] = &[
-    ("daily_nutrition_summaries", "derived from meal_logs; recomputed on each install"),
-    ("quick_entry_embeddings", "derived; each install embeds its own entries"),
-    ("rate_limits", "per-install request counters"),
-    ("ai_spend", "per-install AI spend against the monthly budget"),
-    ("webhook_events", "per-install inbox"),
-    ("food_choices", "foods picked for typed names; learned again from the next pick"),
-];
+pub const LOCAL_ONLY_TABLES: &[(&str, &str)] = crate::tables::LOCAL_ONLY;
 
 const MAX_ERRORS: usize = 20;
 

@@ -6,7 +6,9 @@ use wagner::Store;
 use wagner::ai::{ApiKey, Provider, ProviderConfig, ProviderKind, RetryPolicy};
 use wagner::profile::{self, NewProfile, Profile};
 
-/// The 18 tables of the consolidated design.
+/// The 18 tables of the consolidated design (schema checks: STRICT, indexed
+/// foreign keys); sync and backup take their lists from `wagner::tables`, which
+/// holds these and the later ones (`tests/schema.rs` checks it does).
 pub const CORE_TABLES: [&str; 18] = [
     "users",
     "quick_entry_logs",

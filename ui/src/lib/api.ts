@@ -117,7 +117,7 @@ function getBackend(): Promise<Commands> {
     backend =
       variant === null
         ? Promise.resolve(commands)
-        : import("./mock").then((m) => m.createMockCommands(variant) as Commands);
+        : import("./mock").then((m) => m.createMockCommands(variant));
   }
   return backend;
 }

@@ -86,6 +86,17 @@ import type {
   LiveRestoreReport,
   Manifest,
   ScheduleSettings,
+  FoodHit,
+  CustomFood,
+  FoodDetails,
+  MealCategory,
+  MealEdit,
+  DeletedMeal,
+  ActivityLevel,
+  TargetProposal,
+  NewGoal,
+  Health,
+  PlannedExercise,
 } from "./bindings";
 import { calendarDateIn } from "./format";
 
@@ -164,6 +175,11 @@ const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
 function ok<T>(data: T): Result<T, CommandError> {
   return { status: "ok", data };
+}
+
+/** A command the preview does not imitate. */
+function notInPreview<T>(command: string): Result<T, CommandError> {
+  return fail("io", `${command} is not available in the browser preview; open the app.`);
 }
 
 function fail<T>(code: ErrorCode, message: string): Result<T, CommandError> {
@@ -655,8 +671,9 @@ function remaining(target: number | null, eaten: number): number | null {
   return target === null ? null : target - eaten;
 }
 
-/** Only the commands the preview needs; a missing one fails like an unreachable core. */
-export function createMockCommands(variant: string): Partial<Commands> {
+/** Every command of the generated `Commands` type, so one added to the bindings and
+ * missing here fails `npm run check`; those the preview does not imitate answer with an error. */
+export function createMockCommands(variant: string): Commands {
   const state = emptyState();
   let paused = false;
   if (variant === "demo" || variant === "rest" || variant === "imperial") demoData(state);
@@ -705,6 +722,58 @@ export function createMockCommands(variant: string): Partial<Commands> {
 
   return {
     ...mockCoachCommands(),
+    // Not in the preview: each answers as the core would when it cannot help.
+    async foodSearch(_query: string): Promise<Result<FoodHit[], CommandError>> {
+      return notInPreview("foodSearch");
+    },
+    async foodBarcode(_code: string, _online: boolean): Promise<Result<FoodHit, CommandError>> {
+      return notInPreview("foodBarcode");
+    },
+    async foodCreate(_food: CustomFood): Promise<Result<FoodDetails, CommandError>> {
+      return notInPreview("foodCreate");
+    },
+    async foodDetails(_id: string): Promise<Result<FoodDetails, CommandError>> {
+      return notInPreview("foodDetails");
+    },
+    async mealLogFood(_date: string | null, _category: MealCategory, _foodId: string, _quantity: number, _unit: string): Promise<Result<MealSummary, CommandError>> {
+      return notInPreview("mealLogFood");
+    },
+    async mealAddFood(_mealId: string, _foodId: string, _quantity: number, _unit: string): Promise<Result<MealSummary, CommandError>> {
+      return notInPreview("mealAddFood");
+    },
+    async mealEdit(_id: string, _edit: MealEdit): Promise<Result<MealSummary, CommandError>> {
+      return notInPreview("mealEdit");
+    },
+    async mealCopy(_id: string, _to: string, _category: MealCategory | null): Promise<Result<MealSummary, CommandError>> {
+      return notInPreview("mealCopy");
+    },
+    async mealCopyDay(_from: string, _to: string): Promise<Result<MealSummary[], CommandError>> {
+      return notInPreview("mealCopyDay");
+    },
+    async mealDelete(_ids: string[]): Promise<Result<DeletedMeal[], CommandError>> {
+      return notInPreview("mealDelete");
+    },
+    async mealUndo(): Promise<Result<DeletedMeal[], CommandError>> {
+      return notInPreview("mealUndo");
+    },
+    async nutritionTargets(_activity: ActivityLevel | null, _goalRateKgPerWeek: number, _apply: boolean): Promise<Result<TargetProposal, CommandError>> {
+      return notInPreview("nutritionTargets");
+    },
+    async goalAdd(_goal: NewGoal): Promise<Result<GoalProgress, CommandError>> {
+      return notInPreview("goalAdd");
+    },
+    async goalSetStatus(_id: string, _status: string): Promise<Result<GoalProgress, CommandError>> {
+      return notInPreview("goalSetStatus");
+    },
+    async goalDelete(_id: string): Promise<Result<null, CommandError>> {
+      return notInPreview("goalDelete");
+    },
+    async databaseCheck(): Promise<Result<Health, CommandError>> {
+      return notInPreview("databaseCheck");
+    },
+    async programSwapExercise(_id: string, _index: number): Promise<Result<PlannedExercise, CommandError>> {
+      return notInPreview("programSwapExercise");
+    },
     async appStatus(): Promise<Result<AppStatus, CommandError>> {
       await delay(120);
       if (state.failStatus) {
@@ -1569,7 +1638,7 @@ export function createMockCommands(variant: string): Partial<Commands> {
 // --- Coach chat (preview): an offline answer streamed word by word. ---
 import type { CoachEvent, CoachOverview, Message as CoachMessage, Retrieved } from "./bindings";
 
-function mockCoachCommands(): Partial<Commands> {
+function mockCoachCommands() {
   const messages: CoachMessage[] = [];
   const stopped = new Set<string>();
   const sources: Retrieved[] = [
