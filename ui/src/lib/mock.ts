@@ -97,6 +97,12 @@ import type {
   NewGoal,
   Health,
   PlannedExercise,
+  RecipeSummary,
+  Recipe,
+  NewRecipe,
+  ExportReport,
+  ExportPreview,
+  ImportReport,
 } from "./bindings";
 import { calendarDateIn } from "./format";
 
@@ -728,6 +734,27 @@ export function createMockCommands(variant: string): Commands {
     },
     async foodBarcode(_code: string, _online: boolean): Promise<Result<FoodHit, CommandError>> {
       return notInPreview("foodBarcode");
+    },
+    async recipeList(): Promise<Result<RecipeSummary[], CommandError>> {
+      return notInPreview("recipeList");
+    },
+    async recipeGet(_id: string): Promise<Result<Recipe, CommandError>> {
+      return notInPreview("recipeGet");
+    },
+    async recipeCreate(_recipe: NewRecipe): Promise<Result<Recipe, CommandError>> {
+      return notInPreview("recipeCreate");
+    },
+    async recipeUpdate(_id: string, _recipe: NewRecipe): Promise<Result<Recipe, CommandError>> {
+      return notInPreview("recipeUpdate");
+    },
+    async exportEverything(): Promise<Result<ExportReport | null, CommandError>> {
+      return notInPreview("exportEverything");
+    },
+    async exportPreview(): Promise<Result<ExportPreview | null, CommandError>> {
+      return notInPreview("exportPreview");
+    },
+    async exportImport(_dir: string): Promise<Result<ImportReport, CommandError>> {
+      return notInPreview("exportImport");
     },
     async foodCreate(_food: CustomFood): Promise<Result<FoodDetails, CommandError>> {
       return notInPreview("foodCreate");
