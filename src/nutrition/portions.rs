@@ -163,7 +163,10 @@ fn grams_per_unit(food: &FoodDetails, unit: &str) -> Result<f64> {
         return Ok(ml * density.unwrap_or_else(|| default_density(food)));
     }
     // A piece of a sushi roll is one of its 6-8 slices (about 27 g), not the roll.
-    if matches!(unit, "piece" | "pieces") && food.name.to_lowercase().contains("sushi") && food.portions.is_empty() {
+    if matches!(unit, "piece" | "pieces")
+        && food.name.to_lowercase().contains("sushi")
+        && food.portions.is_empty()
+    {
         return Ok(SUSHI_PIECE_G);
     }
     if matches!(unit, "piece" | "pieces" | "serving" | "servings" | "each" | "item" | "items" | "") {
@@ -280,8 +283,12 @@ const LIQUID_WORDS: [&str; 27] = [
 
 fn is_beer_or_cider(food: &FoodDetails) -> bool {
     let name = food.name.to_lowercase();
-    ["beer", "cider", "ale", "lager", "stout"].iter().any(|w| name.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w))
-        && (name.contains("alcoholic") || name.contains("hard cider") || food.food_group.as_deref() == Some("Beer"))
+    ["beer", "cider", "ale", "lager", "stout"]
+        .iter()
+        .any(|w| name.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w))
+        && (name.contains("alcoholic")
+            || name.contains("hard cider")
+            || food.food_group.as_deref() == Some("Beer"))
 }
 
 fn is_liquid(food: &FoodDetails) -> bool {
@@ -648,9 +655,9 @@ fn household_default(food: &FoodDetails, unit: &str) -> Option<f64> {
         }
         // A UK back rasher, cooked, is about 16 g: twice USDA's 7.9 g slice of
         // US streaky bacon, which is what the "slice" measure of bacon is.
-        "rasher" | "rashers" if name.contains("bacon") => named(&food.portions, "slice")
-            .map(|p| (p.grams / p.amount * 2.0).max(16.0))
-            .unwrap_or(16.0),
+        "rasher" | "rashers" if name.contains("bacon") => {
+            named(&food.portions, "slice").map(|p| (p.grams / p.amount * 2.0).max(16.0)).unwrap_or(16.0)
+        }
         "slice" | "slices" | "strip" | "strips" | "rasher" | "rashers" => named(&food.portions, "slice")
             .map(|p| p.grams / p.amount)
             .unwrap_or_else(|| typical_serving(food)),
@@ -764,13 +771,20 @@ mod tests {
     #[test]
     fn usda_piece_weights_far_from_a_helping_are_a_helping() {
         // A whole restaurant order is a takeaway box, not one plate.
-        let tso = food("Restaurant, Chinese, general tso's chicken", Some("Restaurant Foods"), 295.0, &[
-            ("order", 1.0, 535.0),
-            ("pieces", 3.0, 53.0),
-        ]);
+        let tso = food(
+            "Restaurant, Chinese, general tso's chicken",
+            Some("Restaurant Foods"),
+            295.0,
+            &[("order", 1.0, 535.0), ("pieces", 3.0, 53.0)],
+        );
         assert_eq!(grams(&tso, 1.0, "serving").ok(), Some(300.0));
         // A UK rasher is a back rasher, twice USDA's streaky slice.
-        let bacon = food("Pork, cured, bacon, cooked, pan-fried", Some("Pork Products"), 468.0, &[("slice cooked", 1.0, 7.9)]);
+        let bacon = food(
+            "Pork, cured, bacon, cooked, pan-fried",
+            Some("Pork Products"),
+            468.0,
+            &[("slice cooked", 1.0, 7.9)],
+        );
         assert_eq!(grams(&bacon, 2.0, "rasher").ok(), Some(32.0));
         assert_eq!(grams(&bacon, 2.0, "slice").ok(), Some(15.8));
         // A slice of an FNDDS cheesecake with no measure is 80 g, not 30 g.
@@ -781,22 +795,25 @@ mod tests {
         assert_eq!(grams(&roll, 8.0, "piece").ok(), Some(216.0));
         assert_eq!(grams(&roll, 1.0, "serving").ok(), Some(220.0));
         // An avocado with no count is half the fruit; two are two.
-        let avo = food("Avocados, raw, all commercial varieties", Some("Fruits and Fruit Juices"), 160.0, &[(
-            "avocado, NS as to Florida or California",
-            1.0,
-            201.0,
-        )]);
+        let avo = food(
+            "Avocados, raw, all commercial varieties",
+            Some("Fruits and Fruit Juices"),
+            160.0,
+            &[("avocado, NS as to Florida or California", 1.0, 201.0)],
+        );
         assert_eq!(grams(&avo, 1.0, "serving").ok(), Some(100.5));
         assert_eq!(grams(&avo, 2.0, "serving").ok(), Some(402.0));
     }
 
     #[test]
     fn a_pint_of_beer_or_cider_is_the_imperial_pint_and_of_milk_the_us_one() {
-        let lager = food("Alcoholic beverage, beer, regular, all", Some("Beverages"), 43.0, &[("fl oz", 1.0, 29.7)]);
+        let lager =
+            food("Alcoholic beverage, beer, regular, all", Some("Beverages"), 43.0, &[("fl oz", 1.0, 29.7)]);
         assert!((grams(&lager, 1.0, "pint").unwrap_or(0.0) - 568.3).abs() < 0.1);
         let cider = food("Hard cider", Some("Beer"), 50.0, &[]);
         assert!((grams(&cider, 2.0, "pints").unwrap_or(0.0) - 1136.5).abs() < 0.1);
-        let milk = food("Milk, whole, 3.25% milkfat", Some("Dairy and Egg Products"), 61.0, &[("cup", 1.0, 244.0)]);
+        let milk =
+            food("Milk, whole, 3.25% milkfat", Some("Dairy and Egg Products"), 61.0, &[("cup", 1.0, 244.0)]);
         assert!((grams(&milk, 1.0, "pint").unwrap_or(0.0) - 488.0).abs() < 0.5);
     }
 }

@@ -874,8 +874,9 @@ static AN_HOUR: LazyLock<Regex> = LazyLock::new(|| re(r"\ban\s+(?:hour|hr)s?\b")
 static SECONDS: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d+)\s*(?:s|sec|secs|seconds?)\b"));
 // "half" is already "0.5" after `normalize`.
 static MARATHON: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\b(half|0\.5|full)[\s-]*)?\bmarathon\b"));
-static TRAILING_QUANTITY: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(.*?[a-z].*?)\s+\(?(\d+(?:\.\d+)?)\s*(g|grams?|kg|oz|ounces?|lbs?|ml|l|pcs?|pieces?)\)?$"));
+static TRAILING_QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(.*?[a-z].*?)\s+\(?(\d+(?:\.\d+)?)\s*(g|grams?|kg|oz|ounces?|lbs?|ml|l|pcs?|pieces?)\)?$")
+});
 static COMPOUND: LazyLock<Regex> = LazyLock::new(|| re(r"\b([2-9]0)[ -]([1-9])\b"));
 static HUNDRED: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(?:([1-9])\s+)?hundred\b(?:(?:\s+and)?\s+(\d{1,2})\b)?"));
@@ -1627,7 +1628,10 @@ mod tests {
     fn meal_labels_and_two_foods_joined_by_and() {
         let x = p("b: 2 eggs & toast, l: tuna sandwich, d: spag bol");
         let cats: Vec<_> = x.meals.iter().map(|m| m.category).collect();
-        assert_eq!(cats, vec![Some(MealCategory::Breakfast), Some(MealCategory::Lunch), Some(MealCategory::Dinner)]);
+        assert_eq!(
+            cats,
+            vec![Some(MealCategory::Breakfast), Some(MealCategory::Lunch), Some(MealCategory::Dinner)]
+        );
         assert_eq!(x.meals[0].foods[0].name, "eggs");
         let x = p("brekkie porridge, lunch chicken sandwich, tea chicken curry w rice");
         assert_eq!(x.meals.last().and_then(|m| m.category), Some(MealCategory::Dinner));
@@ -1640,12 +1644,17 @@ mod tests {
             let known: Vec<String> = unknown_parts(t).into_iter().map(|(part, _)| part).collect();
             parse_with_foods(t, 12, WeightUnit::Kg, &known)
         };
-        let names = |t: &str| pf(t).meals.iter().flat_map(|m| m.foods.iter().map(|f| f.name.clone())).collect::<Vec<_>>();
+        let names = |t: &str| {
+            pf(t).meals.iter().flat_map(|m| m.foods.iter().map(|f| f.name.clone())).collect::<Vec<_>>()
+        };
         assert_eq!(names("pepsi max and a ham sandwich"), vec!["pepsi max", "ham sandwich"]);
         assert_eq!(names("ham and cheese sandwich"), vec!["ham and cheese sandwich"]);
         assert_eq!(names("g&t"), vec!["gin and tonic"]);
         let roll = &pf("california roll 8 pcs").meals[0].foods[0];
-        assert_eq!((roll.name.as_str(), roll.quantity, roll.unit.as_str()), ("california roll", 8.0, "piece"));
+        assert_eq!(
+            (roll.name.as_str(), roll.quantity, roll.unit.as_str()),
+            ("california roll", 8.0, "piece")
+        );
     }
 
     #[test]
