@@ -38,6 +38,8 @@ fn main() {
     let heldout_1208 = labelled::load_named("labelled_entries_heldout_2026-12-08.json");
     // Held out on 2026-12-09, before the changes made from the 2026-12-08 set's misses.
     let heldout_1209 = labelled::load_named("labelled_entries_heldout2_2026-12-09.json");
+    // Held out on 2026-12-10, before the changes made from the 2026-12-09 set's misses.
+    let heldout_1210 = labelled::load_named("labelled_entries_heldout3_2026-12-10.json");
 
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
@@ -51,7 +53,8 @@ fn main() {
             ("Held-out set", &holdout),
             ("Phone-typed held-out set (tuned on since)", &phone),
             ("Held-out set of 2026-12-08 (its misses read since)", &heldout_1208),
-            ("Held-out set of 2026-12-09 (never tuned on)", &heldout_1209),
+            ("Held-out set of 2026-12-09 (its misses read since)", &heldout_1209),
+            ("Held-out set of 2026-12-10 (never tuned on)", &heldout_1210),
         ] {
             // Each set on a fresh user: no history from the others.
             let user = labelled::new_scorer(&store, name).await;

@@ -78,8 +78,22 @@ pub fn grams(food: &FoodDetails, quantity: f64, unit: &str) -> Result<f64> {
     {
         return Ok(small_countable_serving(food));
     }
+    // "toast with avocado": an avocado typed with no count is half the
+    // fruit, how it is eaten on toast or in a salad (FDA's reference amount
+    // is 50 g); "2 avocados" stays two whole ones.
+    if quantity == 1.0
+        && matches!(unit.as_str(), "serving" | "servings" | "")
+        && food.name.to_lowercase().starts_with("avocados, raw")
+        && per_unit > 150.0
+    {
+        return Ok(per_unit / 2.0);
+    }
     Ok(quantity * per_unit)
 }
+
+/// One piece of a maki roll: FNDDS sushi rolls weigh about 27 g a piece
+/// (a California roll of 8 pieces is about 220 g).
+const SUSHI_PIECE_G: f64 = 27.0;
 
 /// A piece lighter than this is one of many (a berry, a grape, a nut, a chip).
 const SMALL_PIECE_G: f64 = 10.0;
@@ -136,10 +150,24 @@ fn grams_per_unit(food: &FoodDetails, unit: &str) -> Result<f64> {
     if let Some(portion) = named(&food.portions, unit) {
         return Ok(per_portion(portion));
     }
+    // A pint of beer or cider is the pub's: the UK/Irish imperial pint of
+    // 568 ml. Beer is ordered by the pint chiefly there; a US "pint glass"
+    // is often a 14-16 fl oz pour, so either way 473 ml would under-count.
+    // Milk, ice cream and anything else keep the US pint (473 ml).
+    if matches!(unit, "pint" | "pints") && is_beer_or_cider(food) {
+        return Ok(568.261 * default_density(food));
+    }
     if let Some(ml) = volume_ml(unit) {
         // Density from the food's own volume measure.
         let density = food.portions.iter().find_map(|p| portion_ml(p).map(|pml| p.grams / pml));
         return Ok(ml * density.unwrap_or_else(|| default_density(food)));
+    }
+    // A piece of a sushi roll is one of its 6-8 slices (about 27 g), not the roll.
+    if matches!(unit, "piece" | "pieces")
+        && food.name.to_lowercase().contains("sushi")
+        && food.portions.is_empty()
+    {
+        return Ok(SUSHI_PIECE_G);
     }
     if matches!(unit, "piece" | "pieces" | "serving" | "servings" | "each" | "item" | "items" | "") {
         return Ok(typical_serving(food));
@@ -223,7 +251,8 @@ fn is_bulk(p: &Portion) -> bool {
 }
 
 /// Liquids by name: a volume of them weighs about what water does.
-const LIQUID_WORDS: [&str; 26] = [
+const LIQUID_WORDS: [&str; 27] = [
+    "cider",
     "beverage",
     "drink",
     "juice",
@@ -251,6 +280,16 @@ const LIQUID_WORDS: [&str; 26] = [
     "whiskey",
     "vodka",
 ];
+
+fn is_beer_or_cider(food: &FoodDetails) -> bool {
+    let name = food.name.to_lowercase();
+    ["beer", "cider", "ale", "lager", "stout"]
+        .iter()
+        .any(|w| name.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w))
+        && (name.contains("alcoholic")
+            || name.contains("hard cider")
+            || food.food_group.as_deref() == Some("Beer"))
+}
 
 fn is_liquid(food: &FoodDetails) -> bool {
     let name = food.name.to_lowercase();
@@ -425,6 +464,11 @@ const CATEGORY_GRAMS: &[(&str, f64)] = &[
     ("Ready-to-eat cereal, higher sugar (>21.2g/100g)", 40.0),
     ("Ready-to-eat cereal, lower sugar (=<21.2g/100g)", 40.0),
     ("Doughnuts, sweet rolls, pastries", 60.0),
+    // A slice of cake, pie or cheesecake: FDA's 80 g reference amount for
+    // medium-weight cakes (a 1/6 slice of a 17 oz cheesecake is USDA's 80 g).
+    ("Cakes and pies", 80.0),
+    // A roll of sushi: 8 pieces of about 27 g.
+    ("Egg rolls, dumplings, sushi", 220.0),
 ];
 
 /// A cocktail ("Vodka and soda") is a highball; a spirit alone a 1.5 fl oz shot.
@@ -525,6 +569,12 @@ fn typical_portion(food: &FoodDetails) -> (f64, bool) {
         .or(eaten_as.iter().find(|p| portion_ml(p).is_none() && !is_bulk(p) && !mass(p)))
     {
         let bare_serving = p.name.to_lowercase().starts_with("serving");
+        // A restaurant "order" (general tso's chicken, 535 g) is a takeaway
+        // box for more than one helping: one person's plate is the 300 g
+        // used for mixed dishes.
+        if p.name.to_lowercase().starts_with("order") && p.grams / p.amount > 400.0 {
+            return (300.0, true);
+        }
         return (p.grams / p.amount, !bare_serving);
     }
     let name = format!("{} ", food.name.to_lowercase());
@@ -602,6 +652,11 @@ fn household_default(food: &FoodDetails, unit: &str) -> Option<f64> {
             } else {
                 30.0
             }
+        }
+        // A UK back rasher, cooked, is about 16 g: twice USDA's 7.9 g slice of
+        // US streaky bacon, which is what the "slice" measure of bacon is.
+        "rasher" | "rashers" if name.contains("bacon") => {
+            named(&food.portions, "slice").map(|p| (p.grams / p.amount * 2.0).max(16.0)).unwrap_or(16.0)
         }
         "slice" | "slices" | "strip" | "strips" | "rasher" | "rashers" => named(&food.portions, "slice")
             .map(|p| p.grams / p.amount)
@@ -711,5 +766,54 @@ mod tests {
             &[("medium (3\" dia)", 1.0, 182.0)],
         );
         assert_eq!(serving_of_many(&apples), None);
+    }
+
+    #[test]
+    fn usda_piece_weights_far_from_a_helping_are_a_helping() {
+        // A whole restaurant order is a takeaway box, not one plate.
+        let tso = food(
+            "Restaurant, Chinese, general tso's chicken",
+            Some("Restaurant Foods"),
+            295.0,
+            &[("order", 1.0, 535.0), ("pieces", 3.0, 53.0)],
+        );
+        assert_eq!(grams(&tso, 1.0, "serving").ok(), Some(300.0));
+        // A UK rasher is a back rasher, twice USDA's streaky slice.
+        let bacon = food(
+            "Pork, cured, bacon, cooked, pan-fried",
+            Some("Pork Products"),
+            468.0,
+            &[("slice cooked", 1.0, 7.9)],
+        );
+        assert_eq!(grams(&bacon, 2.0, "rasher").ok(), Some(32.0));
+        assert_eq!(grams(&bacon, 2.0, "slice").ok(), Some(15.8));
+        // A slice of an FNDDS cheesecake with no measure is 80 g, not 30 g.
+        let cake = food("Cheesecake, plain", Some("Cakes and pies"), 399.0, &[]);
+        assert_eq!(grams(&cake, 1.0, "slice").ok(), Some(80.0));
+        // 8 pieces of a sushi roll are one roll, not 8 rolls.
+        let roll = food("Sushi roll, California", Some("Egg rolls, dumplings, sushi"), 94.0, &[]);
+        assert_eq!(grams(&roll, 8.0, "piece").ok(), Some(216.0));
+        assert_eq!(grams(&roll, 1.0, "serving").ok(), Some(220.0));
+        // An avocado with no count is half the fruit; two are two.
+        let avo = food(
+            "Avocados, raw, all commercial varieties",
+            Some("Fruits and Fruit Juices"),
+            160.0,
+            &[("avocado, NS as to Florida or California", 1.0, 201.0)],
+        );
+        assert_eq!(grams(&avo, 1.0, "serving").ok(), Some(100.5));
+        assert_eq!(grams(&avo, 2.0, "serving").ok(), Some(402.0));
+    }
+
+    #[test]
+    fn a_pint_of_beer_or_cider_is_the_imperial_pint_and_of_milk_the_us_one() {
+        let lager =
+            food("Alcoholic beverage, beer, regular, all", Some("Beverages"), 43.0, &[("fl oz", 1.0, 29.7)]);
+        assert!((grams(&lager, 1.0, "pint").unwrap_or(0.0) - 568.3).abs() < 0.1);
+        let cider = food("Hard cider", Some("Beer"), 50.0, &[]);
+        assert!((grams(&cider, 2.0, "pints").unwrap_or(0.0) - 1136.5).abs() < 0.1);
+        let milk =
+            food("Milk, whole, 3.25% milkfat", Some("Dairy and Egg Products"), 61.0, &[("cup", 1.0, 244.0)]);
+        assert!((grams(&milk, 1.0, "pint").unwrap_or(0.0) - 488.0).abs() < 0.5);
     }
 }

@@ -64,6 +64,9 @@ const WORD_SYNONYMS: &[(&str, &str)] = &[
     ("porridge", "oatmeal"),
     ("coke", "cola"),
     ("lager", "beer"),
+    // Wings on a menu are chicken wings, never winged beans.
+    ("wings", "chicken wing"),
+    ("wing", "chicken wing"),
     ("ale", "beer"),
     ("wholemeal", "whole wheat"),
     ("sultanas", "raisins"),
@@ -366,6 +369,13 @@ fn as_eaten_rank(hits: Vec<FoodHit>, clean: &str) -> Vec<FoodHit> {
                 || name.contains("sugar-free");
             if diet_name {
                 score += if diet_typed { 6.0 } else { -8.0 };
+            }
+            // "bacon", "sausage", "burger": the meat, unless the meatless form is typed.
+            let meatless_typed = ["meatless", "vegan", "veggie", "vegetarian", "plant", "soy", "tofu"]
+                .iter()
+                .any(|w| typed(w));
+            if (has("meatless") || name.contains("meat substitute") || has("vegetarian")) && !meatless_typed {
+                score -= 8.0;
             }
             if h.times_logged > 0 {
                 score += 10.0;

@@ -675,8 +675,44 @@ fn normalize(text: &str) -> String {
         (times * 100 + rest).to_string()
     });
     let spoken_k = SPOKEN_K.replace_all(&hundreds, "${1}k");
-    spoken_k.replace(" point ", ".")
+    meal_labels(&spoken_k.replace(" point ", "."))
 }
+
+/// "b: eggs, l: soup, d: pasta" → breakfast/lunch/dinner; "g&t" → gin and
+/// tonic; UK "tea" at the head of a part is dinner when the entry names
+/// another meal ("lunch sandwich, tea chicken curry") and the word after
+/// it is a food, not what goes into the tea ("tea w milk", "tea and a biscuit").
+fn meal_labels(text: &str) -> String {
+    let text = GIN_AND_TONIC.replace_all(text, "gin and tonic");
+    let text = LETTER_LABEL.replace_all(&text, |c: &regex::Captures| {
+        let label = match &c[2] {
+            "b" => "breakfast",
+            "l" => "lunch",
+            "d" => "dinner",
+            _ => "snack",
+        };
+        format!("{}{label}:", &c[1])
+    });
+    let other_meal = has_word(&text, &["breakfast", "brekkie", "brekky", "bfast", "lunch"]);
+    if !other_meal {
+        return text.into_owned();
+    }
+    TEA_LABEL
+        .replace_all(&text, |c: &regex::Captures| {
+            let next = &c[2];
+            if matches!(next, "w" | "with" | "and" | "&" | "n" | "plus" | "milk" | "no" | "black") {
+                c[0].to_string()
+            } else {
+                format!("{}dinner {next}", &c[1])
+            }
+        })
+        .into_owned()
+}
+
+static GIN_AND_TONIC: LazyLock<Regex> = LazyLock::new(|| re(r"\bg\s*(?:&|\+|n|and)\s*t\b"));
+/// A one-letter meal label with a colon at the head of a part.
+static LETTER_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"(^|[,;.\n]\s*)([blds])\s*:"));
+static TEA_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"(^|[,;.\n]\s*)tea\s*:?\s+([a-z&]+)"));
 
 /// Clauses, then comma parts, then "and" halves when they are of different kinds.
 fn parts(text: &str, food_parts: &[String]) -> Vec<String> {
@@ -741,6 +777,16 @@ fn classify(part: &str, food_parts: &[String]) -> Kind {
     }
     if sport_in(part).is_some() {
         return Kind::Cardio(ActivityType::Sport);
+    }
+    // "row 5000m 21:30": "row" alone is also a strength exercise ("seated
+    // row 3x10"), so it is rowing only with a distance or a time and no sets.
+    if has_word(part, &["row"])
+        && (DISTANCE.is_match(part) || read_duration(part).is_some())
+        && !SETS_X_REPS.is_match(part)
+        && !SETS_OF.is_match(part)
+        && !WEIGHT_X_REPS.is_match(part)
+    {
+        return Kind::Cardio(ActivityType::Rowing);
     }
     for (words, kind) in [
         (RIDE_WORDS, ActivityType::Ride),
@@ -828,8 +874,9 @@ static AN_HOUR: LazyLock<Regex> = LazyLock::new(|| re(r"\ban\s+(?:hour|hr)s?\b")
 static SECONDS: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d+)\s*(?:s|sec|secs|seconds?)\b"));
 // "half" is already "0.5" after `normalize`.
 static MARATHON: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\b(half|0\.5|full)[\s-]*)?\bmarathon\b"));
-static TRAILING_QUANTITY: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(.*?[a-z].*?)\s+\(?(\d+(?:\.\d+)?)\s*(g|grams?|kg|oz|ounces?|lbs?|ml|l)\)?$"));
+static TRAILING_QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(.*?[a-z].*?)\s+\(?(\d+(?:\.\d+)?)\s*(g|grams?|kg|oz|ounces?|lbs?|ml|l|pcs?|pieces?)\)?$")
+});
 static COMPOUND: LazyLock<Regex> = LazyLock::new(|| re(r"\b([2-9]0)[ -]([1-9])\b"));
 static HUNDRED: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(?:([1-9])\s+)?hundred\b(?:(?:\s+and)?\s+(\d{1,2})\b)?"));
@@ -1097,7 +1144,9 @@ pub fn category_for_hour(hour: u32) -> MealCategory {
 }
 
 /// Dishes named with "and" stay one food.
-const COMPOUNDS: [&str; 8] = [
+const COMPOUNDS: [&str; 10] = [
+    "gin and tonic",
+    "vodka and tonic",
     "mac and cheese",
     "macaroni and cheese",
     "fish and chips",
@@ -1125,7 +1174,17 @@ static DASH_COUNT: LazyLock<Regex> =
 
 fn read_foods(part: &str) -> Vec<ExtractedFood> {
     let part = LETTER_AMP.replace_all(part, format!("${{1}}{KEPT_AMP}${{2}}").as_str()).to_string();
-    let mut part = AND_DISH.replace_all(&part, format!("${{1}}{KEPT_AND}${{2}}").as_str()).to_string();
+    // "ham and cheese sandwich" is one dish; "pepsi max and a ham sandwich"
+    // (an article or a count after "and") is two foods.
+    let mut part = AND_DISH
+        .replace_all(&part, |c: &regex::Captures| {
+            let second = &c[2];
+            let counted = second.split(' ').next().is_some_and(|w| {
+                matches!(w, "a" | "an" | "the" | "some" | "my") || w.chars().all(|ch| ch.is_ascii_digit())
+            });
+            if counted { c[0].to_string() } else { format!("{}{KEPT_AND}{}", &c[1], second) }
+        })
+        .to_string();
     for compound in COMPOUNDS {
         part = part.replace(compound, &compound.replace(" and ", KEPT_AND));
     }
@@ -1292,7 +1351,9 @@ fn canonical_unit(unit: &str) -> Option<String> {
         "handful" | "handfuls" => "handful",
         "bar" | "bars" => "bar",
         "plate" | "plates" => "plate",
-        "strip" | "strips" | "rasher" | "rashers" => "slice",
+        "strip" | "strips" => "slice",
+        // A UK rasher is not a US slice: portions weighs it.
+        "rasher" | "rashers" => "rasher",
         "bottle" | "bottles" => "bottle",
         "pint" | "pints" => "pint",
         // A pot of yoghurt is a UK pot (portions), not the food's US container.
@@ -1561,6 +1622,48 @@ mod tests {
         assert_eq!((f.name.as_str(), f.unit.as_str()), ("white wine", "large glass"));
         let f = &p("cuppa w/ milk").meals[0].foods;
         assert_eq!((f[1].quantity, f[1].unit.as_str()), (2.0, "tbsp"), "milk in tea is a splash");
+    }
+
+    #[test]
+    fn meal_labels_and_two_foods_joined_by_and() {
+        let x = p("b: 2 eggs & toast, l: tuna sandwich, d: spag bol");
+        let cats: Vec<_> = x.meals.iter().map(|m| m.category).collect();
+        assert_eq!(
+            cats,
+            vec![Some(MealCategory::Breakfast), Some(MealCategory::Lunch), Some(MealCategory::Dinner)]
+        );
+        assert_eq!(x.meals[0].foods[0].name, "eggs");
+        let x = p("brekkie porridge, lunch chicken sandwich, tea chicken curry w rice");
+        assert_eq!(x.meals.last().and_then(|m| m.category), Some(MealCategory::Dinner));
+        assert_eq!(x.meals.last().map(|m| m.foods[0].name.as_str()), Some("chicken curry"));
+        // "tea w milk" is the drink, even beside another meal.
+        let x = p("lunch soup, tea w milk");
+        assert!(x.meals.iter().flat_map(|m| &m.foods).any(|f| f.name == "tea"));
+        // As the pipeline reads it: parts the food database names are meals.
+        let pf = |t: &str| {
+            let known: Vec<String> = unknown_parts(t).into_iter().map(|(part, _)| part).collect();
+            parse_with_foods(t, 12, WeightUnit::Kg, &known)
+        };
+        let names = |t: &str| {
+            pf(t).meals.iter().flat_map(|m| m.foods.iter().map(|f| f.name.clone())).collect::<Vec<_>>()
+        };
+        assert_eq!(names("pepsi max and a ham sandwich"), vec!["pepsi max", "ham sandwich"]);
+        assert_eq!(names("ham and cheese sandwich"), vec!["ham and cheese sandwich"]);
+        assert_eq!(names("g&t"), vec!["gin and tonic"]);
+        let roll = &pf("california roll 8 pcs").meals[0].foods[0];
+        assert_eq!(
+            (roll.name.as_str(), roll.quantity, roll.unit.as_str()),
+            ("california roll", 8.0, "piece")
+        );
+    }
+
+    #[test]
+    fn row_with_a_distance_is_rowing_and_with_sets_is_strength() {
+        let x = p("row 5000m 21:30");
+        assert_eq!(x.workouts[0].activity_type, ActivityType::Rowing);
+        assert_eq!(x.workouts[0].distance_meters, Some(5000.0));
+        assert_eq!(x.workouts[0].duration_seconds, Some(1290));
+        assert_eq!(p("seated row 3x10 50kg").workouts[0].activity_type, ActivityType::Strength);
     }
 
     #[test]
