@@ -20,7 +20,13 @@ voice_pid="$CARGO_TARGET_DIR/voice-build.pid"
 mode="${WAGNER_VOICE_BUILD:-background}"
 # The ct2rs build script leaves its output file only once CTranslate2 is built.
 voice_cached() { compgen -G "$CARGO_TARGET_DIR/debug/build/ct2rs-*/output" >/dev/null; }
-building() { [ -f "$voice_pid" ] && kill -0 "$(cat "$voice_pid")" 2>/dev/null; }
+# Still running, and still that cargo (a pid can be reused).
+building() {
+  local pid cmd
+  pid=$(cat "$voice_pid" 2>/dev/null) || return 1
+  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmd == *"cargo build"* ]]
+}
 
 if building && [ -x "$CARGO_TARGET_DIR/debug/wagner-desktop" ]; then
   # Its cargo holds the build lock: launch what is built rather than wait.
