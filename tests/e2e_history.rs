@@ -107,3 +107,53 @@ async fn a_withings_csv_picked_on_the_body_page_imports_its_weigh_ins() {
     assert_eq!(imported, 3);
     client.close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "drives the real window: run by scripts/test.sh under xvfb-run"]
+async fn the_body_chart_shows_a_year_by_day_and_years_of_weigh_ins_as_weekly_averages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path()).await;
+    // Two and a half years of weigh-ins before the demo's, through the CSV import.
+    let (year_count, buckets) = {
+        let store = Store::open(&db).await.unwrap();
+        let me = profile::require_default(&store).await.unwrap();
+        let today = dashboard::today_for(&me);
+        let mut csv = String::from("date,weight (kg)\n");
+        for back in (20..900).step_by(2) {
+            let kg = 95.0 - 0.01 * (900 - back) as f64;
+            csv.push_str(&format!("{},{kg:.1}\n", today - Duration::days(back)));
+        }
+        wagner::body::csv_import::import_csv(&store, &me, csv.as_bytes()).await.unwrap();
+        let o = wagner::body::overview::overview(&store, &me).await.unwrap();
+        store.close().await;
+        (o.weigh_ins.len(), o.all_time.expect("years of weigh-ins: an all-time series").buckets.len())
+    };
+    assert!((100..=156).contains(&buckets), "{buckets} buckets");
+
+    let driver = start_driver(&db).await;
+    let client = open_window(&driver).await;
+    testid(&client, "today-page").await;
+    client.execute("window.location.hash = '#/body'", vec![]).await.unwrap();
+    testid(&client, "body-trend-chart").await;
+    testid(&client, "body-range-1y").await.click().await.unwrap();
+    eventually("the year's weigh-ins, one dot each", || async {
+        let n = count(&client, "body-chart-point").await;
+        if n == year_count { Ok(()) } else { Err(format!("{n} dots, {year_count} weigh-ins this year")) }
+    })
+    .await;
+    testid(&client, "body-range-all").await.click().await.unwrap();
+    eventually("all of it as weekly averages", || async {
+        let n = count(&client, "body-chart-point").await;
+        let chart = testid(&client, "body-trend-chart").await;
+        let days = chart.attr("data-average-days").await.ok().flatten().unwrap_or_default();
+        let legend = testid(&client, "body-chart-card").await.text().await.unwrap_or_default();
+        if n == buckets && days == "7" && legend.contains("weekly average") {
+            Ok(())
+        } else {
+            Err(format!("{n} dots of {buckets}, {days:?} days each; {legend}"))
+        }
+    })
+    .await;
+    save_screenshot(&client, "body-all-time").await;
+    client.close().await.unwrap();
+}

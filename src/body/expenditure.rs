@@ -385,9 +385,9 @@ pub async fn expenditure(
     if !(7..=365).contains(&window_days) {
         return Err(Error::invalid("the window must be between 7 and 365 days"));
     }
-    let points = trend::trend(&super::weights(store, &profile.id).await?);
     // The start anchor may be up to a week before the window.
     let from = window_end - Duration::days(i64::from(window_days) + 8);
+    let points = super::trend_through(store, &profile.id, from, window_end).await?;
     let rows: Vec<(String, f64)> = sqlx::query_as(
         "SELECT date, total_calories FROM daily_nutrition_summaries \
          WHERE user_id = ? AND date >= ? AND date <= ? AND meal_count > 0",

@@ -241,6 +241,31 @@ pub async fn list_recent(store: &Store, user_id: &str, limit: u32) -> Result<Vec
     rows.into_iter().map(MeasurementRow::into_measurement).collect()
 }
 
+/// The trend on the days `from..=to`, from the weigh-ins of those days and
+/// the [`TREND_WARMUP_DAYS`] before (read by local day, so the work is the
+/// range's, not the history's). The warm-up's points are kept, so
+/// `trend_on(points, from)` is the trend carried into the range; within the
+/// range the values equal the whole history's to ~1e-8 of a kilo.
+pub async fn trend_through(
+    store: &Store,
+    user_id: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<trend::TrendPoint>> {
+    let rows: Vec<(String, f64)> = sqlx::query_as(
+        "SELECT local_date, weight_kg FROM body_measurements \
+         WHERE user_id = ? AND local_date BETWEEN ? AND ? AND weight_kg IS NOT NULL",
+    )
+    .bind(user_id)
+    .bind((from - Duration::days(TREND_WARMUP_DAYS)).to_string())
+    .bind(to.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    let series =
+        rows.into_iter().map(|(d, kg)| Ok((clock::parse_date(&d)?, kg))).collect::<Result<Vec<_>>>()?;
+    Ok(trend::trend(&series))
+}
+
 /// Every weigh-in as (local date, kg), oldest first: the input of the trend.
 pub async fn weights(store: &Store, user_id: &str) -> Result<Vec<(chrono::NaiveDate, f64)>> {
     weights_before(store, user_id, None).await

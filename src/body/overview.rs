@@ -1,11 +1,13 @@
 //! What the Body page and `wagner body` show: the latest value of each
 //! measure, the trend weight with its weekly rate, the goal and the history.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::trend::{self, TrendPoint};
 use super::units::{self, Dimension, Kinds, MeasureKind, Storage};
-use super::{Measurement, list_recent, weights};
+use super::{Measurement, list_recent};
+use crate::clock;
 use crate::error::Result;
 use crate::profile::{Profile, Units};
 use crate::store::Store;
@@ -14,6 +16,13 @@ use crate::store::Store;
 pub const RATE_DAYS: i64 = 14;
 /// How many measurements the history shows.
 pub const HISTORY_LEN: u32 = 14;
+
+/// The days the chart's daily series covers, up to the last weigh-in: its
+/// longest day-by-day range ("1 year"). Longer ranges read [`AllTime`].
+pub const CHART_DAYS: i64 = 365;
+/// At most this many points in the "all" range (weeks, or several weeks each
+/// over a long history): what a chart a few hundred pixels wide can show.
+pub const MAX_ALL_TIME_POINTS: i64 = 156;
 
 /// A measure's latest value, in SI and as text in the user's units.
 #[derive(Debug, Clone, Serialize)]
@@ -86,12 +95,41 @@ pub struct BodyOverview {
     pub latest: Vec<LatestValue>,
     pub trend: Option<TrendSummary>,
     pub goal_weight_kg: Option<f64>,
-    /// The trend on every weigh-in day, oldest first (the chart's series).
+    /// The trend on every weigh-in day of the last [`CHART_DAYS`] days up to
+    /// the last weigh-in, oldest first (the chart's series).
     pub trend_points: Vec<TrendPoint>,
-    /// Every weigh-in, oldest first (the chart's raw points; a day with two
-    /// weigh-ins has one trend point, their mean).
+    /// The weigh-ins of those days, oldest first (the chart's raw points; a
+    /// day with two weigh-ins has one trend point, their mean).
     pub weigh_ins: Vec<WeighIn>,
+    /// The whole history in weekly (or longer) averages when it is longer
+    /// than the daily series; `None` when the daily series is all of it.
+    pub all_time: Option<AllTime>,
     pub history: Vec<Measurement>,
+}
+
+/// The weight history as the "all" range shows it: one point per bucket of
+/// `bucket_days` days, counted back from the last weigh-in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AllTime {
+    pub bucket_days: u32,
+    /// Oldest first; buckets without a weigh-in are left out.
+    pub buckets: Vec<WeightBucket>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct WeightBucket {
+    /// The first and last day with a weigh-in in the bucket.
+    pub from: String,
+    pub to: String,
+    /// The mean of the bucket's daily weights (a day's weigh-ins count once, as their mean).
+    pub weight_kg: f64,
+    /// Days with a weigh-in.
+    pub days: u32,
+    /// The bucket means smoothed as the daily trend is (per elapsed day, see
+    /// [`trend`]), dated `to`.
+    pub trend_kg: f64,
 }
 
 /// Values of one measurement as `("Weight", "82.4 kg")` pairs, in kind order;
@@ -150,7 +188,13 @@ pub async fn overview_with_history(
         let mut conn = store.pool().acquire().await?;
         units::kinds(&mut conn, &profile.id).await?
     };
-    let points = trend::trend(&weights(store, &profile.id).await?);
+    let last_day = weigh_in_day(store, &profile.id, "DESC").await?;
+    let chart_from = last_day.map(|d| d - chrono::Duration::days(CHART_DAYS - 1));
+    let mut points = match (chart_from, last_day) {
+        (Some(from), Some(to)) => super::trend_through(store, &profile.id, from, to).await?,
+        _ => Vec::new(),
+    };
+    points.retain(|p| chart_from.is_some_and(|from| p.date >= from));
     let trend = points.last().map(|last| TrendSummary {
         date: last.date.to_string(),
         weight_kg: last.weight_kg,
@@ -198,15 +242,86 @@ pub async fn overview_with_history(
         trend,
         goal_weight_kg: goal_weight_kg(store, &profile.id).await?,
         trend_points: points,
-        weigh_ins: sqlx::query_as(
-            "SELECT id, measured_at, local_date, weight_kg FROM body_measurements \
-             WHERE user_id = ? AND weight_kg IS NOT NULL ORDER BY measured_at, id",
-        )
-        .bind(&profile.id)
-        .fetch_all(store.pool())
-        .await?,
+        weigh_ins: match chart_from {
+            // Bounded by the time too (a day starts at most 14 h before its UTC
+            // midnight), so either index is a range read whatever the planner picks.
+            Some(from) => {
+                sqlx::query_as(
+                    "SELECT id, measured_at, local_date, weight_kg FROM body_measurements \
+                 WHERE user_id = ? AND measured_at >= ? AND local_date >= ? AND weight_kg IS NOT NULL \
+                 ORDER BY measured_at, id",
+                )
+                .bind(&profile.id)
+                .bind(clock::to_db(
+                    from.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::days(1),
+                ))
+                .bind(from.to_string())
+                .fetch_all(store.pool())
+                .await?
+            }
+            None => Vec::new(),
+        },
+        all_time: match (chart_from, last_day) {
+            (Some(from), Some(last)) => all_time(store, &profile.id, from, last).await?,
+            _ => None,
+        },
         history: list_recent(store, &profile.id, history_len).await?,
     })
+}
+
+/// The first ("ASC") or last ("DESC") day with a weigh-in.
+async fn weigh_in_day(store: &Store, user_id: &str, order: &str) -> Result<Option<NaiveDate>> {
+    let order = if order == "ASC" { "ASC" } else { "DESC" };
+    let day: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT local_date FROM body_measurements WHERE user_id = ? AND weight_kg IS NOT NULL \
+         ORDER BY local_date {order} LIMIT 1"
+    )))
+    .bind(user_id)
+    .fetch_optional(store.pool())
+    .await?;
+    day.map(|d| clock::parse_date(&d)).transpose()
+}
+
+/// The whole weight history in at most [`MAX_ALL_TIME_POINTS`] buckets,
+/// averaged in SQL over the covering index of weigh-in days (what is read is
+/// two numbers a day, what comes back is bounded); `None` when the history
+/// starts on or after `chart_from`, where the daily series already is all of it.
+async fn all_time(
+    store: &Store,
+    user_id: &str,
+    chart_from: NaiveDate,
+    last: NaiveDate,
+) -> Result<Option<AllTime>> {
+    let Some(first) = weigh_in_day(store, user_id, "ASC").await? else { return Ok(None) };
+    if first >= chart_from {
+        return Ok(None);
+    }
+    let span = (last - first).num_days() + 1;
+    let weeks = (span + 7 * MAX_ALL_TIME_POINTS - 1) / (7 * MAX_ALL_TIME_POINTS);
+    let bucket_days = 7 * weeks.max(1);
+    let rows: Vec<(String, String, f64, i64)> = sqlx::query_as(
+        "WITH days AS (SELECT local_date AS day, AVG(weight_kg) AS kg FROM body_measurements \
+                       WHERE user_id = ?1 AND weight_kg IS NOT NULL GROUP BY local_date) \
+         SELECT MIN(day), MAX(day), AVG(kg), COUNT(*) FROM days \
+         GROUP BY CAST(julianday(?2) - julianday(day) AS INTEGER) / ?3 ORDER BY MIN(day)",
+    )
+    .bind(user_id)
+    .bind(last.to_string())
+    .bind(bucket_days)
+    .fetch_all(store.pool())
+    .await?;
+    let mut buckets = Vec::with_capacity(rows.len());
+    let mut series = Vec::with_capacity(rows.len());
+    for (from, to, kg, days) in rows {
+        series.push((clock::parse_date(&to)?, kg));
+        buckets.push(WeightBucket { from, to, weight_kg: kg, days: days as u32, trend_kg: kg });
+    }
+    let smoothed: std::collections::HashMap<NaiveDate, f64> =
+        trend::trend(&series).into_iter().map(|p| (p.date, p.trend_kg)).collect();
+    for (bucket, (to, _)) in buckets.iter_mut().zip(&series) {
+        bucket.trend_kg = smoothed.get(to).copied().unwrap_or(bucket.weight_kg);
+    }
+    Ok(Some(AllTime { bucket_days: bucket_days as u32, buckets }))
 }
 
 /// A mass in the user's units, e.g. "-0.45 kg" with `signed`.

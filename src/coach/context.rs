@@ -350,7 +350,8 @@ pub async fn snapshot(store: &Store, profile: &Profile, now: DateTime<Utc>) -> R
         form: d.form,
         week_load: fitness.iter().map(|d| d.load).sum(),
     });
-    let points = trend::trend(&body::weights(store, &profile.id).await?);
+    // The rate needs 28 days; the trend itself comes with its warm-up.
+    let points = body::trend_through(store, &profile.id, today - Duration::days(28), today).await?;
     let weight = trend::trend_on(&points, today).map(|p| WeightTrend {
         date: p.date,
         weight_kg: p.weight_kg,

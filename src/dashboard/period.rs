@@ -161,7 +161,7 @@ pub async fn period(store: &Store, profile: &Profile, kind: PeriodKind, date: Na
     .fetch_all(store.pool())
     .await?;
 
-    let points = trend::trend(&crate::body::weights(store, user_id).await?);
+    let points = crate::body::trend_through(store, user_id, start, end).await?;
 
     let mut days = Vec::new();
     let mut day = start;

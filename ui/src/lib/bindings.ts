@@ -1209,6 +1209,15 @@ key_store: string; month_spend_usd: number;
  */
 active: boolean }
 /**
+ * The weight history as the "all" range shows it: one point per bucket of
+ * `bucket_days` days, counted back from the last weigh-in.
+ */
+export type AllTime = { bucket_days: number; 
+/**
+ * Oldest first; buckets without a weigh-in are left out.
+ */
+buckets: WeightBucket[] }
+/**
  * The answers as a user writes them (JSON file or the form): free text is
  * accepted where people use synonyms, and `validate` turns it into a
  * [`Questionnaire`] or says exactly what is wrong.
@@ -1301,14 +1310,20 @@ export type BodyOverview = { units: Units;
  */
 kinds: KindView[]; latest: LatestValue[]; trend: TrendSummary | null; goal_weight_kg: number | null; 
 /**
- * The trend on every weigh-in day, oldest first (the chart's series).
+ * The trend on every weigh-in day of the last [`CHART_DAYS`] days up to
+ * the last weigh-in, oldest first (the chart's series).
  */
 trend_points: TrendPoint[]; 
 /**
- * Every weigh-in, oldest first (the chart's raw points; a day with two
- * weigh-ins has one trend point, their mean).
+ * The weigh-ins of those days, oldest first (the chart's raw points; a
+ * day with two weigh-ins has one trend point, their mean).
  */
-weigh_ins: WeighIn[]; history: Measurement[] }
+weigh_ins: WeighIn[]; 
+/**
+ * The whole history in weekly (or longer) averages when it is longer
+ * than the daily series; `None` when the daily series is all of it.
+ */
+all_time: AllTime | null; history: Measurement[] }
 /**
  * The latest weight and body fat as of a moment, with the 7-day change and
  * the trend weight as it stood then.
@@ -2641,6 +2656,24 @@ week_start: string;
  */
 sports: SportVolume[]; distance_meters: number; time_seconds: number; load: number }
 export type WeighIn = { id: string; measured_at: string; local_date: string; weight_kg: number }
+export type WeightBucket = { 
+/**
+ * The first and last day with a weigh-in in the bucket.
+ */
+from: string; to: string; 
+/**
+ * The mean of the bucket's daily weights (a day's weigh-ins count once, as their mean).
+ */
+weight_kg: number; 
+/**
+ * Days with a weigh-in.
+ */
+days: number; 
+/**
+ * The bucket means smoothed as the daily trend is (per elapsed day, see
+ * [`trend`]), dated `to`.
+ */
+trend_kg: number }
 
 /** tauri-specta globals **/
 

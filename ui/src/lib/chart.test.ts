@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildChart, dateOfDay, dayNumber, inRange, niceTicks } from "./chart";
+import { averageLabel, buildChart, chartSeries, dateOfDay, dayNumber, inRange, niceTicks } from "./chart";
 
 const size = { width: 600, height: 240, margin: { top: 10, right: 10, bottom: 30, left: 40 } };
 
@@ -85,5 +85,50 @@ describe("buildChart", () => {
     expect(one.dots[0]?.x).toBe(315);
     expect(one.dots[0]?.y).toBe(110);
     expect(buildChart({ raw: [], trend: [], goal: 80, range: "all", ...size }).empty).toBe(true);
+  });
+});
+
+describe("chartSeries", () => {
+  const weighIns = [
+    { id: "a", local_date: "2026-02-27", weight_kg: 82 },
+    { id: "b", local_date: "2026-03-01", weight_kg: 81 },
+  ];
+  const trend = [
+    { date: "2026-02-27", trend_kg: 82.5 },
+    { date: "2026-03-01", trend_kg: 82.3 },
+  ];
+  const allTime = {
+    bucket_days: 14,
+    buckets: [
+      { from: "2021-03-02", to: "2021-03-14", weight_kg: 95, days: 9, trend_kg: 95 },
+      { from: "2021-03-16", to: "2021-03-28", weight_kg: 94, days: 10, trend_kg: 94.3 },
+    ],
+  };
+  const lb = (kg: number): number => kg / 0.45359237;
+
+  it("draws the weigh-ins day by day for the year ranges, whatever the long history", () => {
+    for (const range of ["4w", "3m", "1y"] as const) {
+      const s = chartSeries(range, weighIns, trend, allTime, (kg) => kg);
+      expect(s.raw.map((p) => p.id)).toEqual(["a", "b"]);
+      expect(s.trend.map((p) => p.value)).toEqual([82.5, 82.3]);
+      expect(s.averageDays).toBeNull();
+    }
+  });
+
+  it("draws the bucket means in the user's units for 'all' over a long history", () => {
+    const s = chartSeries("all", weighIns, trend, allTime, lb);
+    expect(s.raw.map((p) => p.date)).toEqual(["2021-03-14", "2021-03-28"]);
+    expect(s.raw[1]?.value).toBeCloseTo(207.23, 2);
+    expect(s.raw[1]?.average).toEqual({ from: "2021-03-16", days: 10 });
+    expect(s.trend[1]?.value).toBeCloseTo(lb(94.3), 9);
+    expect(s.averageDays).toBe(14);
+    expect(averageLabel(14)).toBe("2-week average");
+    expect(averageLabel(7)).toBe("Weekly average");
+  });
+
+  it("draws the weigh-ins for 'all' when the year is the whole history", () => {
+    const s = chartSeries("all", weighIns, trend, null, (kg) => kg);
+    expect(s.raw).toHaveLength(2);
+    expect(s.averageDays).toBeNull();
   });
 });

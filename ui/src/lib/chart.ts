@@ -25,7 +25,8 @@ export function dateOfDay(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
-export type RawPoint = { id: string; date: string; value: number };
+/** A chart dot: one weigh-in, or in the "all" range of a long history the mean of a bucket of days. */
+export type RawPoint = { id: string; date: string; value: number; average?: { from: string; days: number } };
 export type TrendValue = { date: string; value: number };
 
 export type ChartInput = {
@@ -170,4 +171,51 @@ export function buildChart(input: ChartInput): ChartModel {
       : null;
 
   return { empty: false, fromDay, toDay, yMin, yMax, yTicks, xTicks, dots, trendPath, goal, goalOff, plot };
+}
+
+/** A bucket of the core's all-time series (values in kg). */
+export type Bucket = { from: string; to: string; weight_kg: number; days: number; trend_kg: number };
+
+export type Series = {
+  raw: RawPoint[];
+  trend: TrendValue[];
+  /** Days per averaged dot, when the dots are averages (the "all" range of a long history). */
+  averageDays: number | null;
+};
+
+/**
+ * What the chart draws for a range: the day-by-day weigh-ins and trend (the
+ * core sends the last year of them), or for "all" over a longer history the
+ * core's bucket means, each dated on its last day.
+ */
+export function chartSeries(
+  range: ChartRange,
+  weighIns: { id: string; local_date: string; weight_kg: number }[],
+  trendPoints: { date: string; trend_kg: number }[],
+  allTime: { bucket_days: number; buckets: Bucket[] } | null,
+  shown: (kg: number) => number,
+): Series {
+  if (range === "all" && allTime !== null && allTime.buckets.length > 0) {
+    return {
+      raw: allTime.buckets.map((b) => ({
+        id: `avg-${b.to}`,
+        date: b.to,
+        value: shown(b.weight_kg),
+        average: { from: b.from, days: b.days },
+      })),
+      trend: allTime.buckets.map((b) => ({ date: b.to, value: shown(b.trend_kg) })),
+      averageDays: allTime.bucket_days,
+    };
+  }
+  return {
+    raw: weighIns.map((w) => ({ id: w.id, date: w.local_date, value: shown(w.weight_kg) })),
+    trend: trendPoints.map((p) => ({ date: p.date, value: shown(p.trend_kg) })),
+    averageDays: null,
+  };
+}
+
+/** "Weekly average", "2-week average". */
+export function averageLabel(days: number): string {
+  const weeks = Math.round(days / 7);
+  return weeks <= 1 ? "Weekly average" : `${weeks}-week average`;
 }

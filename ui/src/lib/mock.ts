@@ -508,6 +508,7 @@ function bodyOverview(state: State, imperial: boolean): BodyOverview {
     goal_weight_kg: 78,
     trend_points: trendPoints,
     weigh_ins: weighIns,
+    all_time: null,
     history: [...sorted].reverse().slice(0, 30),
   };
 }
