@@ -7,6 +7,7 @@
 //! Run by scripts/test.sh under xvfb-run.
 
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod e2e_support;
 
