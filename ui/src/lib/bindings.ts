@@ -2493,8 +2493,9 @@ overridden: number;
  */
 quarantined: number; 
 /**
- * Local edits not sent because the server's version of their row is
- * kept aside here (they go up once it applies).
+ * Local edits of rows whose server version is kept aside here: they
+ * went up merged per field into the server's copy (this install gets
+ * the merged row once the server's version applies here).
  */
 held_back: number; 
 /**
