@@ -17,11 +17,16 @@ use e2e_support::*;
 use wagner::Store;
 use wagner::backup::export;
 
+/// A read-only look at the app's file. Not `Store::open`: opening and closing a
+/// store (migrations, `PRAGMA optimize`) beside the running window made the
+/// window's import fail with "no such table: foods_enhanced" in about half the
+/// runs (README, "Not built yet").
 async fn count(db: &Path, sql: &str) -> i64 {
-    let store = Store::open(db).await.unwrap();
-    let n: i64 =
-        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(store.pool()).await.unwrap();
-    store.close().await;
+    use sqlx::ConnectOptions;
+    let mut conn =
+        sqlx::sqlite::SqliteConnectOptions::new().filename(db).read_only(true).connect().await.unwrap();
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&mut conn).await.unwrap();
+    drop(conn);
     n
 }
 
