@@ -56,15 +56,7 @@ impl Strava {
                 401 => {
                     let message =
                         format!("Strava no longer accepts this connection ({})", fault_message(&reply.body));
-                    crate::integrations::set_status(
-                        &self.store,
-                        &self.profile.id,
-                        PROVIDER,
-                        "expired",
-                        Some(&message),
-                    )
-                    .await?;
-                    return Err(strava_disconnected(message));
+                    return Err(self.expire(message).await?);
                 }
                 404 => return Ok(Got::NotFound),
                 429 => return Err(Error::RateLimited(limit_message(&reply.headers, now, &self.profile))),

@@ -201,6 +201,14 @@ pub struct Strava {
 }
 
 impl Strava {
+    /// Marks the connection expired with `message` (shown in Settings) and
+    /// returns the error that asks the user to connect again.
+    async fn expire(&self, message: String) -> Result<Error> {
+        crate::integrations::set_status(&self.store, &self.profile.id, PROVIDER, "expired", Some(&message))
+            .await?;
+        Ok(strava_disconnected(message))
+    }
+
     /// Needs the user's client id in `users.settings.strava`.
     pub async fn new(store: &Store, profile: &Profile, secrets: Secrets) -> Result<Self> {
         let settings = load_settings(store, &profile.id).await?.ok_or_else(|| {

@@ -267,15 +267,7 @@ impl Strava {
                 fault_message(&reply.body)
             );
             if (400..500).contains(&reply.status) {
-                crate::integrations::set_status(
-                    &self.store,
-                    &self.profile.id,
-                    PROVIDER,
-                    "expired",
-                    Some(&message),
-                )
-                .await?;
-                return Err(strava_disconnected(message));
+                return Err(self.expire(message).await?);
             }
             return Err(strava_error(message));
         }
